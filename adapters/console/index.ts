@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Adapter } from '../../src/core/adapter';
+import type { ChatPlatform, PostedMessageRef } from '../../src/core/chat-platform';
+import type { ConversationRef } from '../../src/core/conversation';
+import type { HistoryMessage } from '../../src/core/history-message';
+import type { InboundMessage } from '../../src/core/inbound-message';
+import type { JobQueue } from '../../src/core/job-queue';
+import type { Logger } from '../../src/core/logger';
+import type { ReplyButton } from '../../src/core/reply';
+import { renderForConsole } from './render';
+
+/** Options for the console assistant. */
+export interface ConsoleAdapterOptions {
+  /** Where lines come from. */
+  input: NodeJS.ReadableStream;
+  /** Where replies go. */
+  output: NodeJS.WritableStream;
+  /** The job queue (the same one the chat platforms use). */
+  queue: JobQueue;
+  /** Logger. */
+  logger: Logger;
+  /** Show a prompt (a terminal), or just read lines until EOF (piped input). */
+  interactive: boolean;
+  /** The user's name. */
+  userName?: string;
+  /** Called after the input ended and every reply was printed. */
+  onEnd?: () => void;
+}
+
+const conversation: ConversationRef = {
+  platform: 'console',
+  workspace: 'local',
+  channel: 'console',
+  kind: 'dm',
+};
+
+/** Create the console adapter: a local assistant on stdin/stdout through the real queue, router and skills. */
+export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
+  const transcript: HistoryMessage[] = [];
+  let lastButtons: ReplyButton[] = [];
+  let counter = 0;
+  let started = false;
+  const write = (text: string) => options.output.write(text);
+  const author = { id: 'console-user', name: options.userName ?? 'you' };
+
+  const print = (text: string, id: string) => {
+    write(`${text}\n\n`);
+    transcript.push({
+      id,
+      author: { id: 'deskmate', name: 'Deskmate' },
+      text,
+      at: new Date().toISOString(),
+      isBot: true,
+    });
+  };
+
+  const platform: ChatPlatform = {
+    name: 'console',
+    async history(_conversation, query) {
+      const after = query.afterId ? transcript.findIndex((message) => message.id === query.afterId) + 1 : 0;
+      const since = query.since ? Date.parse(query.since) : 0;
+      const selected = transcript.slice(after).filter((message) => Date.parse(message.at) >= since);
+      return { messages: selected.slice(-query.limit), truncated: selected.length > query.limit };
+    },
+    async isMember() {
+      return true;
+    },
+    async post(_conversation, reply): Promise<PostedMessageRef> {
+      const id = `reply-${++counter}`;
+      lastButtons = reply.buttons ?? lastButtons;
+      print(renderForConsole(reply), id);
+      return { id, channel: conversation.channel };
+    },
+    async update(_conversation, message, reply) {
+      lastButtons = reply.buttons ?? lastButtons;
+      print(renderForConsole(reply), message.id);
+    },
+    async stream() {
+      const id = `reply-${++counter}`;
+      let shown = '';
+      return {
+        async append(markdown) {
+          shown += markdown;
+          write(markdown);
+        },
+        async finish(reply) {
+          const rendered = renderForConsole(reply);
+          // What streamed is already on screen; print only what the final form adds.
+          write(rendered.startsWith(shown) ? `${rendered.slice(shown.length)}\n\n` : `\n${rendered}\n\n`);
+          transcript.push({
+            id,
+            author: { id: 'deskmate' },
+            text: rendered,
+            at: new Date().toISOString(),
+            isBot: true,
+          });
+          return { id, channel: conversation.channel };
+        },
+      };
+    },
+  };
+
+  const toMessage = (line: string): InboundMessage => {
+    const id = `console-${Date.now()}-${++counter}-${randomUUID().slice(0, 8)}`;
+    const base = { eventId: id, messageId: id, conversation, author, receivedAt: new Date().toISOString() };
+    const click = /^\/click\s+(\d+)$/.exec(line.trim());
+    const button = click ? lastButtons[Number(click[1]) - 1] : undefined;
+    if (button) {
+      return {
+        ...base,
+        text: line,
+        via: 'action',
+        action: { skill: button.skill, action: button.action, value: button.value },
+      };
+    }
+    transcript.push({ id, author, text: line, at: base.receivedAt, isBot: false });
+    return { ...base, text: line, via: 'dm' };
+  };
+
+  return {
+    platform,
+    routes: [],
+    ready: () => started,
+    async start() {
+      started = true;
+      const lines = createInterface({ input: options.input, terminal: false });
+      const prompt = () => {
+        if (options.interactive) write('you> ');
+      };
+      if (options.interactive) write('Deskmate console. Type `help`, or Ctrl-D to quit.\n');
+      prompt();
+      // Lines are handled one at a time so replies print in the order they were asked.
+      let chain = Promise.resolve();
+      lines.on('line', (line) => {
+        if (line.trim() === '') return prompt();
+        chain = chain.then(async () => {
+          try {
+            await options.queue.enqueue(toMessage(line));
+            await options.queue.drain();
+          } catch (error) {
+            options.logger.error({ err: error }, 'console message could not be queued');
+          }
+          prompt();
+        });
+      });
+      lines.on('close', () => {
+        chain.then(() => options.onEnd?.());
+      });
+    },
+    async stop() {
+      started = false;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatPlatform } from './chat-platform';
+
+/** An HTTP route an adapter serves on the shared server. */
+export interface HttpRoute {
+  /** Exact path (`/slack/events`). */
+  path: string;
+  /** Handles the request; must answer (the server answers 500 if it throws). */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
+/** A platform adapter: receives events into the queue and gives skills its platform port. */
+export interface Adapter {
+  /** The platform's port for skills. */
+  readonly platform: ChatPlatform;
+  /** Routes to mount on the shared HTTP server (webhook modes). */
+  readonly routes: HttpRoute[];
+  /** Connect and begin receiving; must not throw for a remote failure (report it via `ready`). */
+  start(): Promise<void>;
+  /** Whether the adapter is connected and able to answer. */
+  ready(): boolean;
+  /** Stop receiving. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+/** Stable error codes: logs, metrics and the worker's polite replies key on them. */
+export type ErrorCode =
+  | 'throttled'
+  | 'unavailable'
+  | 'timeout'
+  | 'invalid_request'
+  | 'content_filtered'
+  | 'context_too_long'
+  | 'not_configured'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_input'
+  | 'platform_error'
+  | 'rate_limited'
+  | 'budget_exceeded'
+  | 'internal';
+
+/** Options for a Deskmate error. */
+export interface DeskmateErrorOptions {
+  /** The underlying error. */
+  cause?: unknown;
+  /** Whether trying again later may succeed (remote errors). */
+  retryable?: boolean;
+  /** A message written for the user, shown instead of the generic one for the code. */
+  userMessage?: string;
+}
+
+/** An error with a stable `code`, a `cause`, and whether it is worth retrying. */
+export class DeskmateError extends Error {
+  /** Stable code. */
+  readonly code: ErrorCode;
+  /** Whether trying again later may succeed. */
+  readonly retryable: boolean;
+  /** A message written for the user, when the thrower knows better than the generic one. */
+  readonly userMessage?: string;
+
+  constructor(code: ErrorCode, message: string, options: DeskmateErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'DeskmateError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.userMessage = options.userMessage;
+  }
+}
+
+/** An error from a language model call; `partialText` holds what was streamed before it failed. */
+export class LlmError extends DeskmateError {
+  /** Text that already streamed before the failure. */
+  readonly partialText?: string;
+  /** The model that failed. */
+  readonly model?: string;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: DeskmateErrorOptions & { partialText?: string; model?: string } = {},
+  ) {
+    super(code, message, options);
+    this.name = 'LlmError';
+    this.partialText = options.partialText;
+    this.model = options.model;
+  }
+}
+
+/** Whether a value is a Deskmate error. */
+export function isDeskmateError(value: unknown): value is DeskmateError {
+  return value instanceof DeskmateError;
+}

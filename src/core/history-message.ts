@@ -1,0 +1,37 @@
+/** A message read back from a conversation's history, for summaries and extraction. */
+export interface HistoryMessage {
+  /** The platform's message id (Slack `ts`, Lark `message_id`). */
+  id: string;
+  /** Who wrote it. */
+  author: { id: string; name?: string };
+  /** Plain text, mentions as readable names. */
+  text: string;
+  /** When it was written (ISO 8601). */
+  at: string;
+  /** A link that opens this message on the platform (permalink). */
+  link?: string;
+  /** Whether a bot wrote it. */
+  isBot: boolean;
+  /** How many replies it has, when the platform says. */
+  replyCount?: number;
+}
+
+/** What to read: a thread, or a channel since a time. */
+export interface HistoryQuery {
+  /** Read this thread (root message id); otherwise the channel. */
+  thread?: string;
+  /** Oldest time to include (ISO 8601), for channel history. */
+  since?: string;
+  /** Only messages strictly after this message id (for incremental summaries). */
+  afterId?: string;
+  /** Stop after this many messages; the result says when it stopped early. */
+  limit: number;
+}
+
+/** Messages read, oldest first, and whether a cap stopped the read early. */
+export interface HistoryResult {
+  /** The messages, oldest first. */
+  messages: HistoryMessage[];
+  /** True when there were more messages than the limit allowed. */
+  truncated: boolean;
+}

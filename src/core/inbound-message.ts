@@ -1,0 +1,62 @@
+import type { ConversationRef } from './conversation';
+
+/** The person who sent a message. */
+export interface Author {
+  /** Platform user id (Slack `U…`, Lark `open_id`). */
+  id: string;
+  /** Display name, when the adapter knows it. */
+  name?: string;
+  /** The author's IANA timezone, when the platform profile says. */
+  timezone?: string;
+}
+
+/** How a message reached Deskmate. */
+export type InboundVia = 'mention' | 'dm' | 'command' | 'action' | 'assistant';
+
+/** A command word or slash command and the text after it. */
+export interface CommandInvocation {
+  /** The skill's canonical name (`summarize`), whatever word the user typed. */
+  name: string;
+  /** The rest of the text after the command word. */
+  args: string;
+}
+
+/** A button click: which action and the value the button carried. */
+export interface ActionInvocation {
+  /** The skill that owns the button. */
+  skill: string;
+  /** The action within the skill (`create`, `cancel`, `done`). */
+  action: string;
+  /** The value the button carried (a small JSON string or id). */
+  value: string;
+  /** The message that holds the button, so the skill can update it. */
+  sourceMessageId?: string;
+}
+
+/** One message from any platform, normalized by its adapter: the only input skills see. */
+export interface InboundMessage {
+  /** The platform's event id (Slack `event_id`, Lark `header.event_id`): deliveries dedupe on it. */
+  eventId: string;
+  /** The message's own id on the platform (Slack `channel:ts`, Lark `message_id`). */
+  messageId: string;
+  /** Where the message lives and where the answer goes. */
+  conversation: ConversationRef;
+  /** Who sent it. */
+  author: Author;
+  /** The text, bot mention removed and other mentions as readable names. */
+  text: string;
+  /** How it reached Deskmate. */
+  via: InboundVia;
+  /** Set when a slash command or a command word picked the skill. */
+  command?: CommandInvocation;
+  /** Set for button clicks. */
+  action?: ActionInvocation;
+  /** Users mentioned in the text, in order (ids and names), for owners and attendees. */
+  mentions?: Author[];
+  /** BCP 47 language hint from the platform, when it sends one. */
+  locale?: string;
+  /** When the adapter received it (ISO 8601). */
+  receivedAt: string;
+  /** Platform-specific extras an adapter needs later (response_url, assistant thread); JSON only. */
+  platformData?: Record<string, unknown>;
+}

@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpRoute } from '../core/adapter';
+import type { Logger } from '../core/logger';
+
+/** The result of a readiness check: ready when every named check passes. */
+export interface Readiness {
+  /** Whether the process can take work. */
+  ready: boolean;
+  /** Each check by name. */
+  checks: Record<string, boolean>;
+}
+
+/** Options for the shared HTTP server. */
+export interface HttpServerOptions {
+  /** Routes from the adapters (and metrics). */
+  routes: HttpRoute[];
+  /** Readiness for `/readyz`. */
+  readiness: () => Promise<Readiness>;
+  /** Logger. */
+  logger: Logger;
+}
+
+/** The running HTTP server. */
+export interface HttpServer {
+  /** The node server. */
+  server: Server;
+  /** Start listening; resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stop accepting connections and close idle ones. */
+  close(): Promise<void>;
+}
+
+/** Answer with a JSON body. */
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+  });
+  response.end(payload);
+}
+
+/** Create the one HTTP server every webhook shares, with `/healthz` and `/readyz`. */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const routes = new Map(options.routes.map((route) => [route.path, route]));
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && path === '/healthz') return sendJson(response, 200, { status: 'ok' });
+    if (request.method === 'GET' && path === '/readyz') {
+      const readiness = await options.readiness();
+      return sendJson(response, readiness.ready ? 200 : 503, {
+        status: readiness.ready ? 'ready' : 'not ready',
+        checks: readiness.checks,
+      });
+    }
+    const route = routes.get(path);
+    if (!route) {
+      request.resume();
+      return sendJson(response, 404, { error: 'not found' });
+    }
+    await route.handle(request, response);
+  };
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.logger.error({ err: error, path: request.url }, 'request handler failed');
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

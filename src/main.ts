@@ -1,0 +1,178 @@
+import { createConsoleAdapter } from '../adapters/console';
+import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
+import type { Adapter } from './core/adapter';
+import type { ChatPlatform } from './core/chat-platform';
+import type { Platform } from './core/conversation';
+import type { JobQueue } from './core/job-queue';
+import type { Logger } from './core/logger';
+import type { StateStore } from './core/state-store';
+import { createHttpServer, type HttpServer } from './http/server';
+import { createProvider } from './llm/create-provider';
+import { createLogger } from './logger';
+import { createBullQueue } from './pipeline/bull-queue';
+import { createMemoryQueue } from './pipeline/memory-queue';
+import { createJobHandler } from './pipeline/worker';
+import { createSkills } from './skills';
+import { createMemoryStateStore } from './state/memory-state-store';
+import { createRedisStateStore } from './state/redis-state-store';
+
+/** Where the console assistant reads and writes, and what happens when its input ends. */
+export interface ConsoleStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  interactive: boolean;
+}
+
+/** A running Deskmate. */
+export interface Deskmate {
+  /** The HTTP server (absent in console-only runs). */
+  http?: HttpServer;
+  /** The port the HTTP server listens on. */
+  port?: number;
+  /** The queue. */
+  queue: JobQueue;
+  /** The store. */
+  store: StateStore;
+  /** Resolves when the console input has ended and every reply was printed (console runs). */
+  consoleFinished?: Promise<void>;
+  /** Stop receiving, finish running jobs within the grace period, close everything. */
+  stop(): Promise<void>;
+}
+
+/** Start Deskmate from a validated configuration. */
+export async function startDeskmate(
+  config: Config,
+  logger: Logger,
+  streams?: ConsoleStreams,
+): Promise<Deskmate> {
+  const store = config.redisUrl
+    ? createRedisStateStore({ url: config.redisUrl, prefix: config.redisKeyPrefix })
+    : createMemoryStateStore();
+  if (config.redisUrl) {
+    await store.ping().catch((error: unknown) => {
+      logger.error({ err: error }, 'Redis is unreachable at start; will keep retrying (check REDIS_URL)');
+    });
+  }
+  const queue = config.redisUrl
+    ? createBullQueue({
+        url: config.redisUrl,
+        prefix: config.redisKeyPrefix,
+        store,
+        logger,
+        concurrency: config.workerConcurrency,
+      })
+    : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
+  const llm = createProvider(config.llm, logger);
+  const skills = createSkills();
+
+  const adapters: Adapter[] = [];
+  let consoleFinished: Promise<void> | undefined;
+  if (config.console && streams) {
+    let finish: () => void = () => {};
+    consoleFinished = new Promise((resolve) => {
+      finish = resolve;
+    });
+    adapters.push(createConsoleAdapter({ ...streams, queue, logger, onEnd: () => finish() }));
+  }
+
+  const platforms: Partial<Record<Platform, ChatPlatform>> = {};
+  for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
+  await queue.start(
+    createJobHandler({
+      platforms,
+      skills,
+      llm,
+      store,
+      logger,
+      settings: { defaultTimezone: config.defaultTimezone },
+    }),
+  );
+
+  const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
+  let http: HttpServer | undefined;
+  let port: number | undefined;
+  if (chatAdapters.length > 0 || !config.console) {
+    http = createHttpServer({
+      routes: chatAdapters.flatMap((adapter) => adapter.routes),
+      logger,
+      readiness: async () => {
+        const checks: Record<string, boolean> = {};
+        if (config.redisUrl) {
+          checks.redis = await store.ping().then(
+            () => true,
+            () => false,
+          );
+        }
+        for (const adapter of chatAdapters) checks[adapter.platform.name] = adapter.ready();
+        return { ready: Object.values(checks).every(Boolean), checks };
+      },
+    });
+    port = await http.listen(config.port, config.host);
+    logger.info({ port, host: config.host }, 'http server listening');
+  }
+  for (const adapter of adapters) await adapter.start();
+  logger.info(
+    {
+      adapters: adapters.map((adapter) => adapter.platform.name),
+      llm: llm.name,
+      redis: Boolean(config.redisUrl),
+    },
+    'deskmate started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    http,
+    port,
+    queue,
+    store,
+    consoleFinished,
+    stop() {
+      stopping ??= (async () => {
+        for (const adapter of adapters) await adapter.stop().catch(() => undefined);
+        await http?.close();
+        await queue.stop(config.shutdownGraceMs);
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Entry point: read and validate the configuration, start, and stop cleanly on signals or console EOF. */
+export async function main(): Promise<void> {
+  const result = parseConfig(readEnvironment());
+  if (!result.ok) {
+    process.stderr.write(`${formatConfigProblems(result.problems)}\n`);
+    process.exit(2);
+  }
+  const config = result.config;
+  // In console mode replies own stdout, so logs go to stderr.
+  const logger = createLogger({ level: config.logLevel, destination: config.console ? 2 : 1 });
+  const interactive = process.stdin.isTTY === true;
+  const deskmate = await startDeskmate(config, logger, {
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+  });
+  const shutdown = async (reason: string, code: number) => {
+    logger.info({ reason }, 'shutting down');
+    await deskmate.stop();
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.once('SIGINT', () => void shutdown('SIGINT', 0));
+  if (deskmate.consoleFinished && !deskmate.http) {
+    await deskmate.consoleFinished;
+    await shutdown('console input ended', 0);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `Deskmate failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,34 @@
+import type { InboundMessage } from '../core/inbound-message';
+import type { StateStore } from '../core/state-store';
+
+/** How long an event id is remembered: longer than Lark's ~7.1 h retry window and Slack's minutes. */
+export const dedupeTtlSeconds = 9 * 60 * 60;
+
+/** The keys a message dedupes on: its event id, and its platform message id. */
+export function dedupeKeys(message: InboundMessage): string[] {
+  const platform = message.conversation.platform;
+  const keys = [`${platform}:event:${message.eventId}`];
+  if (message.messageId && message.messageId !== message.eventId) {
+    keys.push(`${platform}:message:${message.messageId}`);
+  }
+  return keys;
+}
+
+/** Claim a message for processing; false when an earlier delivery already claimed it. */
+export async function claimMessage(store: StateStore, message: InboundMessage): Promise<boolean> {
+  for (const key of dedupeKeys(message)) {
+    // A new event id carrying a message already seen (app_mention + message of one post) stays a duplicate.
+    if (!(await store.markSeen(key, dedupeTtlSeconds))) return false;
+  }
+  return true;
+}
+
+/** Undo a claim after the message could not be enqueued, so the platform's retry is accepted. */
+export async function releaseMessage(store: StateStore, message: InboundMessage): Promise<void> {
+  await Promise.all(dedupeKeys(message).map((key) => store.unmarkSeen(key).catch(() => undefined)));
+}
+
+/** A job id derived from the event id, safe for BullMQ (no colons). */
+export function jobIdFor(message: InboundMessage): string {
+  return `${message.conversation.platform}-${message.eventId}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+}

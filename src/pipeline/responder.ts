@@ -1,0 +1,100 @@
+import type { ChatPlatform, PostedMessageRef, ReplyStream } from '../core/chat-platform';
+import type { InboundMessage } from '../core/inbound-message';
+import type { Reply } from '../core/reply';
+import type { Responder } from '../core/skill';
+import type { StateStore } from '../core/state-store';
+
+/** How long the posted-message record of a job is kept (covers retries and restarts). */
+const postedTtlSeconds = 24 * 60 * 60;
+
+/** Options for a job's responder. */
+export interface ResponderOptions {
+  /** The platform to answer on. */
+  platform: ChatPlatform;
+  /** Where the posted message of the job is remembered. */
+  store: StateStore;
+  /** The message being answered. */
+  message: InboundMessage;
+  /** The job id: the key of the posted-message record and the idempotency key of the post. */
+  jobId: string;
+}
+
+/**
+ * Create the responder of one job. The first answer posts a message and remembers its ref under the job
+ * id; any later answer of the same job (a progress placeholder replaced, a retried or restarted job)
+ * updates that message instead of posting a second one.
+ */
+export function createResponder(
+  options: ResponderOptions,
+): Responder & { posted(): Promise<PostedMessageRef | undefined> } {
+  const { platform, store, message, jobId } = options;
+  const key = `posted:${jobId}`;
+  const conversation = message.conversation;
+  const postOptions = { idempotencyKey: jobId, platformData: message.platformData };
+
+  const posted = () => store.getJson<PostedMessageRef>(key);
+  const remember = (ref: PostedMessageRef) => store.setJson(key, ref, postedTtlSeconds);
+
+  // A platform stream that has started but not finished: a later send() finishes it (e.g. the worker's
+  // apology after the model failed mid-answer), keeping the text already shown.
+  let openStream: { stream: ReplyStream; text: string } | undefined;
+
+  const send = async (reply: Reply): Promise<PostedMessageRef> => {
+    if (openStream) {
+      const { stream, text } = openStream;
+      openStream = undefined;
+      const markdown = text.length > 0 ? `${text}\n\n${reply.markdown}` : reply.markdown;
+      const ref = await stream.finish({ ...reply, markdown });
+      await remember(ref);
+      return ref;
+    }
+    if (reply.private) {
+      return platform.post(conversation, reply, { ...postOptions, privateTo: message.author.id });
+    }
+    const existing = await posted();
+    if (existing) {
+      await platform.update(conversation, existing, reply);
+      return existing;
+    }
+    const ref = await platform.post(conversation, reply, postOptions);
+    await remember(ref);
+    return ref;
+  };
+
+  return {
+    posted,
+    send,
+    async progress(status) {
+      if (platform.setStatus && message.via === 'assistant') {
+        await platform.setStatus(conversation, status);
+        return;
+      }
+      await send({ markdown: `_${status}_` });
+    },
+    async stream(): Promise<ReplyStream> {
+      const existing = await posted();
+      if (platform.stream && !existing) {
+        const stream = await platform.stream(conversation, postOptions);
+        const state = { stream, text: '' };
+        openStream = state;
+        return {
+          async append(markdown) {
+            state.text += markdown;
+            await stream.append(markdown);
+          },
+          async finish(reply) {
+            if (openStream === state) openStream = undefined;
+            const ref = await stream.finish(reply);
+            await remember(ref);
+            return ref;
+          },
+        };
+      }
+      // No streaming here (or a retried job): collect the text and answer once.
+      return {
+        async append() {},
+        finish: (reply) => send(reply),
+      };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { ChatPlatform } from '../core/chat-platform';
+import type { Platform } from '../core/conversation';
+import { isDeskmateError } from '../core/errors';
+import type { InboundMessage } from '../core/inbound-message';
+import type { JobAttempt, JobHandler } from '../core/job-queue';
+import type { LlmProvider } from '../core/llm-provider';
+import type { Logger } from '../core/logger';
+import type { Skill, SkillSettings } from '../core/skill';
+import type { StateStore } from '../core/state-store';
+import { detectLanguage } from '../text/language';
+import { failureMessage } from '../text/messages';
+import { createResponder } from './responder';
+import { routeMessage } from './router';
+
+/** What the worker needs to run jobs. */
+export interface WorkerOptions {
+  /** The platform ports, by platform name. */
+  platforms: Partial<Record<Platform, ChatPlatform>>;
+  /** Every skill; one of them must be named `chat` (the fallback for conversation). */
+  skills: readonly Skill[];
+  /** The language model. */
+  llm: LlmProvider;
+  /** The state store. */
+  store: StateStore;
+  /** The logger. */
+  logger: Logger;
+  /** Settings skills read. */
+  settings: SkillSettings;
+  /** Current time (tests pin it). */
+  now?: () => Date;
+  /** Called once per finished job (metrics). */
+  onJobFinished?: (outcome: JobOutcome) => void;
+}
+
+/** How a job ended, for metrics. */
+export interface JobOutcome {
+  /** The skill that ran, when one was chosen. */
+  skill?: string;
+  /** `ok`, or the error code. */
+  outcome: string;
+  /** Wall time in milliseconds. */
+  durationMs: number;
+}
+
+/**
+ * Create the job handler: routes each message to a skill and runs it. It is the one place that catches
+ * a skill's errors: it answers the user politely, in their language, and logs once.
+ */
+export function createJobHandler(options: WorkerOptions): JobHandler {
+  const chatSkill = options.skills.find((skill) => skill.name === 'chat');
+  if (!chatSkill) throw new Error('the skill list needs a `chat` skill');
+  const now = options.now ?? (() => new Date());
+
+  return async (message: InboundMessage, attempt: JobAttempt) => {
+    const platform = options.platforms[message.conversation.platform];
+    const logger = options.logger.child({
+      jobId: attempt.jobId,
+      attempt: attempt.attemptsMade,
+      platform: message.conversation.platform,
+      workspace: message.conversation.workspace,
+      channel: message.conversation.channel,
+      user: message.author.id,
+    });
+    if (!platform) {
+      logger.error({ code: 'not_configured' }, 'no adapter for this platform; job dropped');
+      return;
+    }
+    const started = Date.now();
+    const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
+    let skillName: string | undefined;
+    try {
+      const route = await routeMessage(message, options.skills, {
+        llm: options.llm,
+        store: options.store,
+        chatSkill,
+        now: now(),
+        timezone: options.settings.defaultTimezone,
+        signal: attempt.signal,
+      });
+      skillName = route.skill.name;
+      const reply = await route.skill.run({
+        message,
+        args: route.answer ? { ...route.args, answer: route.answer } : route.args,
+        platform,
+        llm: options.llm,
+        store: options.store,
+        respond,
+        logger: logger.child({ skill: route.skill.name }),
+        now,
+        settings: options.settings,
+        signal: attempt.signal,
+      });
+      if (reply) await respond.send(reply);
+      const durationMs = Date.now() - started;
+      logger.info({ skill: skillName, routedBy: route.routedBy, durationMs }, 'job done');
+      options.onJobFinished?.({ skill: skillName, outcome: 'ok', durationMs });
+    } catch (error) {
+      const code = isDeskmateError(error) ? error.code : 'internal';
+      const language = detectLanguage(message.text);
+      const userText =
+        isDeskmateError(error) && error.userMessage ? error.userMessage : failureMessage(code, language);
+      const durationMs = Date.now() - started;
+      const level = code === 'not_configured' ? 'warn' : 'error';
+      logger[level]({ err: error, code, skill: skillName, durationMs }, 'job failed');
+      options.onJobFinished?.({ skill: skillName, outcome: code, durationMs });
+      // If even the apology cannot be posted, the queue retries the job (the post is idempotent).
+      await respond.send({ markdown: userText });
+    }
+  };
+}

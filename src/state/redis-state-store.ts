@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { DeskmateError } from '../core/errors';
+import type { ConversationTurn, Lock, MemoryLimits, StateStore } from '../core/state-store';
+
+/** Options for the Redis store. */
+export interface RedisStateStoreOptions {
+  /** `redis://` URL. */
+  url: string;
+  /** Prefix for every key, so two deployments can share one Redis. */
+  prefix: string;
+  /** Per-command timeout in milliseconds (the ack path must never hang on Redis). */
+  commandTimeoutMs?: number;
+}
+
+// Append a turn, keep the newest N, then drop the oldest while the token total is over the cap.
+const appendTurnScript = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+local total = 0
+local sizes = {}
+for i, item in ipairs(items) do
+  local size = cjson.decode(item).tokens or 0
+  sizes[i] = size
+  total = total + size
+end
+local drop = 0
+while total > tonumber(ARGV[3]) and (#items - drop) > 1 do
+  drop = drop + 1
+  total = total - sizes[drop]
+end
+if drop > 0 then redis.call('LTRIM', KEYS[1], drop, -1) end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return #items - drop
+`;
+
+const releaseLockScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+const incrementScript = `
+local ttl = tonumber(ARGV[1])
+for i = 2, #ARGV, 2 do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ttl > 0 and redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+return redis.call('HGETALL', KEYS[1])
+`;
+
+function pairsToRecord(pairs: string[]): Record<string, number> {
+  const record: Record<string, number> = {};
+  for (let index = 0; index < pairs.length; index += 2) record[pairs[index]] = Number(pairs[index + 1]);
+  return record;
+}
+
+/** Create the ioredis connection options Deskmate uses: fast failure, no unbounded offline queue. */
+export function redisConnectionOptions(commandTimeoutMs = 1000) {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: 2000,
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+  };
+}
+
+/** Create a store backed by Redis, shared by every Deskmate process of a deployment. */
+export function createRedisStateStore(options: RedisStateStoreOptions): StateStore & { client: Redis } {
+  const client = new Redis(options.url, {
+    ...redisConnectionOptions(options.commandTimeoutMs),
+    keyPrefix: options.prefix,
+    lazyConnect: false,
+  });
+  // Connection errors are reported by ping()/readiness; without a listener ioredis prints them raw.
+  client.on('error', () => {});
+
+  const wrap = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw new DeskmateError('unavailable', `Redis ${operation} failed`, {
+        cause: error,
+        retryable: true,
+        userMessage: 'My storage (Redis) is unreachable right now; try again in a minute.',
+      });
+    }
+  };
+  const waitUntilReady = async (): Promise<void> => {
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`Redis not ready (status ${client.status})`));
+      }, 2000);
+      const onReady = () => {
+        cleanup();
+        resolve();
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+      };
+      client.on('ready', onReady);
+    });
+  };
+
+  return {
+    client,
+    markSeen: (key, ttlSeconds) =>
+      wrap('markSeen', async () => (await client.set(`seen:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK'),
+    unmarkSeen: (key) =>
+      wrap('unmarkSeen', async () => {
+        await client.del(`seen:${key}`);
+      }),
+    appendTurn: (conversation: string, turn: ConversationTurn, limits: MemoryLimits) =>
+      wrap('appendTurn', async () => {
+        await client.eval(
+          appendTurnScript,
+          1,
+          `turns:${conversation}`,
+          JSON.stringify(turn),
+          Math.max(1, limits.maxTurns),
+          limits.maxTokens,
+          limits.ttlSeconds,
+        );
+      }),
+    turns: (conversation) =>
+      wrap('turns', async () =>
+        (await client.lrange(`turns:${conversation}`, 0, -1)).map(
+          (item) => JSON.parse(item) as ConversationTurn,
+        ),
+      ),
+    acquireLock: (key, ttlMs) =>
+      wrap('acquireLock', async (): Promise<Lock | null> => {
+        const token = randomUUID();
+        const lockKey = `lock:${key}`;
+        const acquired = (await client.set(lockKey, token, 'PX', ttlMs, 'NX')) === 'OK';
+        if (!acquired) return null;
+        return {
+          release: () =>
+            wrap('releaseLock', async () => {
+              await client.eval(releaseLockScript, 1, lockKey, token);
+            }),
+        };
+      }),
+    getJson: <T>(key: string) =>
+      wrap('getJson', async () => {
+        const value = await client.get(`json:${key}`);
+        return value === null ? undefined : (JSON.parse(value) as T);
+      }),
+    setJson: (key, value, ttlSeconds) =>
+      wrap('setJson', async () => {
+        const serialized = JSON.stringify(value);
+        if (ttlSeconds === undefined) await client.set(`json:${key}`, serialized);
+        else await client.set(`json:${key}`, serialized, 'EX', ttlSeconds);
+      }),
+    delete: (key) =>
+      wrap('delete', async () => {
+        await client.del(`json:${key}`);
+      }),
+    incrementCounters: (key, increments, ttlSeconds) =>
+      wrap('incrementCounters', async () => {
+        const flat = Object.entries(increments).flatMap(([field, amount]) => [field, String(amount)]);
+        const pairs = (await client.eval(
+          incrementScript,
+          1,
+          `counters:${key}`,
+          ttlSeconds ?? 0,
+          ...flat,
+        )) as string[];
+        return pairsToRecord(pairs);
+      }),
+    counters: (key) =>
+      wrap('counters', async () => {
+        const hash = await client.hgetall(`counters:${key}`);
+        return Object.fromEntries(Object.entries(hash).map(([field, value]) => [field, Number(value)]));
+      }),
+    ping: async () => {
+      await waitUntilReady();
+      await client.ping();
+    },
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { ErrorCode } from '../core/errors';
+import type { Language } from './language';
+
+/** What Deskmate says to users when something did not work, per error code and language. */
+const failureMessages: Record<ErrorCode, Record<Language, string>> = {
+  throttled: {
+    en: "I couldn't finish that: the model is busy. Try again in a minute.",
+    zh: '没能完成：模型当前繁忙，请一分钟后再试。',
+  },
+  unavailable: {
+    en: "I couldn't finish that: a service I depend on is unavailable. Try again in a minute.",
+    zh: '没能完成：依赖的服务暂时不可用，请一分钟后再试。',
+  },
+  timeout: {
+    en: "I couldn't finish that: the model took too long to answer. Try again, or ask for something shorter.",
+    zh: '没能完成：模型响应超时。请重试，或把请求缩短一些。',
+  },
+  invalid_request: {
+    en: "I couldn't finish that: the request was not valid for the model.",
+    zh: '没能完成：该请求不被模型接受。',
+  },
+  content_filtered: {
+    en: "I can't help with that: the model's content filter blocked the answer.",
+    zh: '无法处理：模型的内容过滤拦截了这次回答。',
+  },
+  context_too_long: {
+    en: "I couldn't finish that: the text is too long for the model. Try a shorter period or thread.",
+    zh: '没能完成：内容超出模型的长度上限，请缩短时间范围或选择更短的话题。',
+  },
+  not_configured: {
+    en: 'No language model is configured, so I can only run commands (try `help`). An admin can set LLM_PROVIDER=bedrock (with BEDROCK_MODEL_ID and AWS credentials) or LLM_PROVIDER=openai (with OPENAI_BASE_URL and OPENAI_MODEL).',
+    zh: '尚未配置语言模型，目前只能执行命令（试试 `帮助`）。管理员可设置 LLM_PROVIDER=bedrock（以及 BEDROCK_MODEL_ID 和 AWS 凭证）或 LLM_PROVIDER=openai（以及 OPENAI_BASE_URL 和 OPENAI_MODEL）。',
+  },
+  forbidden: {
+    en: "I can't do that for you: you don't have access to that conversation.",
+    zh: '无法为你处理：你没有该会话的访问权限。',
+  },
+  not_found: { en: "I couldn't find what you asked for.", zh: '没有找到你要的内容。' },
+  bad_input: { en: "I didn't understand that. Try `help`.", zh: '没看懂这个请求，试试 `帮助`。' },
+  platform_error: {
+    en: "I couldn't finish that: the chat platform returned an error. Try again in a minute.",
+    zh: '没能完成：聊天平台返回了错误，请一分钟后再试。',
+  },
+  rate_limited: {
+    en: "You're sending requests faster than I can take them. Try again in a minute.",
+    zh: '请求太频繁了，请一分钟后再试。',
+  },
+  budget_exceeded: {
+    en: "Today's model budget for this workspace is used up. It resets at midnight UTC.",
+    zh: '本工作区今天的模型用量已达上限，将在 UTC 零点重置。',
+  },
+  internal: {
+    en: "Sorry, something went wrong on my side and I couldn't finish that. It has been logged.",
+    zh: '抱歉，我这边出错了，没能完成。错误已记录。',
+  },
+};
+
+/** The polite message for a failure, in the user's language. */
+export function failureMessage(code: ErrorCode, language: Language): string {
+  return failureMessages[code][language];
+}

@@ -1,0 +1,17 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { Logger } from '../../src/core/logger';
+import { redactedPaths } from '../../src/logger';
+
+/** A real pino logger whose lines are kept in memory for assertions. */
+export function createCaptureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, stream);
+  return { logger, lines };
+}

@@ -1,0 +1,190 @@
+import { LlmError } from '../../src/core/errors';
+import type { JobQueue } from '../../src/core/job-queue';
+import type { Skill } from '../../src/core/skill';
+import type { StateStore } from '../../src/core/state-store';
+import { createBullQueue } from '../../src/pipeline/bull-queue';
+import { createMemoryQueue } from '../../src/pipeline/memory-queue';
+import { createJobHandler } from '../../src/pipeline/worker';
+import { createSkills } from '../../src/skills';
+import { createMemoryStateStore } from '../../src/state/memory-state-store';
+import { createRedisStateStore } from '../../src/state/redis-state-store';
+import { RecordingPlatform } from '../fakes/recording-platform';
+import { ScriptedLlm } from '../fakes/scripted-llm';
+import { createCaptureLogger } from '../helpers/capture-logger';
+import { inboundMessage } from '../helpers/messages';
+import { testRedisUrl } from '../helpers/test-redis';
+
+function failingSkill(runs: { count: number }): Skill {
+  return {
+    name: 'explode',
+    commandWords: ['explode', '爆炸'],
+    description: 'always fails',
+    argumentsSchema: { type: 'object' },
+    help: { en: 'fails', zh: '失败', examples: [] },
+    async run() {
+      runs.count += 1;
+      throw new LlmError('throttled', 'model said 429', { retryable: true });
+    },
+  };
+}
+
+function countingSkill(runs: { count: number }): Skill {
+  return {
+    name: 'count',
+    commandWords: ['count'],
+    description: 'counts',
+    argumentsSchema: { type: 'object' },
+    help: { en: 'counts', zh: '计数', examples: [] },
+    async run() {
+      runs.count += 1;
+      return { markdown: `run ${runs.count}` };
+    },
+  };
+}
+
+type QueueFactory = (
+  store: StateStore,
+  logger: ReturnType<typeof createCaptureLogger>['logger'],
+) => Promise<{ queue: JobQueue; store: StateStore }>;
+
+let suffix = 0;
+const factories: Array<[string, () => QueueFactory]> = [
+  [
+    'memory queue',
+    () => async (_store, logger) => {
+      const store = createMemoryStateStore();
+      return { queue: createMemoryQueue({ store, logger }), store };
+    },
+  ],
+  [
+    'BullMQ queue',
+    () => async (_store, logger) => {
+      const prefix = `queue-test-${process.pid}-${++suffix}:`;
+      const store = createRedisStateStore({ url: testRedisUrl(), prefix });
+      await store.ping();
+      return {
+        queue: createBullQueue({ url: testRedisUrl(), prefix, store, logger, name: `jobs-${suffix}` }),
+        store,
+      };
+    },
+  ],
+];
+
+describe.each(factories)('%s with the worker', (_name, makeFactory) => {
+  let queue: JobQueue;
+  let store: StateStore;
+  let platform: RecordingPlatform;
+  let capture: ReturnType<typeof createCaptureLogger>;
+  const runs = { count: 0 };
+
+  beforeEach(async () => {
+    runs.count = 0;
+    capture = createCaptureLogger();
+    platform = new RecordingPlatform('console');
+    ({ queue, store } = await makeFactory()(createMemoryStateStore(), capture.logger));
+    const skills = [...createSkills(), failingSkill(runs), countingSkill(runs)];
+    await queue.start(
+      createJobHandler({
+        platforms: { console: platform },
+        skills,
+        llm: new ScriptedLlm(),
+        store,
+        logger: capture.logger,
+        settings: { defaultTimezone: 'UTC' },
+      }),
+    );
+  });
+
+  afterEach(async () => {
+    await queue.stop(1000);
+    await store.close();
+  });
+
+  test('a skill that throws yields one polite reply and one error log line', async () => {
+    expect(await queue.enqueue(inboundMessage('explode now'))).toBe('accepted');
+    await queue.drain();
+    expect(platform.visibleMessages()).toEqual([
+      "I couldn't finish that: the model is busy. Try again in a minute.",
+    ]);
+    const errors = capture.lines.filter((line) => Number(line.level) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'throttled', skill: 'explode', msg: 'job failed' });
+    expect(runs.count).toBe(1);
+  });
+
+  test("the polite reply is in the asker's language", async () => {
+    await queue.enqueue(inboundMessage('爆炸 一下'));
+    await queue.drain();
+    expect(platform.visibleMessages()).toEqual(['没能完成：模型当前繁忙，请一分钟后再试。']);
+  });
+
+  test('a job delivered twice with the same event id runs once', async () => {
+    const message = inboundMessage('count');
+    expect(await queue.enqueue(message)).toBe('accepted');
+    expect(await queue.enqueue({ ...message })).toBe('duplicate');
+    await queue.drain();
+    expect(await queue.enqueue({ ...message })).toBe('duplicate');
+    await queue.drain();
+    expect(runs.count).toBe(1);
+    expect(platform.visibleMessages()).toEqual(['run 1']);
+  });
+
+  test('one post delivered under two event ids (mention + message event) runs once', async () => {
+    const message = inboundMessage('count');
+    await queue.enqueue(message);
+    expect(await queue.enqueue({ ...message, eventId: 'another-event' })).toBe('duplicate');
+    await queue.drain();
+    expect(runs.count).toBe(1);
+  });
+
+  test('different messages all run', async () => {
+    for (let index = 0; index < 5; index += 1) await queue.enqueue(inboundMessage('count'));
+    await queue.drain();
+    expect(runs.count).toBe(5);
+    expect(platform.sends.filter((send) => send.kind === 'post')).toHaveLength(5);
+  });
+});
+
+test('a job that runs again updates the message it already posted instead of posting a second', async () => {
+  const store = createMemoryStateStore();
+  const platform = new RecordingPlatform('console');
+  const runs = { count: 0 };
+  const handler = createJobHandler({
+    platforms: { console: platform },
+    skills: [...createSkills(), countingSkill(runs)],
+    llm: new ScriptedLlm(),
+    store,
+    logger: createCaptureLogger().logger,
+    settings: { defaultTimezone: 'UTC' },
+  });
+  const message = inboundMessage('count');
+  const attempt = { jobId: 'job-1', attemptsMade: 1, signal: new AbortController().signal };
+  await handler(message, attempt);
+  await handler(message, { ...attempt, attemptsMade: 2 });
+  expect(platform.sends.map((send) => send.kind)).toEqual(['post', 'update']);
+  expect(platform.visibleMessages()).toEqual(['run 2']);
+});
+
+test('the memory queue retries a job whose apology could not be posted, without a second message', async () => {
+  const store = createMemoryStateStore();
+  const platform = new RecordingPlatform('console');
+  platform.failPosts = 1;
+  const { logger } = createCaptureLogger();
+  const queue = createMemoryQueue({ store, logger });
+  const runs = { count: 0 };
+  await queue.start(
+    createJobHandler({
+      platforms: { console: platform },
+      skills: [...createSkills(), countingSkill(runs)],
+      llm: new ScriptedLlm(),
+      store,
+      logger,
+      settings: { defaultTimezone: 'UTC' },
+    }),
+  );
+  await queue.enqueue(inboundMessage('count'));
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  await queue.drain();
+  expect(platform.visibleMessages()).toHaveLength(1);
+  await queue.stop(100);
+});

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { formatConfigProblems, parseConfig } from '../../src/config';
+
+const root = resolve(__dirname, '../..');
+
+describe('configuration', () => {
+  test('an empty environment runs the console assistant offline on port 3000', () => {
+    const result = parseConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({ port: 3000, console: true, defaultTimezone: 'UTC' });
+    expect(result.config.llm.provider).toBe('offline');
+    expect(result.config.redisUrl).toBeUndefined();
+  });
+
+  test('every problem is reported with the variable and its fix', () => {
+    const result = parseConfig({ LLM_PROVIDER: 'foo', PORT: 'abc', DEFAULT_TIMEZONE: 'Mars/Base' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const byVariable = Object.fromEntries(
+      result.problems.map((problem) => [problem.variable, problem.message]),
+    );
+    expect(byVariable.LLM_PROVIDER).toMatch(/bedrock, openai or offline/);
+    expect(byVariable.PORT).toMatch(/Fix: set PORT to a whole number/);
+    expect(byVariable.DEFAULT_TIMEZONE).toMatch(/IANA timezone/);
+  });
+
+  test('providers and platforms say which companion variable is missing', () => {
+    const result = parseConfig({
+      LLM_PROVIDER: 'openai',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      LARK_APP_ID: 'cli_0123456789abcdef',
+      LARK_APP_SECRET: 's',
+      LARK_MODE: 'webhook',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = formatConfigProblems(result.problems);
+    expect(text).toMatch(/OPENAI_BASE_URL/);
+    expect(text).toMatch(/OPENAI_MODEL/);
+    expect(text).toMatch(/set SLACK_SIGNING_SECRET \(HTTP mode\) or SLACK_APP_TOKEN/);
+    expect(text).toMatch(/set LARK_ENCRYPT_KEY, or use LARK_MODE=ws/);
+  });
+
+  test('per-skill model overrides come from LLM_MODEL_<SKILL>', () => {
+    const result = parseConfig({
+      BEDROCK_MODEL_ID: 'us.anthropic.claude-haiku',
+      AWS_REGION: 'us-east-1',
+      LLM_MODEL_SUMMARIZE: 'us.anthropic.claude-sonnet',
+    });
+    expect(result.ok && result.config.llm).toMatchObject({
+      provider: 'bedrock',
+      modelOverrides: { summarize: 'us.anthropic.claude-sonnet' },
+    });
+  });
+
+  test('Slack or Lark credentials turn the console off', () => {
+    const result = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(result.ok && result.config.console).toBe(false);
+  });
+
+  test('npm start with invalid settings exits 2 and names each variable and fix', () => {
+    const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, LLM_PROVIDER: 'foo', PORT: 'abc' },
+      input: '',
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toMatch(/2 configuration problems/);
+    expect(child.stderr).toMatch(/PORT: "abc" is not valid\. Fix: set PORT/);
+    expect(child.stderr).toMatch(
+      /LLM_PROVIDER: "foo" is not a provider\. Fix: set LLM_PROVIDER to bedrock, openai or offline/,
+    );
+  });
+});
