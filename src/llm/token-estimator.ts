@@ -34,5 +34,5 @@ export function estimateTokens(text: string): number {
   }
   // English: a word is ~1.3 tokens and long words split further; chars/4 agrees on prose.
   const latinTokens = Math.max(latinWords, (latinRunCharacters + latinWords) / 4.6);
-  return Math.max(1, Math.round(cjkCharacters * 1.05 + latinTokens * 1.08 + symbols));
+  return Math.max(1, Math.round(cjkCharacters * 1.1 + latinTokens + symbols));
 }
