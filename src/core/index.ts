@@ -8,6 +8,7 @@ export * from './inbound-message';
 export * from './job-queue';
 export * from './llm-provider';
 export * from './logger';
+export * from './reminder';
 export * from './reply';
 export * from './skill';
 export * from './state-store';

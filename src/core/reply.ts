@@ -54,6 +54,8 @@ export interface Reply {
   footnote?: string;
   /** Only the requester should see it (ephemeral where the platform can). */
   private?: boolean;
+  /** User ids to notify: the adapter puts a real mention of each before the text (reminders, owners). */
+  notify?: string[];
 }
 
 /** A plain Markdown reply. */

@@ -2,6 +2,7 @@ import type { ChatPlatform, PostedMessageRef, ReplyStream } from './chat-platfor
 import type { InboundMessage } from './inbound-message';
 import type { LlmProvider } from './llm-provider';
 import type { Logger } from './logger';
+import type { ReminderScheduler } from './reminder';
 import type { Reply } from './reply';
 import type { StateStore } from './state-store';
 
@@ -27,6 +28,8 @@ export interface SkillContext {
   llm: LlmProvider;
   /** The state store. */
   store: StateStore;
+  /** Delivers messages at a set time (todo due dates, meeting reminders). */
+  reminders: ReminderScheduler;
   /** Answers the user. */
   respond: Responder;
   /** A logger bound to the job's ids. */

@@ -1,16 +1,24 @@
 import type { ChatPlatform } from '../core/chat-platform';
 import type { Platform } from '../core/conversation';
-import { isDeskmateError } from '../core/errors';
+import { DeskmateError, isDeskmateError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
 import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
+import type { ReminderScheduler } from '../core/reminder';
 import type { Skill, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { detectLanguage } from '../text/language';
 import { failureMessage } from '../text/messages';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
+
+const noReminders: ReminderScheduler = {
+  async schedule() {
+    throw new DeskmateError('not_configured', 'no reminder scheduler is configured');
+  },
+  async cancel() {},
+};
 
 /** What the worker needs to run jobs. */
 export interface WorkerOptions {
@@ -22,6 +30,8 @@ export interface WorkerOptions {
   llm: LlmProvider;
   /** The state store. */
   store: StateStore;
+  /** Delivers reminders at their time (default: one that refuses, for setups without reminders). */
+  reminders?: ReminderScheduler;
   /** The logger. */
   logger: Logger;
   /** Settings skills read. */
@@ -84,6 +94,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         platform,
         llm: options.llm,
         store: options.store,
+        reminders: options.reminders ?? noReminders,
         respond,
         logger: logger.child({ skill: route.skill.name }),
         now,
