@@ -102,12 +102,22 @@ export interface ChatPlatform {
   setStatus?(conversation: ConversationRef, status: string): Promise<void>;
   /** A link that opens a message, for citations. */
   messageLink?(conversation: ConversationRef, messageId: string): Promise<string | undefined>;
+  /** The conversation (and message) a pasted message link points to, when it is a link of this platform. */
+  resolveLink?(url: string): Promise<LinkedMessage | undefined>;
   /** A user's IANA timezone from their profile. */
   userTimezone?(userId: string): Promise<string | undefined>;
   /** Real tasks, where the platform has them. */
   tasks?: TaskCapability;
   /** A real calendar, where the platform has it. */
   calendar?: CalendarCapability;
+}
+
+/** A message a link points to. */
+export interface LinkedMessage {
+  /** The conversation (its thread, when the link is to a thread or a reply). */
+  conversation: ConversationRef;
+  /** The linked message's id. */
+  messageId: string;
 }
 
 /** Options for posting. */

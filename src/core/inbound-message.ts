@@ -51,6 +51,10 @@ export interface InboundMessage {
   command?: CommandInvocation;
   /** Set for button clicks. */
   action?: ActionInvocation;
+  /** True when the message was written inside an existing thread (not a top-level post). */
+  inThread?: boolean;
+  /** The text of the message this one replies to or quotes, when the platform says (for rewrite/translate). */
+  quoted?: string;
   /** Users mentioned in the text, in order (ids and names), for owners and attendees. */
   mentions?: Author[];
   /** BCP 47 language hint from the platform, when it sends one. */

@@ -36,12 +36,24 @@ export function routeByCommand(message: InboundMessage, skills: readonly Skill[]
   }
   if (message.command) {
     const skill = findSkill(skills, message.command.name);
-    if (skill) return { skill, args: { text: message.command.args.trim() }, routedBy: 'command' };
+    if (skill) {
+      return {
+        skill,
+        args: { text: message.command.args.trim(), commandWord: message.command.name.toLowerCase() },
+        routedBy: 'command',
+      };
+    }
   }
   const match = firstWordPattern.exec(message.text);
   if (match) {
     const skill = findSkill(skills, match[1]);
-    if (skill) return { skill, args: { text: match[2].trim() }, routedBy: 'command_word' };
+    if (skill) {
+      return {
+        skill,
+        args: { text: match[2].trim(), commandWord: match[1].toLowerCase() },
+        routedBy: 'command_word',
+      };
+    }
   }
   return undefined;
 }

@@ -1,11 +1,21 @@
 import type { Skill } from '../core/skill';
 import { createChatSkill } from './chat';
+import { createDraftSkill } from './draft';
 import { createHelpSkill } from './help';
+import { createSummarizeSkill, type SummarizeOptions } from './summarize';
+
+/** Options for the skills that take any. */
+export interface SkillOptions {
+  /** Summary budgets. */
+  summarize?: SummarizeOptions;
+}
 
 /** Every skill Deskmate offers, in the order the help lists them. */
-export function createSkills(): Skill[] {
+export function createSkills(options: SkillOptions = {}): Skill[] {
   const skills: Skill[] = [];
   skills.push(
+    createSummarizeSkill(options.summarize),
+    createDraftSkill(),
     createHelpSkill(() => skills),
     createChatSkill(),
   );

@@ -1,0 +1,182 @@
+import type { ReplyStream } from '../core/chat-platform';
+import { conversationKey } from '../core/conversation';
+import type { LlmMessage } from '../core/llm-provider';
+import type { Skill, SkillContext } from '../core/skill';
+import type { ConversationTurn } from '../core/state-store';
+import { estimateTokens } from '../llm/token-estimator';
+import { renderPrompt } from '../prompts/render';
+import { detectLanguage } from '../text/language';
+import { neutralizeMassMentions } from '../text/sanitize';
+import { chatMemoryLimits } from './chat';
+
+/** What the user wants done with text. */
+export type DraftMode = 'draft' | 'rewrite' | 'polish' | 'translate' | 'continue';
+
+const modeWords: Record<DraftMode, string[]> = {
+  draft: ['draft', 'write', '起草', '撰写', '写'],
+  rewrite: ['rewrite', 'rephrase', '改写', '重写'],
+  polish: ['polish', 'proofread', '润色', '校对'],
+  translate: ['translate', '翻译'],
+  continue: ['continue', '续写'],
+};
+
+const tasks: Record<DraftMode, string> = {
+  draft: 'Write a new piece of text from the brief the user gives.',
+  rewrite: 'Rewrite the source text as the user asks, keeping its meaning.',
+  polish: 'Polish the source text: fix grammar, spelling and flow, keep its meaning, voice and language.',
+  translate:
+    'Translate the source text. Chinese source goes to English and anything else to Chinese, unless the user names a language.',
+  continue: 'Continue the source text in the same voice, language and format.',
+};
+
+const missingSource = {
+  en: 'Give me the text to work on: quote it after the command (e.g. `polish "…"`), or reply to the message with the command.',
+  zh: '请提供要处理的文字：在命令后用引号给出（例如 `润色 “…”`），或者回复那条消息并附上命令。',
+};
+const missingBrief = {
+  en: 'Tell me what to write, e.g. `draft an announcement that the office is closed Friday, friendly`.',
+  zh: '请说明要写什么，例如 `起草 通知大家周五办公室关闭，语气友好`。',
+};
+
+/** The draft mode a command word selects. */
+export function draftModeFor(word: string | undefined): DraftMode {
+  const normalized = (word ?? '').toLowerCase();
+  const found = (Object.keys(modeWords) as DraftMode[]).find((mode) => modeWords[mode].includes(normalized));
+  return found ?? 'draft';
+}
+
+/** Text quoted in the request: "…", “…”, 「…」, a fenced block or `>` lines. Returns the quote and the rest. */
+export function splitQuoted(text: string): { quoted?: string; rest: string } {
+  const patterns = [/```[a-z]*\n?([\s\S]+?)```/i, /"([\s\S]{2,}?)"/, /“([\s\S]{2,}?)”/, /「([\s\S]{2,}?)」/];
+  for (const pattern of patterns) {
+    const match = pattern.exec(text);
+    if (match)
+      return { quoted: match[1].trim(), rest: text.replace(match[0], ' ').replace(/\s+/g, ' ').trim() };
+  }
+  const lines = text.split('\n');
+  const quoteLines = lines.filter((line) => line.startsWith('>'));
+  if (quoteLines.length > 0) {
+    return {
+      quoted: quoteLines.map((line) => line.replace(/^>\s?/, '')).join('\n'),
+      rest: lines
+        .filter((line) => !line.startsWith('>'))
+        .join(' ')
+        .trim(),
+    };
+  }
+  return { rest: text.trim() };
+}
+
+function lastDraft(turns: ConversationTurn[]): ConversationTurn | undefined {
+  return [...turns].reverse().find((turn) => turn.role === 'assistant' && turn.skill === 'draft');
+}
+
+/** Create the draft skill: write, rewrite, polish, translate and continue text, refined over turns. */
+export function createDraftSkill(): Skill {
+  return {
+    name: 'draft',
+    commandWords: Object.values(modeWords)
+      .flat()
+      .filter((word) => word !== '写'),
+    description:
+      'Write a draft from a brief, or rewrite, polish, translate or continue given text. Also use it for follow-ups that refine the previous draft in this thread ("shorter", "more formal", "用中文").',
+    argumentsSchema: {
+      type: 'object',
+      properties: {
+        mode: { type: 'string', enum: Object.keys(modeWords), description: 'What to do with the text.' },
+        instruction: { type: 'string', description: 'The brief, or how to change the previous draft.' },
+        refine: { type: 'boolean', description: 'True when the user asks to change the previous draft.' },
+      },
+      additionalProperties: false,
+    },
+    help: {
+      en: 'Write a draft from a brief, or rewrite, polish, translate or continue text; reply "shorter", "more formal"… to refine it.',
+      zh: '根据要求起草文字，或改写、润色、翻译、续写；回复“短一点”“更正式”等继续修改。',
+      examples: [
+        'draft an announcement that the office is closed Friday, friendly',
+        '润色 “…”',
+        'translate "…"',
+      ],
+    },
+    async run(context: SkillContext) {
+      const { message } = context;
+      const mode =
+        (context.args.mode as DraftMode | undefined) ??
+        draftModeFor(context.args.commandWord as string | undefined);
+      const request = String(context.args.instruction ?? context.args.text ?? message.text).trim();
+      const language = detectLanguage(message.text);
+      const { quoted, rest } = splitQuoted(request);
+      const source = quoted ?? message.quoted;
+      const key = conversationKey(message.conversation);
+      const memory = await context.store.turns(key);
+      const previous = lastDraft(memory);
+      const refining =
+        Boolean(previous) && (context.args.refine === true || (!context.args.commandWord && !source));
+
+      const messages: LlmMessage[] = [];
+      if (refining && previous) {
+        messages.push(
+          { role: 'user', content: 'Write the draft.' },
+          { role: 'assistant', content: previous.text },
+          { role: 'user', content: `Change the draft: ${rest || request}` },
+        );
+      } else if (mode === 'draft') {
+        if (!rest && !source) return { markdown: missingBrief[language] };
+        const material = source ? `\n\n<source>\n${source}\n</source>` : '';
+        messages.push({ role: 'user', content: `${rest}${material}` });
+      } else {
+        if (!source) return { markdown: missingSource[language] };
+        messages.push({ role: 'user', content: `${rest || mode}\n\n<source>\n${source}\n</source>` });
+      }
+
+      const prompt = renderPrompt('draft', {
+        task: refining
+          ? 'Revise your previous draft as the user asks; reply with the whole revised text.'
+          : tasks[mode],
+        language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
+      });
+      let stream: ReplyStream | undefined;
+      let text = '';
+      for await (const event of context.llm.stream({
+        system: prompt.text,
+        maxTokens: prompt.maxTokens,
+        messages,
+        purpose: 'draft',
+        scope: {
+          workspace: `${message.conversation.platform}:${message.conversation.workspace}`,
+          user: message.author.id,
+        },
+        signal: context.signal,
+      })) {
+        if (event.type === 'text') {
+          text += event.text;
+          stream ??= await context.respond.stream();
+          await stream.append(neutralizeMassMentions(event.text));
+        } else {
+          text = event.result.text;
+        }
+      }
+      const reply = { markdown: neutralizeMassMentions(text.trim()) };
+      if (stream) await stream.finish(reply);
+      else await context.respond.send(reply);
+      const at = context.now().toISOString();
+      await context.store.appendTurn(
+        key,
+        { role: 'user', text: request, at, tokens: estimateTokens(request), skill: 'draft' },
+        chatMemoryLimits,
+      );
+      await context.store.appendTurn(
+        key,
+        {
+          role: 'assistant',
+          text: reply.markdown,
+          at,
+          tokens: estimateTokens(reply.markdown),
+          skill: 'draft',
+        },
+        chatMemoryLimits,
+      );
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import * as chrono from 'chrono-node';
+import type { Language } from '../../text/language';
+import { neutralizeMassMentions, removeInvisibleCharacters } from '../../text/sanitize';
+import type { NumberedMessage } from './transcript';
+import { wording } from './wording';
+
+const decisionPattern =
+  /\b(decided|decision|we will|we'll go with|agreed|approved|final(?:ly)?|let's go with)\b|决定|确定|同意|通过|定了|就这么办/iu;
+const actionPattern =
+  /\b(todo|to-do|action item|please|can you|could you|will send|will do|i'll|by (?:mon|tue|wed|thu|fri|sat|sun|tomorrow|eod|end of)|deadline|due)\b|待办|负责|请|需要|截止|之前完成|跟进/iu;
+
+function excerpt(text: string, limit = 140): string {
+  const clean = neutralizeMassMentions(removeInvisibleCharacters(text)).replace(/\s+/g, ' ').trim();
+  return clean.length > limit ? `${clean.slice(0, limit - 1)}…` : clean;
+}
+
+function line(entry: NumberedMessage): string {
+  return `- ${entry.message.author.name ?? entry.message.author.id}: ${excerpt(entry.message.text)} [${entry.number}]`;
+}
+
+/**
+ * A summary made without a model: participants and counts, the messages most replied to, lines that look
+ * like decisions or action items, and dates mentioned (chrono-node, English and Chinese). Citations use
+ * the same `[n]` numbers as model summaries.
+ */
+export function extractiveSummary(
+  messages: NumberedMessage[],
+  language: Language,
+  referenceDate: Date,
+): string {
+  const words = wording[language];
+  const people = new Map<string, number>();
+  for (const { message } of messages) {
+    const name = message.author.name ?? message.author.id;
+    people.set(name, (people.get(name) ?? 0) + 1);
+  }
+  const participants = [...people.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, count]) => `${name} (${count})`)
+    .join(', ');
+  const sections = [
+    `**${words.offlineParticipants}**: ${participants}; ${messages.length} ${words.messages}.`,
+  ];
+
+  const mostReplied = messages
+    .filter((entry) => (entry.message.replyCount ?? 0) > 0)
+    .sort((a, b) => (b.message.replyCount ?? 0) - (a.message.replyCount ?? 0))
+    .slice(0, 3);
+  if (mostReplied.length > 0)
+    sections.push(`**${words.offlineMostReplied}**\n${mostReplied.map(line).join('\n')}`);
+
+  const decisions = messages.filter((entry) => decisionPattern.test(entry.message.text)).slice(-5);
+  if (decisions.length > 0) sections.push(`**${words.offlineDecisions}**\n${decisions.map(line).join('\n')}`);
+
+  const decisionNumbers = new Set(decisions.map((entry) => entry.number));
+  const actions = messages
+    .filter((entry) => !decisionNumbers.has(entry.number) && actionPattern.test(entry.message.text))
+    .slice(-5);
+  if (actions.length > 0) sections.push(`**${words.offlineActions}**\n${actions.map(line).join('\n')}`);
+
+  const dates: string[] = [];
+  for (const entry of messages) {
+    const at = new Date(entry.message.at);
+    const reference = Number.isNaN(at.getTime()) ? referenceDate : at;
+    const found = [
+      ...chrono.parse(entry.message.text, reference),
+      ...chrono.zh.parse(entry.message.text, reference),
+    ];
+    for (const result of found)
+      dates.push(
+        `- ${result.text} → ${result.start.date().toISOString().slice(0, 16).replace('T', ' ')} UTC [${entry.number}]`,
+      );
+    if (dates.length >= 8) break;
+  }
+  if (dates.length > 0) sections.push(`**${words.offlineDates}**\n${dates.slice(0, 8).join('\n')}`);
+  return sections.join('\n\n');
+}

@@ -1,0 +1,252 @@
+import { type ConversationRef, conversationKey } from '../../core/conversation';
+import type { HistoryMessage } from '../../core/history-message';
+import type { Reply } from '../../core/reply';
+import type { Skill, SkillContext } from '../../core/skill';
+import { detectLanguage, type Language } from '../../text/language';
+import { findUrls } from '../../text/sanitize';
+import { extractiveSummary } from './extractive';
+import { type SummaryBudget, type SummaryCall, summarizeMessages, updateSummary } from './map-reduce';
+import { defaultPeriod, type Period, parsePeriod } from './period';
+import {
+  type CitationEntry,
+  citedNumbers,
+  linkCitations,
+  type NumberedMessage,
+  numberMessages,
+} from './transcript';
+import { promptWording, wording } from './wording';
+
+/** Options of the summarize skill. */
+export interface SummarizeOptions extends Partial<SummaryBudget> {
+  /** Most messages read from one conversation (the reply says when the cap was hit). */
+  maxMessages?: number;
+  /** How long a cached summary is kept for incremental updates. */
+  cacheTtlSeconds?: number;
+}
+
+/** What is cached per conversation so asking again summarizes only the new messages. */
+interface CachedSummary {
+  summary: string;
+  lastMessageId: string;
+  lastNumber: number;
+  citations: CitationEntry[];
+  covered: number;
+  firstAt: string;
+  lastAt: string;
+  sourceUrls: string[];
+  updatedAt: string;
+}
+
+/** Which conversation to read, and how much of it. */
+interface Target {
+  conversation: ConversationRef;
+  thread?: string;
+  period?: Period;
+  title: string;
+}
+
+function describeTime(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+async function resolveTarget(
+  context: SkillContext,
+  request: string,
+  language: Language,
+): Promise<Target | Reply> {
+  const { message, platform } = context;
+  const words = wording[language];
+  const now = context.now();
+  const timezone = message.author.timezone ?? context.settings.defaultTimezone;
+  const urls = findUrls(request);
+  if (urls.length > 0 && platform.resolveLink) {
+    for (const url of urls) {
+      const linked = await platform.resolveLink(url);
+      if (linked) {
+        const thread = linked.conversation.thread ?? linked.messageId;
+        return { conversation: { ...linked.conversation, thread }, thread, title: words.titleLinked };
+      }
+    }
+    return { markdown: words.unknownLink, private: true };
+  }
+  if (message.conversation.kind === 'dm' && message.conversation.platform !== 'console') {
+    return { markdown: words.needLink };
+  }
+  if (message.inThread && message.conversation.thread) {
+    return {
+      conversation: message.conversation,
+      thread: message.conversation.thread,
+      title: words.titleThread,
+    };
+  }
+  const period = parsePeriod(request, now, timezone) ?? defaultPeriod(now);
+  const label = language === 'zh' ? request.trim() || '最近 24 小时' : period.label;
+  return {
+    conversation: { ...message.conversation, thread: undefined },
+    period,
+    title: words.titleChannel(label),
+  };
+}
+
+function isReply(value: Target | Reply): value is Reply {
+  return 'markdown' in value;
+}
+
+/** Create the summarize skill: cited summaries of threads and channels, map-reduce for long ones, incremental. */
+export function createSummarizeSkill(options: SummarizeOptions = {}): Skill {
+  const budget: SummaryBudget = {
+    chunkTokens: options.chunkTokens ?? 12_000,
+    concurrency: options.concurrency ?? 4,
+  };
+  const maxMessages = options.maxMessages ?? 10_000;
+  const cacheTtlSeconds = options.cacheTtlSeconds ?? 7 * 24 * 60 * 60;
+
+  return {
+    name: 'summarize',
+    commandWords: ['summarize', 'summarise', 'summary', 'tldr', '总结', '摘要', '概括'],
+    description:
+      'Summarize the current thread, the channel over a period (e.g. "last 24h", "today"), or a linked conversation, with citations.',
+    argumentsSchema: {
+      type: 'object',
+      properties: {
+        period: {
+          type: 'string',
+          description: 'Time window for a channel summary, e.g. "last 24h", "today", "last week".',
+        },
+        link: {
+          type: 'string',
+          description: 'A link to a message or thread to summarize, if the user gave one.',
+        },
+      },
+      additionalProperties: false,
+    },
+    help: {
+      en: 'Summarize this thread, or the channel over a period, with links to the sources.',
+      zh: '总结当前话题，或某段时间内的群聊，并附上原消息链接。',
+      examples: ['summarize', 'summarize last 24h', '总结 今天'],
+    },
+    async run(context) {
+      const { message, platform, store } = context;
+      const request = [context.args.text, context.args.period, context.args.link].filter(Boolean).join(' ');
+      const language = detectLanguage(`${message.text} ${request}`);
+      const words = wording[language];
+      const target = await resolveTarget(context, request, language);
+      if (isReply(target)) return target;
+
+      // Access first: nothing of the conversation is read for someone who may not read it.
+      if (!(await platform.isMember(target.conversation, message.author.id))) {
+        context.logger.info({ code: 'forbidden' }, 'summary refused: requester is not a member');
+        return { markdown: words.notMember, private: true };
+      }
+      await context.respond.progress(words.readingStart);
+
+      const cacheKey = `summary:${conversationKey(target.conversation)}:${target.period?.key ?? 'thread'}`;
+      const stored = await store.getJson<CachedSummary>(cacheKey);
+      // A channel window moves: an old channel summary is started afresh rather than extended.
+      const fresh6h = stored && context.now().getTime() - Date.parse(stored.updatedAt) < 6 * 60 * 60 * 1000;
+      const cached = stored && (target.thread || fresh6h) ? stored : undefined;
+      const history = await platform.history(target.conversation, {
+        thread: target.thread,
+        since: cached ? undefined : target.period?.since.toISOString(),
+        afterId: cached?.lastMessageId,
+        limit: maxMessages,
+      });
+      const fresh = history.messages.filter((entry) => entry.text.trim().length > 0);
+      const call: SummaryCall = {
+        llm: context.llm,
+        wording: promptWording(language, message.author.name ?? 'a colleague'),
+        scope: {
+          workspace: `${message.conversation.platform}:${message.conversation.workspace}`,
+          user: message.author.id,
+        },
+        signal: context.signal,
+        calls: { count: 0 },
+      };
+
+      if (cached && fresh.length === 0) {
+        return render(cached, target.title, [
+          words.noNew,
+          words.covered(cached.covered, describeTime(cached.firstAt), describeTime(cached.lastAt)),
+        ]);
+      }
+      if (!cached && fresh.length === 0) {
+        return { markdown: words.empty(target.period?.label ?? target.title) };
+      }
+
+      const numbered = numberMessages(fresh, (cached?.lastNumber ?? 0) + 1);
+      const notes: string[] = [];
+      if (history.truncated) notes.push(words.capped(maxMessages));
+
+      if (!context.llm.configured) {
+        const summary = extractiveSummary(numbered, language, context.now());
+        const next = nextCache(undefined, summary, numbered, fresh, context.now());
+        return render(
+          next,
+          target.title,
+          [...notes, words.covered(next.covered, describeTime(next.firstAt), describeTime(next.lastAt))],
+          words.offlineLabel,
+        );
+      }
+
+      const started = Date.now();
+      const summary = cached
+        ? await updateSummary(cached.summary, numbered, call, budget)
+        : await summarizeMessages(numbered, call, budget);
+      const next = nextCache(cached, summary, numbered, fresh, context.now());
+      await store.setJson(cacheKey, next, cacheTtlSeconds);
+      context.logger.info(
+        {
+          messages: fresh.length,
+          calls: call.calls.count,
+          incremental: Boolean(cached),
+          durationMs: Date.now() - started,
+        },
+        'summary made',
+      );
+      if (cached) notes.push(words.updated(fresh.length));
+      notes.push(words.covered(next.covered, describeTime(next.firstAt), describeTime(next.lastAt)));
+      return render(next, target.title, notes);
+    },
+  };
+}
+
+function nextCache(
+  previous: CachedSummary | undefined,
+  summary: string,
+  numbered: NumberedMessage[],
+  fresh: HistoryMessage[],
+  now: Date,
+): CachedSummary {
+  const cited = new Set(citedNumbers(summary));
+  // Keep only the entries the summary cites: the cache stays small however long the conversation.
+  const citations = [
+    ...(previous?.citations ?? []),
+    ...numbered.map(({ number, message }) => ({ number, id: message.id, link: message.link })),
+  ].filter((entry) => cited.has(entry.number));
+  const sourceUrls = [
+    ...new Set([...(previous?.sourceUrls ?? []), ...fresh.flatMap((message) => findUrls(message.text))]),
+  ];
+  return {
+    summary,
+    lastMessageId: fresh[fresh.length - 1].id,
+    lastNumber: numbered[numbered.length - 1].number,
+    citations,
+    covered: (previous?.covered ?? 0) + fresh.length,
+    firstAt: previous?.firstAt ?? fresh[0].at,
+    lastAt: fresh[fresh.length - 1].at,
+    sourceUrls: sourceUrls.slice(0, 500),
+    updatedAt: now.toISOString(),
+  };
+}
+
+function render(cache: CachedSummary, title: string, notes: string[], footnote?: string): Reply {
+  const body = linkCitations(cache.summary, cache.citations, cache.sourceUrls);
+  return {
+    markdown: `**${title}**\n\n${body}\n\n_${notes.join(' ')}_`,
+    citations: cache.citations
+      .filter((entry) => entry.link)
+      .slice(0, 20)
+      .map((entry) => ({ label: String(entry.number), url: entry.link as string })),
+    footnote,
+  };
+}

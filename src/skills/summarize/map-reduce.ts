@@ -1,0 +1,150 @@
+import type { LlmProvider, LlmRequest, UsageScope } from '../../core/llm-provider';
+import { estimateTokens } from '../../llm/token-estimator';
+import { renderPrompt } from '../../prompts/render';
+import { fencedTranscript, type NumberedMessage, transcriptLineTokens } from './transcript';
+
+/** Limits of one summary run. */
+export interface SummaryBudget {
+  /** Most transcript tokens sent in one model call. */
+  chunkTokens: number;
+  /** Model calls at once in the map phase. */
+  concurrency: number;
+}
+
+/** What the map-reduce needs besides the messages. */
+export interface SummaryCall {
+  /** The model. */
+  llm: LlmProvider;
+  /** Prompt variables (language, headings, requester). */
+  wording: Record<string, string>;
+  /** Usage scope. */
+  scope: UsageScope;
+  /** Cancels the calls. */
+  signal?: AbortSignal;
+  /** Counts model calls made. */
+  calls: { count: number };
+}
+
+/** Split items into consecutive chunks whose measured size stays under the budget (an oversized item goes alone). */
+export function chunkUnderBudget<T>(
+  items: readonly T[],
+  budget: number,
+  measure: (item: T) => number,
+): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const itemSize = measure(item);
+    if (current.length > 0 && size + itemSize > budget) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += itemSize;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Run tasks with at most `limit` at once, keeping result order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index], index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+async function ask(
+  call: SummaryCall,
+  promptName: string,
+  variables: Record<string, string>,
+  user: string,
+): Promise<string> {
+  const prompt = renderPrompt(promptName, { ...call.wording, ...variables });
+  const request: LlmRequest = {
+    system: prompt.text,
+    maxTokens: prompt.maxTokens,
+    messages: [{ role: 'user', content: user }],
+    // Content being summarized is data: this path offers the model no tools.
+    tools: undefined,
+    purpose: 'summarize',
+    scope: call.scope,
+    signal: call.signal,
+  };
+  call.calls.count += 1;
+  const result = await call.llm.complete(request);
+  return result.text.trim();
+}
+
+/** Merge notes (each with `[n]` citations) until they fit one call, then into the final summary. */
+async function reduceNotes(notes: string[], call: SummaryCall, budget: SummaryBudget): Promise<string> {
+  let current = notes;
+  while (
+    current.length > 1 &&
+    current.reduce((sum, note) => sum + estimateTokens(note), 0) > budget.chunkTokens
+  ) {
+    const groups = chunkUnderBudget(current, budget.chunkTokens, estimateTokens);
+    if (groups.length === current.length) break; // each note alone fills the budget: merge them as they are
+    current = await mapWithConcurrency(groups, budget.concurrency, (group) =>
+      group.length === 1 ? Promise.resolve(group[0]) : mergeOnce(group, call),
+    );
+  }
+  return mergeOnce(current, call);
+}
+
+function mergeOnce(notes: string[], call: SummaryCall): Promise<string> {
+  const body = notes.map((note, index) => `Part ${index + 1}:\n${note}`).join('\n\n');
+  return ask(call, 'summarize-merge', {}, `<notes>\n${body.replace(/<\/?notes>/gi, '')}\n</notes>`);
+}
+
+/** Summarize numbered messages: one call when they fit the budget, else map (chunks in parallel) and reduce. */
+export async function summarizeMessages(
+  messages: NumberedMessage[],
+  call: SummaryCall,
+  budget: SummaryBudget,
+): Promise<string> {
+  const total = messages.reduce((sum, entry) => sum + transcriptLineTokens(entry), 0);
+  if (total <= budget.chunkTokens) {
+    return ask(call, 'summarize', {}, fencedTranscript(messages));
+  }
+  const chunks = chunkUnderBudget(messages, budget.chunkTokens, transcriptLineTokens);
+  const notes = await mapWithConcurrency(chunks, budget.concurrency, (chunk, index) =>
+    ask(
+      call,
+      'summarize-chunk',
+      { part: String(index + 1), parts: String(chunks.length) },
+      fencedTranscript(chunk),
+    ),
+  );
+  return reduceNotes(notes, call, budget);
+}
+
+/** Update an earlier summary with new messages (only they and the summary reach the model). */
+export async function updateSummary(
+  previous: string,
+  newMessages: NumberedMessage[],
+  call: SummaryCall,
+  budget: SummaryBudget,
+): Promise<string> {
+  const total =
+    newMessages.reduce((sum, entry) => sum + transcriptLineTokens(entry), 0) + estimateTokens(previous);
+  if (total > budget.chunkTokens) {
+    // Too many new messages for one update: summarize them first, then merge with the earlier summary.
+    const fresh = await summarizeMessages(newMessages, call, budget);
+    return mergeOnce([previous, fresh], call);
+  }
+  const user = `<summary>\n${previous.replace(/<\/?summary>/gi, '')}\n</summary>\n\n${fencedTranscript(newMessages)}`;
+  return ask(call, 'summarize-update', {}, user);
+}

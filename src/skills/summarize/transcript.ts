@@ -1,0 +1,84 @@
+import type { HistoryMessage } from '../../core/history-message';
+import { estimateTokens } from '../../llm/token-estimator';
+import {
+  findUrls,
+  neutralizeMassMentions,
+  removeForeignUrls,
+  removeInvisibleCharacters,
+} from '../../text/sanitize';
+
+/** A history message with its citation number (1-based, stable across chunks and incremental updates). */
+export interface NumberedMessage {
+  /** The number the model cites as `[n]`. */
+  number: number;
+  /** The message. */
+  message: HistoryMessage;
+}
+
+/** What the reply needs to turn `[n]` into links: number → message id and link. */
+export interface CitationEntry {
+  /** Citation number. */
+  number: number;
+  /** Message id. */
+  id: string;
+  /** Permalink, when the platform has one. */
+  link?: string;
+}
+
+/** Number messages starting at `first`. */
+export function numberMessages(messages: HistoryMessage[], first = 1): NumberedMessage[] {
+  return messages.map((message, index) => ({ number: first + index, message }));
+}
+
+function formatTime(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+/** One transcript line: `[n] 2026-11-28 09:30 Alice: text` (invisible characters removed, newlines kept). */
+export function transcriptLine({ number, message }: NumberedMessage): string {
+  const text = removeInvisibleCharacters(message.text).replace(/\r/g, '').trim();
+  const replies = message.replyCount ? ` (${message.replyCount} replies)` : '';
+  return `[${number}] ${formatTime(message.at)} ${message.author.name ?? message.author.id}${replies}: ${text}`;
+}
+
+/** The transcript as fenced, untrusted data for a prompt. */
+export function fencedTranscript(messages: NumberedMessage[]): string {
+  const body = messages.map(transcriptLine).join('\n');
+  // The fence cannot be closed from inside: a message containing the closing tag is defanged.
+  return `<transcript>\n${body.replace(/<\/?transcript>/gi, '[transcript tag removed]')}\n</transcript>`;
+}
+
+/** Estimated tokens of a message's transcript line. */
+export function transcriptLineTokens(entry: NumberedMessage): number {
+  return estimateTokens(transcriptLine(entry)) + 1;
+}
+
+/**
+ * Turn the model's `[n]` citations into links to the messages, drop numbers that match no message (never an
+ * invented link), remove URLs that appear in no source message, and neutralize mass mentions.
+ */
+export function linkCitations(markdown: string, citations: CitationEntry[], sourceTexts: string[]): string {
+  const byNumber = new Map(citations.map((entry) => [entry.number, entry]));
+  const allowedUrls = new Set(sourceTexts.flatMap(findUrls));
+  for (const entry of citations) if (entry.link) allowedUrls.add(entry.link);
+  const withoutForeignUrls = removeForeignUrls(markdown, allowedUrls);
+  // Groups like [3, 5] or [3][5] or [3-5] become individual citations.
+  const expanded = withoutForeignUrls.replace(/\[(\d+(?:\s*[,，、]\s*\d+)+)\]/g, (_whole, list: string) =>
+    list
+      .split(/\s*[,，、]\s*/)
+      .map((number) => `[${number}]`)
+      .join(''),
+  );
+  const linked = expanded.replace(/\s?\[(\d+)\](?!\()/g, (whole, digits: string) => {
+    const entry = byNumber.get(Number(digits));
+    if (!entry) return '';
+    const space = whole.startsWith(' ') ? ' ' : '';
+    return entry.link ? `${space}[[${digits}]](${entry.link})` : `${space}[${digits}]`;
+  });
+  return neutralizeMassMentions(linked);
+}
+
+/** The citation numbers a text uses. */
+export function citedNumbers(markdown: string): number[] {
+  return [...markdown.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+}
