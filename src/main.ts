@@ -9,6 +9,7 @@ import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createProvider } from './llm/create-provider';
 import { createLogger } from './logger';
+import { countedProvider, countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { createBullQueue } from './pipeline/bull-queue';
 import { createMemoryQueue } from './pipeline/memory-queue';
 import { createJobHandler } from './pipeline/worker';
@@ -53,7 +54,7 @@ export async function startDeskmate(
       logger.error({ err: error }, 'Redis is unreachable at start; will keep retrying (check REDIS_URL)');
     });
   }
-  const queue = config.redisUrl
+  const baseQueue = config.redisUrl
     ? createBullQueue({
         url: config.redisUrl,
         prefix: config.redisKeyPrefix,
@@ -62,7 +63,9 @@ export async function startDeskmate(
         concurrency: config.workerConcurrency,
       })
     : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
-  const llm = createProvider(config.llm, logger);
+  const metrics = createMetrics(() => baseQueue.depth());
+  const queue = countedQueue(baseQueue, metrics);
+  const llm = countedProvider(createProvider(config.llm, logger), metrics);
   const skills = createSkills();
 
   const adapters: Adapter[] = [];
@@ -85,6 +88,10 @@ export async function startDeskmate(
       store,
       logger,
       settings: { defaultTimezone: config.defaultTimezone },
+      onJobFinished: ({ skill, outcome, durationMs }) => {
+        metrics.jobs.inc({ skill: skill ?? 'none', outcome });
+        if (skill) metrics.skillSeconds.observe({ skill }, durationMs / 1000);
+      },
     }),
   );
 
@@ -93,7 +100,7 @@ export async function startDeskmate(
   let port: number | undefined;
   if (chatAdapters.length > 0 || !config.console) {
     http = createHttpServer({
-      routes: chatAdapters.flatMap((adapter) => adapter.routes),
+      routes: [...chatAdapters.flatMap((adapter) => adapter.routes), metricsRoute(metrics)],
       logger,
       readiness: async () => {
         const checks: Record<string, boolean> = {};

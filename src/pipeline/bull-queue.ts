@@ -27,6 +27,18 @@ export interface BullQueueOptions {
   lockDurationMs?: number;
 }
 
+/** Wait for a promise at most `limit` milliseconds, ignoring its failure. */
+async function withinMilliseconds(promise: Promise<unknown> | undefined, limit: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    (promise ?? Promise.resolve()).catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, limit);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Create a durable queue on Redis with BullMQ: jobs survive restarts; stalled jobs are picked up again. */
 export function createBullQueue(options: BullQueueOptions): JobQueue {
   const name = options.name ?? 'deskmate-jobs';
@@ -140,10 +152,14 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         if (timedOut) {
           // Running jobs stay locked until the lock expires; the next process picks them up as stalled.
           abortController.abort();
-          await worker.close(true).catch(() => undefined);
+          await withinMilliseconds(worker.close(true), 1000);
         }
+        // After a lost-and-regained connection BullMQ's own close may never finish: drop its connections.
+        await withinMilliseconds(worker.disconnect(), 1000);
       }
-      await queue?.close().catch(() => undefined);
+      // BullMQ's close can wait forever on a connection that was lost and re-established: bound it.
+      await withinMilliseconds(queue?.close(), 1000);
+      await withinMilliseconds(queue?.disconnect(), 1000);
       workerConnection?.disconnect();
       producerConnection.disconnect();
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -65,5 +65,6 @@ describe('import boundary', () => {
     expect(problems.some((problem) => problem.endsWith('ioredis'))).toBe(true);
     expect(problems.some((problem) => problem.includes('adapters/console/index'))).toBe(true);
     expect(problems).toHaveLength(4);
+    rmSync(directory, { recursive: true, force: true });
   });
 });
