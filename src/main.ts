@@ -1,4 +1,5 @@
 import { createConsoleAdapter } from '../adapters/console';
+import { checkLarkConfig, createLarkAdapter } from '../adapters/lark';
 import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
@@ -78,6 +79,10 @@ export async function startDeskmate(
     adapters.push(createConsoleAdapter({ ...streams, queue, logger, onEnd: () => finish() }));
   }
 
+  if (config.lark) {
+    adapters.push(createLarkAdapter({ ...config.lark, queue, store, logger }));
+  }
+
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
   for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
   await queue.start(
@@ -154,8 +159,18 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
   const config = result.config;
+  // Adapters know their own settings best: their errors stop the start like any config error.
+  const adapterProblems = config.lark ? checkLarkConfig(config.lark) : [];
+  const adapterErrors = adapterProblems.filter((problem) => problem.severity === 'error');
+  if (adapterErrors.length > 0) {
+    process.stderr.write(`${formatConfigProblems(adapterErrors)}\n`);
+    process.exit(2);
+  }
   // In console mode replies own stdout, so logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: config.console ? 2 : 1 });
+  for (const problem of adapterProblems.filter((each) => each.severity !== 'error')) {
+    logger.warn({ variable: problem.variable }, problem.message);
+  }
   const interactive = process.stdin.isTTY === true;
   const deskmate = await startDeskmate(config, logger, {
     input: process.stdin,

@@ -1,9 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpRoute } from '../core/adapter';
+import { isDeskmateError, LlmError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
 import type { JobQueue } from '../core/job-queue';
 import type { LlmProvider, LlmResult, LlmStreamEvent } from '../core/llm-provider';
-import { isDeskmateError, LlmError } from '../core/errors';
 
 /** Deskmate's Prometheus metrics and the registry that serves them. */
 export interface Metrics {

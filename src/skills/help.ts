@@ -29,7 +29,10 @@ export function createHelpSkill(listSkills: () => readonly Skill[]): Skill {
       const lines = listSkills()
         .filter((skill) => skill.name !== 'chat')
         .map((skill) => {
-          const words = skill.commandWords.filter((word) => /\p{L}/u.test(word)).map((word) => `\`${word}\``);
+          // The main word in each language; the others still work.
+          const english = skill.commandWords.find((word) => /^[a-z]/i.test(word));
+          const chinese = skill.commandWords.find((word) => /\p{Script=Han}/u.test(word));
+          const words = [english, chinese].filter(Boolean).map((word) => `\`${word}\``);
           const examples = skill.help.examples
             .filter((example) => !skill.commandWords.includes(example))
             .map((example) => `\`${example}\``)

@@ -1,0 +1,292 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { HttpInstance, HttpRequestOptions } from '@larksuiteoapi/node-sdk';
+import { DeskmateError } from '../../src/core/errors';
+import type { Logger } from '../../src/core/logger';
+
+/** Lark's business code for "too many requests" (sent with HTTP 429, or 400/200 on older APIs). */
+export const rateLimitedCode = 99991400;
+
+/** How the Lark transport times out and retries. */
+export interface LarkTransportOptions {
+  /** Timeout of one HTTP attempt in milliseconds (default 10 s). */
+  timeoutMs?: number;
+  /** Total time a call may spend waiting on rate limits and retries (default 30 s). */
+  retryBudgetMs?: number;
+  /** Attempts after a network error, timeout or 5xx (default 3). */
+  maxAttempts?: number;
+  /** Logger for retries (ids, paths and timings only). */
+  logger: Logger;
+  /** Waits; tests may shorten it. */
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+/** An SDK `HttpInstance` that also lets its owner close its connections. */
+export interface LarkTransport extends HttpInstance {
+  /** Close pooled connections (on adapter stop). */
+  close(): void;
+}
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** An error from a Lark HTTP call; `response` mirrors the shape the SDK logs for axios errors. */
+export class LarkRequestError extends DeskmateError {
+  /** HTTP status, when a response came back. */
+  readonly status?: number;
+  /** Lark's business code, when the body had one. */
+  readonly larkCode?: number;
+  /** Status and business code only (never the request body). */
+  readonly response?: { status: number; data: { code?: number; msg?: string } };
+
+  constructor(
+    code: DeskmateError['code'],
+    message: string,
+    details: {
+      status?: number;
+      larkCode?: number;
+      larkMessage?: string;
+      retryable: boolean;
+      cause?: unknown;
+    },
+  ) {
+    super(code, message, { retryable: details.retryable, cause: details.cause });
+    this.name = 'LarkRequestError';
+    this.status = details.status;
+    this.larkCode = details.larkCode;
+    if (details.status !== undefined) {
+      this.response = { status: details.status, data: { code: details.larkCode, msg: details.larkMessage } };
+    }
+  }
+}
+
+const defaultSleep = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds).unref());
+
+function serializeParams(options: HttpRequestOptions<unknown>): string {
+  const params = options.params;
+  if (!params || Object.keys(params).length === 0) return '';
+  if (typeof options.paramsSerializer === 'function') return options.paramsSerializer(params);
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
+  }
+  return search.toString();
+}
+
+function parseBody(body: string): { code?: number; msg?: string } | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as { code?: number; msg?: string })
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Seconds from `x-ogw-ratelimit-reset` (or `Retry-After`) as milliseconds, if present. */
+function resetDelayMs(headers: IncomingHttpHeaders): number | undefined {
+  const raw = headers['x-ogw-ratelimit-reset'] ?? headers['retry-after'];
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+}
+
+/**
+ * Create the transport the Lark SDK calls through: every attempt has a timeout; a rate-limited call
+ * (HTTP 429 or code 99991400) waits `x-ogw-ratelimit-reset` and tries again; network errors and 5xx are
+ * retried with backoff and jitter; all of it within a bounded budget, never the SDK's unbounded default.
+ */
+export function createLarkTransport(options: LarkTransportOptions): LarkTransport {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const retryBudgetMs = options.retryBudgetMs ?? 30_000;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const sleep = options.sleep ?? defaultSleep;
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
+
+  const send = (
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeout: number,
+  ) =>
+    new Promise<RawResponse>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      // One deadline for the whole exchange (connect, send, a slow answer), not just socket idleness.
+      const deadline = setTimeout(
+        () =>
+          call.destroy(new LarkRequestError('timeout', `timed out after ${timeout} ms`, { retryable: true })),
+        timeout,
+      );
+      const fail = (error: Error) => {
+        clearTimeout(deadline);
+        reject(error);
+      };
+      const call = (secure ? httpsRequest : httpRequest)(
+        url,
+        { method, headers, agent: secure ? httpsAgent : httpAgent },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', fail);
+          response.on('end', () => {
+            clearTimeout(deadline);
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+        },
+      );
+      call.on('error', fail);
+      call.end(body);
+    });
+
+  const request = async <T>(requestOptions: HttpRequestOptions<unknown>): Promise<T> => {
+    const method = (requestOptions.method ?? 'GET').toUpperCase();
+    const query = serializeParams(requestOptions);
+    const url = new URL(requestOptions.url ?? '');
+    if (query) url.search = url.search ? `${url.search}&${query}` : query;
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(requestOptions.headers ?? {})) {
+      if (value !== undefined && value !== null) headers[key] = String(value);
+    }
+    const hasBody = requestOptions.data !== undefined && method !== 'GET' && method !== 'HEAD';
+    const body = hasBody ? JSON.stringify(requestOptions.data) : undefined;
+    if (body !== undefined) {
+      headers['Content-Type'] ??= 'application/json; charset=utf-8';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const attemptTimeout = Math.min(requestOptions.timeout ?? timeoutMs, timeoutMs);
+    const started = Date.now();
+    const path = url.pathname;
+    let failures = 0;
+    let rateLimits = 0;
+    let waitedMs = 0;
+    // Time spent so far: the clock, or the waits asked for when they were shortened (tests).
+    const spent = () => Math.max(Date.now() - started, waitedMs);
+    const pause = async (milliseconds: number) => {
+      waitedMs += milliseconds;
+      await sleep(milliseconds);
+    };
+
+    for (;;) {
+      let response: RawResponse;
+      try {
+        response = await send(url, method, headers, body, attemptTimeout);
+      } catch (error) {
+        failures += 1;
+        const waitMs = 200 * 2 ** failures + Math.random() * 100;
+        const timedOut = error instanceof LarkRequestError && error.code === 'timeout';
+        if (failures >= maxAttempts || spent() + waitMs > retryBudgetMs) {
+          throw new LarkRequestError(
+            timedOut ? 'timeout' : 'unavailable',
+            `Lark ${method} ${path} failed: ${String((error as Error).message)}`,
+            {
+              retryable: true,
+              cause: error,
+            },
+          );
+        }
+        options.logger.warn(
+          { path, attempt: failures, waitMs: Math.round(waitMs), timedOut },
+          'lark call failed; retrying',
+        );
+        await pause(waitMs);
+        continue;
+      }
+      const parsed = parseBody(response.body);
+      const limited = response.status === 429 || parsed?.code === rateLimitedCode;
+      if (limited) {
+        rateLimits += 1;
+        const waitMs = (resetDelayMs(response.headers) ?? 1000 * rateLimits) + Math.random() * 250;
+        if (spent() + waitMs > retryBudgetMs) {
+          throw new LarkRequestError(
+            'rate_limited',
+            `Lark ${method} ${path} is rate limited beyond the retry budget`,
+            {
+              status: response.status,
+              larkCode: parsed?.code,
+              larkMessage: parsed?.msg,
+              retryable: true,
+            },
+          );
+        }
+        options.logger.warn(
+          { path, status: response.status, waitMs: Math.round(waitMs) },
+          'lark rate limit; waiting',
+        );
+        await pause(waitMs);
+        continue;
+      }
+      if (response.status >= 500) {
+        failures += 1;
+        const waitMs = 200 * 2 ** failures + Math.random() * 100;
+        if (failures >= maxAttempts || spent() + waitMs > retryBudgetMs) {
+          throw new LarkRequestError(
+            'unavailable',
+            `Lark ${method} ${path} answered HTTP ${response.status}`,
+            {
+              status: response.status,
+              larkCode: parsed?.code,
+              larkMessage: parsed?.msg,
+              retryable: true,
+            },
+          );
+        }
+        options.logger.warn(
+          { path, status: response.status, attempt: failures },
+          'lark server error; retrying',
+        );
+        await pause(waitMs);
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) {
+        throw new LarkRequestError(
+          'platform_error',
+          `Lark ${method} ${path} answered HTTP ${response.status} (code ${parsed?.code ?? 'none'})`,
+          {
+            status: response.status,
+            larkCode: parsed?.code,
+            larkMessage: parsed?.msg,
+            retryable: false,
+          },
+        );
+      }
+      const data = parsed ?? (response.body as unknown);
+      options.logger.debug({ path, status: response.status, durationMs: Date.now() - started }, 'lark call');
+      return (requestOptions.$return_headers ? { data, headers: response.headers } : data) as T;
+    }
+  };
+
+  const withMethod =
+    (method: string) =>
+    <T>(url: string, options?: HttpRequestOptions<unknown>) =>
+      request<T>({ ...options, url, method });
+  const withBody =
+    (method: string) =>
+    <T>(url: string, data?: unknown, options?: HttpRequestOptions<unknown>) =>
+      request<T>({ ...options, url, method, data });
+
+  return {
+    request,
+    get: withMethod('GET'),
+    delete: withMethod('DELETE'),
+    head: withMethod('HEAD'),
+    options: withMethod('OPTIONS'),
+    post: withBody('POST'),
+    put: withBody('PUT'),
+    patch: withBody('PATCH'),
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  } as LarkTransport;
+}

@@ -1,0 +1,185 @@
+import type { ConversationRef } from '../../src/core/conversation';
+import type { CommandInvocation, InboundMessage } from '../../src/core/inbound-message';
+import { contentToText, type LarkMention, resolveMentions } from './content';
+import { decodeButtonValue } from './render';
+
+/** The fields of an `im.message.receive_v1` event the adapter reads (header and event merged by the SDK). */
+export interface LarkMessageEvent {
+  event_id?: string;
+  uuid?: string;
+  tenant_key?: string;
+  sender?: {
+    sender_id?: { open_id?: string; union_id?: string; user_id?: string };
+    sender_type?: string;
+    tenant_key?: string;
+  };
+  message?: {
+    message_id?: string;
+    root_id?: string;
+    parent_id?: string;
+    thread_id?: string;
+    chat_id?: string;
+    chat_type?: string;
+    message_type?: string;
+    content?: string;
+    create_time?: string;
+    mentions?: Array<{
+      key?: string;
+      name?: string;
+      mentioned_type?: string;
+      id?: { open_id?: string; union_id?: string; user_id?: string } | string;
+    }>;
+  };
+}
+
+/** The fields of an `application.bot.menu_v6` event. */
+export interface LarkMenuEvent {
+  event_id?: string;
+  tenant_key?: string;
+  event_key?: string;
+  operator?: { operator_name?: string; operator_id?: { open_id?: string } };
+}
+
+/** The fields of a `card.action.trigger` callback. */
+export interface LarkCardActionEvent {
+  event_id?: string;
+  tenant_key?: string;
+  operator?: { open_id?: string; tenant_key?: string; name?: string };
+  action?: { value?: unknown; tag?: string };
+  context?: { open_message_id?: string; open_chat_id?: string };
+  open_message_id?: string;
+  open_chat_id?: string;
+}
+
+/** What normalizing needs besides the event. */
+export interface NormalizeContext {
+  /** The bot's own open_id (from `/open-apis/bot/v3/info`), when known. */
+  botOpenId?: string;
+  /** The current time. */
+  now: () => Date;
+}
+
+/** Mentions of an event or a history item (`id` is an object in events, a string in history). */
+export function toLarkMentions(
+  mentions: NonNullable<LarkMessageEvent['message']>['mentions'],
+): LarkMention[] {
+  return (mentions ?? []).map((mention) => ({
+    key: mention.key ?? '',
+    name: mention.name ?? '',
+    openId: typeof mention.id === 'string' ? mention.id : mention.id?.open_id,
+    mentionedType: mention.mentioned_type,
+  }));
+}
+
+const slashCommand = /^\/([^\s/]+)\s*([\s\S]*)$/u;
+
+/** A `/command args` text, as a command invocation. */
+export function parseSlashCommand(text: string): CommandInvocation | undefined {
+  const match = slashCommand.exec(text.trim());
+  if (!match) return undefined;
+  return { name: match[1].toLowerCase(), args: match[2].trim() };
+}
+
+/**
+ * Turn a received message into Deskmate's message, or `undefined` when Deskmate should not answer it:
+ * messages from bots and apps, and group messages that do not mention the bot.
+ */
+export function normalizeMessageEvent(
+  event: LarkMessageEvent,
+  context: NormalizeContext,
+): InboundMessage | undefined {
+  const message = event.message;
+  const authorId = event.sender?.sender_id?.open_id;
+  if (!message?.message_id || !message.chat_id || !authorId) return undefined;
+  if (event.sender?.sender_type && event.sender.sender_type !== 'user') return undefined;
+  const isDirect = message.chat_type === 'p2p';
+  const raw = contentToText(message.message_type ?? 'text', message.content);
+  const mentions = toLarkMentions(message.mentions);
+  const resolved = resolveMentions(raw, mentions, context.botOpenId);
+  if (!isDirect && !resolved.botMentioned) return undefined;
+
+  const root = message.root_id || undefined;
+  const conversation: ConversationRef = {
+    platform: 'lark',
+    workspace: event.tenant_key ?? event.sender?.tenant_key ?? 'lark',
+    channel: message.chat_id,
+    // A group answer goes in the message's thread (a new one under the message when it has none);
+    // a direct conversation stays one conversation unless the person wrote inside a thread.
+    thread: isDirect ? root : (root ?? message.message_id),
+    kind: isDirect ? 'dm' : 'group',
+  };
+  const command = parseSlashCommand(resolved.text);
+  return {
+    eventId: event.event_id ?? event.uuid ?? message.message_id,
+    messageId: message.message_id,
+    conversation,
+    author: { id: authorId },
+    text: resolved.text,
+    via: isDirect ? 'dm' : 'mention',
+    ...(command ? { command } : {}),
+    inThread: Boolean(root || message.thread_id),
+    mentions: resolved.mentioned
+      .filter((mention) => mention.openId)
+      .map((mention) => ({ id: mention.openId as string, name: mention.name })),
+    receivedAt: context.now().toISOString(),
+    platformData: {
+      messageType: message.message_type ?? 'text',
+      ...(message.thread_id ? { threadId: message.thread_id } : {}),
+    },
+  };
+}
+
+/** A bot menu click: the menu's event key is the command (`summarize`, `help`, …), answered in the person's chat with the bot. */
+export function normalizeMenuEvent(
+  event: LarkMenuEvent,
+  context: NormalizeContext,
+): InboundMessage | undefined {
+  const userId = event.operator?.operator_id?.open_id;
+  const key = event.event_key?.trim();
+  if (!userId || !key || !event.event_id) return undefined;
+  const [name, ...rest] = key.split(/[\s:]+/);
+  return {
+    eventId: event.event_id,
+    messageId: event.event_id,
+    // No chat comes with a menu click: the channel is the person's open_id, and posts go to them directly.
+    conversation: { platform: 'lark', workspace: event.tenant_key ?? 'lark', channel: userId, kind: 'dm' },
+    author: { id: userId, ...(event.operator?.operator_name ? { name: event.operator.operator_name } : {}) },
+    text: key,
+    via: 'command',
+    command: { name: name.toLowerCase(), args: rest.join(' ') },
+    receivedAt: context.now().toISOString(),
+  };
+}
+
+/** A card button click on one of Deskmate's buttons; `undefined` for anything else. */
+export function normalizeCardAction(
+  event: LarkCardActionEvent,
+  context: NormalizeContext,
+): InboundMessage | undefined {
+  const userId = event.operator?.open_id;
+  const button = decodeButtonValue(event.action?.value);
+  const chatId = event.context?.open_chat_id ?? event.open_chat_id;
+  const sourceMessageId = event.context?.open_message_id ?? event.open_message_id;
+  if (!userId || !button || !chatId || !event.event_id) return undefined;
+  return {
+    eventId: event.event_id,
+    messageId: event.event_id,
+    conversation: {
+      platform: 'lark',
+      workspace: event.tenant_key ?? event.operator?.tenant_key ?? 'lark',
+      channel: chatId,
+      ...(button.thread ? { thread: button.thread } : {}),
+      kind: button.kind,
+    },
+    author: { id: userId, ...(event.operator?.name ? { name: event.operator.name } : {}) },
+    text: '',
+    via: 'action',
+    action: {
+      skill: button.skill,
+      action: button.action,
+      value: button.value,
+      ...(sourceMessageId ? { sourceMessageId } : {}),
+    },
+    receivedAt: context.now().toISOString(),
+  };
+}

@@ -1,0 +1,114 @@
+import type { ChatPlatform } from '../../src/core/chat-platform';
+import type { ConversationRef } from '../../src/core/conversation';
+import { unwrap } from './api';
+import { createCalendarCapability, createTaskCapability } from './capabilities';
+import type { LarkContext } from './context';
+import { messageLink, readHistory, resolveLink } from './history';
+import { postReply, updateReply } from './messages';
+import { startStream } from './stream';
+
+const memberPageSize = 100;
+const maxMemberPages = 100;
+const membershipTtlSeconds = 60;
+const timezoneTtlSeconds = 24 * 60 * 60;
+const directOwnerTtlSeconds = 90 * 24 * 60 * 60;
+
+/** Where the person a direct chat belongs to is remembered (learned from their messages). */
+export function directOwnerKey(chatId: string): string {
+  return `lark:p2p-owner:${chatId}`;
+}
+
+async function isChatMember(context: LarkContext, chatId: string, userId: string): Promise<boolean> {
+  let pageToken: string | undefined;
+  for (let page = 0; page < maxMemberPages; page += 1) {
+    const data = await unwrap<{
+      items?: Array<{ member_id?: string }>;
+      has_more?: boolean;
+      page_token?: string;
+    }>(
+      'im.v1.chatMembers.get',
+      context.client.im.v1.chatMembers.get({
+        path: { chat_id: chatId },
+        params: {
+          member_id_type: 'open_id',
+          page_size: memberPageSize,
+          ...(pageToken ? { page_token: pageToken } : {}),
+        },
+      }),
+    );
+    if (data.items?.some((member) => member.member_id === userId)) return true;
+    if (!data.has_more || !data.page_token) return false;
+    pageToken = data.page_token;
+  }
+  context.logger.warn({ chatId, pages: maxMemberPages }, 'chat too large to check membership; refusing');
+  return false;
+}
+
+/**
+ * Whether the person may read the conversation: a member of the group (chat members, 100 a page), or
+ * the person a direct chat is with. Answers are cached for a minute.
+ */
+async function isMember(
+  context: LarkContext,
+  conversation: ConversationRef,
+  userId: string,
+): Promise<boolean> {
+  if (conversation.channel === userId) return true;
+  if (conversation.kind === 'dm') {
+    const owner = await context.store.getJson<string>(directOwnerKey(conversation.channel));
+    if (owner !== undefined) return owner === userId;
+  }
+  const key = `lark:member:${conversation.channel}:${userId}`;
+  const cached = await context.store.getJson<boolean>(key);
+  if (cached !== undefined) return cached;
+  const member = await isChatMember(context, conversation.channel, userId);
+  await context.store.setJson(key, member, membershipTtlSeconds);
+  return member;
+}
+
+async function userTimezone(context: LarkContext, userId: string): Promise<string | undefined> {
+  const key = `lark:timezone:${userId}`;
+  const cached = await context.store.getJson<{ timezone?: string }>(key);
+  if (cached) return cached.timezone;
+  try {
+    const data = await unwrap<{ user?: { time_zone?: string } }>(
+      'contact.v3.user.get',
+      context.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'open_id' } }),
+    );
+    const timezone = data.user?.time_zone || undefined;
+    await context.store.setJson(key, { timezone }, timezoneTtlSeconds);
+    return timezone;
+  } catch (error) {
+    context.logger.debug(
+      { err: error, user: userId },
+      'no timezone for user (needs contact:user.base:readonly)',
+    );
+    return undefined;
+  }
+}
+
+/** Remember whose direct chat this is, for membership checks on it. */
+export async function rememberDirectOwner(
+  context: LarkContext,
+  chatId: string,
+  userId: string,
+): Promise<void> {
+  await context.store.setJson(directOwnerKey(chatId), userId, directOwnerTtlSeconds);
+}
+
+/** Create the Lark port for skills: history, membership, cards, streaming through CardKit, tasks and calendar. */
+export function createLarkPlatform(context: LarkContext): ChatPlatform {
+  return {
+    name: 'lark',
+    history: (conversation, query) => readHistory(context, conversation, query),
+    isMember: (conversation, userId) => isMember(context, conversation, userId),
+    post: (conversation, reply, options) => postReply(context, conversation, reply, options),
+    update: (conversation, message, reply) => updateReply(context, conversation, message, reply),
+    stream: (conversation, options) => startStream(context, conversation, options),
+    messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
+    resolveLink: (url) => resolveLink(context, url),
+    userTimezone: (userId) => userTimezone(context, userId),
+    tasks: createTaskCapability(context),
+    calendar: createCalendarCapability(context),
+  };
+}

@@ -1,0 +1,218 @@
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpRoute } from '../../src/core/adapter';
+import type { Logger } from '../../src/core/logger';
+
+/** The largest event body accepted (Lark events are a few KB). */
+export const maxEventBytes = 1024 * 1024;
+/** How far the request timestamp may be from our clock, either way. */
+export const signatureWindowSeconds = 5 * 60;
+
+/** Something that dispatches a verified, decrypted event to its handler (the SDK's EventDispatcher). */
+export interface EventInvoker {
+  invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
+}
+
+/** Options for the webhook route. */
+export interface LarkWebhookOptions {
+  /** The path served (exact match). */
+  path: string;
+  /** The app's Encrypt Key: bodies are decrypted with it and signatures checked against it. */
+  encryptKey?: string;
+  /** The app's Verification Token, checked where the payload carries one. */
+  verificationToken?: string;
+  /** Dispatches events to the handlers. */
+  dispatcher: EventInvoker;
+  /** Logger (ids and sizes only). */
+  logger: Logger;
+  /** The clock, for the signature window. */
+  now: () => Date;
+}
+
+/** `X-Lark-Signature`: hex SHA-256 of timestamp + nonce + encrypt key + the raw body bytes. */
+export function larkSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer): string {
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey, 'utf8')
+    .update(rawBody)
+    .digest('hex');
+}
+
+/** Decrypt an `encrypt` field: AES-256-CBC, key SHA-256(encrypt key), IV the first 16 bytes. Throws on any fault. */
+export function decryptEvent(encrypt: string, encryptKey: string): string {
+  const data = Buffer.from(encrypt, 'base64');
+  if (data.length < 32 || (data.length - 16) % 16 !== 0)
+    throw new Error('encrypted payload has a bad length');
+  const key = createHash('sha256').update(encryptKey, 'utf8').digest();
+  const decipher = createDecipheriv('aes-256-cbc', key, data.subarray(0, 16));
+  return Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]).toString('utf8');
+}
+
+function sameText(left: string, right: string): boolean {
+  const leftBytes = Buffer.from(left, 'utf8');
+  const rightBytes = Buffer.from(right, 'utf8');
+  return leftBytes.length === rightBytes.length && timingSafeEqual(leftBytes, rightBytes);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function reply(response: ServerResponse, status: number, body: unknown, close = false): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  response.end(payload);
+}
+
+type BodyResult =
+  | { kind: 'body'; body: Buffer }
+  | { kind: 'too_large'; drained: boolean }
+  | { kind: 'aborted' };
+
+/** Past this many bytes an oversized body is no longer drained: the answer is sent and the socket closed. */
+const drainCapBytes = 16 * maxEventBytes;
+
+/**
+ * Read the raw body, keeping at most `limit` bytes. An oversized body is drained without being kept (so
+ * the client reads the 413 cleanly), up to a cap past which the connection is cut.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(header(request, 'content-length'));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: BodyResult) => {
+      if (!settled) {
+        settled = true;
+        resolve(result);
+      }
+    };
+    if (Number.isFinite(declared) && declared > drainCapBytes) settle({ kind: 'too_large', drained: false });
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) chunks.length = 0;
+      else chunks.push(chunk);
+      if (size > drainCapBytes) settle({ kind: 'too_large', drained: false });
+    });
+    request.on('end', () =>
+      settle(
+        size > limit ? { kind: 'too_large', drained: true } : { kind: 'body', body: Buffer.concat(chunks) },
+      ),
+    );
+    request.on('error', () => settle({ kind: 'aborted' }));
+    request.on('close', () => settle({ kind: 'aborted' }));
+  });
+}
+
+/**
+ * The hardened Lark event route. In front of the SDK's dispatcher it: reads the raw body with a 1 MB
+ * limit (413); checks `X-Lark-Signature` over the raw bytes in constant time within ±5 minutes (401);
+ * decrypts, answering 400 to anything that does not decrypt; answers `url_verification` at once; checks
+ * the verification token (401); and answers 503 when the event could not be queued, so Lark retries.
+ */
+export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
+  const logger = options.logger.child({ component: 'lark-webhook' });
+  return {
+    path: options.path,
+    async handle(request, response) {
+      const path = (request.url ?? '/').split('?')[0];
+      if (path !== options.path) {
+        request.resume();
+        return reply(response, 404, { error: 'not found' });
+      }
+      if (request.method !== 'POST') {
+        request.resume();
+        return reply(response, 405, { error: 'method not allowed' });
+      }
+      const read = await readBody(request, maxEventBytes);
+      if (read.kind === 'aborted') return;
+      if (read.kind === 'too_large') {
+        logger.warn({ limit: maxEventBytes, drained: read.drained }, 'lark event body too large');
+        if (!read.drained) response.once('finish', () => request.socket?.destroy());
+        return reply(response, 413, { error: 'payload too large' }, !read.drained);
+      }
+      const rawBody = read.body;
+      let envelope: unknown;
+      try {
+        envelope = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        return reply(response, 400, { error: 'body is not JSON' });
+      }
+      if (typeof envelope !== 'object' || envelope === null)
+        return reply(response, 400, { error: 'bad body' });
+
+      const timestamp = header(request, 'x-lark-request-timestamp');
+      const nonce = header(request, 'x-lark-request-nonce');
+      const signature = header(request, 'x-lark-signature');
+      const signed = Boolean(timestamp && nonce !== undefined && signature);
+      if (options.encryptKey && signed) {
+        const skew = Math.abs(options.now().getTime() / 1000 - Number(timestamp));
+        if (!Number.isFinite(skew) || skew > signatureWindowSeconds) {
+          logger.warn(
+            { skewSeconds: Number.isFinite(skew) ? Math.round(skew) : null },
+            'lark event outside the time window',
+          );
+          return reply(response, 401, { error: 'stale request' });
+        }
+        const expected = larkSignature(timestamp as string, nonce as string, options.encryptKey, rawBody);
+        if (!sameText(expected, signature as string)) {
+          logger.warn({ bytes: rawBody.length }, 'lark event signature mismatch');
+          return reply(response, 401, { error: 'bad signature' });
+        }
+      }
+
+      let payload = envelope as Record<string, unknown>;
+      if (typeof payload.encrypt === 'string') {
+        if (!options.encryptKey)
+          return reply(response, 400, { error: 'encrypted event, but no encrypt key is set' });
+        try {
+          const decrypted = JSON.parse(decryptEvent(payload.encrypt, options.encryptKey)) as unknown;
+          if (typeof decrypted !== 'object' || decrypted === null) throw new Error('not an object');
+          payload = decrypted as Record<string, unknown>;
+        } catch {
+          logger.warn({ bytes: rawBody.length }, 'lark event did not decrypt');
+          return reply(response, 400, { error: 'cannot decrypt' });
+        }
+      }
+      const isChallenge = payload.type === 'url_verification';
+      // Lark signs events; only the URL challenge may come unsigned (it is answered with nothing but its echo).
+      if (options.encryptKey && !signed && !isChallenge) {
+        logger.warn({ bytes: rawBody.length }, 'unsigned lark event refused');
+        return reply(response, 401, { error: 'missing signature' });
+      }
+      // Checked where the payload carries a token (events and callbacks do; the signature covers the rest).
+      const headerFields = payload.header as
+        | { token?: unknown; event_id?: unknown; event_type?: unknown }
+        | undefined;
+      const token = headerFields?.token ?? payload.token;
+      if (
+        options.verificationToken &&
+        token !== undefined &&
+        (typeof token !== 'string' || !sameText(token, options.verificationToken))
+      ) {
+        logger.warn(
+          { eventType: headerFields?.event_type ?? payload.type },
+          'lark verification token mismatch',
+        );
+        return reply(response, 401, { error: 'bad token' });
+      }
+      if (isChallenge) return reply(response, 200, { challenge: payload.challenge });
+
+      try {
+        const result = await options.dispatcher.invoke(payload, { needCheck: false });
+        return reply(response, 200, typeof result === 'object' && result !== null ? result : {});
+      } catch (error) {
+        logger.error(
+          { err: error, eventId: headerFields?.event_id },
+          'lark event not queued; answering 503 so Lark retries',
+        );
+        return reply(response, 503, { error: 'try again later' });
+      }
+    },
+  };
+}

@@ -1,0 +1,388 @@
+import { randomBytes } from 'node:crypto';
+import { type CardJson, cardText, FakeCard } from './lark-cards';
+
+export { cardText, FakeCard } from './lark-cards';
+
+/** A person in the fake tenant. */
+export interface FakeUser {
+  openId: string;
+  name: string;
+  timezone?: string;
+}
+
+/** A chat: a group, or a person's direct chat with the bot. */
+export interface FakeChat {
+  chatId: string;
+  type: 'group' | 'p2p';
+  members: string[];
+}
+
+/** A stored message. */
+export interface FakeMessage {
+  messageId: string;
+  chatId: string;
+  rootId?: string;
+  parentId?: string;
+  threadId?: string;
+  msgType: string;
+  content: string;
+  senderId: string;
+  senderType: 'user' | 'app';
+  createTime: number;
+  deleted?: boolean;
+  mentions?: Array<{ key: string; id: string; name: string }>;
+  patches: number;
+}
+
+const id = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
+
+/** The fake tenant's data and the rules Lark applies to it. */
+export class FakeLarkState {
+  readonly botOpenId: string;
+  readonly tenantKey: string;
+  readonly botCalendarId = 'feishu.cn_bot@group.calendar.feishu.cn';
+  readonly users = new Map<string, FakeUser>();
+  readonly chats = new Map<string, FakeChat>();
+  readonly messages = new Map<string, FakeMessage>();
+  readonly cards = new Map<string, FakeCard>();
+  readonly tasks = new Map<string, Record<string, unknown>>();
+  readonly events = new Map<string, Record<string, unknown>>();
+  readonly attendees = new Map<string, string[]>();
+  readonly busy = new Map<string, Array<{ start_time: string; end_time: string }>>();
+  /** Card operations refused for going over 10 a second. */
+  rateLimitedCardOperations = 0;
+  onBotMessage?: (message: FakeMessage) => void;
+  /** Called when a bot message changes after it was sent (patched, or its card entity updated). */
+  onBotMessageChanged?: (
+    message: FakeMessage,
+    change: 'patched' | 'streamed' | 'closed' | 'replaced',
+  ) => void;
+  private readonly uuids = new Map<string, string>();
+  private lastTime = 0;
+
+  constructor(options: { botOpenId: string; tenantKey: string }) {
+    this.botOpenId = options.botOpenId;
+    this.tenantKey = options.tenantKey;
+  }
+
+  /** A strictly increasing millisecond time for new messages. */
+  private time(): number {
+    this.lastTime = Math.max(Date.now(), this.lastTime + 1);
+    return this.lastTime;
+  }
+
+  addUser(user: FakeUser): FakeUser {
+    this.users.set(user.openId, user);
+    return user;
+  }
+
+  addChat(chat: Omit<FakeChat, 'members'> & { members?: string[] }): FakeChat {
+    const stored = { ...chat, members: [...new Set([...(chat.members ?? []), this.botOpenId])] };
+    this.chats.set(chat.chatId, stored);
+    return stored;
+  }
+
+  /** The person's direct chat with the bot (created on first use). */
+  directChat(userId: string): FakeChat {
+    const existing = [...this.chats.values()].find(
+      (chat) => chat.type === 'p2p' && chat.members.includes(userId),
+    );
+    return existing ?? this.addChat({ chatId: id('oc_p2p'), type: 'p2p', members: [userId] });
+  }
+
+  /** Store a message a person writes; returns it (the event is built from it). */
+  userSays(input: {
+    chatId: string;
+    userId: string;
+    msgType?: string;
+    content: string;
+    mentions?: FakeMessage['mentions'];
+    parentId?: string;
+    inThread?: boolean;
+    createTime?: number;
+  }): FakeMessage {
+    const parent = input.parentId ? this.messages.get(input.parentId) : undefined;
+    const message: FakeMessage = {
+      messageId: id('om_'),
+      chatId: input.chatId,
+      msgType: input.msgType ?? 'text',
+      content: input.content,
+      senderId: input.userId,
+      senderType: 'user',
+      createTime: input.createTime ?? this.time(),
+      mentions: input.mentions,
+      patches: 0,
+      ...(parent ? this.threadPlace(parent, input.inThread === true) : {}),
+    };
+    this.messages.set(message.messageId, message);
+    return message;
+  }
+
+  private threadPlace(
+    parent: FakeMessage,
+    inThread: boolean,
+  ): Pick<FakeMessage, 'rootId' | 'parentId' | 'threadId'> {
+    const rootId = parent.rootId ?? parent.messageId;
+    const root = this.messages.get(rootId);
+    let threadId = parent.threadId ?? root?.threadId;
+    if (inThread && !threadId) {
+      threadId = id('omt_');
+      if (root) root.threadId = threadId;
+    }
+    return { rootId, parentId: parent.messageId, ...(threadId ? { threadId } : {}) };
+  }
+
+  private checkContent(msgType: string, content: string): void {
+    if (!['text', 'post', 'interactive'].includes(msgType))
+      throw new Error(`unsupported msg_type ${msgType}`);
+    if (Buffer.byteLength(content) > 30 * 1024) throw new Error('content too long');
+    const parsed = JSON.parse(content) as { type?: string; data?: { card_id?: string }; schema?: string };
+    if (msgType !== 'interactive') return;
+    if (parsed.type === 'card') {
+      const card = this.cards.get(parsed.data?.card_id ?? '');
+      if (!card) throw new Error('card entity not found');
+      if (card.sent) throw new Error('a card entity can be sent once');
+      card.sent = true;
+    } else if (parsed.schema !== '2.0') {
+      throw new Error('card must be JSON 2.0');
+    }
+  }
+
+  private botMessage(chatId: string, msgType: string, content: string, uuid: string | undefined, place = {}) {
+    if (uuid && this.uuids.has(uuid))
+      return this.toItem(this.messages.get(this.uuids.get(uuid) as string) as FakeMessage);
+    this.checkContent(msgType, content);
+    const message: FakeMessage = {
+      messageId: id('om_'),
+      chatId,
+      msgType,
+      content,
+      senderId: this.botOpenId,
+      senderType: 'app',
+      createTime: this.time(),
+      patches: 0,
+      ...place,
+    };
+    this.messages.set(message.messageId, message);
+    if (uuid) this.uuids.set(uuid, message.messageId);
+    this.onBotMessage?.(message);
+    return this.toItem(message);
+  }
+
+  sendMessage(input: {
+    receiveIdType: string;
+    receiveId: string;
+    msgType: string;
+    content: string;
+    uuid?: string;
+  }) {
+    let chatId = input.receiveId;
+    if (input.receiveIdType === 'open_id') chatId = this.directChat(input.receiveId).chatId;
+    else if (input.receiveIdType !== 'chat_id') throw new Error(`receive_id_type ${input.receiveIdType}`);
+    if (!this.chats.get(chatId)?.members.includes(this.botOpenId))
+      return { code: 230002, msg: 'Bot is not in the chat' };
+    return this.botMessage(chatId, input.msgType, input.content, input.uuid);
+  }
+
+  replyMessage(
+    parentId: string,
+    input: { msgType: string; content: string; inThread: boolean; uuid?: string },
+  ) {
+    const parent = this.messages.get(parentId);
+    if (!parent || parent.deleted) return { code: 230011, msg: 'The message was withdrawn.' };
+    return this.botMessage(
+      parent.chatId,
+      input.msgType,
+      input.content,
+      input.uuid,
+      this.threadPlace(parent, input.inThread),
+    );
+  }
+
+  patchMessage(messageId: string, content: string) {
+    const message = this.messages.get(messageId);
+    if (!message) return { code: 230011, msg: 'message not found' };
+    if (message.senderId !== this.botOpenId || message.msgType !== 'interactive') {
+      return { code: 230001, msg: 'only cards the bot sent can be patched' };
+    }
+    this.checkContent('interactive', content);
+    message.content = content;
+    message.patches += 1;
+    this.onBotMessageChanged?.(message, 'patched');
+    return {};
+  }
+
+  /** The API shape of a message (`im.v1.message.list` / `get` items). */
+  toItem(message: FakeMessage) {
+    return {
+      message_id: message.messageId,
+      ...(message.rootId ? { root_id: message.rootId } : {}),
+      ...(message.parentId ? { parent_id: message.parentId } : {}),
+      ...(message.threadId ? { thread_id: message.threadId } : {}),
+      msg_type: message.msgType,
+      create_time: String(message.createTime),
+      update_time: String(message.createTime),
+      deleted: message.deleted === true,
+      updated: message.patches > 0,
+      chat_id: message.chatId,
+      sender: {
+        id: message.senderId,
+        id_type: message.senderType === 'app' ? 'app_id' : 'open_id',
+        sender_type: message.senderType,
+        tenant_key: this.tenantKey,
+      },
+      body: { content: message.content },
+      mentions: (message.mentions ?? []).map((mention) => ({
+        ...mention,
+        id_type: 'open_id',
+        tenant_key: this.tenantKey,
+      })),
+    };
+  }
+
+  listMessages(query: Record<string, string>) {
+    const pageSize = Number(query.page_size ?? 20);
+    if (pageSize > 50) return { code: 230001, msg: 'page_size must be at most 50' };
+    const start = query.start_time ? Number(query.start_time) * 1000 : -Infinity;
+    const end = query.end_time ? Number(query.end_time) * 1000 : Infinity;
+    let selected = [...this.messages.values()].filter((message) => {
+      if (query.container_id_type === 'thread') return message.threadId === query.container_id;
+      // Replies inside threads are not part of a chat's listing.
+      const isThreadReply = message.threadId !== undefined && message.rootId !== undefined;
+      return (
+        message.chatId === query.container_id &&
+        !isThreadReply &&
+        message.createTime >= start &&
+        message.createTime <= end
+      );
+    });
+    selected.sort((left, right) => left.createTime - right.createTime);
+    if (query.sort_type === 'ByCreateTimeDesc') selected = selected.reverse();
+    const offset = Number(query.page_token ?? 0);
+    const page = selected.slice(offset, offset + pageSize);
+    const hasMore = offset + pageSize < selected.length;
+    return {
+      has_more: hasMore,
+      ...(hasMore ? { page_token: String(offset + pageSize) } : {}),
+      items: page.map((message) => this.toItem(message)),
+    };
+  }
+
+  chatMembers(chatId: string, pageSize: number, pageToken: string | undefined) {
+    const chat = this.chats.get(chatId);
+    if (!chat) return { code: 232011, msg: 'chat not found or bot not in chat' };
+    const people = chat.members.filter((member) => member !== this.botOpenId);
+    const offset = Number(pageToken ?? 0);
+    const hasMore = offset + pageSize < people.length;
+    return {
+      items: people.slice(offset, offset + pageSize).map((member) => ({
+        member_id: member,
+        member_id_type: 'open_id',
+        name: this.users.get(member)?.name ?? member,
+        tenant_key: this.tenantKey,
+      })),
+      has_more: hasMore,
+      ...(hasMore ? { page_token: String(offset + pageSize) } : {}),
+      member_total: people.length,
+    };
+  }
+
+  createCard(data: string) {
+    const json = JSON.parse(data) as CardJson;
+    if (json.schema !== '2.0') throw new Error('CardKit takes JSON 2.0 cards');
+    const card = new FakeCard(id('7'), json);
+    this.cards.set(card.cardId, card);
+    return { card_id: card.cardId };
+  }
+
+  /** One CardKit operation: sequence strictly increasing, at most 10 a second per card. */
+  cardOperation(cardId: string, sequence: number, apply: (card: FakeCard) => void) {
+    const card = this.cards.get(cardId);
+    if (!card) return { code: 300301, msg: 'card not found' };
+    const now = Date.now();
+    if (card.operationTimes.filter((time) => now - time < 1000).length >= 10) {
+      this.rateLimitedCardOperations += 1;
+      return { httpStatus: 429, code: 99991400, msg: 'request trigger frequency limit' };
+    }
+    if (!Number.isInteger(sequence) || sequence <= card.sequence) {
+      return { code: 300317, msg: `sequence ${sequence} is not greater than ${card.sequence}` };
+    }
+    const streamingBefore = card.json.config?.streaming_mode === true;
+    apply(card);
+    card.sequence = sequence;
+    card.operationTimes.push(now);
+    const message = [...this.messages.values()].find((item) => this.cardOf(item) === card);
+    if (message) {
+      const streamingAfter = card.json.config?.streaming_mode === true;
+      const change = streamingBefore && !streamingAfter ? 'closed' : streamingAfter ? 'streamed' : 'replaced';
+      this.onBotMessageChanged?.(message, change);
+    }
+    return {};
+  }
+
+  createTask(body: Record<string, unknown>) {
+    const token = String(body.client_token ?? id('task'));
+    const existing = this.tasks.get(token);
+    if (existing) return { task: existing };
+    if (!body.summary) throw new Error('summary is required');
+    const guid = id('task-');
+    const task = { ...body, guid, url: `https://applink.feishu.cn/client/todo/detail?guid=${guid}` };
+    this.tasks.set(token, task);
+    return { task };
+  }
+
+  createEvent(calendarId: string, key: string | undefined, body: Record<string, unknown>) {
+    if (calendarId !== this.botCalendarId) return { code: 190002, msg: 'calendar not found' };
+    const existing = key ? this.events.get(key) : undefined;
+    if (existing) return { event: existing };
+    const start = Number((body.start_time as { timestamp: string }).timestamp);
+    const end = Number((body.end_time as { timestamp: string }).timestamp);
+    if (!(end > start)) throw new Error('end_time must be after start_time');
+    const eventId = `${id('')}_0`;
+    const event = {
+      ...body,
+      event_id: eventId,
+      app_link: `https://applink.feishu.cn/client/calendar/event/detail?eventId=${eventId}`,
+    };
+    this.events.set(key ?? eventId, event);
+    return { event };
+  }
+
+  addAttendees(eventId: string, attendees: Array<{ user_id: string }>) {
+    const list = this.attendees.get(eventId) ?? [];
+    for (const attendee of attendees) if (!list.includes(attendee.user_id)) list.push(attendee.user_id);
+    this.attendees.set(eventId, list);
+    return { attendees: list.map((userId) => ({ type: 'user', user_id: userId })) };
+  }
+
+  busyOf(userId: string, timeMin: string, timeMax: string) {
+    const min = Date.parse(timeMin);
+    const max = Date.parse(timeMax);
+    return (this.busy.get(userId) ?? []).filter(
+      (item) => Date.parse(item.end_time) > min && Date.parse(item.start_time) < max,
+    );
+  }
+
+  /** Messages the bot sent, oldest first. */
+  botMessages(): FakeMessage[] {
+    return [...this.messages.values()].filter((message) => message.senderType === 'app');
+  }
+
+  /** The text a person sees for a message now (card entities as currently streamed). */
+  visibleText(message: FakeMessage): string {
+    const parsed = JSON.parse(message.content) as {
+      text?: string;
+      type?: string;
+      data?: { card_id?: string };
+    };
+    if (message.msgType === 'text') return parsed.text ?? '';
+    if (parsed.type === 'card') return cardText(this.cards.get(parsed.data?.card_id ?? '')?.json);
+    return cardText(parsed);
+  }
+
+  /** The card entity behind a message, when it was sent as one. */
+  cardOf(message: FakeMessage): FakeCard | undefined {
+    const parsed = JSON.parse(message.content) as { type?: string; data?: { card_id?: string } };
+    return parsed.type === 'card' ? this.cards.get(parsed.data?.card_id ?? '') : undefined;
+  }
+}

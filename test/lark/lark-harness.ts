@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLarkAdapter, type LarkAdapterOptions } from '../../adapters/lark';
+import type { Adapter } from '../../src/core/adapter';
+import type { JobQueue } from '../../src/core/job-queue';
+import type { LlmProvider } from '../../src/core/llm-provider';
+import type { StateStore } from '../../src/core/state-store';
+import { createLogger } from '../../src/logger';
+import { createMemoryQueue } from '../../src/pipeline/memory-queue';
+import { createMemoryStateStore } from '../../src/state/memory-state-store';
+import { FakeLarkServer } from '../fakes/lark-open-api';
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline';
+
+/** People and chats every Lark test starts with. */
+export const people = {
+  alice: { openId: 'ou_alice000000000000000000000000000', name: 'Alice', timezone: 'Asia/Shanghai' },
+  zhangsan: { openId: 'ou_zhangsan000000000000000000000000', name: '张三', timezone: 'Asia/Shanghai' },
+  stranger: { openId: 'ou_stranger00000000000000000000000', name: 'Stranger' },
+};
+/** The group chat Alice and 张三 are in, with the bot. */
+export const groupChatId = 'oc_group0000000000000000000000000000';
+
+/** A running fake Lark, a Deskmate pipeline with the Lark adapter, and (webhook mode) a server for its route. */
+export interface LarkHarness {
+  fake: FakeLarkServer;
+  adapter: Adapter;
+  pipeline: TestPipeline;
+  store: StateStore;
+  /** The webhook URL (webhook mode). */
+  eventsUrl: string;
+  /** The app's Encrypt Key (events are encrypted and signed with it). */
+  encryptKey: string;
+  /** Base URL of the server hosting the route. */
+  serverUrl: string;
+  /** Every wait the adapter asked for (rate limits, pacing), in ms. */
+  waits: number[];
+  stop(): Promise<void>;
+}
+
+/** Options for a harness. */
+export interface HarnessOptions {
+  mode?: 'webhook' | 'ws';
+  llm?: LlmProvider;
+  /** Wrap the real queue (e.g. to make it fail). */
+  wrapQueue?: (queue: JobQueue) => JobQueue;
+  adapter?: Partial<LarkAdapterOptions>;
+}
+
+/** Poll until a condition holds (connection setup happens in the SDK's own time). */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */
+export async function startLarkHarness(options: HarnessOptions = {}): Promise<LarkHarness> {
+  const fake = new FakeLarkServer();
+  await fake.start();
+  for (const person of Object.values(people)) fake.state.addUser(person);
+  fake.state.addChat({
+    chatId: groupChatId,
+    type: 'group',
+    members: [people.alice.openId, people.zhangsan.openId],
+  });
+
+  const logger = createLogger({ level: 'silent' });
+  const store = createMemoryStateStore();
+  const baseQueue = createMemoryQueue({ store, logger });
+  const queue = options.wrapQueue ? options.wrapQueue(baseQueue) : baseQueue;
+  const waits: number[] = [];
+  const adapter = createLarkAdapter({
+    appId: fake.appId,
+    appSecret: fake.appSecret,
+    encryptKey: fake.encryptKey,
+    verificationToken: fake.verificationToken,
+    domain: fake.url,
+    mode: options.mode ?? 'webhook',
+    queue,
+    store,
+    logger,
+    // Waits are recorded, and kept short so tests stay fast (pacing still spaces card updates apart).
+    sleep: (milliseconds) => {
+      waits.push(milliseconds);
+      return new Promise((resolve) => setTimeout(resolve, Math.min(milliseconds, 150)));
+    },
+    ...options.adapter,
+  });
+  const pipeline = await startTestPipeline({
+    platforms: { lark: adapter.platform },
+    queue,
+    store,
+    llm: options.llm,
+  });
+  const route = adapter.routes[0];
+  const server: Server = createServer((request, response) => {
+    if (!route) {
+      response.writeHead(404).end();
+      return;
+    }
+    route.handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await adapter.start();
+  if ((options.mode ?? 'webhook') === 'ws')
+    await waitUntil(() => adapter.ready(), 'the long connection to be ready');
+  return {
+    fake,
+    adapter,
+    pipeline,
+    store,
+    eventsUrl: `${serverUrl}/lark/events`,
+    encryptKey: fake.encryptKey,
+    serverUrl,
+    waits,
+    async stop() {
+      await adapter.stop();
+      await pipeline.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await fake.stop();
+    },
+  };
+}
