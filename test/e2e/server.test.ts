@@ -25,7 +25,10 @@ describe('server mode', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    deskmate = await startDeskmate(configFor({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'server-test:' }), createLogger({ level: 'silent' }));
+    deskmate = await startDeskmate(
+      configFor({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'server-test:' }),
+      createLogger({ level: 'silent' }),
+    );
     base = `http://127.0.0.1:${deskmate.port}`;
   });
   afterAll(async () => {
@@ -35,7 +38,10 @@ describe('server mode', () => {
 
   test('health, readiness and metrics answer', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: true } });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
+      status: 'ready',
+      checks: { redis: true },
+    });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/deskmate_queue_depth 0/);
     expect(metrics).toMatch(/deskmate_process_resident_memory_bytes/);
