@@ -13,6 +13,7 @@ export interface Config {
   shutdownGraceMs: number;
   defaultTimezone: string;
   llm: LlmConfig;
+  limits: LimitsConfig;
   slack?: SlackConfig;
   lark?: LarkConfig;
   /** Run the console assistant on stdin/stdout (no chat platform configured, or forced). */
@@ -32,6 +33,17 @@ export interface LlmConfig {
   firstTokenTimeoutMs: number;
   totalTimeoutMs: number;
   maxRetries: number;
+}
+
+/** Who may use Deskmate and how much. */
+export interface LimitsConfig {
+  allowWorkspaces: string[];
+  allowChannels: string[];
+  allowUsers: string[];
+  userPerMinute: number;
+  workspacePerMinute: number;
+  maxRequestTokens: number;
+  dailyWorkspaceTokens: number;
 }
 
 /** Slack settings: HTTP mode with a signing secret, Socket Mode with an app token. */
@@ -143,6 +155,13 @@ const schema = z.object({
   LLM_FIRST_TOKEN_TIMEOUT_MS: wholeNumber('LLM_FIRST_TOKEN_TIMEOUT_MS', 100, 600000, 30000),
   LLM_TOTAL_TIMEOUT_MS: wholeNumber('LLM_TOTAL_TIMEOUT_MS', 100, 1800000, 120000),
   LLM_MAX_RETRIES: wholeNumber('LLM_MAX_RETRIES', 0, 10, 2),
+  ALLOW_WORKSPACES: optionalText,
+  ALLOW_CHANNELS: optionalText,
+  ALLOW_USERS: optionalText,
+  RATE_LIMIT_USER_PER_MINUTE: wholeNumber('RATE_LIMIT_USER_PER_MINUTE', 0, 100000, 20),
+  RATE_LIMIT_WORKSPACE_PER_MINUTE: wholeNumber('RATE_LIMIT_WORKSPACE_PER_MINUTE', 0, 1000000, 600),
+  LLM_MAX_REQUEST_TOKENS: wholeNumber('LLM_MAX_REQUEST_TOKENS', 0, 10000000, 150000),
+  DAILY_TOKEN_BUDGET_PER_WORKSPACE: wholeNumber('DAILY_TOKEN_BUDGET_PER_WORKSPACE', 0, 1000000000000, 0),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -174,6 +193,14 @@ const schema = z.object({
       .optional(),
   ),
 });
+
+/** A comma-separated list (spaces allowed) as an array. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
 
 /** The outcome of reading the configuration. */
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
@@ -308,6 +335,15 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         firstTokenTimeoutMs: values.LLM_FIRST_TOKEN_TIMEOUT_MS,
         totalTimeoutMs: values.LLM_TOTAL_TIMEOUT_MS,
         maxRetries: values.LLM_MAX_RETRIES,
+      },
+      limits: {
+        allowWorkspaces: list(values.ALLOW_WORKSPACES),
+        allowChannels: list(values.ALLOW_CHANNELS),
+        allowUsers: list(values.ALLOW_USERS),
+        userPerMinute: values.RATE_LIMIT_USER_PER_MINUTE,
+        workspacePerMinute: values.RATE_LIMIT_WORKSPACE_PER_MINUTE,
+        maxRequestTokens: values.LLM_MAX_REQUEST_TOKENS,
+        dailyWorkspaceTokens: values.DAILY_TOKEN_BUDGET_PER_WORKSPACE,
       },
       slack,
       lark,

@@ -8,6 +8,8 @@ import type { JobQueue } from './core/job-queue';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
+import { createRequestGuard } from './limits/request-guard';
+import { withTokenLimits } from './limits/token-limits';
 import { createProvider } from './llm/create-provider';
 import { createLogger } from './logger';
 import { countedProvider, countedQueue, createMetrics, metricsRoute } from './observability/metrics';
@@ -66,7 +68,13 @@ export async function startDeskmate(
     : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
   const metrics = createMetrics(() => baseQueue.depth());
   const queue = countedQueue(baseQueue, metrics);
-  const llm = countedProvider(createProvider(config.llm, logger), metrics);
+  const llm = countedProvider(
+    withTokenLimits(createProvider(config.llm, logger), store, {
+      maxRequestTokens: config.limits.maxRequestTokens,
+      dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
+    }),
+    metrics,
+  );
   const skills = createSkills();
 
   const adapters: Adapter[] = [];
@@ -83,6 +91,7 @@ export async function startDeskmate(
     adapters.push(createLarkAdapter({ ...config.lark, queue, store, logger }));
   }
 
+  const requestGuard = createRequestGuard(store, config.limits);
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
   for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
   await queue.start(
@@ -93,6 +102,9 @@ export async function startDeskmate(
       store,
       logger,
       settings: { defaultTimezone: config.defaultTimezone },
+      // The console is the operator's own terminal: no allow-lists or rate limits there.
+      guard: async (message) =>
+        message.conversation.platform === 'console' ? undefined : requestGuard(message),
       onJobFinished: ({ skill, outcome, durationMs }) => {
         metrics.jobs.inc({ skill: skill ?? 'none', outcome });
         if (skill) metrics.skillSeconds.observe({ skill }, durationMs / 1000);

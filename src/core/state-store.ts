@@ -54,6 +54,8 @@ export interface StateStore {
   ): Promise<Record<string, number>>;
   /** Read a counter record. */
   counters(key: string): Promise<Record<string, number>>;
+  /** Take one token from a bucket refilled at `refillPerSecond` up to `capacity`; false when empty. */
+  takeToken(key: string, capacity: number, refillPerSecond: number): Promise<boolean>;
   /** Resolves when the store answers; rejects when it is unreachable. */
   ping(): Promise<void>;
   /** Close connections. */

@@ -6,6 +6,7 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
+import type { Reply } from '../core/reply';
 import type { Skill, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { detectLanguage } from '../text/language';
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   settings: SkillSettings;
   /** Current time (tests pin it). */
   now?: () => Date;
+  /** Checked before each job (allow-lists, rate limits): a reply here answers instead of the skill. */
+  guard?: (message: InboundMessage) => Promise<Reply | undefined>;
   /** Called once per finished job (metrics). */
   onJobFinished?: (outcome: JobOutcome) => void;
 }
@@ -79,6 +82,13 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
     let skillName: string | undefined;
     try {
+      const refusal = await options.guard?.(message);
+      if (refusal) {
+        await respond.send(refusal);
+        logger.info({ code: 'refused' }, 'job refused by limits');
+        options.onJobFinished?.({ outcome: 'refused', durationMs: Date.now() - started });
+        return;
+      }
       const route = await routeMessage(message, options.skills, {
         llm: options.llm,
         store: options.store,

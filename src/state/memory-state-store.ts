@@ -110,6 +110,22 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
     async counters(key) {
       return { ...((read(`counters:${key}`) as Record<string, number> | undefined) ?? {}) };
     },
+    async takeToken(key, capacity, refillPerSecond) {
+      const bucketKey = `bucket:${key}`;
+      const time = now();
+      const bucket = (read(bucketKey) as { tokens: number; at: number } | undefined) ?? {
+        tokens: capacity,
+        at: time,
+      };
+      const tokens = Math.min(capacity, bucket.tokens + ((time - bucket.at) / 1000) * refillPerSecond);
+      const allowed = tokens >= 1;
+      write(
+        bucketKey,
+        { tokens: allowed ? tokens - 1 : tokens, at: time },
+        Math.ceil(capacity / refillPerSecond) + 1,
+      );
+      return allowed;
+    },
     async ping() {},
     async close() {
       entries.clear();

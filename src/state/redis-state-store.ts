@@ -47,6 +47,23 @@ if ttl > 0 and redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1],
 return redis.call('HGETALL', KEYS[1])
 `;
 
+// Token bucket: state {tokens, at(ms)} in a hash; time from the Redis server so every process agrees.
+const takeTokenScript = `
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + (now - at) / 1000 * rate)
+local allowed = 0
+if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
+return allowed
+`;
+
 function pairsToRecord(pairs: string[]): Record<string, number> {
   const record: Record<string, number> = {};
   for (let index = 0; index < pairs.length; index += 2) record[pairs[index]] = Number(pairs[index + 1]);
@@ -175,6 +192,11 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
         const hash = await client.hgetall(`counters:${key}`);
         return Object.fromEntries(Object.entries(hash).map(([field, value]) => [field, Number(value)]));
       }),
+    takeToken: (key, capacity, refillPerSecond) =>
+      wrap(
+        'takeToken',
+        async () => (await client.eval(takeTokenScript, 1, `bucket:${key}`, capacity, refillPerSecond)) === 1,
+      ),
     ping: async () => {
       await waitUntilReady();
       await client.ping();

@@ -122,6 +122,15 @@ export function describeStateStoreContract(
       expect(await store.counters('usage:none')).toEqual({});
     });
 
+    test('a token bucket allows its capacity at once, then refills over time', async () => {
+      const results = [];
+      for (let index = 0; index < 4; index += 1) results.push(await store.takeToken('user:U1', 3, 10));
+      expect(results).toEqual([true, true, true, false]);
+      expect(await store.takeToken('user:U2', 3, 10)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await store.takeToken('user:U1', 3, 10)).toBe(true);
+    });
+
     test('ping answers', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
