@@ -34,16 +34,26 @@ function formatTime(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
-/** One transcript line: `[n] 2026-11-28 09:30 Alice: text` (invisible characters removed, newlines kept). */
+/** One transcript line: `[n] Alice: text` (invisible characters removed, newlines kept). */
 export function transcriptLine({ number, message }: NumberedMessage): string {
   const text = removeInvisibleCharacters(message.text).replace(/\r/g, '').trim();
   const replies = message.replyCount ? ` (${message.replyCount} replies)` : '';
-  return `[${number}] ${formatTime(message.at)} ${message.author.name ?? message.author.id}${replies}: ${text}`;
+  return `[${number}] ${message.author.name ?? message.author.id}${replies}: ${text}`;
 }
 
-/** The transcript as fenced, untrusted data for a prompt. */
+/** The transcript as fenced, untrusted data for a prompt; a time line starts each new hour (saves tokens). */
 export function fencedTranscript(messages: NumberedMessage[]): string {
-  const body = messages.map(transcriptLine).join('\n');
+  let hour = '';
+  const lines: string[] = [];
+  for (const entry of messages) {
+    const time = formatTime(entry.message.at);
+    if (time.slice(0, 13) !== hour) {
+      hour = time.slice(0, 13);
+      lines.push(`(${time})`);
+    }
+    lines.push(transcriptLine(entry));
+  }
+  const body = lines.join('\n');
   // The fence cannot be closed from inside: a message containing the closing tag is defanged.
   return `<transcript>\n${body.replace(/<\/?transcript>/gi, '[transcript tag removed]')}\n</transcript>`;
 }
