@@ -2,17 +2,33 @@ import type { LlmConfig } from '../config';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import { createOfflineProvider } from './offline-provider';
+import { createOpenAICompatibleProvider } from './openai-provider';
 
 /** Build the configured model provider. */
 export function createProvider(config: LlmConfig, logger: Logger): LlmProvider {
+  const deadlines = {
+    firstTokenTimeoutMs: config.firstTokenTimeoutMs,
+    totalTimeoutMs: config.totalTimeoutMs,
+    maxRetries: config.maxRetries,
+    modelOverrides: config.modelOverrides,
+  };
   switch (config.provider) {
-    case 'offline':
+    case 'openai':
+      logger.info({ provider: 'openai', model: config.openaiModel }, 'model provider ready');
+      return createOpenAICompatibleProvider({
+        ...deadlines,
+        baseUrl: config.openaiBaseUrl as string,
+        apiKey: config.openaiApiKey,
+        model: config.openaiModel as string,
+        logger,
+      });
+    case 'bedrock':
+      throw new Error('LLM_PROVIDER=bedrock is not available in this build yet; use LLM_PROVIDER=openai');
+    default:
       logger.warn(
         { provider: 'offline' },
         'no language model configured: commands work, free text gets a notice. Set LLM_PROVIDER=bedrock or LLM_PROVIDER=openai to enable answers',
       );
       return createOfflineProvider();
-    default:
-      throw new Error(`LLM_PROVIDER=${config.provider} is not available in this build yet`);
   }
 }

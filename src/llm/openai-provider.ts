@@ -1,0 +1,364 @@
+import { LlmError } from '../core/errors';
+import type {
+  LlmContentBlock,
+  LlmMessage,
+  LlmProvider,
+  LlmRequest,
+  LlmResult,
+  LlmStreamEvent,
+  StopReason,
+  ToolCall,
+} from '../core/llm-provider';
+import type { Logger } from '../core/logger';
+
+/**
+ * An OpenAI-compatible `/chat/completions` provider (Qwen/DashScope, DeepSeek, vLLM, Ollama).
+ *
+ * Written over Node's fetch rather than the official `openai` package: the wire format is small and stable,
+ * every compatible server speaks it, it keeps a dependency out, and it gives full control over the two
+ * deadlines (first token, total) and over retries, which must stop once text has reached the user.
+ */
+export interface OpenAICompatibleOptions {
+  /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
+  baseUrl: string;
+  /** API key (omitted for a local Ollama/vLLM). */
+  apiKey?: string;
+  /** Default model. */
+  model: string;
+  /** Model per purpose (skill), e.g. `{ summarize: 'qwen-max' }`. */
+  modelOverrides?: Record<string, string>;
+  /** Deadline for the first token (or the whole answer of a non-streamed call to start arriving). */
+  firstTokenTimeoutMs: number;
+  /** Deadline for a whole answer. */
+  totalTimeoutMs: number;
+  /** Retries on throttling/unavailability before any text arrived. */
+  maxRetries: number;
+  /** Logger. */
+  logger: Logger;
+  /** Waits between retries (tests shorten them). */
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+type WireMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: WireToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+function toWireMessages(request: LlmRequest): WireMessage[] {
+  const messages: WireMessage[] = request.system ? [{ role: 'system', content: request.system }] : [];
+  for (const message of request.messages) messages.push(...toWire(message));
+  return messages;
+}
+
+function toWire(message: LlmMessage): WireMessage[] {
+  if (typeof message.content === 'string') return [{ role: message.role, content: message.content }];
+  const blocks: LlmContentBlock[] = message.content;
+  const text = blocks.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
+  if (message.role === 'assistant') {
+    const calls = blocks.flatMap((block) => (block.type === 'tool_use' ? [block.call] : []));
+    return [
+      {
+        role: 'assistant',
+        content: text || null,
+        ...(calls.length > 0
+          ? {
+              tool_calls: calls.map((call) => ({
+                id: call.id,
+                type: 'function' as const,
+                function: { name: call.name, arguments: JSON.stringify(call.input) },
+              })),
+            }
+          : {}),
+      },
+    ];
+  }
+  const results: WireMessage[] = blocks.flatMap((block) =>
+    block.type === 'tool_result'
+      ? [{ role: 'tool' as const, tool_call_id: block.toolUseId, content: block.content }]
+      : [],
+  );
+  return text ? [...results, { role: 'user', content: text }] : results;
+}
+
+function stopReasonOf(finish: string | null | undefined, hasTools: boolean): StopReason {
+  if (finish === 'length') return 'max_tokens';
+  if (finish === 'content_filter') return 'content_filtered';
+  if (finish === 'tool_calls' || hasTools) return 'tool_use';
+  return 'end_turn';
+}
+
+function parseArguments(raw: string): Record<string, unknown> {
+  try {
+    const parsed = raw.trim() ? JSON.parse(raw) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : { value: parsed };
+  } catch {
+    return { raw };
+  }
+}
+
+/** Map an HTTP failure of a compatible server to an LlmError. */
+function httpError(status: number, body: string, model: string, retryAfterMs?: number): LlmError {
+  const detail = body.slice(0, 300);
+  if (status === 429) {
+    return new LlmError('throttled', `model ${model} throttled (429): ${detail}`, {
+      retryable: true,
+      model,
+      cause: { retryAfterMs },
+    });
+  }
+  if (status === 408 || status === 504)
+    return new LlmError('timeout', `model ${model} timed out (${status})`, { retryable: true, model });
+  if (status >= 500)
+    return new LlmError('unavailable', `model ${model} unavailable (${status}): ${detail}`, {
+      retryable: true,
+      model,
+    });
+  if (/context|too long|maximum.*tokens/i.test(body)) {
+    return new LlmError('context_too_long', `model ${model} context too long: ${detail}`, { model });
+  }
+  if (/content.?filter|inappropriate|data_inspection_failed/i.test(body)) {
+    return new LlmError('content_filtered', `model ${model} filtered the request`, { model });
+  }
+  return new LlmError('invalid_request', `model ${model} rejected the request (${status}): ${detail}`, {
+    model,
+  });
+}
+
+/** Create a provider for an OpenAI-compatible chat completions endpoint. */
+export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): LlmProvider {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const sleep =
+    options.sleep ??
+    ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
+  const modelFor = (request: LlmRequest) =>
+    (request.purpose && options.modelOverrides?.[request.purpose]) || options.model;
+
+  const body = (request: LlmRequest, model: string, stream: boolean) => ({
+    model,
+    messages: toWireMessages(request),
+    ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.tools?.length
+      ? {
+          tools: request.tools.map((tool) => ({
+            type: 'function',
+            function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+          })),
+          tool_choice:
+            request.toolChoice === 'any'
+              ? 'required'
+              : typeof request.toolChoice === 'object'
+                ? { type: 'function', function: { name: request.toolChoice.name } }
+                : 'auto',
+        }
+      : {}),
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+
+  /** One attempt: yields text deltas; returns the final result. Deadlines and abort close the connection. */
+  async function* attempt(
+    request: LlmRequest,
+    model: string,
+    onText: () => void,
+  ): AsyncGenerator<string, LlmResult> {
+    const started = Date.now();
+    const controller = new AbortController();
+    let timedOut: 'first' | 'total' | undefined;
+    const abortFromCaller = () => controller.abort();
+    request.signal?.addEventListener('abort', abortFromCaller, { once: true });
+    const firstTimer = setTimeout(() => {
+      timedOut = 'first';
+      controller.abort();
+    }, options.firstTokenTimeoutMs);
+    const totalTimer = setTimeout(() => {
+      timedOut = 'total';
+      controller.abort();
+    }, options.totalTimeoutMs);
+    let text = '';
+    try {
+      const response = await fetch(`${base}/chat/completions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+        },
+        body: JSON.stringify(body(request, model, true)),
+        signal: controller.signal,
+      });
+      if (!response.ok) {
+        const retryAfter = Number(response.headers.get('retry-after'));
+        throw httpError(
+          response.status,
+          await response.text(),
+          model,
+          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+        );
+      }
+      if (!response.body)
+        throw new LlmError('unavailable', `model ${model} sent no body`, { retryable: true, model });
+      const calls = new Map<number, { id: string; name: string; arguments: string }>();
+      let finish: string | null | undefined;
+      let usage = { inputTokens: 0, outputTokens: 0 };
+      let buffer = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline = buffer.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          newline = buffer.indexOf('\n');
+          if (!line.startsWith('data:')) continue;
+          const data = line.slice(5).trim();
+          if (data === '[DONE]') continue;
+          const event = JSON.parse(data);
+          if (event.error) {
+            throw new LlmError(
+              'unavailable',
+              `model ${model} failed mid-answer: ${JSON.stringify(event.error).slice(0, 200)}`,
+              {
+                retryable: true,
+                model,
+                partialText: text,
+              },
+            );
+          }
+          if (event.usage)
+            usage = {
+              inputTokens: event.usage.prompt_tokens ?? 0,
+              outputTokens: event.usage.completion_tokens ?? 0,
+            };
+          const choice = event.choices?.[0];
+          if (!choice) continue;
+          finish = choice.finish_reason ?? finish;
+          const delta = choice.delta ?? {};
+          if (typeof delta.content === 'string' && delta.content.length > 0) {
+            clearTimeout(firstTimer);
+            onText();
+            text += delta.content;
+            yield delta.content;
+          }
+          for (const call of delta.tool_calls ?? []) {
+            clearTimeout(firstTimer);
+            const index = call.index ?? 0;
+            const current = calls.get(index) ?? { id: '', name: '', arguments: '' };
+            if (call.id) current.id = call.id;
+            if (call.function?.name) current.name += call.function.name;
+            if (call.function?.arguments) current.arguments += call.function.arguments;
+            calls.set(index, current);
+          }
+        }
+      }
+      const toolCalls: ToolCall[] = [...calls.values()].map((call, index) => ({
+        id: call.id || `call_${index}`,
+        name: call.name,
+        input: parseArguments(call.arguments),
+      }));
+      const stopReason = stopReasonOf(finish, toolCalls.length > 0);
+      if (stopReason === 'content_filtered') {
+        throw new LlmError('content_filtered', `model ${model} filtered the answer`, {
+          model,
+          partialText: text,
+        });
+      }
+      return {
+        text,
+        toolCalls,
+        stopReason,
+        truncated: stopReason === 'max_tokens',
+        usage,
+        model,
+        latencyMs: Date.now() - started,
+      };
+    } catch (error) {
+      if (error instanceof LlmError) {
+        if (text && !error.partialText)
+          throw new LlmError(error.code, error.message, {
+            cause: error,
+            retryable: error.retryable,
+            model,
+            partialText: text,
+          });
+        throw error;
+      }
+      if (timedOut) {
+        throw new LlmError(
+          'timeout',
+          `model ${model} gave no ${timedOut === 'first' ? 'first token' : 'complete answer'} in time`,
+          {
+            retryable: true,
+            model,
+            partialText: text || undefined,
+            cause: error,
+          },
+        );
+      }
+      if (request.signal?.aborted)
+        throw new LlmError('timeout', 'the call was cancelled', {
+          model,
+          cause: error,
+          partialText: text || undefined,
+        });
+      throw new LlmError('unavailable', `model ${model} could not be reached`, {
+        retryable: true,
+        model,
+        cause: error,
+        partialText: text || undefined,
+      });
+    } finally {
+      clearTimeout(firstTimer);
+      clearTimeout(totalTimer);
+      request.signal?.removeEventListener('abort', abortFromCaller);
+    }
+  }
+
+  async function* streamWithRetries(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
+    const model = modelFor(request);
+    for (let attemptNumber = 0; ; attemptNumber += 1) {
+      let textSent = false;
+      try {
+        const generator = attempt(request, model, () => {
+          textSent = true;
+        });
+        for (;;) {
+          const next = await generator.next();
+          if (next.done) {
+            yield { type: 'done', result: next.value };
+            return;
+          }
+          yield { type: 'text', text: next.value };
+        }
+      } catch (error) {
+        // Never retry once text reached the caller, nor non-retryable errors, nor past the retry budget.
+        const retryable = error instanceof LlmError && error.retryable && error.code !== 'timeout';
+        if (textSent || !retryable || attemptNumber >= options.maxRetries || request.signal?.aborted)
+          throw error;
+        const hinted = (error.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+        const backoff = hinted ?? Math.min(8000, 500 * 2 ** attemptNumber);
+        const waitMs = Math.round(backoff * (0.5 + Math.random() * 0.5));
+        options.logger.warn(
+          { model, code: error.code, attempt: attemptNumber + 1, waitMs },
+          'model call failed; retrying',
+        );
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  return {
+    name: 'openai',
+    configured: true,
+    stream: (request) => streamWithRetries(request),
+    async complete(request) {
+      for await (const event of streamWithRetries(request)) if (event.type === 'done') return event.result;
+      throw new LlmError('unavailable', 'the model ended without an answer', { retryable: true });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { FakeOpenAIServer } from '../fakes/openai-server';
+
+const root = resolve(__dirname, '../..');
+
+function runConsole(
+  input: string,
+  environment: Record<string, string>,
+): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((done) => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...environment },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.resume();
+    child.on('exit', (status) => done({ status, stdout }));
+    child.stdin.end(input);
+  });
+}
+
+describe('console assistant with an OpenAI-compatible model (fake on loopback)', () => {
+  const fake = new FakeOpenAIServer();
+  let baseUrl: string;
+  beforeAll(async () => {
+    baseUrl = await fake.start();
+  });
+  afterAll(() => fake.stop());
+
+  test('a chat message is answered with the model text; a free-text request runs the skill the model chose', async () => {
+    fake.enqueue(
+      { chunks: ['Hello from ', 'the fake model.'] },
+      { toolCalls: [{ id: 'call_1', name: 'help', arguments: {} }] },
+    );
+    const result = await runConsole('hi there\nwhat can you do for me?\n', {
+      LLM_PROVIDER: 'openai',
+      OPENAI_BASE_URL: baseUrl,
+      OPENAI_MODEL: 'deepseek-chat',
+      OPENAI_API_KEY: 'sk-test',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Hello from the fake model.');
+    // The routing call offered the skills as tools, and the chosen one (help) ran.
+    expect(result.stdout).toMatch(/is your office assistant/);
+    const tools = (fake.requests[1].tools as Array<{ function: { name: string } }>).map(
+      (tool) => tool.function.name,
+    );
+    expect(tools).toEqual(expect.arrayContaining(['summarize', 'draft', 'help']));
+  });
+});
