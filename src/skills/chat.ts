@@ -1,15 +1,10 @@
-import type { ReplyStream } from '../core/chat-platform';
 import { conversationKey } from '../core/conversation';
 import type { LlmResult } from '../core/llm-provider';
 import { textReply } from '../core/reply';
 import type { Skill, SkillContext } from '../core/skill';
-import type { MemoryLimits } from '../core/state-store';
-import { estimateTokens } from '../llm/token-estimator';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
-
-/** How much conversation Deskmate remembers per thread. */
-export const chatMemoryLimits: MemoryLimits = { maxTurns: 20, maxTokens: 6000, ttlSeconds: 24 * 60 * 60 };
+import { rememberExchange, streamAnswer, usageScope } from './answer';
 
 const greeting = {
   en: 'Hi! Ask me anything, or try `help` to see what I can do.',
@@ -50,10 +45,7 @@ export function createChatSkill(): Skill {
           timezone: message.author.timezone ?? context.settings.defaultTimezone,
           language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
         });
-        // The platform stream opens at the first token, so a model that fails first leaves no empty message.
-        let stream: ReplyStream | undefined;
-        answerText = '';
-        for await (const event of context.llm.stream({
+        answerText = await streamAnswer(context, {
           system: prompt.text,
           maxTokens: prompt.maxTokens,
           messages: [
@@ -61,33 +53,10 @@ export function createChatSkill(): Skill {
             { role: 'user' as const, content: text },
           ],
           purpose: 'chat',
-          scope: {
-            workspace: `${message.conversation.platform}:${message.conversation.workspace}`,
-            user: message.author.id,
-          },
-          signal: context.signal,
-        })) {
-          if (event.type === 'text') {
-            answerText += event.text;
-            stream ??= await context.respond.stream();
-            await stream.append(event.text);
-          } else {
-            answerText = event.result.text;
-          }
-        }
-        if (stream) await stream.finish(textReply(answerText));
-        else await context.respond.send(textReply(answerText));
+          scope: usageScope(message),
+        });
       }
-      await context.store.appendTurn(
-        key,
-        { role: 'user', text, at, tokens: estimateTokens(text), skill: 'chat' },
-        chatMemoryLimits,
-      );
-      await context.store.appendTurn(
-        key,
-        { role: 'assistant', text: answerText, at, tokens: estimateTokens(answerText), skill: 'chat' },
-        chatMemoryLimits,
-      );
+      await rememberExchange(context, 'chat', text, answerText);
       return undefined;
     },
   };

@@ -1,13 +1,10 @@
-import type { ReplyStream } from '../core/chat-platform';
 import { conversationKey } from '../core/conversation';
 import type { LlmMessage } from '../core/llm-provider';
 import type { Skill, SkillContext } from '../core/skill';
 import type { ConversationTurn } from '../core/state-store';
-import { estimateTokens } from '../llm/token-estimator';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
-import { neutralizeMassMentions } from '../text/sanitize';
-import { chatMemoryLimits } from './chat';
+import { rememberExchange, streamAnswer, usageScope } from './answer';
 
 /** What the user wants done with text. */
 export type DraftMode = 'draft' | 'rewrite' | 'polish' | 'translate' | 'continue';
@@ -135,47 +132,14 @@ export function createDraftSkill(): Skill {
           : tasks[mode],
         language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
       });
-      let stream: ReplyStream | undefined;
-      let text = '';
-      for await (const event of context.llm.stream({
+      const answer = await streamAnswer(context, {
         system: prompt.text,
         maxTokens: prompt.maxTokens,
         messages,
         purpose: 'draft',
-        scope: {
-          workspace: `${message.conversation.platform}:${message.conversation.workspace}`,
-          user: message.author.id,
-        },
-        signal: context.signal,
-      })) {
-        if (event.type === 'text') {
-          text += event.text;
-          stream ??= await context.respond.stream();
-          await stream.append(neutralizeMassMentions(event.text));
-        } else {
-          text = event.result.text;
-        }
-      }
-      const reply = { markdown: neutralizeMassMentions(text.trim()) };
-      if (stream) await stream.finish(reply);
-      else await context.respond.send(reply);
-      const at = context.now().toISOString();
-      await context.store.appendTurn(
-        key,
-        { role: 'user', text: request, at, tokens: estimateTokens(request), skill: 'draft' },
-        chatMemoryLimits,
-      );
-      await context.store.appendTurn(
-        key,
-        {
-          role: 'assistant',
-          text: reply.markdown,
-          at,
-          tokens: estimateTokens(reply.markdown),
-          skill: 'draft',
-        },
-        chatMemoryLimits,
-      );
+        scope: usageScope(message),
+      });
+      await rememberExchange(context, 'draft', request, answer);
       return undefined;
     },
   };

@@ -1,0 +1,66 @@
+import type { ReplyStream } from '../core/chat-platform';
+import { conversationKey } from '../core/conversation';
+import type { InboundMessage } from '../core/inbound-message';
+import type { LlmRequest, UsageScope } from '../core/llm-provider';
+import type { SkillContext } from '../core/skill';
+import type { MemoryLimits } from '../core/state-store';
+import { estimateTokens } from '../llm/token-estimator';
+import { neutralizeMassMentions } from '../text/sanitize';
+
+/** How much conversation Deskmate remembers per thread. */
+export const conversationMemoryLimits: MemoryLimits = {
+  maxTurns: 20,
+  maxTokens: 6000,
+  ttlSeconds: 24 * 60 * 60,
+};
+
+/** Who a model call is for, for usage accounting and budgets. */
+export function usageScope(message: InboundMessage): UsageScope {
+  return {
+    workspace: `${message.conversation.platform}:${message.conversation.workspace}`,
+    user: message.author.id,
+  };
+}
+
+/**
+ * Stream the model's answer to the user and return its final text. The platform stream opens at the first
+ * token, so a model that fails before answering leaves no empty message; mass mentions never get through.
+ */
+export async function streamAnswer(context: SkillContext, request: LlmRequest): Promise<string> {
+  let stream: ReplyStream | undefined;
+  let text = '';
+  for await (const event of context.llm.stream({ ...request, signal: context.signal })) {
+    if (event.type === 'text') {
+      text += event.text;
+      stream ??= await context.respond.stream();
+      await stream.append(neutralizeMassMentions(event.text));
+    } else {
+      text = event.result.text;
+    }
+  }
+  const reply = { markdown: neutralizeMassMentions(text.trim()) };
+  if (stream) await stream.finish(reply);
+  else await context.respond.send(reply);
+  return reply.markdown;
+}
+
+/** Remember one exchange (the user's words and the answer) in the conversation's memory. */
+export async function rememberExchange(
+  context: SkillContext,
+  skill: string,
+  userText: string,
+  answer: string,
+): Promise<void> {
+  const key = conversationKey(context.message.conversation);
+  const at = context.now().toISOString();
+  await context.store.appendTurn(
+    key,
+    { role: 'user', text: userText, at, tokens: estimateTokens(userText), skill },
+    conversationMemoryLimits,
+  );
+  await context.store.appendTurn(
+    key,
+    { role: 'assistant', text: answer, at, tokens: estimateTokens(answer), skill },
+    conversationMemoryLimits,
+  );
+}
