@@ -5,11 +5,11 @@ import type {
   LlmProvider,
   LlmRequest,
   LlmResult,
-  LlmStreamEvent,
   StopReason,
   ToolCall,
 } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
+import { asLlmError, providerFromAttempt, startDeadlines } from './retry';
 
 /**
  * An OpenAI-compatible `/chat/completions` provider (Qwen/DashScope, DeepSeek, vLLM, Ollama).
@@ -133,9 +133,6 @@ function httpError(status: number, body: string, model: string, retryAfterMs?: n
 /** Create a provider for an OpenAI-compatible chat completions endpoint. */
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): LlmProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const sleep =
-    options.sleep ??
-    ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const modelFor = (request: LlmRequest) =>
     (request.purpose && options.modelOverrides?.[request.purpose]) || options.model;
 
@@ -168,18 +165,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     onText: () => void,
   ): AsyncGenerator<string, LlmResult> {
     const started = Date.now();
-    const controller = new AbortController();
-    let timedOut: 'first' | 'total' | undefined;
-    const abortFromCaller = () => controller.abort();
-    request.signal?.addEventListener('abort', abortFromCaller, { once: true });
-    const firstTimer = setTimeout(() => {
-      timedOut = 'first';
-      controller.abort();
-    }, options.firstTokenTimeoutMs);
-    const totalTimer = setTimeout(() => {
-      timedOut = 'total';
-      controller.abort();
-    }, options.totalTimeoutMs);
+    const deadlines = startDeadlines(request, options.firstTokenTimeoutMs, options.totalTimeoutMs);
     let text = '';
     try {
       const response = await fetch(`${base}/chat/completions`, {
@@ -190,7 +176,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
         },
         body: JSON.stringify(body(request, model, true)),
-        signal: controller.signal,
+        signal: deadlines.signal,
       });
       if (!response.ok) {
         const retryAfter = Number(response.headers.get('retry-after'));
@@ -240,13 +226,13 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           finish = choice.finish_reason ?? finish;
           const delta = choice.delta ?? {};
           if (typeof delta.content === 'string' && delta.content.length > 0) {
-            clearTimeout(firstTimer);
+            deadlines.firstTokenArrived();
             onText();
             text += delta.content;
             yield delta.content;
           }
           for (const call of delta.tool_calls ?? []) {
-            clearTimeout(firstTimer);
+            deadlines.firstTokenArrived();
             const index = call.index ?? 0;
             const current = calls.get(index) ?? { id: '', name: '', arguments: '' };
             if (call.id) current.id = call.id;
@@ -278,87 +264,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
         latencyMs: Date.now() - started,
       };
     } catch (error) {
-      if (error instanceof LlmError) {
-        if (text && !error.partialText)
-          throw new LlmError(error.code, error.message, {
-            cause: error,
-            retryable: error.retryable,
-            model,
-            partialText: text,
-          });
-        throw error;
-      }
-      if (timedOut) {
-        throw new LlmError(
-          'timeout',
-          `model ${model} gave no ${timedOut === 'first' ? 'first token' : 'complete answer'} in time`,
-          {
-            retryable: true,
-            model,
-            partialText: text || undefined,
-            cause: error,
-          },
-        );
-      }
-      if (request.signal?.aborted)
-        throw new LlmError('timeout', 'the call was cancelled', {
-          model,
-          cause: error,
-          partialText: text || undefined,
-        });
-      throw new LlmError('unavailable', `model ${model} could not be reached`, {
-        retryable: true,
-        model,
-        cause: error,
-        partialText: text || undefined,
-      });
+      throw asLlmError(error, model, deadlines, request, text);
     } finally {
-      clearTimeout(firstTimer);
-      clearTimeout(totalTimer);
-      request.signal?.removeEventListener('abort', abortFromCaller);
+      deadlines.clear();
     }
   }
 
-  async function* streamWithRetries(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
-    const model = modelFor(request);
-    for (let attemptNumber = 0; ; attemptNumber += 1) {
-      let textSent = false;
-      try {
-        const generator = attempt(request, model, () => {
-          textSent = true;
-        });
-        for (;;) {
-          const next = await generator.next();
-          if (next.done) {
-            yield { type: 'done', result: next.value };
-            return;
-          }
-          yield { type: 'text', text: next.value };
-        }
-      } catch (error) {
-        // Never retry once text reached the caller, nor non-retryable errors, nor past the retry budget.
-        const retryable = error instanceof LlmError && error.retryable && error.code !== 'timeout';
-        if (textSent || !retryable || attemptNumber >= options.maxRetries || request.signal?.aborted)
-          throw error;
-        const hinted = (error.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-        const backoff = hinted ?? Math.min(8000, 500 * 2 ** attemptNumber);
-        const waitMs = Math.round(backoff * (0.5 + Math.random() * 0.5));
-        options.logger.warn(
-          { model, code: error.code, attempt: attemptNumber + 1, waitMs },
-          'model call failed; retrying',
-        );
-        await sleep(waitMs);
-      }
-    }
-  }
-
-  return {
-    name: 'openai',
-    configured: true,
-    stream: (request) => streamWithRetries(request),
-    async complete(request) {
-      for await (const event of streamWithRetries(request)) if (event.type === 'done') return event.result;
-      throw new LlmError('unavailable', 'the model ended without an answer', { retryable: true });
-    },
-  };
+  return providerFromAttempt('openai', modelFor, attempt, options);
 }
