@@ -1,6 +1,7 @@
 import type { LlmConfig } from '../config';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
+import { createBedrockProvider } from './bedrock-provider';
 import { createOfflineProvider } from './offline-provider';
 import { createOpenAICompatibleProvider } from './openai-provider';
 
@@ -23,7 +24,17 @@ export function createProvider(config: LlmConfig, logger: Logger): LlmProvider {
         logger,
       });
     case 'bedrock':
-      throw new Error('LLM_PROVIDER=bedrock is not available in this build yet; use LLM_PROVIDER=openai');
+      logger.info(
+        { provider: 'bedrock', model: config.bedrockModelId, region: config.awsRegion },
+        'model provider ready',
+      );
+      // The endpoint comes from AWS_ENDPOINT_URL_BEDROCK_RUNTIME (read by the SDK) when set.
+      return createBedrockProvider({
+        ...deadlines,
+        modelId: config.bedrockModelId as string,
+        region: config.awsRegion,
+        logger,
+      });
     default:
       logger.warn(
         { provider: 'offline' },

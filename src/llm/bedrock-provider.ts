@@ -1,0 +1,222 @@
+import {
+  BedrockRuntimeClient,
+  type ContentBlock,
+  ConverseStreamCommand,
+  type Message,
+  type Tool,
+  type ToolChoice,
+} from '@aws-sdk/client-bedrock-runtime';
+import { LlmError } from '../core/errors';
+import type {
+  LlmMessage,
+  LlmProvider,
+  LlmRequest,
+  LlmResult,
+  StopReason,
+  ToolCall,
+} from '../core/llm-provider';
+import { asLlmError, providerFromAttempt, type RetryPolicy, startDeadlines } from './retry';
+
+/** Options of the Bedrock provider; region and credentials come from the standard AWS chain. */
+export interface BedrockProviderOptions extends RetryPolicy {
+  /** Model or inference-profile id (`us.anthropic.claude-…`, `global.…`). */
+  modelId: string;
+  /** Region; the SDK's own chain (AWS_REGION, profile) when unset. */
+  region?: string;
+  /** Endpoint override; the SDK also honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME by itself. */
+  endpoint?: string;
+  /** Model per purpose (skill), e.g. `{ summarize: 'us.anthropic.claude-sonnet-…' }`. */
+  modelOverrides?: Record<string, string>;
+  /** Deadline for the first token. */
+  firstTokenTimeoutMs: number;
+  /** Deadline for a whole answer. */
+  totalTimeoutMs: number;
+}
+
+function toBedrockMessage(message: LlmMessage): Message {
+  if (typeof message.content === 'string')
+    return { role: message.role, content: [{ text: message.content }] };
+  const content: ContentBlock[] = message.content.map((block): ContentBlock => {
+    if (block.type === 'text') return { text: block.text };
+    if (block.type === 'tool_use') {
+      return {
+        toolUse: { toolUseId: block.call.id, name: block.call.name, input: block.call.input as never },
+      };
+    }
+    return {
+      toolResult: {
+        toolUseId: block.toolUseId,
+        content: [{ text: block.content }],
+        status: block.isError ? 'error' : 'success',
+      },
+    };
+  });
+  return { role: message.role, content };
+}
+
+function toolChoiceOf(choice: LlmRequest['toolChoice']): ToolChoice {
+  if (choice === 'any') return { any: {} };
+  if (typeof choice === 'object') return { tool: { name: choice.name } };
+  return { auto: {} };
+}
+
+/** Map a Bedrock stop reason; guardrails and content filters become an error with a clear message. */
+function mapStopReason(reason: string | undefined, model: string, text: string): StopReason {
+  switch (reason) {
+    case 'tool_use':
+      return 'tool_use';
+    case 'max_tokens':
+      return 'max_tokens';
+    case 'stop_sequence':
+      return 'stop_sequence';
+    case 'guardrail_intervened':
+    case 'content_filtered':
+      throw new LlmError('content_filtered', `model ${model} stopped: ${reason}`, {
+        model,
+        partialText: text || undefined,
+        userMessage:
+          "I can't answer that: the model's content filter (or the account's guardrail) blocked it. Try rephrasing the request.",
+      });
+    case 'model_context_window_exceeded':
+      throw new LlmError('context_too_long', `model ${model}: context window exceeded`, { model });
+    default:
+      return 'end_turn';
+  }
+}
+
+/** Map an SDK exception to an LlmError with a code and whether a retry may help. */
+export function bedrockError(error: unknown, model: string): unknown {
+  if (!(error instanceof Error) || error instanceof LlmError) return error;
+  const name = error.name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const message = `Bedrock ${name}${status ? ` (${status})` : ''}: ${error.message}`;
+  if (name === 'ThrottlingException' || name === 'ServiceQuotaExceededException' || status === 429) {
+    return new LlmError('throttled', message, { retryable: true, model, cause: error });
+  }
+  if (
+    [
+      'ModelNotReadyException',
+      'InternalServerException',
+      'ServiceUnavailableException',
+      'ModelStreamErrorException',
+      'ModelErrorException',
+    ].includes(name) ||
+    (status ?? 0) >= 500
+  ) {
+    return new LlmError('unavailable', message, { retryable: true, model, cause: error });
+  }
+  if (name === 'ModelTimeoutException')
+    return new LlmError('timeout', message, { retryable: true, model, cause: error });
+  if (name === 'ValidationException' && /too long|too many tokens|context/i.test(error.message)) {
+    return new LlmError('context_too_long', message, { model, cause: error });
+  }
+  if (name === 'AccessDeniedException' || name === 'ResourceNotFoundException') {
+    return new LlmError('not_configured', message, {
+      model,
+      cause: error,
+      userMessage: `The model ${model} is not available to this AWS account or region. An admin should check BEDROCK_MODEL_ID (newer models need an inference-profile id such as us.…), AWS_REGION and model access in the Bedrock console.`,
+    });
+  }
+  if (name === 'ValidationException')
+    return new LlmError('invalid_request', message, { model, cause: error });
+  return error;
+}
+
+/** Create the Bedrock provider over the Converse stream API (streamed and whole answers, tool use). */
+export function createBedrockProvider(options: BedrockProviderOptions): LlmProvider {
+  // Retries are ours (only before the first token, with jitter): the SDK makes one attempt per call.
+  const client = new BedrockRuntimeClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    maxAttempts: 1,
+  });
+  const modelFor = (request: LlmRequest) =>
+    (request.purpose && options.modelOverrides?.[request.purpose]) || options.modelId;
+
+  async function* attempt(
+    request: LlmRequest,
+    model: string,
+    onText: () => void,
+  ): AsyncGenerator<string, LlmResult> {
+    const started = Date.now();
+    const deadlines = startDeadlines(request, options.firstTokenTimeoutMs, options.totalTimeoutMs);
+    let text = '';
+    try {
+      const tools: Tool[] | undefined = request.tools?.map((tool) => ({
+        toolSpec: {
+          name: tool.name,
+          description: tool.description,
+          inputSchema: { json: tool.inputSchema as never },
+        },
+      }));
+      const command = new ConverseStreamCommand({
+        modelId: model,
+        messages: request.messages.map(toBedrockMessage),
+        system: request.system ? [{ text: request.system }] : undefined,
+        inferenceConfig: {
+          ...(request.maxTokens ? { maxTokens: request.maxTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        },
+        toolConfig: tools?.length ? { tools, toolChoice: toolChoiceOf(request.toolChoice) } : undefined,
+      });
+      const response = await client.send(command, { abortSignal: deadlines.signal });
+      const calls = new Map<number, { id: string; name: string; input: string }>();
+      let stopReason: string | undefined;
+      let usage = { inputTokens: 0, outputTokens: 0 };
+      for await (const event of response.stream ?? []) {
+        if (event.contentBlockStart?.start?.toolUse) {
+          deadlines.firstTokenArrived();
+          const start = event.contentBlockStart.start.toolUse;
+          calls.set(event.contentBlockStart.contentBlockIndex ?? calls.size, {
+            id: start.toolUseId ?? '',
+            name: start.name ?? '',
+            input: '',
+          });
+        }
+        const delta = event.contentBlockDelta?.delta;
+        if (delta?.text) {
+          deadlines.firstTokenArrived();
+          onText();
+          text += delta.text;
+          yield delta.text;
+        }
+        if (delta?.toolUse?.input !== undefined) {
+          const call = calls.get(event.contentBlockDelta?.contentBlockIndex ?? 0);
+          if (call) call.input += delta.toolUse.input;
+        }
+        if (event.messageStop) stopReason = event.messageStop.stopReason;
+        if (event.metadata?.usage) {
+          usage = {
+            inputTokens: event.metadata.usage.inputTokens ?? 0,
+            outputTokens: event.metadata.usage.outputTokens ?? 0,
+          };
+        }
+      }
+      const toolCalls: ToolCall[] = [...calls.values()].map((call) => {
+        let input: Record<string, unknown> = {};
+        try {
+          input = call.input ? JSON.parse(call.input) : {};
+        } catch {
+          input = { raw: call.input };
+        }
+        return { id: call.id, name: call.name, input };
+      });
+      const mapped = mapStopReason(stopReason, model, text);
+      return {
+        text,
+        toolCalls,
+        stopReason: mapped,
+        truncated: mapped === 'max_tokens',
+        usage,
+        model,
+        latencyMs: Date.now() - started,
+      };
+    } catch (error) {
+      throw asLlmError(bedrockError(error, model), model, deadlines, request, text);
+    } finally {
+      deadlines.clear();
+    }
+  }
+
+  return { ...providerFromAttempt('bedrock', modelFor, attempt, options), name: 'bedrock' };
+}

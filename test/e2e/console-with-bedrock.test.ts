@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { FakeBedrockServer } from '../fakes/bedrock-server';
+
+const root = resolve(__dirname, '../..');
+
+describe('console assistant with Bedrock (real client, HTTP/2 fake via AWS_ENDPOINT_URL_BEDROCK_RUNTIME)', () => {
+  const fake = new FakeBedrockServer();
+  let endpoint: string;
+  beforeAll(async () => {
+    endpoint = await fake.start();
+  });
+  afterAll(() => fake.stop());
+
+  test('a chat message gets the fake model text; a free-text request runs the skill the model chose', async () => {
+    fake.enqueue(
+      { chunks: ['Bedrock ', 'says hello.'] },
+      { toolUses: [{ toolUseId: 't1', name: 'help', input: {} }] },
+    );
+    const stdout = await new Promise<{ status: number | null; stdout: string }>((done) => {
+      const child = spawn('npm', ['start', '--silent'], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          LLM_PROVIDER: 'bedrock',
+          BEDROCK_MODEL_ID: 'us.anthropic.claude-sonnet-4-5',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
+        },
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.stderr.resume();
+      child.on('exit', (status) => done({ status, stdout: output }));
+      child.stdin.end('hello\nwhat can you do?\n');
+    });
+    expect(stdout.status).toBe(0);
+    expect(stdout.stdout).toContain('Bedrock says hello.');
+    expect(stdout.stdout).toMatch(/is your office assistant/);
+    expect(fake.requests[0].modelId).toBe('us.anthropic.claude-sonnet-4-5');
+  });
+});

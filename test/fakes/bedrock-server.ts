@@ -1,0 +1,160 @@
+import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+
+/** One scripted answer of the fake Bedrock runtime. */
+export interface BedrockScript {
+  /** Text to stream, in these pieces. */
+  chunks?: string[];
+  /** Tool uses to stream (input JSON split over two deltas, as Bedrock does). */
+  toolUses?: Array<{ toolUseId: string; name: string; input: Record<string, unknown> }>;
+  /** Answer with this HTTP status and `x-amzn-errortype` instead (e.g. 429 ThrottlingException). */
+  status?: number;
+  /** The error type for `status`. */
+  errorType?: string;
+  /** Wait before the response starts. */
+  delayMs?: number;
+  /** Wait between chunks. */
+  chunkDelayMs?: number;
+  /** After this many text chunks, send an in-stream exception of this type instead of the rest. */
+  failAfterChunks?: number;
+  /** In-stream exception type (default modelStreamErrorException). */
+  streamExceptionType?: string;
+  /** The stop reason (default end_turn, or tool_use). */
+  stopReason?: string;
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+function frame(type: 'event' | 'exception', name: string, payload: unknown): Uint8Array {
+  const headers: MessageHeaders = {
+    ':message-type': { type: 'string', value: type },
+    [type === 'event' ? ':event-type' : ':exception-type']: { type: 'string', value: name },
+    ':content-type': { type: 'string', value: 'application/json' },
+  };
+  return codec.encode({ headers, body: fromUtf8(JSON.stringify(payload)) });
+}
+
+const pause = (milliseconds?: number) =>
+  milliseconds ? new Promise((resolve) => setTimeout(resolve, milliseconds)) : Promise.resolve();
+
+/**
+ * A loopback fake of the Bedrock runtime over HTTP/2 cleartext (the SDK's default transport): real JSON
+ * errors and AWS event-stream frames for `POST /model/{id}/converse-stream`. Records every request.
+ */
+export class FakeBedrockServer {
+  readonly requests: Array<{ modelId: string; body: Record<string, unknown> }> = [];
+  private readonly script: BedrockScript[] = [];
+  fallback: BedrockScript | ((body: Record<string, unknown>) => BedrockScript) = { chunks: ['ok'] };
+  private server?: Http2Server;
+
+  /** Queue answers, used in order before the fallback. */
+  enqueue(...answers: BedrockScript[]): void {
+    this.script.push(...answers);
+  }
+
+  /** Start on 127.0.0.1; resolves with the endpoint URL. */
+  async start(port = 0): Promise<string> {
+    this.server = createServer();
+    this.server.on('stream', (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        this.answer(stream, String(headers[':path']), Buffer.concat(chunks)).catch(() => stream.close());
+      });
+      stream.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Stop. */
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async answer(stream: ServerHttp2Stream, path: string, raw: Buffer): Promise<void> {
+    const match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(path);
+    if (!match) {
+      stream.respond({ ':status': 404, 'x-amzn-errortype': 'UnknownOperationException' });
+      stream.end('{}');
+      return;
+    }
+    const modelId = decodeURIComponent(match[1]);
+    const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+    this.requests.push({ modelId, body });
+    const next = this.script.shift() ?? this.fallback;
+    const answer = typeof next === 'function' ? next(body) : next;
+    await pause(answer.delayMs);
+    if (stream.destroyed || stream.closed) return;
+    if (answer.status) {
+      stream.respond({
+        ':status': answer.status,
+        'content-type': 'application/json',
+        'x-amzn-errortype': answer.errorType ?? 'InternalServerException',
+      });
+      stream.end(JSON.stringify({ message: `scripted ${answer.errorType ?? answer.status}` }));
+      return;
+    }
+    stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });
+    const write = (bytes: Uint8Array) => stream.write(Buffer.from(bytes));
+    write(frame('event', 'messageStart', { role: 'assistant' }));
+    let index = 0;
+    const text = answer.chunks ?? [];
+    if (text.length > 0) {
+      let sent = 0;
+      for (const piece of text) {
+        if (answer.failAfterChunks !== undefined && sent >= answer.failAfterChunks) {
+          await pause(20);
+          write(
+            frame('exception', answer.streamExceptionType ?? 'modelStreamErrorException', {
+              message: 'scripted stream failure',
+            }),
+          );
+          stream.end();
+          return;
+        }
+        await pause(answer.chunkDelayMs);
+        write(frame('event', 'contentBlockDelta', { contentBlockIndex: index, delta: { text: piece } }));
+        sent += 1;
+      }
+      write(frame('event', 'contentBlockStop', { contentBlockIndex: index }));
+      index += 1;
+    }
+    for (const toolUse of answer.toolUses ?? []) {
+      write(
+        frame('event', 'contentBlockStart', {
+          contentBlockIndex: index,
+          start: { toolUse: { toolUseId: toolUse.toolUseId, name: toolUse.name } },
+        }),
+      );
+      const input = JSON.stringify(toolUse.input);
+      const half = Math.floor(input.length / 2);
+      write(
+        frame('event', 'contentBlockDelta', {
+          contentBlockIndex: index,
+          delta: { toolUse: { input: input.slice(0, half) } },
+        }),
+      );
+      write(
+        frame('event', 'contentBlockDelta', {
+          contentBlockIndex: index,
+          delta: { toolUse: { input: input.slice(half) } },
+        }),
+      );
+      write(frame('event', 'contentBlockStop', { contentBlockIndex: index }));
+      index += 1;
+    }
+    const stopReason = answer.stopReason ?? (answer.toolUses?.length ? 'tool_use' : 'end_turn');
+    write(frame('event', 'messageStop', { stopReason }));
+    const outputTokens = text.join('').length;
+    write(
+      frame('event', 'metadata', {
+        usage: { inputTokens: 37, outputTokens, totalTokens: 37 + outputTokens },
+        metrics: { latencyMs: 5 },
+      }),
+    );
+    stream.end();
+  }
+}

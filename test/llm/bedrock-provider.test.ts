@@ -1,0 +1,197 @@
+import { LlmError } from '../../src/core/errors';
+import type { LlmProvider } from '../../src/core/llm-provider';
+import { type BedrockProviderOptions, createBedrockProvider } from '../../src/llm/bedrock-provider';
+import { createLogger } from '../../src/logger';
+import { FakeBedrockServer } from '../fakes/bedrock-server';
+
+describe('Bedrock provider through the real client against an HTTP/2 fake', () => {
+  const fake = new FakeBedrockServer();
+  let endpoint: string;
+  const sleeps: number[] = [];
+  const saved = { ...process.env };
+  const provider = (overrides: Partial<BedrockProviderOptions> = {}): LlmProvider =>
+    createBedrockProvider({
+      modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      modelOverrides: { summarize: 'global.anthropic.claude-sonnet-4-5' },
+      region: 'us-east-1',
+      endpoint,
+      firstTokenTimeoutMs: 3000,
+      totalTimeoutMs: 6000,
+      maxRetries: 2,
+      logger: createLogger({ level: 'silent' }),
+      sleep: async (milliseconds) => {
+        sleeps.push(milliseconds);
+      },
+      ...overrides,
+    });
+
+  beforeAll(async () => {
+    endpoint = await fake.start();
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret';
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await fake.stop();
+  });
+  beforeEach(() => {
+    sleeps.length = 0;
+    fake.requests.length = 0;
+  });
+
+  test('a plain reply: system prompt, messages, inference settings, usage', async () => {
+    fake.enqueue({ chunks: ['Hello', ' there'] });
+    const result = await provider().complete({
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hi' }],
+      maxTokens: 64,
+      temperature: 0.2,
+    });
+    expect(result).toMatchObject({ text: 'Hello there', stopReason: 'end_turn', truncated: false });
+    expect(result.usage).toEqual({ inputTokens: 37, outputTokens: 11 });
+    expect(fake.requests[0].modelId).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(fake.requests[0].body).toMatchObject({
+      system: [{ text: 'be brief' }],
+      messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+      inferenceConfig: { maxTokens: 64, temperature: 0.2 },
+    });
+  });
+
+  test('a streamed reply arrives in pieces; the per-skill model is used', async () => {
+    fake.enqueue({ chunks: ['a', 'b', 'c'] });
+    const pieces: string[] = [];
+    for await (const event of provider().stream({
+      messages: [{ role: 'user', content: 'x' }],
+      purpose: 'summarize',
+    })) {
+      if (event.type === 'text') pieces.push(event.text);
+    }
+    expect(pieces).toEqual(['a', 'b', 'c']);
+    expect(fake.requests[0].modelId).toBe('global.anthropic.claude-sonnet-4-5');
+  });
+
+  test('a tool-use round trip: toolUse, then toolResult, then the final text', async () => {
+    fake.enqueue(
+      { toolUses: [{ toolUseId: 'tu-1', name: 'summarize', input: { period: 'today' } }] },
+      { chunks: ['Here it is.'] },
+    );
+    const llm = provider();
+    const tools = [{ name: 'summarize', description: 'Summarize', inputSchema: { type: 'object' } }];
+    const first = await llm.complete({
+      messages: [{ role: 'user', content: 'what happened?' }],
+      tools,
+      toolChoice: 'auto',
+    });
+    expect(first.stopReason).toBe('tool_use');
+    expect(first.toolCalls).toEqual([{ id: 'tu-1', name: 'summarize', input: { period: 'today' } }]);
+    expect(fake.requests[0].body.toolConfig).toEqual({
+      tools: [
+        {
+          toolSpec: {
+            name: 'summarize',
+            description: 'Summarize',
+            inputSchema: { json: { type: 'object' } },
+          },
+        },
+      ],
+      toolChoice: { auto: {} },
+    });
+    const second = await llm.complete({
+      messages: [
+        { role: 'user', content: 'what happened?' },
+        { role: 'assistant', content: [{ type: 'tool_use', call: first.toolCalls[0] }] },
+        { role: 'user', content: [{ type: 'tool_result', toolUseId: 'tu-1', content: 'a quiet day' }] },
+      ],
+      tools,
+    });
+    expect(second.text).toBe('Here it is.');
+    expect((fake.requests[1].body.messages as unknown[]).slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: [{ toolUse: { toolUseId: 'tu-1', name: 'summarize', input: { period: 'today' } } }],
+      },
+      {
+        role: 'user',
+        content: [
+          { toolResult: { toolUseId: 'tu-1', content: [{ text: 'a quiet day' }], status: 'success' } },
+        ],
+      },
+    ]);
+  });
+
+  test('throttling is retried, then succeeds', async () => {
+    fake.enqueue(
+      { status: 429, errorType: 'ThrottlingException' },
+      { status: 503, errorType: 'ServiceUnavailableException' },
+      { chunks: ['ok now'] },
+    );
+    const result = await provider().complete({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(result.text).toBe('ok now');
+    expect(fake.requests).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  test('throttling past the retries is a retryable throttled error', async () => {
+    fake.enqueue(...Array.from({ length: 3 }, () => ({ status: 429, errorType: 'ThrottlingException' })));
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      code: 'throttled',
+      retryable: true,
+    });
+    expect(fake.requests).toHaveLength(3);
+  });
+
+  test('an in-stream failure keeps the partial text, marks it, and is not retried', async () => {
+    fake.enqueue({ chunks: ['First half', ' second half', ' never'], failAfterChunks: 2 });
+    const seen: string[] = [];
+    let caught: unknown;
+    try {
+      for await (const event of provider().stream({ messages: [{ role: 'user', content: 'go' }] })) {
+        if (event.type === 'text') seen.push(event.text);
+      }
+    } catch (error) {
+      caught = error;
+    }
+    expect(seen.join('')).toBe('First half second half');
+    expect(caught).toBeInstanceOf(LlmError);
+    expect(caught).toMatchObject({ code: 'unavailable', partialText: 'First half second half' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  test('no first token before the deadline is a timeout', async () => {
+    fake.enqueue({ chunks: ['late'], delayMs: 1000 });
+    await expect(
+      provider({ firstTokenTimeoutMs: 200 }).complete({ messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({
+      code: 'timeout',
+    });
+  });
+
+  test('max_tokens marks the answer truncated; a guardrail is a clear content_filtered error', async () => {
+    fake.enqueue(
+      { chunks: ['cut'], stopReason: 'max_tokens' },
+      { chunks: [], stopReason: 'guardrail_intervened' },
+    );
+    expect(await provider().complete({ messages: [{ role: 'user', content: 'a' }] })).toMatchObject({
+      truncated: true,
+    });
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'b' }] })).rejects.toMatchObject({
+      code: 'content_filtered',
+      userMessage: expect.stringMatching(/content filter/),
+    });
+  });
+
+  test('an unknown model id is explained with the fix', async () => {
+    fake.enqueue(
+      { status: 400, errorType: 'ValidationException' },
+      { status: 403, errorType: 'AccessDeniedException' },
+    );
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject({
+      code: 'invalid_request',
+      retryable: false,
+    });
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject({
+      code: 'not_configured',
+      userMessage: expect.stringMatching(/BEDROCK_MODEL_ID/),
+    });
+  });
+});
