@@ -11,6 +11,7 @@ import { createHttpServer, type HttpServer } from './http/server';
 import { createRequestGuard } from './limits/request-guard';
 import { withTokenLimits } from './limits/token-limits';
 import { createProvider } from './llm/create-provider';
+import { withUsageRecording } from './llm/usage-recorder';
 import { createLogger } from './logger';
 import { countedProvider, countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { createBullQueue } from './pipeline/bull-queue';
@@ -69,7 +70,7 @@ export async function startDeskmate(
   const metrics = createMetrics(() => baseQueue.depth());
   const queue = countedQueue(baseQueue, metrics);
   const llm = countedProvider(
-    withTokenLimits(createProvider(config.llm, logger), store, {
+    withTokenLimits(withUsageRecording(createProvider(config.llm, logger), store), store, {
       maxRequestTokens: config.limits.maxRequestTokens,
       dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
     }),

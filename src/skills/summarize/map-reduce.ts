@@ -1,4 +1,5 @@
 import type { LlmProvider, LlmRequest, UsageScope } from '../../core/llm-provider';
+import { chunkUnderBudget } from '../../llm/token-budget';
 import { estimateTokens } from '../../llm/token-estimator';
 import { renderPrompt } from '../../prompts/render';
 import { fencedTranscript, type NumberedMessage, transcriptLineTokens } from './transcript';
@@ -23,29 +24,6 @@ export interface SummaryCall {
   signal?: AbortSignal;
   /** Counts model calls made. */
   calls: { count: number };
-}
-
-/** Split items into consecutive chunks whose measured size stays under the budget (an oversized item goes alone). */
-export function chunkUnderBudget<T>(
-  items: readonly T[],
-  budget: number,
-  measure: (item: T) => number,
-): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    const itemSize = measure(item);
-    if (current.length > 0 && size + itemSize > budget) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(item);
-    size += itemSize;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }
 
 /** Run tasks with at most `limit` at once, keeping result order. */
