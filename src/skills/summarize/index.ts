@@ -151,7 +151,14 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill {
         afterId: cached?.lastMessageId,
         limit: maxMessages,
       });
-      const fresh = history.messages.filter((entry) => entry.text.trim().length > 0);
+      // The request itself and bot posts (Deskmate's own progress notes and summaries) are not content.
+      const fresh = history.messages.filter(
+        (entry) =>
+          entry.text.trim().length > 0 &&
+          !entry.isBot &&
+          entry.id !== message.messageId &&
+          !message.messageId.endsWith(`:${entry.id}`),
+      );
       const call: SummaryCall = {
         llm: context.llm,
         wording: promptWording(language, message.author.name ?? 'a colleague'),
@@ -243,10 +250,6 @@ function render(cache: CachedSummary, title: string, notes: string[], footnote?:
   const body = linkCitations(cache.summary, cache.citations, cache.sourceUrls);
   return {
     markdown: `**${title}**\n\n${body}\n\n_${notes.join(' ')}_`,
-    citations: cache.citations
-      .filter((entry) => entry.link)
-      .slice(0, 20)
-      .map((entry) => ({ label: String(entry.number), url: entry.link as string })),
     footnote,
   };
 }
