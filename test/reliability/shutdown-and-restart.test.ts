@@ -95,7 +95,7 @@ describe('shutdown and restart (BullMQ on a real Redis)', () => {
 
     const second = await startProcess(prefix, 'jobs', platform, 10, started);
     opened.push(second);
-    await until(() => platform.visibleMessages().length === 2);
+    await until(() => platform.visibleMessages()[1] === 'done two');
     expect(platform.visibleMessages()).toEqual(['done one', 'done two']);
   });
 
