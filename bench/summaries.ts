@@ -99,7 +99,11 @@ async function measure(count: number, language: 'en' | 'zh'): Promise<SummaryMea
     );
     await pipeline.drain();
   };
-  const threadTokens = platform.history_.reduce((sum, message) => sum + estimateTokens(message.text), 0);
+  // The thread's own tokens: each message as people see it, its author and its text.
+  const threadTokens = platform.history_.reduce(
+    (sum, message) => sum + estimateTokens(`${message.author.name}: ${message.text}`),
+    0,
+  );
   const started = performance.now();
   await ask();
   const wallMs = performance.now() - started;
