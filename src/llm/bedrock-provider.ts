@@ -1,6 +1,8 @@
 import {
   BedrockRuntimeClient,
   type ContentBlock,
+  ConverseCommand,
+  type ConverseCommandInput,
   ConverseStreamCommand,
   type Message,
   type Tool,
@@ -133,6 +135,68 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
   const modelFor = (request: LlmRequest) =>
     (request.purpose && options.modelOverrides?.[request.purpose]) || options.modelId;
 
+  const input = (request: LlmRequest, model: string): ConverseCommandInput => {
+    const tools: Tool[] | undefined = request.tools?.map((tool) => ({
+      toolSpec: {
+        name: tool.name,
+        description: tool.description,
+        inputSchema: { json: tool.inputSchema as never },
+      },
+    }));
+    return {
+      modelId: model,
+      messages: request.messages.map(toBedrockMessage),
+      system: request.system ? [{ text: request.system }] : undefined,
+      inferenceConfig: {
+        ...(request.maxTokens ? { maxTokens: request.maxTokens } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      },
+      toolConfig: tools?.length ? { tools, toolChoice: toolChoiceOf(request.toolChoice) } : undefined,
+    };
+  };
+
+  // A whole answer with Converse: it has no pieces, so the first-token deadline is the total one.
+  // biome-ignore lint/correctness/useYield: the result is returned whole.
+  async function* whole(request: LlmRequest, model: string): AsyncGenerator<string, LlmResult> {
+    const started = Date.now();
+    const deadlines = startDeadlines(request, options.totalTimeoutMs, options.totalTimeoutMs);
+    try {
+      const response = await client.send(new ConverseCommand(input(request, model)), {
+        abortSignal: deadlines.signal,
+      });
+      const blocks = response.output?.message?.content ?? [];
+      const text = blocks.map((block) => block.text ?? '').join('');
+      const toolCalls: ToolCall[] = blocks.flatMap((block) =>
+        block.toolUse
+          ? [
+              {
+                id: block.toolUse.toolUseId ?? '',
+                name: block.toolUse.name ?? '',
+                input: (block.toolUse.input ?? {}) as Record<string, unknown>,
+              },
+            ]
+          : [],
+      );
+      const mapped = mapStopReason(response.stopReason, model, text);
+      return {
+        text,
+        toolCalls,
+        stopReason: mapped,
+        truncated: mapped === 'max_tokens',
+        usage: {
+          inputTokens: response.usage?.inputTokens ?? 0,
+          outputTokens: response.usage?.outputTokens ?? 0,
+        },
+        model,
+        latencyMs: Date.now() - started,
+      };
+    } catch (error) {
+      throw asLlmError(bedrockError(error, model), model, deadlines, request, '');
+    } finally {
+      deadlines.clear();
+    }
+  }
+
   async function* attempt(
     request: LlmRequest,
     model: string,
@@ -142,23 +206,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
     const deadlines = startDeadlines(request, options.firstTokenTimeoutMs, options.totalTimeoutMs);
     let text = '';
     try {
-      const tools: Tool[] | undefined = request.tools?.map((tool) => ({
-        toolSpec: {
-          name: tool.name,
-          description: tool.description,
-          inputSchema: { json: tool.inputSchema as never },
-        },
-      }));
-      const command = new ConverseStreamCommand({
-        modelId: model,
-        messages: request.messages.map(toBedrockMessage),
-        system: request.system ? [{ text: request.system }] : undefined,
-        inferenceConfig: {
-          ...(request.maxTokens ? { maxTokens: request.maxTokens } : {}),
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        },
-        toolConfig: tools?.length ? { tools, toolChoice: toolChoiceOf(request.toolChoice) } : undefined,
-      });
+      const command = new ConverseStreamCommand(input(request, model));
       const response = await client.send(command, { abortSignal: deadlines.signal });
       const calls = new Map<number, { id: string; name: string; input: string }>();
       let stopReason: string | undefined;
@@ -218,5 +266,8 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
     }
   }
 
-  return { ...providerFromAttempt('bedrock', modelFor, attempt, options), name: 'bedrock' };
+  const streaming = providerFromAttempt('bedrock', modelFor, attempt, options);
+  const wholeAnswers = providerFromAttempt('bedrock', modelFor, whole, options);
+  // Streamed answers use ConverseStream; whole answers (routing, extraction, summaries) use Converse.
+  return { name: 'bedrock', configured: true, stream: streaming.stream, complete: wholeAnswers.complete };
 }

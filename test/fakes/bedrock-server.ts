@@ -44,7 +44,7 @@ const pause = (milliseconds?: number) =>
  * errors and AWS event-stream frames for `POST /model/{id}/converse-stream`. Records every request.
  */
 export class FakeBedrockServer {
-  readonly requests: Array<{ modelId: string; body: Record<string, unknown> }> = [];
+  readonly requests: Array<{ modelId: string; operation: string; body: Record<string, unknown> }> = [];
   private readonly script: BedrockScript[] = [];
   fallback: BedrockScript | ((body: Record<string, unknown>) => BedrockScript) = { chunks: ['ok'] };
   private server?: Http2Server;
@@ -74,6 +74,31 @@ export class FakeBedrockServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** `/converse`: the same script as one JSON response (a scripted mid-stream failure is a 500). */
+  private answerWhole(stream: ServerHttp2Stream, answer: BedrockScript): void {
+    if (answer.failAfterChunks !== undefined) {
+      stream.respond({
+        ':status': 500,
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'InternalServerException',
+      });
+      stream.end(JSON.stringify({ message: 'scripted failure' }));
+      return;
+    }
+    const text = (answer.chunks ?? []).join('');
+    const content = [...(text ? [{ text }] : []), ...(answer.toolUses ?? []).map((toolUse) => ({ toolUse }))];
+    const stopReason = answer.stopReason ?? (answer.toolUses?.length ? 'tool_use' : 'end_turn');
+    stream.respond({ ':status': 200, 'content-type': 'application/json' });
+    stream.end(
+      JSON.stringify({
+        output: { message: { role: 'assistant', content } },
+        stopReason,
+        usage: { inputTokens: 37, outputTokens: text.length, totalTokens: 37 + text.length },
+        metrics: { latencyMs: 5 },
+      }),
+    );
+  }
+
   private async answer(stream: ServerHttp2Stream, path: string, raw: Buffer): Promise<void> {
     const match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(path);
     if (!match) {
@@ -83,7 +108,7 @@ export class FakeBedrockServer {
     }
     const modelId = decodeURIComponent(match[1]);
     const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
-    this.requests.push({ modelId, body });
+    this.requests.push({ modelId, operation: match[2], body });
     const next = this.script.shift() ?? this.fallback;
     const answer = typeof next === 'function' ? next(body) : next;
     await pause(answer.delayMs);
@@ -95,6 +120,10 @@ export class FakeBedrockServer {
         'x-amzn-errortype': answer.errorType ?? 'InternalServerException',
       });
       stream.end(JSON.stringify({ message: `scripted ${answer.errorType ?? answer.status}` }));
+      return;
+    }
+    if (match[2] === 'converse') {
+      this.answerWhole(stream, answer);
       return;
     }
     stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });

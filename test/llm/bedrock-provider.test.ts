@@ -157,13 +157,29 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     expect(fake.requests).toHaveLength(1);
   });
 
-  test('no first token before the deadline is a timeout', async () => {
+  test('no first token before the deadline is a timeout (streamed); a whole answer past the total deadline too', async () => {
+    fake.enqueue({ chunks: ['late'], delayMs: 1000 });
+    const consume = async () => {
+      for await (const _event of provider({ firstTokenTimeoutMs: 200 }).stream({
+        messages: [{ role: 'user', content: 'hi' }],
+      })) {
+        // nothing arrives in time
+      }
+    };
+    await expect(consume()).rejects.toMatchObject({ code: 'timeout' });
     fake.enqueue({ chunks: ['late'], delayMs: 1000 });
     await expect(
-      provider({ firstTokenTimeoutMs: 200 }).complete({ messages: [{ role: 'user', content: 'hi' }] }),
-    ).rejects.toMatchObject({
-      code: 'timeout',
-    });
+      provider({ totalTimeoutMs: 300 }).complete({ messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  test('whole answers use Converse, streamed ones ConverseStream', async () => {
+    fake.enqueue({ chunks: ['whole'] }, { chunks: ['streamed'] });
+    await provider().complete({ messages: [{ role: 'user', content: 'a' }] });
+    for await (const _event of provider().stream({ messages: [{ role: 'user', content: 'b' }] })) {
+      // drain
+    }
+    expect(fake.requests.map((request) => request.operation)).toEqual(['converse', 'converse-stream']);
   });
 
   test('max_tokens marks the answer truncated; a guardrail is a clear content_filtered error', async () => {
