@@ -156,7 +156,6 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
   };
 
   // A whole answer with Converse: it has no pieces, so the first-token deadline is the total one.
-  // biome-ignore lint/correctness/useYield: the result is returned whole.
   async function* whole(request: LlmRequest, model: string): AsyncGenerator<string, LlmResult> {
     const started = Date.now();
     const deadlines = startDeadlines(request, options.totalTimeoutMs, options.totalTimeoutMs);
