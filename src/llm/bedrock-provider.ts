@@ -17,7 +17,7 @@ import type {
   StopReason,
   ToolCall,
 } from '../core/llm-provider';
-import { asLlmError, providerFromAttempt, type RetryPolicy, startDeadlines } from './retry';
+import { asLlmError, parseToolInput, providerFromAttempt, type RetryPolicy, startDeadlines } from './retry';
 
 /** Options of the Bedrock provider; region and credentials come from the standard AWS chain. */
 export interface BedrockProviderOptions extends RetryPolicy {
@@ -239,15 +239,11 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
           };
         }
       }
-      const toolCalls: ToolCall[] = [...calls.values()].map((call) => {
-        let input: Record<string, unknown> = {};
-        try {
-          input = call.input ? JSON.parse(call.input) : {};
-        } catch {
-          input = { raw: call.input };
-        }
-        return { id: call.id, name: call.name, input };
-      });
+      const toolCalls: ToolCall[] = [...calls.values()].map((call) => ({
+        id: call.id,
+        name: call.name,
+        input: parseToolInput(call.input),
+      }));
       const mapped = mapStopReason(stopReason, model, text);
       return {
         text,

@@ -9,7 +9,7 @@ import type {
   ToolCall,
 } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
-import { asLlmError, providerFromAttempt, startDeadlines } from './retry';
+import { asLlmError, parseToolInput, providerFromAttempt, startDeadlines } from './retry';
 
 /**
  * An OpenAI-compatible `/chat/completions` provider (Qwen/DashScope, DeepSeek, vLLM, Ollama).
@@ -91,15 +91,6 @@ function stopReasonOf(finish: string | null | undefined, hasTools: boolean): Sto
   if (finish === 'content_filter') return 'content_filtered';
   if (finish === 'tool_calls' || hasTools) return 'tool_use';
   return 'end_turn';
-}
-
-function parseArguments(raw: string): Record<string, unknown> {
-  try {
-    const parsed = raw.trim() ? JSON.parse(raw) : {};
-    return typeof parsed === 'object' && parsed !== null ? parsed : { value: parsed };
-  } catch {
-    return { raw };
-  }
 }
 
 /** Map an HTTP failure of a compatible server to an LlmError. */
@@ -245,7 +236,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       const toolCalls: ToolCall[] = [...calls.values()].map((call, index) => ({
         id: call.id || `call_${index}`,
         name: call.name,
-        input: parseArguments(call.arguments),
+        input: parseToolInput(call.arguments),
       }));
       const stopReason = stopReasonOf(finish, toolCalls.length > 0);
       if (stopReason === 'content_filtered') {

@@ -155,3 +155,13 @@ export function providerFromAttempt(
     },
   };
 }
+
+/** Parse a tool call's streamed JSON input; a broken one is kept as `{ raw }` for the caller to reject. */
+export function parseToolInput(raw: string): Record<string, unknown> {
+  try {
+    const parsed = raw.trim() ? JSON.parse(raw) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : { value: parsed };
+  } catch {
+    return { raw };
+  }
+}
