@@ -88,6 +88,12 @@ export async function startDeskmate(
     adapters.push(createConsoleAdapter({ ...streams, queue, logger, onEnd: () => finish() }));
   }
 
+  if (config.slack) {
+    logger.error(
+      { variable: 'SLACK_BOT_TOKEN' },
+      'the Slack adapter is not in this version yet; Slack events are not received',
+    );
+  }
   if (config.lark) {
     adapters.push(createLarkAdapter({ ...config.lark, queue, store, logger }));
   }
