@@ -1,5 +1,6 @@
 import { createConsoleAdapter } from '../adapters/console';
 import { checkLarkConfig, createLarkAdapter } from '../adapters/lark';
+import { createSlackAdapter } from '../adapters/slack';
 import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
@@ -89,10 +90,7 @@ export async function startDeskmate(
   }
 
   if (config.slack) {
-    logger.error(
-      { variable: 'SLACK_BOT_TOKEN' },
-      'the Slack adapter is not in this version yet; Slack events are not received',
-    );
+    adapters.push(createSlackAdapter({ ...config.slack, queue, store, logger }));
   }
   if (config.lark) {
     adapters.push(createLarkAdapter({ ...config.lark, queue, store, logger }));

@@ -7,7 +7,7 @@ import { wording } from './wording';
 const decisionPattern =
   /\b(decided|decision|we will|we'll go with|agreed|approved|final(?:ly)?|let's go with)\b|决定|确定|同意|通过|定了|就这么办/iu;
 const actionPattern =
-  /\b(todo|to-do|action item|please|can you|could you|will send|will do|i'll|by (?:mon|tue|wed|thu|fri|sat|sun|tomorrow|eod|end of)|deadline|due)\b|待办|负责|请|需要|截止|之前完成|跟进/iu;
+  /\b(todo|to-do|action item|please|can you|could you|will send|will do|i'll|i will|we will|by (?:mon|tue|wed|thu|fri|sat|sun|tomorrow|eod|end of)|deadline|due)\b|待办|负责|请|需要|截止|之前完成|跟进/iu;
 
 function excerpt(text: string, limit = 140): string {
   const clean = neutralizeMassMentions(removeInvisibleCharacters(text)).replace(/\s+/g, ' ').trim();
@@ -63,8 +63,8 @@ export function extractiveSummary(
     const at = new Date(entry.message.at);
     const reference = Number.isNaN(at.getTime()) ? referenceDate : at;
     const found = [
-      ...chrono.parse(entry.message.text, reference),
-      ...chrono.zh.parse(entry.message.text, reference),
+      ...chrono.parse(entry.message.text, reference, { forwardDate: true }),
+      ...chrono.zh.parse(entry.message.text, reference, { forwardDate: true }),
     ];
     for (const result of found)
       dates.push(

@@ -1,0 +1,57 @@
+import type { Logger } from '../../src/core/logger';
+import type { StateStore } from '../../src/core/state-store';
+import type { SlackApi } from './api';
+import type { SlackDirectory } from './directory';
+
+/** Who the bot is, from `auth.test`. */
+export interface SlackIdentity {
+  /** The bot's user id (`U…`): its mentions look like `<@U…>`. */
+  botUserId: string;
+  /** The bot id (`B…`): its own messages carry it. */
+  botId?: string;
+  /** The workspace id (`T…`). */
+  teamId: string;
+  /** The workspace URL (`https://acme.slack.com/`), for message links. */
+  workspaceUrl?: string;
+}
+
+/** What the Slack adapter's parts share. */
+export interface SlackContext {
+  /** The Web API with Deskmate's retry policy. */
+  api: SlackApi;
+  /** State: caches, stream records, response URLs. */
+  store: StateStore;
+  /** Logger. */
+  logger: Logger;
+  /** Names of users and channels. */
+  directory: SlackDirectory;
+  /** The clock. */
+  now: () => Date;
+  /** Waits (tests shorten it). */
+  sleep: (milliseconds: number) => Promise<void>;
+  /** Who the bot is, once `auth.test` answered. */
+  identity(): SlackIdentity | undefined;
+  /** Least time between two `chat.appendStream` calls of one reply. */
+  streamIntervalMs: number;
+  /** Least time between two `chat.update` calls of one reply when streaming falls back to updates. */
+  updateIntervalMs: number;
+  /** POST JSON to a `response_url` (slash commands, buttons); throws on a non-2xx answer. */
+  postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void>;
+}
+
+/** What the adapter carries in `InboundMessage.platformData` for the port to use later. */
+export interface SlackPlatformData {
+  /** The user who wrote the message (stream recipient). */
+  userId?: string;
+  /** Their workspace (stream recipient team). */
+  teamId?: string;
+  /** Where a slash command or button answer can go when the bot cannot post in the channel. */
+  responseUrl?: string;
+  /** The assistant thread the message belongs to. */
+  assistantThread?: { channelId: string; threadTs: string; contextChannelId?: string };
+}
+
+/** The Slack fields of a message's platform data. */
+export function slackPlatformData(value: Record<string, unknown> | undefined): SlackPlatformData {
+  return (value ?? {}) as SlackPlatformData;
+}

@@ -1,0 +1,222 @@
+import { App } from '@slack/bolt';
+import type { Adapter } from '../../src/core/adapter';
+import { DeskmateError } from '../../src/core/errors';
+import type { JobQueue } from '../../src/core/job-queue';
+import type { Logger } from '../../src/core/logger';
+import type { StateStore } from '../../src/core/state-store';
+import { createSlackApi, type SlackTransportOptions, webClientOptions } from './api';
+import type { SlackContext, SlackIdentity } from './context';
+import { createSlackDirectory } from './directory';
+import { createSlackEventsRoute } from './http-route';
+import { registerListeners } from './listeners';
+import { createSlackPlatform } from './platform';
+import { DeferredAckReceiver } from './receiver';
+import { createSdkLogger } from './sdk-logger';
+import { createSocketModeConnection, type SocketModeConnection } from './socket-mode';
+
+export type { SlackTransportOptions } from './api';
+
+/** Options for the Slack adapter; nothing is read from the environment here. */
+export interface SlackAdapterOptions {
+  /** Bot User OAuth Token (`xoxb-…`), SLACK_BOT_TOKEN. */
+  botToken: string;
+  /** Signing Secret, SLACK_SIGNING_SECRET: serves `POST /slack/events` (HTTP mode). */
+  signingSecret?: string;
+  /** App-level token (`xapp-…`), SLACK_APP_TOKEN: receives over Socket Mode. */
+  appToken?: string;
+  /** Web API base URL, SLACK_API_URL (default `https://slack.com/api/`). */
+  apiUrl?: string;
+  /** Where messages go. */
+  queue: JobQueue;
+  /** State: name caches, membership, assistant threads, stream records. */
+  store: StateStore;
+  /** Logger. */
+  logger: Logger;
+  /** The clock (signature window, received times). */
+  now?: () => Date;
+  /** The events path (default `/slack/events`). */
+  path?: string;
+  /** The slash command that takes a command word first (default `deskmate`, i.e. `/deskmate`). */
+  umbrellaCommand?: string;
+  /** Timeouts and retries of Web API calls. */
+  transport?: SlackTransportOptions;
+  /** Least time between stream appends of one reply (default 500 ms). */
+  streamIntervalMs?: number;
+  /** Least time between `chat.update` calls of one streamed reply without native streaming (default 1 s). */
+  updateIntervalMs?: number;
+  /** Most time name lookups may add before an event is acknowledged (default 1 s). */
+  nameBudgetMs?: number;
+  /** Socket Mode: ping timeout, which is also the pause before reconnecting (default 5 s). */
+  socketPingTimeoutMs?: number;
+  /** Wait before asking `auth.test` again after it failed (default 30 s). */
+  identityRetryMs?: number;
+  /** Waits (tests record and shorten them). */
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+const defaultSleep = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds).unref());
+
+async function postJson(url: string, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  await response.arrayBuffer().catch(() => undefined);
+  if (!response.ok) {
+    throw new DeskmateError('platform_error', `Slack response_url answered HTTP ${response.status}`, {
+      retryable: response.status >= 500,
+    });
+  }
+}
+
+/**
+ * Create the Slack adapter: a Bolt app that receives over HTTP (`POST /slack/events` on the shared
+ * server, signing secret set) and/or Socket Mode (app token set), acknowledges only what it queued, and a
+ * platform port with history, membership, Block Kit replies, ephemeral answers, streaming and the
+ * assistant panel. A failing `auth.test` does not stop it: it logs the fix, keeps trying, and stays not ready.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
+  if (!options.botToken) {
+    throw new DeskmateError('not_configured', 'Slack adapter cannot start: set SLACK_BOT_TOKEN (xoxb-…).');
+  }
+  if (!options.signingSecret && !options.appToken) {
+    throw new DeskmateError(
+      'not_configured',
+      'Slack adapter cannot start: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
+    );
+  }
+  const logger = options.logger.child({ platform: 'slack' });
+  if (!options.botToken.startsWith('xoxb-')) {
+    logger.warn({ variable: 'SLACK_BOT_TOKEN' }, 'SLACK_BOT_TOKEN does not look like a bot token (xoxb-…)');
+  }
+  if (options.appToken && !options.appToken.startsWith('xapp-')) {
+    logger.warn(
+      { variable: 'SLACK_APP_TOKEN' },
+      'SLACK_APP_TOKEN does not look like an app-level token (xapp-…)',
+    );
+  }
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? defaultSleep;
+  const identityRetryMs = options.identityRetryMs ?? 30_000;
+  const api = createSlackApi({
+    ...options.transport,
+    botToken: options.botToken,
+    apiUrl: options.apiUrl,
+    logger,
+    sleep,
+  });
+  let identity: SlackIdentity | undefined;
+  let started = false;
+  let identityTimer: NodeJS.Timeout | undefined;
+
+  const context: SlackContext = {
+    api,
+    store: options.store,
+    logger,
+    directory: createSlackDirectory(api, options.store, logger),
+    now,
+    sleep,
+    identity: () => identity,
+    streamIntervalMs: options.streamIntervalMs ?? 500,
+    updateIntervalMs: options.updateIntervalMs ?? 1000,
+    postToResponseUrl: postJson,
+  };
+
+  const receiver = new DeferredAckReceiver();
+  const app = new App({
+    receiver,
+    // The identity comes from our own auth.test (Bolt's would run in the constructor and crash on failure).
+    authorize: async () => ({
+      botToken: options.botToken,
+      botId: identity?.botId,
+      botUserId: identity?.botUserId,
+      teamId: identity?.teamId,
+    }),
+    logger: createSdkLogger(logger),
+    clientOptions: webClientOptions({
+      apiUrl: options.apiUrl,
+      timeoutMs: options.transport?.timeoutMs,
+      logger,
+    }),
+    ignoreSelf: true,
+    convoStore: false,
+  });
+  registerListeners(app, {
+    context,
+    queue: options.queue,
+    nameBudgetMs: options.nameBudgetMs ?? 1000,
+    umbrellaCommand: (options.umbrellaCommand ?? 'deskmate').replace(/^\//, '').toLowerCase(),
+  });
+
+  const loadIdentity = async (): Promise<void> => {
+    try {
+      const result = await api.call<{ user_id?: string; bot_id?: string; team_id?: string; url?: string }>(
+        'auth.test',
+        {},
+        { idempotent: true },
+      );
+      identity = {
+        botUserId: result.user_id ?? '',
+        botId: result.bot_id,
+        teamId: result.team_id ?? '',
+        workspaceUrl: result.url,
+      };
+      logger.info({ botUserId: identity.botUserId, teamId: identity.teamId }, 'slack bot identity loaded');
+    } catch (error) {
+      logger.error(
+        { err: error, retryInMs: identityRetryMs },
+        'cannot verify the Slack bot token with auth.test. Fix: set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (and SLACK_API_URL only for a fake)',
+      );
+      if (started) {
+        clearTimeout(identityTimer);
+        identityTimer = setTimeout(() => void loadIdentity(), identityRetryMs);
+        identityTimer.unref();
+      }
+    }
+  };
+
+  const routes = options.signingSecret
+    ? [
+        createSlackEventsRoute({
+          path: options.path ?? '/slack/events',
+          signingSecret: options.signingSecret,
+          receiver,
+          logger,
+          now,
+        }),
+      ]
+    : [];
+  let socket: SocketModeConnection | undefined;
+
+  return {
+    platform: createSlackPlatform(context),
+    routes,
+    async start() {
+      started = true;
+      await loadIdentity();
+      if (options.appToken) {
+        socket = createSocketModeConnection({
+          appToken: options.appToken,
+          apiUrl: options.apiUrl,
+          receiver,
+          logger,
+          pingTimeoutMs: options.socketPingTimeoutMs,
+        });
+        socket.start();
+      }
+    },
+    ready() {
+      if (!started || !identity) return false;
+      return !socket || socket.connected();
+    },
+    async stop() {
+      started = false;
+      clearTimeout(identityTimer);
+      await socket?.stop();
+      socket = undefined;
+    },
+  };
+}

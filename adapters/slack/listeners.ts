@@ -1,0 +1,242 @@
+import { type App, Assistant, type AssistantConfig } from '@slack/bolt';
+import type { InboundMessage } from '../../src/core/inbound-message';
+import type { EnqueueOutcome, JobQueue } from '../../src/core/job-queue';
+import { detectLanguage } from '../../src/text/language';
+import type { SlackContext } from './context';
+import {
+  isDirectChannel,
+  isPersonMessage,
+  normalizeAction,
+  normalizeCommand,
+  normalizeMessageEvent,
+  type SlackBlockActionsPayload,
+  type SlackCommandPayload,
+  type SlackMessageEvent,
+} from './normalize';
+import { actionIdPrefix } from './render';
+import { suggestedPrompts, unavailableText, workingStatus } from './wording';
+
+/** What the listeners need. */
+export interface ListenerOptions {
+  /** The adapter's shared parts. */
+  context: SlackContext;
+  /** Where messages go. */
+  queue: JobQueue;
+  /** The most time name lookups may take before the ack. */
+  nameBudgetMs: number;
+  /** The slash command that takes a command word first (`deskmate`). */
+  umbrellaCommand: string;
+}
+
+/** The envelope fields of an Events API delivery. */
+interface Envelope {
+  event_id?: string;
+  team_id?: string;
+  authorizations?: Array<{ user_id?: string }>;
+}
+
+/** Bolt's store of assistant thread contexts. */
+type AssistantThreadContextStore = NonNullable<AssistantConfig['threadContextStore']>;
+/** The context of an assistant thread (the channel the user was viewing). */
+type AssistantThreadContext = Awaited<ReturnType<AssistantThreadContextStore['get']>>;
+
+const assistantThreadTtlSeconds = 30 * 24 * 60 * 60;
+
+/** Where an assistant thread's context (the channel the user was viewing) is kept. */
+function assistantThreadKey(channel: string, threadTs: string): string {
+  return `slack:assistant-thread:${channel}:${threadTs}`;
+}
+
+interface AssistantThreadRecord {
+  context: AssistantThreadContext;
+}
+
+/** Bolt's assistant thread context, kept in Deskmate's state store (Bolt's default rewrites bot messages). */
+function threadContextStore(context: SlackContext): AssistantThreadContextStore {
+  const place = (payload: Record<string, unknown>) => {
+    const thread = payload.assistant_thread as { channel_id?: string; thread_ts?: string } | undefined;
+    const channel = thread?.channel_id ?? (payload.channel as string | undefined) ?? '';
+    const threadTs = thread?.thread_ts ?? (payload.thread_ts as string | undefined) ?? '';
+    return assistantThreadKey(channel, threadTs);
+  };
+  return {
+    async get(args) {
+      const record = await context.store.getJson<AssistantThreadRecord>(
+        place(args.payload as unknown as Record<string, unknown>),
+      );
+      return record?.context ?? {};
+    },
+    async save(args) {
+      const payload = args.payload as unknown as Record<string, unknown>;
+      const thread = payload.assistant_thread as { context?: AssistantThreadContext } | undefined;
+      await context.store.setJson(
+        place(payload),
+        { context: thread?.context ?? {} },
+        assistantThreadTtlSeconds,
+      );
+    },
+  };
+}
+
+/**
+ * Register Deskmate's listeners on the Bolt app. Each one only normalizes and enqueues (the ack waits for
+ * it); anything slower (suggested prompts, status, title) runs detached. Bots, including Deskmate itself,
+ * are never answered.
+ */
+export function registerListeners(app: App, options: ListenerOptions): void {
+  const { context, queue } = options;
+  const logger = context.logger;
+  const botUserIdOf = (envelope: Envelope) =>
+    context.identity()?.botUserId ?? envelope.authorizations?.[0]?.user_id ?? undefined;
+
+  const accept = async (
+    message: InboundMessage,
+    kind: string,
+    retryNum?: number,
+  ): Promise<EnqueueOutcome> => {
+    const outcome = await queue.enqueue(message);
+    logger.info(
+      { eventId: message.eventId, messageId: message.messageId, via: message.via, kind, outcome, retryNum },
+      'slack event queued',
+    );
+    return outcome;
+  };
+  const detach = (what: string, work: Promise<unknown>) => {
+    work.catch((error: unknown) => logger.warn({ err: error, what }, 'slack background call failed'));
+  };
+  const store = threadContextStore(context);
+
+  app.error(async (error) => {
+    // Rethrown so the receiver answers 503 (or leaves the envelope unacknowledged) and Slack retries.
+    throw error;
+  });
+
+  app.assistant(
+    new Assistant({
+      threadContextStore: store,
+      threadStarted: async (args) => {
+        const thread = args.event.assistant_thread;
+        await store.save(args);
+        detach(
+          'assistant.threads.setSuggestedPrompts',
+          context.api.call(
+            'assistant.threads.setSuggestedPrompts',
+            { channel_id: thread.channel_id, thread_ts: thread.thread_ts, ...suggestedPrompts },
+            { idempotent: true },
+          ),
+        );
+      },
+      threadContextChanged: async (args) => {
+        await store.save(args);
+      },
+      userMessage: async (args) => {
+        const event = args.message as unknown as SlackMessageEvent;
+        if (!isPersonMessage(event) || !event.thread_ts) return;
+        const envelope = args.body as Envelope;
+        const key = assistantThreadKey(event.channel, event.thread_ts);
+        const record = await context.store.getJson<AssistantThreadRecord>(key);
+        const message = await normalizeMessageEvent(context, event, {
+          eventId: envelope.event_id,
+          teamId: envelope.team_id,
+          botUserId: botUserIdOf(envelope),
+          via: record ? 'assistant' : 'dm',
+          nameBudgetMs: options.nameBudgetMs,
+          ...(record
+            ? {
+                platformData: {
+                  assistantThread: {
+                    channelId: event.channel,
+                    threadTs: event.thread_ts,
+                    ...(record.context.channel_id ? { contextChannelId: record.context.channel_id } : {}),
+                  },
+                },
+              }
+            : {}),
+        });
+        const outcome = await accept(message, 'assistant', args.context.retryNum);
+        if (!record || outcome !== 'accepted') return;
+        const thread = { channel_id: event.channel, thread_ts: event.thread_ts };
+        detach(
+          'assistant.threads.setStatus',
+          context.api.call(
+            'assistant.threads.setStatus',
+            { ...thread, status: workingStatus },
+            { idempotent: true },
+          ),
+        );
+        if (
+          await context.store.markSeen(
+            `slack:assistant-title:${event.channel}:${event.thread_ts}`,
+            assistantThreadTtlSeconds,
+          )
+        ) {
+          const title = message.text.length > 60 ? `${message.text.slice(0, 59)}…` : message.text;
+          if (title) {
+            detach(
+              'assistant.threads.setTitle',
+              context.api.call('assistant.threads.setTitle', { ...thread, title }, { idempotent: true }),
+            );
+          }
+        }
+      },
+    }),
+  );
+
+  app.event('app_mention', async ({ event, body, context: boltContext }) => {
+    const mention = event as unknown as SlackMessageEvent;
+    if (mention.bot_id || !mention.user) return;
+    const envelope = body as Envelope;
+    const message = await normalizeMessageEvent(context, mention, {
+      eventId: envelope.event_id,
+      teamId: envelope.team_id,
+      botUserId: botUserIdOf(envelope),
+      via: 'mention',
+      nameBudgetMs: options.nameBudgetMs,
+    });
+    await accept(message, 'app_mention', boltContext.retryNum);
+  });
+
+  app.event('message', async ({ event, body, context: boltContext }) => {
+    const posted = event as unknown as SlackMessageEvent;
+    if (!isPersonMessage(posted)) return;
+    const envelope = body as Envelope;
+    const botUserId = botUserIdOf(envelope);
+    const direct = isDirectChannel(posted.channel, posted.channel_type);
+    // In channels only a mention is for Deskmate (the same post's `app_mention` then dedupes with it).
+    if (!direct && !(botUserId && (posted.text ?? '').includes(`<@${botUserId}`))) return;
+    const message = await normalizeMessageEvent(context, posted, {
+      eventId: envelope.event_id,
+      teamId: envelope.team_id,
+      botUserId,
+      via: direct ? 'dm' : 'mention',
+      nameBudgetMs: options.nameBudgetMs,
+    });
+    await accept(message, direct ? 'message.im' : 'message', boltContext.retryNum);
+  });
+
+  app.command(/^\/.+/, async ({ command, ack }) => {
+    const payload = command as unknown as SlackCommandPayload;
+    const message = await normalizeCommand(context, payload, {
+      umbrellaCommand: options.umbrellaCommand,
+      botUserId: context.identity()?.botUserId,
+      nameBudgetMs: options.nameBudgetMs,
+    });
+    try {
+      await accept(message, 'command');
+    } catch (error) {
+      // Slack does not retry slash commands: the person is told, privately, instead.
+      logger.error({ err: error, eventId: message.eventId }, 'slash command not queued');
+      await ack({ response_type: 'ephemeral', text: unavailableText[detectLanguage(message.text)] });
+      return;
+    }
+    await ack();
+  });
+
+  app.action(new RegExp(`^${actionIdPrefix}`), async ({ body, ack }) => {
+    const message = await normalizeAction(context, body as unknown as SlackBlockActionsPayload, {
+      nameBudgetMs: options.nameBudgetMs,
+    });
+    if (message) await accept(message, 'action');
+    await ack();
+  });
+}

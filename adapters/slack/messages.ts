@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { PostedMessageRef, PostOptions } from '../../src/core/chat-platform';
+import type { ConversationRef } from '../../src/core/conversation';
+import { isDeskmateError } from '../../src/core/errors';
+import type { Reply, ReplyFile } from '../../src/core/reply';
+import { type SlackContext, slackPlatformData } from './context';
+import { type RenderedMessage, renderReply as render } from './render';
+
+/** Ids of answers sent through a `response_url` start with this. */
+const responseUrlPrefix = 'response-url:';
+/** Slack accepts `response_url` posts for 30 minutes. */
+const responseUrlTtlSeconds = 30 * 60;
+const fileMarkTtlSeconds = 24 * 60 * 60;
+
+/** The message fields of a rendered reply (an empty reply still has a fallback text). */
+export function messageFields(rendered: RenderedMessage): Record<string, unknown> {
+  return {
+    text: rendered.text || '…',
+    ...(rendered.blocks.length > 0 ? { blocks: rendered.blocks } : {}),
+  };
+}
+
+function cannotPostThere(error: unknown): boolean {
+  return isDeskmateError(error) && error.code === 'forbidden';
+}
+
+/**
+ * Answer through the `response_url` of a slash command or button, visible only to the person who asked:
+ * used when the bot is not in the channel. The returned ref can be updated (`replace_original`).
+ */
+async function postViaResponseUrl(
+  context: SlackContext,
+  conversation: ConversationRef,
+  url: string,
+  reply: Reply,
+): Promise<PostedMessageRef> {
+  const rendered = render(reply, { fileNote: Boolean(reply.file) });
+  await context.postToResponseUrl(url, { response_type: 'ephemeral', ...messageFields(rendered) });
+  const id = `${responseUrlPrefix}${randomUUID()}`;
+  await context.store.setJson(`slack:response-url:${id}`, { url }, responseUrlTtlSeconds);
+  context.logger.info(
+    { channel: conversation.channel },
+    'answered through response_url (bot not in channel)',
+  );
+  return { id, channel: conversation.channel };
+}
+
+/** Upload a reply's file into the answer's thread, once per message (a retried job does not upload twice). */
+export async function uploadFile(
+  context: SlackContext,
+  conversation: ConversationRef,
+  ref: PostedMessageRef,
+  file: ReplyFile,
+): Promise<void> {
+  const mark = `slack:file:${ref.channel}:${ref.id}:${file.filename}`;
+  if (!(await context.store.markSeen(mark, fileMarkTtlSeconds))) return;
+  try {
+    await context.api.call('files.uploadV2', {
+      channel_id: ref.channel,
+      thread_ts: conversation.thread ?? ref.id,
+      content: file.content,
+      filename: file.filename,
+      title: file.filename,
+    });
+  } catch (error) {
+    await context.store.unmarkSeen(mark).catch(() => undefined);
+    // The answer itself is posted; a missing attachment is logged, not turned into a second answer.
+    context.logger.warn(
+      { err: error, channel: ref.channel, bytes: file.content.length },
+      'file upload failed',
+    );
+  }
+}
+
+/**
+ * Post a reply: in the conversation's thread, unfurling off; privately (`chat.postEphemeral`) when
+ * `privateTo` is set. When the bot is not in the channel, a slash command or button answer goes through
+ * its `response_url`, privately.
+ */
+export async function postReply(
+  context: SlackContext,
+  conversation: ConversationRef,
+  reply: Reply,
+  options: PostOptions = {},
+): Promise<PostedMessageRef> {
+  const data = slackPlatformData(options.platformData);
+  if (options.privateTo) {
+    try {
+      const result = await context.api.call<{ message_ts?: string }>('chat.postEphemeral', {
+        channel: conversation.channel,
+        user: options.privateTo,
+        ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
+        ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+      });
+      return { id: result.message_ts ?? '', channel: conversation.channel };
+    } catch (error) {
+      if (data.responseUrl && cannotPostThere(error)) {
+        return postViaResponseUrl(context, conversation, data.responseUrl, reply);
+      }
+      throw error;
+    }
+  }
+  let ref: PostedMessageRef;
+  try {
+    const result = await context.api.call<{ ts?: string; channel?: string }>('chat.postMessage', {
+      channel: conversation.channel,
+      ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
+      ...messageFields(render(reply)),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    ref = { id: result.ts ?? '', channel: result.channel ?? conversation.channel };
+  } catch (error) {
+    if (data.responseUrl && cannotPostThere(error)) {
+      return postViaResponseUrl(context, conversation, data.responseUrl, reply);
+    }
+    throw error;
+  }
+  if (reply.file) await uploadFile(context, conversation, ref, reply.file);
+  return ref;
+}
+
+/** Replace a message Deskmate posted (`chat.update`, or `replace_original` through its response_url). */
+export async function updateReply(
+  context: SlackContext,
+  conversation: ConversationRef,
+  message: PostedMessageRef,
+  reply: Reply,
+): Promise<void> {
+  if (message.id.startsWith(responseUrlPrefix)) {
+    const record = await context.store.getJson<{ url: string }>(`slack:response-url:${message.id}`);
+    if (!record) {
+      context.logger.warn({ channel: message.channel }, 'response_url expired; cannot update the answer');
+      return;
+    }
+    await context.postToResponseUrl(record.url, {
+      response_type: 'ephemeral',
+      replace_original: true,
+      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+    });
+    return;
+  }
+  await context.api.call(
+    'chat.update',
+    { channel: message.channel, ts: message.id, ...messageFields(render(reply)) },
+    { idempotent: true },
+  );
+  if (reply.file) await uploadFile(context, conversation, message, reply.file);
+}

@@ -1,0 +1,246 @@
+import type { ConversationRef } from '../../src/core/conversation';
+import type { InboundMessage, InboundVia } from '../../src/core/inbound-message';
+import type { SlackContext, SlackPlatformData } from './context';
+import type { SlackUserProfile } from './directory';
+import { decodeActionId } from './render';
+import { type NameLookup, referencedIds, toReadableText } from './text';
+
+/** The fields of a Slack message event Deskmate reads (`app_mention`, `message`). */
+export interface SlackMessageEvent {
+  type: string;
+  subtype?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+  team?: string;
+}
+
+/** The fields of a slash command Deskmate reads. */
+export interface SlackCommandPayload {
+  command: string;
+  text?: string;
+  user_id: string;
+  user_name?: string;
+  channel_id: string;
+  channel_name?: string;
+  team_id?: string;
+  response_url?: string;
+  trigger_id?: string;
+}
+
+/** The fields of a `block_actions` payload Deskmate reads. */
+export interface SlackBlockActionsPayload {
+  type: string;
+  user: { id: string; username?: string; name?: string; team_id?: string };
+  team?: { id?: string } | null;
+  channel?: { id?: string; name?: string };
+  container?: { message_ts?: string; channel_id?: string; thread_ts?: string; is_ephemeral?: boolean };
+  message?: { ts?: string; thread_ts?: string };
+  response_url?: string;
+  trigger_id?: string;
+  actions?: Array<{ action_id?: string; value?: string; action_ts?: string; text?: { text?: string } }>;
+}
+
+/** Where an event came from: its envelope's ids. */
+export interface EventOrigin {
+  /** `event_id` of the envelope. */
+  eventId?: string;
+  /** `team_id` of the envelope. */
+  teamId?: string;
+  /** The bot's user id (auth.test, else the envelope's `authorizations`). */
+  botUserId?: string;
+}
+
+/** Message subtypes that are something a person wrote. */
+const contentSubtypes = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
+
+/** Whether a message event is a person's own message (no bot, no edit or join notice). */
+export function isPersonMessage(event: SlackMessageEvent): boolean {
+  return !event.bot_id && Boolean(event.user) && contentSubtypes.has(event.subtype);
+}
+
+/** Whether a channel id or event is a direct message with the bot. */
+export function isDirectChannel(channel: string, channelType?: string): boolean {
+  return channelType === 'im' || (channelType === undefined && channel.startsWith('D'));
+}
+
+/** Resolve names within a budget: the ack must not wait on a slow `users.info`; ids are shown instead. */
+async function lookupNames(context: SlackContext, raw: string, authorId: string, budgetMs: number) {
+  const ids = referencedIds(raw);
+  const work = Promise.all([
+    context.directory.users([authorId, ...ids.users]),
+    context.directory.channelNames(ids.channels),
+  ]).catch(() => [new Map<string, SlackUserProfile>(), new Map<string, string>()] as const);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), budgetMs);
+  });
+  const found = await Promise.race([work, late]).finally(() => clearTimeout(timer));
+  if (!found) context.logger.info({ budgetMs }, 'names not resolved in time; ids kept');
+  const [users, channels] = found ?? [new Map<string, SlackUserProfile>(), new Map<string, string>()];
+  const lookup: NameLookup = { users, channels };
+  return { lookup, author: users.get(authorId) };
+}
+
+function author(id: string, profile: SlackUserProfile | undefined, fallbackName?: string) {
+  const name = profile?.name ?? fallbackName;
+  return {
+    id,
+    ...(name ? { name } : {}),
+    ...(profile?.timezone ? { timezone: profile.timezone } : {}),
+  };
+}
+
+/** Options for normalizing a message event. */
+export interface MessageNormalizeOptions extends EventOrigin {
+  /** How it reached the bot. */
+  via: Extract<InboundVia, 'mention' | 'dm' | 'assistant'>;
+  /** The most time name lookups may take. */
+  nameBudgetMs: number;
+  /** Extra platform data (assistant thread). */
+  platformData?: SlackPlatformData;
+}
+
+/**
+ * An `app_mention` or `message` event as an InboundMessage: the message id is `channel:ts`, so one post
+ * delivered as both `app_mention` and `message` is one job; a mention is answered in its thread (its own
+ * `ts` when it was not in one); a direct message at the top level stays at the top level.
+ */
+export async function normalizeMessageEvent(
+  context: SlackContext,
+  event: SlackMessageEvent,
+  options: MessageNormalizeOptions,
+): Promise<InboundMessage> {
+  const raw = event.text ?? '';
+  const userId = event.user ?? '';
+  const { lookup, author: profile } = await lookupNames(context, raw, userId, options.nameBudgetMs);
+  const readable = toReadableText(raw, lookup, options.botUserId);
+  const direct = isDirectChannel(event.channel, event.channel_type);
+  const teamId = options.teamId ?? event.team ?? context.identity()?.teamId ?? 'slack';
+  const conversation: ConversationRef = {
+    platform: 'slack',
+    workspace: teamId,
+    channel: event.channel,
+    thread: event.thread_ts ?? (direct ? undefined : event.ts),
+    kind: direct ? 'dm' : 'group',
+  };
+  const messageId = `${event.channel}:${event.ts}`;
+  const platformData: SlackPlatformData = { userId, teamId, ...options.platformData };
+  return {
+    eventId: options.eventId ?? messageId,
+    messageId,
+    conversation,
+    author: author(userId, profile),
+    text: readable.text,
+    via: options.via,
+    inThread: Boolean(event.thread_ts && event.thread_ts !== event.ts),
+    ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
+    ...(profile?.locale ? { locale: profile.locale } : {}),
+    receivedAt: context.now().toISOString(),
+    platformData: platformData as Record<string, unknown>,
+  };
+}
+
+/** Options for normalizing a slash command. */
+export interface CommandNormalizeOptions {
+  /** The command that takes a command word first (`/deskmate summarize …`). */
+  umbrellaCommand: string;
+  /** The bot's user id. */
+  botUserId?: string;
+  /** The most time name lookups may take. */
+  nameBudgetMs: number;
+}
+
+/**
+ * A slash command as an InboundMessage. `/deskmate summarize last 24h` names the command word `summarize`
+ * with args `last 24h` (bare `/deskmate` is `help`); `/summarize last 24h` names `summarize`. The router
+ * maps the word (English or Chinese) to its skill.
+ */
+export async function normalizeCommand(
+  context: SlackContext,
+  payload: SlackCommandPayload,
+  options: CommandNormalizeOptions,
+): Promise<InboundMessage> {
+  const raw = payload.text ?? '';
+  const { lookup, author: profile } = await lookupNames(context, raw, payload.user_id, options.nameBudgetMs);
+  const text = toReadableText(raw, lookup, options.botUserId);
+  const commandName = payload.command.replace(/^\//, '').toLowerCase();
+  let command: { name: string; args: string };
+  if (commandName === options.umbrellaCommand) {
+    const match = /^\s*(\S+)\s*([\s\S]*)$/.exec(text.text);
+    command = match ? { name: match[1].toLowerCase(), args: match[2].trim() } : { name: 'help', args: '' };
+  } else {
+    command = { name: commandName, args: text.text };
+  }
+  const direct = payload.channel_id.startsWith('D') || payload.channel_name === 'directmessage';
+  const teamId = payload.team_id ?? context.identity()?.teamId ?? 'slack';
+  const id = `command:${payload.trigger_id ?? `${payload.channel_id}:${payload.user_id}:${Date.now()}`}`;
+  const platformData: SlackPlatformData = {
+    userId: payload.user_id,
+    teamId,
+    ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
+  };
+  return {
+    eventId: id,
+    messageId: id,
+    conversation: {
+      platform: 'slack',
+      workspace: teamId,
+      channel: payload.channel_id,
+      kind: direct ? 'dm' : 'group',
+    },
+    author: author(payload.user_id, profile, payload.user_name),
+    text: text.text,
+    via: 'command',
+    command,
+    ...(text.mentions.length > 0 ? { mentions: text.mentions } : {}),
+    ...(profile?.locale ? { locale: profile.locale } : {}),
+    receivedAt: context.now().toISOString(),
+    platformData: platformData as Record<string, unknown>,
+  };
+}
+
+/** A click on a Deskmate button as an InboundMessage, or `undefined` when the button is not one of ours. */
+export async function normalizeAction(
+  context: SlackContext,
+  payload: SlackBlockActionsPayload,
+  options: { nameBudgetMs: number },
+): Promise<InboundMessage | undefined> {
+  const action = payload.actions?.[0];
+  const decoded = action?.action_id ? decodeActionId(action.action_id) : undefined;
+  const channel = payload.container?.channel_id ?? payload.channel?.id;
+  if (!action || !decoded || !channel) return undefined;
+  const { author: profile } = await lookupNames(context, '', payload.user.id, options.nameBudgetMs);
+  const direct = channel.startsWith('D');
+  const sourceTs = payload.container?.message_ts ?? payload.message?.ts;
+  const thread =
+    payload.message?.thread_ts ?? payload.container?.thread_ts ?? (direct ? undefined : sourceTs);
+  const teamId = payload.team?.id ?? payload.user.team_id ?? context.identity()?.teamId ?? 'slack';
+  const id = `action:${payload.trigger_id ?? `${sourceTs}:${action.action_id}:${action.action_ts}`}`;
+  const platformData: SlackPlatformData = {
+    userId: payload.user.id,
+    teamId,
+    ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
+  };
+  return {
+    eventId: id,
+    messageId: id,
+    conversation: { platform: 'slack', workspace: teamId, channel, thread, kind: direct ? 'dm' : 'group' },
+    author: author(payload.user.id, profile, payload.user.name ?? payload.user.username),
+    text: action.text?.text ?? '',
+    via: 'action',
+    action: {
+      skill: decoded.skill,
+      action: decoded.action,
+      value: action.value ?? '',
+      ...(sourceTs ? { sourceMessageId: sourceTs } : {}),
+    },
+    ...(profile?.locale ? { locale: profile.locale } : {}),
+    receivedAt: context.now().toISOString(),
+    platformData: platformData as Record<string, unknown>,
+  };
+}

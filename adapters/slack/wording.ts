@@ -1,0 +1,22 @@
+/** What the assistant panel suggests when a thread opens, in English and Chinese (Slack shows up to four). */
+export const suggestedPrompts = {
+  title: 'Try one of these · 试试这些',
+  prompts: [
+    { title: 'What can you do?', message: 'help' },
+    { title: '你能做什么？', message: '帮助' },
+    {
+      title: 'Draft a message',
+      message: 'draft a friendly reminder that the weekly report is due on Friday',
+    },
+    { title: '起草一条消息', message: '起草 一条提醒大家周五前提交周报的消息' },
+  ],
+};
+
+/** The status shown in an assistant thread while Deskmate works on a message. */
+export const workingStatus = 'is thinking…';
+
+/** What a slash command answers (privately) when the queue cannot take it, in the asker's language. */
+export const unavailableText = {
+  en: "I can't take requests right now: my job queue is unavailable. Please try again in a minute.",
+  zh: '暂时无法接收请求：任务队列不可用，请一分钟后再试。',
+};

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { type FakeSlackChannel, FakeSlackError, type FakeSlackMessage } from './slack-state';
+import type { FakeSlackServer, SlackMethod } from './slack-web-api';
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function required(args: Record<string, unknown>, name: string): string {
+  const value = text(args[name]);
+  if (!value)
+    throw new FakeSlackError('invalid_arguments', { response_metadata: { messages: [`missing ${name}`] } });
+  return value;
+}
+
+function later(left: string, right: string): boolean {
+  return Number(left.replace('.', '')) > Number(right.replace('.', ''));
+}
+
+/** One page of a list and the cursor of the next (cursors are opaque offsets, as on Slack). */
+function paginate<T>(items: T[], args: Record<string, unknown>, maxPageSize: number) {
+  const offset = text(args.cursor)
+    ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8').slice(7))
+    : 0;
+  const limit = Math.min(Number(args.limit ?? 100) || 100, maxPageSize);
+  const page = items.slice(offset, offset + limit);
+  const next =
+    offset + limit < items.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+  return { page, has_more: next !== '', response_metadata: { next_cursor: next } };
+}
+
+function wire(message: FakeSlackMessage): Record<string, unknown> {
+  return {
+    type: 'message',
+    ...(message.subtype ? { subtype: message.subtype } : {}),
+    ...(message.user ? { user: message.user } : {}),
+    ...(message.botId ? { bot_id: message.botId } : {}),
+    text: message.stream ? message.stream.markdown : message.text,
+    ts: message.ts,
+    ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+  };
+}
+
+/** Define the Web API methods Deskmate uses, with Slack's arguments, answers and errors. */
+export function defineSlackMethods(
+  fake: FakeSlackServer,
+  define: (name: string, method: SlackMethod) => void,
+): void {
+  const state = fake.state;
+  const memberChannel = (id: string): FakeSlackChannel => {
+    const channel = state.requireChannel(id);
+    if (!channel.members.includes(state.botUserId)) throw new FakeSlackError('not_in_channel');
+    return channel;
+  };
+  const botMessage = (channel: string, ts: string): FakeSlackMessage => {
+    const message = state.message(channel, ts);
+    if (!message) throw new FakeSlackError('message_not_found');
+    if (message.botId !== state.botId) throw new FakeSlackError('cant_update_message');
+    return message;
+  };
+
+  define('auth.test', () => ({
+    url: state.workspaceUrl,
+    team: state.teamName,
+    user: 'deskmate',
+    team_id: state.teamId,
+    user_id: state.botUserId,
+    bot_id: state.botId,
+    is_enterprise_install: false,
+  }));
+
+  define('apps.connections.open', () => ({
+    url: `${fake.url.replace(/^http/, 'ws')}/socket-mode?ticket=${randomBytes(8).toString('hex')}&app_id=${state.appId}`,
+  }));
+
+  define('chat.postMessage', (args) => {
+    const channel = memberChannel(required(args, 'channel'));
+    if (!text(args.text) && !Array.isArray(args.blocks)) throw new FakeSlackError('no_text');
+    const message = state.botPosts({
+      channel: channel.id,
+      text: text(args.text) ?? '',
+      blocks: args.blocks as FakeSlackMessage['blocks'],
+      threadTs: text(args.thread_ts),
+    });
+    return { channel: channel.id, ts: message.ts, message: wire(message) };
+  });
+
+  define('chat.update', (args) => {
+    const message = botMessage(required(args, 'channel'), required(args, 'ts'));
+    if (message.stream?.open) throw new FakeSlackError('message_is_streaming');
+    message.text = text(args.text) ?? message.text;
+    message.blocks = Array.isArray(args.blocks)
+      ? (args.blocks as FakeSlackMessage['blocks'])
+      : message.blocks;
+    message.stream = undefined;
+    message.updates += 1;
+    state.onBotMessageChanged?.(message, 'updated');
+    return { channel: message.channel, ts: message.ts, text: message.text };
+  });
+
+  define('chat.postEphemeral', (args) => {
+    const channel = memberChannel(required(args, 'channel'));
+    const user = required(args, 'user');
+    if (!channel.members.includes(user)) throw new FakeSlackError('user_not_in_channel');
+    const message = state.botPosts({
+      channel: channel.id,
+      text: text(args.text) ?? '',
+      blocks: args.blocks as FakeSlackMessage['blocks'],
+      threadTs: text(args.thread_ts),
+      visibleTo: user,
+    });
+    return { message_ts: message.ts };
+  });
+
+  define('chat.getPermalink', (args) => {
+    const channel = required(args, 'channel');
+    const ts = required(args, 'message_ts');
+    if (!state.message(channel, ts)) throw new FakeSlackError('message_not_found');
+    return { channel, permalink: `${state.workspaceUrl}archives/${channel}/p${ts.replace('.', '')}` };
+  });
+
+  define('chat.startStream', (args) => {
+    const channel = memberChannel(required(args, 'channel'));
+    const threadTs = required(args, 'thread_ts');
+    if (!channel.isIm && (!text(args.recipient_user_id) || !text(args.recipient_team_id))) {
+      throw new FakeSlackError('invalid_arguments', {
+        response_metadata: { messages: ['missing recipient'] },
+      });
+    }
+    const message = state.botPosts({
+      channel: channel.id,
+      text: '',
+      threadTs,
+      stream: { markdown: text(args.markdown_text) ?? '', open: true },
+    });
+    return { channel: channel.id, ts: message.ts };
+  });
+
+  define('chat.appendStream', (args) => {
+    const message = botMessage(required(args, 'channel'), required(args, 'ts'));
+    if (!message.stream?.open) throw new FakeSlackError('message_not_in_streaming_state');
+    message.stream.markdown += required(args, 'markdown_text');
+    return { channel: message.channel, ts: message.ts };
+  });
+
+  define('chat.stopStream', (args) => {
+    const message = botMessage(required(args, 'channel'), required(args, 'ts'));
+    if (!message.stream?.open) throw new FakeSlackError('message_not_in_streaming_state');
+    message.stream.markdown += text(args.markdown_text) ?? '';
+    message.stream.open = false;
+    if (Array.isArray(args.blocks)) message.blocks = args.blocks as FakeSlackMessage['blocks'];
+    message.text = message.stream.markdown;
+    state.onBotMessageChanged?.(message, 'stopped');
+    return { channel: message.channel, ts: message.ts, message: wire(message) };
+  });
+
+  const visible = (message: FakeSlackMessage) => !message.visibleTo;
+  define('conversations.history', (args) => {
+    const channel = memberChannel(required(args, 'channel'));
+    const oldest = text(args.oldest);
+    const items = channel.messages
+      .filter(visible)
+      .filter(
+        (message) =>
+          !message.threadTs || message.threadTs === message.ts || message.subtype === 'thread_broadcast',
+      )
+      .filter((message) => !oldest || later(message.ts, oldest))
+      .reverse()
+      .map((message) => ({
+        ...wire(message),
+        ...(state.thread(channel.id, message.ts).length > 1
+          ? { reply_count: state.thread(channel.id, message.ts).length - 1 }
+          : {}),
+      }));
+    const { page, ...rest } = paginate(items, args, fake.maxPageSize);
+    return { messages: page, ...rest };
+  });
+
+  define('conversations.replies', (args) => {
+    const channel = memberChannel(required(args, 'channel'));
+    const ts = required(args, 'ts');
+    const oldest = text(args.oldest);
+    const thread = state.thread(channel.id, ts).filter(visible);
+    if (thread.length === 0) throw new FakeSlackError('thread_not_found');
+    const items = thread.filter((message) => !oldest || later(message.ts, oldest)).map(wire);
+    const { page, ...rest } = paginate(items, args, fake.maxPageSize);
+    return { messages: page, ...rest };
+  });
+
+  define('conversations.members', (args) => {
+    const channel = memberChannel(required(args, 'channel'));
+    const { page, response_metadata } = paginate(channel.members, args, fake.maxPageSize);
+    return { members: page, response_metadata };
+  });
+
+  define('conversations.info', (args) => {
+    const channel = state.requireChannel(required(args, 'channel'));
+    return {
+      channel: {
+        id: channel.id,
+        name: channel.name,
+        is_im: channel.isIm,
+        ...(channel.isIm ? { user: channel.members.find((member) => member !== state.botUserId) } : {}),
+      },
+    };
+  });
+
+  define('users.info', (args) => {
+    const user = state.users.get(required(args, 'user'));
+    if (!user) throw new FakeSlackError('user_not_found');
+    return {
+      user: {
+        id: user.id,
+        team_id: state.teamId,
+        name: user.name,
+        real_name: user.realName ?? user.name,
+        tz: user.timezone,
+        is_bot: user.isBot === true,
+        ...(args.include_locale === 'true' || args.include_locale === true
+          ? { locale: user.locale ?? 'en-US' }
+          : {}),
+        profile: { display_name: user.displayName ?? '', real_name: user.realName ?? user.name },
+      },
+    };
+  });
+
+  for (const name of ['setStatus', 'setSuggestedPrompts', 'setTitle']) {
+    define(`assistant.threads.${name}`, (args) => {
+      required(args, 'channel_id');
+      required(args, 'thread_ts');
+      state.assistantCalls.push({ method: `assistant.threads.${name}`, args });
+      return {};
+    });
+  }
+
+  define('files.getUploadURLExternal', (args) => {
+    const { fileId, uploadUrl } = fake.newUpload(required(args, 'filename'));
+    return { upload_url: uploadUrl, file_id: fileId };
+  });
+
+  define('files.completeUploadExternal', (args) => {
+    const files = (args.files as Array<{ id: string; title?: string }>) ?? [];
+    const channel = text(args.channel_id);
+    if (channel) memberChannel(channel);
+    return {
+      files: files.map((file) => {
+        const upload = fake.uploadedContent(file.id);
+        if (!upload?.content) throw new FakeSlackError('file_not_found');
+        state.files.push({
+          id: file.id,
+          filename: upload.filename,
+          content: upload.content,
+          channel,
+          threadTs: text(args.thread_ts),
+        });
+        return { id: file.id, title: file.title ?? upload.filename, name: upload.filename };
+      }),
+    };
+  });
+}

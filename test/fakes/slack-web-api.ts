@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
+import { defineSlackMethods } from './slack-methods';
+import { FakeSocketMode } from './slack-socket-mode';
+import { FakeSlackError, FakeSlackState } from './slack-state';
+
+/** A failure to answer instead of the real thing, a given number of times. */
+export interface InjectedSlackFailure {
+  method: string;
+  times: number;
+  /** HTTP status (429 sends `Retry-After`; 5xx an error page). Default 200 with `ok: false`. */
+  status?: number;
+  /** Slack's `error` for `ok: false` answers. */
+  error?: string;
+  /** Seconds for `Retry-After` (429). */
+  retryAfter?: number;
+}
+
+/** A Web API call the fake received (token left out). */
+export interface RecordedSlackCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+
+/** A POST Deskmate made to a `response_url`. */
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** A Web API method of the fake: arguments in, result fields out (or a thrown `FakeSlackError`). */
+export type SlackMethod = (args: Record<string, unknown>) => Record<string, unknown>;
+
+/** Fixed credentials (the demo keeps them stable across runs); random when left out. */
+export interface FakeSlackOptions {
+  botToken?: string;
+  appToken?: string;
+  signingSecret?: string;
+}
+
+const jsonFields = new Set(['blocks', 'attachments', 'prompts', 'files', 'chunks', 'metadata']);
+
+/**
+ * A fake of Slack's Web API, Socket Mode endpoint and `response_url`s on 127.0.0.1, speaking the real wire
+ * format: form-encoded (or JSON) POSTs to `/api/<method>` with `Authorization: Bearer`, `{ok, …}` answers,
+ * cursor pagination, 429 with `Retry-After`, streaming messages, file uploads to an upload URL.
+ */
+export class FakeSlackServer {
+  readonly state = new FakeSlackState();
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly signingSecret: string;
+  readonly socketMode: FakeSocketMode;
+  readonly calls: RecordedSlackCall[] = [];
+  readonly failures: InjectedSlackFailure[] = [];
+  readonly responseUrlPosts: ResponseUrlPost[] = [];
+  /** Methods answered with `unknown_method`, as on a workspace without them. */
+  readonly missingMethods = new Set<string>();
+  /** Largest page `conversations.*` return, whatever `limit` asks (small values force pagination). */
+  maxPageSize = 1000;
+  /** Called for each response_url post (the demo prints them). */
+  onResponseUrlPost?: (post: ResponseUrlPost) => void;
+  url = '';
+  private readonly server: Server;
+  private readonly methods = new Map<string, SlackMethod>();
+  private readonly uploads = new Map<string, { filename: string; content?: string }>();
+
+  constructor(options: FakeSlackOptions = {}) {
+    this.botToken = options.botToken ?? `xoxb-${randomBytes(6).toString('hex')}-fake`;
+    this.appToken = options.appToken ?? `xapp-1-${randomBytes(5).toString('hex').toUpperCase()}-fake`;
+    this.signingSecret = options.signingSecret ?? randomBytes(16).toString('hex');
+    this.socketMode = new FakeSocketMode(this.state.appId);
+    this.server = createServer((request, response) => void this.handle(request, response));
+    this.server.on('upgrade', (request, socket, head) => {
+      if ((request.url ?? '').startsWith('/socket-mode')) this.socketMode.upgrade(request, socket, head);
+      else socket.destroy();
+    });
+    defineSlackMethods(this, (name, method) => this.methods.set(name, method));
+  }
+
+  /** The Web API base URL to give the adapter (`SLACK_API_URL`). */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** Start listening on 127.0.0.1 (port 0: a free one); resolves with the base URL. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  /** Close sockets and the server. */
+  async stop(): Promise<void> {
+    this.socketMode.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Answer the next `times` calls of a method with an error. */
+  fail(failure: InjectedSlackFailure): void {
+    this.failures.push(failure);
+  }
+
+  /** Calls of a method, in order. */
+  callsTo(method: string): RecordedSlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** A new `response_url` on this fake. */
+  newResponseUrl(): string {
+    return `${this.url}/response/${randomBytes(6).toString('hex')}`;
+  }
+
+  /** Where the next file upload goes (`files.getUploadURLExternal`). */
+  newUpload(filename: string): { fileId: string; uploadUrl: string } {
+    const fileId = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+    this.uploads.set(fileId, { filename });
+    return { fileId, uploadUrl: `${this.url}/upload/${fileId}` };
+  }
+
+  /** The content uploaded for a file id. */
+  uploadedContent(fileId: string): { filename: string; content?: string } | undefined {
+    return this.uploads.get(fileId);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const contentType = String(request.headers['content-type'] ?? '');
+
+    if (url.pathname.startsWith('/response/') && request.method === 'POST') {
+      const post = {
+        id: url.pathname.slice('/response/'.length),
+        body: JSON.parse(raw.toString('utf8') || '{}'),
+      };
+      this.responseUrlPosts.push(post);
+      this.onResponseUrlPost?.(post);
+      return this.send(response, 200, 'ok', 'text/plain');
+    }
+    if (url.pathname.startsWith('/upload/') && request.method === 'POST') {
+      const upload = this.uploads.get(url.pathname.slice('/upload/'.length));
+      if (!upload) return this.send(response, 404, 'no such upload', 'text/plain');
+      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()][0];
+      upload.content = typeof part === 'string' ? part : await (part as Blob).text();
+      return this.send(response, 200, `OK - ${raw.length}`, 'text/plain');
+    }
+    if (!url.pathname.startsWith('/api/') || request.method !== 'POST') {
+      return this.send(response, 404, JSON.stringify({ ok: false, error: 'unknown_method' }));
+    }
+    const method = url.pathname.slice('/api/'.length);
+    let args: Record<string, unknown>;
+    try {
+      args = this.parseArgs(raw, contentType);
+    } catch {
+      return this.send(response, 200, JSON.stringify({ ok: false, error: 'invalid_form_data' }));
+    }
+    const token =
+      String(request.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
+    delete args.token;
+    this.calls.push({ method, args });
+
+    const failure = this.failures.find((item) => item.times > 0 && item.method === method);
+    if (failure) {
+      failure.times -= 1;
+      if (failure.status === 429) {
+        response.setHeader('retry-after', String(failure.retryAfter ?? 1));
+        return this.send(response, 429, JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      if (failure.status && failure.status >= 500)
+        return this.send(response, failure.status, 'upstream error', 'text/html');
+      return this.send(
+        response,
+        200,
+        JSON.stringify({ ok: false, error: failure.error ?? 'internal_error' }),
+      );
+    }
+    const expectedToken = method === 'apps.connections.open' ? this.appToken : this.botToken;
+    if (token !== expectedToken) {
+      return this.send(
+        response,
+        200,
+        JSON.stringify({ ok: false, error: token ? 'invalid_auth' : 'not_authed' }),
+      );
+    }
+    const handler = this.missingMethods.has(method) ? undefined : this.methods.get(method);
+    if (!handler) return this.send(response, 200, JSON.stringify({ ok: false, error: 'unknown_method' }));
+    try {
+      const result = handler(args);
+      return this.send(response, 200, JSON.stringify({ ok: true, ...result }));
+    } catch (error) {
+      if (error instanceof FakeSlackError) {
+        return this.send(response, 200, JSON.stringify({ ok: false, error: error.error, ...error.extra }));
+      }
+      return this.send(
+        response,
+        200,
+        JSON.stringify({ ok: false, error: 'fatal_error', detail: String(error) }),
+      );
+    }
+  }
+
+  private parseArgs(raw: Buffer, contentType: string): Record<string, unknown> {
+    const text = raw.toString('utf8');
+    if (contentType.startsWith('application/json'))
+      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const form = parseQuery(text) as Record<string, string>;
+    const args: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(form)) {
+      args[key] = jsonFields.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
+    }
+    return args;
+  }
+
+  private send(
+    response: ServerResponse,
+    status: number,
+    body: string,
+    type = 'application/json; charset=utf-8',
+  ): void {
+    response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+  }
+}

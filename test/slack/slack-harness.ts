@@ -1,0 +1,142 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSlackAdapter, type SlackAdapterOptions } from '../../adapters/slack';
+import type { Adapter } from '../../src/core/adapter';
+import type { JobQueue } from '../../src/core/job-queue';
+import type { LlmProvider } from '../../src/core/llm-provider';
+import type { Logger } from '../../src/core/logger';
+import type { Skill } from '../../src/core/skill';
+import type { StateStore } from '../../src/core/state-store';
+import { createLogger } from '../../src/logger';
+import { createMemoryQueue } from '../../src/pipeline/memory-queue';
+import { createSkills } from '../../src/skills';
+import { createMemoryStateStore } from '../../src/state/memory-state-store';
+import { FakeSlackServer } from '../fakes/slack-web-api';
+import { startTestPipeline, type TestPipeline } from '../helpers/pipeline';
+
+/** People and channels every Slack test starts with. */
+export const people = {
+  alice: { id: 'U0ALICE01', name: 'alice', displayName: 'Alice', timezone: 'Europe/Berlin', locale: 'en-US' },
+  zhang: {
+    id: 'U0ZHANG01',
+    name: 'zhangsan',
+    displayName: '张三',
+    timezone: 'Asia/Shanghai',
+    locale: 'zh-CN',
+  },
+  stranger: { id: 'U0STRANGE', name: 'stranger', displayName: 'Stranger' },
+  otherBot: { id: 'U0OTHERBOT', name: 'otherbot', isBot: true },
+};
+/** The channel Alice, 张三 and the bot are in. */
+export const generalChannel = 'C0GENERAL';
+/** A channel the bot was never invited to. */
+export const quietChannel = 'C0QUIET';
+
+/** A running fake Slack, a Deskmate pipeline with the Slack adapter, and a server for its route. */
+export interface SlackHarness {
+  fake: FakeSlackServer;
+  adapter: Adapter;
+  pipeline: TestPipeline;
+  store: StateStore;
+  /** The events URL (HTTP mode). */
+  eventsUrl: string;
+  /** Every wait the adapter asked for (retries, rate limits), in ms. */
+  waits: number[];
+  stop(): Promise<void>;
+}
+
+/** Options for a harness. */
+export interface HarnessOptions {
+  mode?: 'http' | 'socket';
+  llm?: LlmProvider;
+  skills?: Skill[];
+  logger?: Logger;
+  /** Wrap the real queue (e.g. to make it fail). */
+  wrapQueue?: (queue: JobQueue) => JobQueue;
+  adapter?: Partial<SlackAdapterOptions>;
+  /** Prepare the fake before the adapter starts (e.g. make auth.test fail). */
+  prepare?: (fake: FakeSlackServer) => void;
+}
+
+/** Poll until a condition holds (connections and detached calls happen in their own time). */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Start the fake, the adapter and the pipeline; waits are recorded and kept short. */
+export async function startSlackHarness(options: HarnessOptions = {}): Promise<SlackHarness> {
+  const fake = new FakeSlackServer();
+  await fake.start();
+  for (const person of Object.values(people)) fake.state.addUser(person);
+  fake.state.addChannel({
+    id: generalChannel,
+    name: 'general',
+    members: [people.alice.id, people.zhang.id, fake.state.botUserId],
+  });
+  fake.state.addChannel({ id: quietChannel, name: 'quiet', members: [people.alice.id, people.stranger.id] });
+  options.prepare?.(fake);
+
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const store = createMemoryStateStore();
+  const baseQueue = createMemoryQueue({ store, logger });
+  const queue = options.wrapQueue ? options.wrapQueue(baseQueue) : baseQueue;
+  const waits: number[] = [];
+  const mode = options.mode ?? 'http';
+  const adapter = createSlackAdapter({
+    botToken: fake.botToken,
+    ...(mode === 'http' ? { signingSecret: fake.signingSecret } : { appToken: fake.appToken }),
+    apiUrl: fake.apiUrl,
+    queue,
+    store,
+    logger,
+    streamIntervalMs: 0,
+    updateIntervalMs: 0,
+    sleep: (milliseconds) => {
+      waits.push(milliseconds);
+      return new Promise((resolve) => setTimeout(resolve, Math.min(milliseconds, 20)));
+    },
+    ...options.adapter,
+  });
+  const pipeline = await startTestPipeline({
+    platforms: { slack: adapter.platform },
+    queue,
+    store,
+    llm: options.llm,
+    skills: options.skills ?? createSkills(),
+    logger,
+  });
+  const route = adapter.routes[0];
+  const server: Server = createServer((request, response) => {
+    if (!route || (request.url ?? '').split('?')[0] !== route.path) {
+      response.writeHead(404).end();
+      return;
+    }
+    route.handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await adapter.start();
+  if (mode === 'socket') await waitUntil(() => adapter.ready(), 'the Socket Mode connection');
+  return {
+    fake,
+    adapter,
+    pipeline,
+    store,
+    eventsUrl: `${serverUrl}/slack/events`,
+    waits,
+    async stop() {
+      await adapter.stop();
+      await pipeline.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await fake.stop();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { LlmError } from '../../src/core/errors';
+import type { LlmProvider, LlmStreamEvent } from '../../src/core/llm-provider';
+import { createChatSkill } from '../../src/skills/chat';
+import { ScriptedLlm } from '../fakes/scripted-llm';
+import { deliverEvent, directMessageEvent, mentionEvent } from '../fakes/slack-events';
+import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
+
+const answer =
+  'Here is the plan for **Friday**: freeze the branch at noon, run the full test suite, ' +
+  'then ship at four. Ping <!channel> only if something breaks, and keep @here for emergencies.';
+
+/** A model that streams part of an answer and then fails, as a timed-out model does. */
+const failingMidway: LlmProvider = {
+  name: 'failing',
+  configured: true,
+  async complete() {
+    throw new LlmError('timeout', 'model timed out', { retryable: false });
+  },
+  async *stream(): AsyncIterable<LlmStreamEvent> {
+    yield { type: 'text', text: 'The first part of the answer ' };
+    yield { type: 'text', text: 'arrived before ' };
+    throw new LlmError('timeout', 'model timed out', { retryable: false, partialText: 'The first part' });
+  },
+};
+
+describe('streamed Slack replies', () => {
+  let harness: SlackHarness;
+  let llm: LlmProvider = new ScriptedLlm([], { text: answer });
+
+  beforeAll(async () => {
+    harness = await startSlackHarness({
+      skills: [createChatSkill()],
+      llm: {
+        name: 'switchable',
+        configured: true,
+        complete: (request) => llm.complete(request),
+        stream: (request) => llm.stream(request),
+      },
+    });
+  });
+  afterAll(() => harness.stop());
+
+  const lastBotMessage = () => harness.fake.state.botMessages().at(-1)!;
+
+  test('a mention streams with chat.startStream/appendStream and ends with the full text', async () => {
+    llm = new ScriptedLlm([], { text: answer });
+    const appendsBefore = harness.fake.callsTo('chat.appendStream').length;
+    const { message, envelope } = mentionEvent(harness.fake, {
+      channel: generalChannel,
+      user: people.alice.id,
+      text: '{bot} what is the plan?',
+    });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const reply = lastBotMessage();
+    expect(reply.threadTs).toBe(message.ts);
+    expect(reply.stream?.open).toBe(false);
+    // Every piece arrived once, in order, and the mass mentions are inert.
+    expect(reply.stream?.markdown).toBe(
+      answer.replace('<!channel>', '@\u200bchannel').replace('@here', '@\u200bhere'),
+    );
+    expect(harness.fake.callsTo('chat.appendStream').length - appendsBefore).toBeGreaterThan(1);
+    const start = harness.fake.callsTo('chat.startStream').at(-1);
+    expect(start?.args).toMatchObject({
+      channel: generalChannel,
+      thread_ts: message.ts,
+      recipient_user_id: people.alice.id,
+      recipient_team_id: harness.fake.state.teamId,
+    });
+  });
+
+  test('without chat.startStream the reply is posted, updated, and ends with the full text', async () => {
+    llm = new ScriptedLlm([], { text: answer });
+    harness.fake.missingMethods.add('chat.startStream');
+    try {
+      const updatesBefore = harness.fake.callsTo('chat.update').length;
+      const { message, envelope } = mentionEvent(harness.fake, {
+        channel: generalChannel,
+        user: people.alice.id,
+        text: '{bot} and again?',
+      });
+      await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+      await harness.pipeline.drain();
+      const reply = lastBotMessage();
+      expect(reply.threadTs).toBe(message.ts);
+      expect(reply.stream).toBeUndefined();
+      expect(harness.fake.state.visibleText(reply)).toContain(
+        'freeze the branch at noon, run the full test suite, then ship at four.',
+      );
+      expect(harness.fake.callsTo('chat.update').length - updatesBefore).toBeGreaterThan(1);
+    } finally {
+      harness.fake.missingMethods.delete('chat.startStream');
+    }
+  });
+
+  test('a top-level direct message (no thread to stream in) is updated as it grows', async () => {
+    llm = new ScriptedLlm([], { text: answer });
+    const startsBefore = harness.fake.callsTo('chat.startStream').length;
+    const { message, envelope } = directMessageEvent(harness.fake, { user: people.zhang.id, text: 'plan?' });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const reply = lastBotMessage();
+    expect(reply.channel).toBe(message.channel);
+    expect(reply.threadTs).toBeUndefined();
+    expect(harness.fake.state.visibleText(reply)).toContain('then ship at four.');
+    expect(harness.fake.callsTo('chat.startStream').length).toBe(startsBefore);
+  });
+
+  test('a model failing midway leaves what streamed, then the apology, in one finished message', async () => {
+    llm = failingMidway;
+    const before = harness.fake.state.botMessages().length;
+    const { envelope } = mentionEvent(harness.fake, {
+      channel: generalChannel,
+      user: people.alice.id,
+      text: '{bot} long one',
+    });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const replies = harness.fake.state.botMessages().slice(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].stream?.open).toBe(false);
+    const shown = harness.fake.state.visibleText(replies[0]);
+    expect(shown).toContain('The first part of the answer arrived before');
+    expect(shown).toContain('took too long');
+  });
+
+  test('a retried job takes over the reply its first run started instead of streaming a second one', async () => {
+    const root = harness.fake.state.userSays({ channel: generalChannel, user: people.alice.id, text: 'go' });
+    const conversation = {
+      platform: 'slack' as const,
+      workspace: harness.fake.state.teamId,
+      channel: generalChannel,
+      thread: root.ts,
+      kind: 'group' as const,
+    };
+    const options = { idempotencyKey: 'slack-EvRETRIED', platformData: { userId: people.alice.id } };
+    const first = await harness.adapter.platform.stream!(conversation, options);
+    await first.append('The first run got this far ');
+    // The process dies here; the job runs again with the same key.
+    const second = await harness.adapter.platform.stream!(conversation, options);
+    await second.append('The second run ');
+    const ref = await second.finish({ markdown: 'The second run wrote the whole answer.' });
+    const thread = harness.fake.state.thread(generalChannel, root.ts).filter((message) => message.botId);
+    expect(thread).toHaveLength(1);
+    expect(ref.id).toBe(thread[0].ts);
+    expect(thread[0].stream).toBeUndefined();
+    expect(harness.fake.state.visibleText(thread[0])).toBe('The second run wrote the whole answer.');
+  });
+});
