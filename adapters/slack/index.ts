@@ -14,6 +14,7 @@ import { DeferredAckReceiver } from './receiver';
 import { createSdkLogger } from './sdk-logger';
 import { createSocketModeConnection, type SocketModeConnection } from './socket-mode';
 
+/** Timeouts and retries of Web API calls. */
 export type { SlackTransportOptions } from './api';
 
 /** Options for the Slack adapter; nothing is read from the environment here. */
