@@ -24,7 +24,7 @@ export interface HistoryQuery {
   since?: string;
   /** Only messages strictly after this message id (for incremental summaries). */
   afterId?: string;
-  /** Stop after this many messages; the result says when it stopped early. */
+  /** Read at most this many (a capped channel read keeps the newest; a thread keeps the first); see `truncated`. */
   limit: number;
 }
 

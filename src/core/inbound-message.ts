@@ -15,7 +15,7 @@ export type InboundVia = 'mention' | 'dm' | 'command' | 'action' | 'assistant';
 
 /** A command word or slash command and the text after it. */
 export interface CommandInvocation {
-  /** The skill's canonical name (`summarize`), whatever word the user typed. */
+  /** The command word as typed, lowercased (`summarize`, `总结`); the router maps it to a skill. */
   name: string;
   /** The rest of the text after the command word. */
   args: string;
