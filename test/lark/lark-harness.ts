@@ -21,6 +21,10 @@ export const people = {
 export const groupChatId = 'oc_group0000000000000000000000000000';
 
 /** A running fake Lark, a Deskmate pipeline with the Lark adapter, and (webhook mode) a server for its route. */
+import { waitUntil } from '../helpers/wait';
+
+export { waitUntil };
+
 export interface LarkHarness {
   fake: FakeLarkServer;
   adapter: Adapter;
@@ -44,15 +48,6 @@ export interface HarnessOptions {
   /** Wrap the real queue (e.g. to make it fail). */
   wrapQueue?: (queue: JobQueue) => JobQueue;
   adapter?: Partial<LarkAdapterOptions>;
-}
-
-/** Poll until a condition holds (connection setup happens in the SDK's own time). */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */

@@ -10,6 +10,7 @@ import { RecordingPlatform } from '../fakes/recording-platform';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import { inboundMessage } from '../helpers/messages';
 import { testRedisUrl } from '../helpers/test-redis';
+import { waitUntil } from '../helpers/wait';
 
 const logger = createLogger({ level: 'silent' });
 let run = 0;
@@ -62,14 +63,6 @@ async function startProcess(
   return { store, queue };
 }
 
-async function until(check: () => boolean, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('shutdown and restart (BullMQ on a real Redis)', () => {
   let opened: Array<{ store: StateStore; queue: JobQueue }> = [];
   afterEach(async () => {
@@ -88,14 +81,14 @@ describe('shutdown and restart (BullMQ on a real Redis)', () => {
     opened.push(first);
     await first.queue.enqueue(inboundMessage('slow one'));
     await first.queue.enqueue(inboundMessage('slow two'));
-    await until(() => started.length === 1);
+    await waitUntil(() => started.length === 1, 'the answer', 15000);
     await first.queue.stop(5000);
     expect(platform.visibleMessages()).toEqual(['done one']);
     expect(started).toEqual(['one']);
 
     const second = await startProcess(prefix, 'jobs', platform, 10, started);
     opened.push(second);
-    await until(() => platform.visibleMessages()[1] === 'done two');
+    await waitUntil(() => platform.visibleMessages()[1] === 'done two', 'the answer', 15000);
     expect(platform.visibleMessages()).toEqual(['done one', 'done two']);
   });
 
@@ -105,14 +98,14 @@ describe('shutdown and restart (BullMQ on a real Redis)', () => {
     const started: string[] = [];
     const doomed = await startProcess(prefix, 'jobs', platform, 60_000, started);
     await doomed.queue.enqueue(inboundMessage('slow report'));
-    await until(() => platform.sends.length === 1); // the placeholder is posted
+    await waitUntil(() => platform.sends.length === 1, 'the answer', 15000); // the placeholder is posted
     // Like kill -9: the worker stops without finishing or releasing its lock.
     await doomed.queue.stop(0);
     await doomed.store.close();
 
     const survivor = await startProcess(prefix, 'jobs', platform, 10, started);
     opened.push(survivor);
-    await until(() => platform.visibleMessages()[0] === 'done report');
+    await waitUntil(() => platform.visibleMessages()[0] === 'done report', 'the answer', 15000);
     expect(started).toEqual(['report', 'report']);
     expect(platform.sends.map((send) => send.kind)).toEqual(['post', 'update', 'update']);
     expect(platform.visibleMessages()).toEqual(['done report']);

@@ -33,6 +33,10 @@ export const generalChannel = 'C0GENERAL';
 export const quietChannel = 'C0QUIET';
 
 /** A running fake Slack, a Deskmate pipeline with the Slack adapter, and a server for its route. */
+import { waitUntil } from '../helpers/wait';
+
+export { waitUntil };
+
 export interface SlackHarness {
   fake: FakeSlackServer;
   adapter: Adapter;
@@ -56,15 +60,6 @@ export interface HarnessOptions {
   adapter?: Partial<SlackAdapterOptions>;
   /** Prepare the fake before the adapter starts (e.g. make auth.test fail). */
   prepare?: (fake: FakeSlackServer) => void;
-}
-
-/** Poll until a condition holds (connections and detached calls happen in their own time). */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and kept short. */
