@@ -17,7 +17,16 @@ import type {
   StopReason,
   ToolCall,
 } from '../core/llm-provider';
-import { asLlmError, parseToolInput, providerFromAttempt, type RetryPolicy, startDeadlines } from './retry';
+import { contentFilteredError, llmErrorFromBedrock } from './llm-errors';
+import {
+  asLlmError,
+  assertNotCutOff,
+  parseToolInput,
+  providerFromAttempt,
+  type RetryPolicy,
+  startDeadlines,
+  unlessAbandoned,
+} from './retry';
 
 /** Options of the Bedrock provider; region and credentials come from the standard AWS chain. */
 export interface BedrockProviderOptions extends RetryPolicy {
@@ -56,6 +65,26 @@ function toBedrockMessage(message: LlmMessage): Message {
   return { role: message.role, content };
 }
 
+/**
+ * Converse rejects blank text blocks and two turns in a row from the same role (which a remembered
+ * conversation can hold after a failed answer): drop the blanks and merge such turns.
+ */
+export function toBedrockMessages(messages: LlmMessage[]): Message[] {
+  const merged: Message[] = [];
+  for (const message of messages) {
+    const converted = toBedrockMessage(message);
+    const content = (converted.content ?? []).filter(
+      (block) => block.text === undefined || block.text.trim(),
+    );
+    if (content.length === 0) continue;
+    const previous = merged[merged.length - 1];
+    if (previous && previous.role === converted.role)
+      previous.content = [...(previous.content ?? []), ...content];
+    else merged.push({ role: converted.role, content });
+  }
+  return merged;
+}
+
 function toolChoiceOf(choice: LlmRequest['toolChoice']): ToolChoice {
   if (choice === 'any') return { any: {} };
   if (typeof choice === 'object') return { tool: { name: choice.name } };
@@ -73,55 +102,23 @@ function mapStopReason(reason: string | undefined, model: string, text: string):
       return 'stop_sequence';
     case 'guardrail_intervened':
     case 'content_filtered':
-      throw new LlmError('content_filtered', `model ${model} stopped: ${reason}`, {
+      throw contentFilteredError(model, reason, text);
+    case 'model_context_window_exceeded':
+      throw new LlmError('context_too_long', `model ${model}: context window exceeded`, {
         model,
         partialText: text || undefined,
-        userMessage:
-          "I can't answer that: the model's content filter (or the account's guardrail) blocked it. Try rephrasing the request.",
       });
-    case 'model_context_window_exceeded':
-      throw new LlmError('context_too_long', `model ${model}: context window exceeded`, { model });
+    case 'malformed_model_output':
+    case 'malformed_tool_use':
+      // The model produced something unusable; another try (before any text was shown) usually succeeds.
+      throw new LlmError('unavailable', `model ${model} stopped: ${reason}`, {
+        model,
+        retryable: true,
+        partialText: text || undefined,
+      });
     default:
       return 'end_turn';
   }
-}
-
-/** Map an SDK exception to an LlmError with a code and whether a retry may help. */
-export function bedrockError(error: unknown, model: string): unknown {
-  if (!(error instanceof Error) || error instanceof LlmError) return error;
-  const name = error.name;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const message = `Bedrock ${name}${status ? ` (${status})` : ''}: ${error.message}`;
-  if (name === 'ThrottlingException' || name === 'ServiceQuotaExceededException' || status === 429) {
-    return new LlmError('throttled', message, { retryable: true, model, cause: error });
-  }
-  if (
-    [
-      'ModelNotReadyException',
-      'InternalServerException',
-      'ServiceUnavailableException',
-      'ModelStreamErrorException',
-      'ModelErrorException',
-    ].includes(name) ||
-    (status ?? 0) >= 500
-  ) {
-    return new LlmError('unavailable', message, { retryable: true, model, cause: error });
-  }
-  if (name === 'ModelTimeoutException')
-    return new LlmError('timeout', message, { retryable: true, model, cause: error });
-  if (name === 'ValidationException' && /too long|too many tokens|context/i.test(error.message)) {
-    return new LlmError('context_too_long', message, { model, cause: error });
-  }
-  if (name === 'AccessDeniedException' || name === 'ResourceNotFoundException') {
-    return new LlmError('not_configured', message, {
-      model,
-      cause: error,
-      userMessage: `The model ${model} is not available to this AWS account or region. An admin should check BEDROCK_MODEL_ID (newer models need an inference-profile id such as us.…), AWS_REGION and model access in the Bedrock console.`,
-    });
-  }
-  if (name === 'ValidationException')
-    return new LlmError('invalid_request', message, { model, cause: error });
-  return error;
 }
 
 /** Create the Bedrock provider over the Converse stream API (streamed and whole answers, tool use). */
@@ -145,7 +142,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
     }));
     return {
       modelId: model,
-      messages: request.messages.map(toBedrockMessage),
+      messages: toBedrockMessages(request.messages),
       system: request.system ? [{ text: request.system }] : undefined,
       inferenceConfig: {
         ...(request.maxTokens ? { maxTokens: request.maxTokens } : {}),
@@ -190,7 +187,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
         latencyMs: Date.now() - started,
       };
     } catch (error) {
-      throw asLlmError(bedrockError(error, model), model, deadlines, request, '');
+      throw asLlmError(llmErrorFromBedrock(error, model), model, deadlines, request, '');
     } finally {
       deadlines.clear();
     }
@@ -210,7 +207,10 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
       const calls = new Map<number, { id: string; name: string; input: string }>();
       let stopReason: string | undefined;
       let usage = { inputTokens: 0, outputTokens: 0 };
-      for await (const event of response.stream ?? []) {
+      if (!response.stream) {
+        throw new LlmError('unavailable', `model ${model} sent no stream`, { retryable: true, model });
+      }
+      for await (const event of unlessAbandoned(response.stream)) {
         if (event.contentBlockStart?.start?.toolUse) {
           deadlines.firstTokenArrived();
           const start = event.contentBlockStart.start.toolUse;
@@ -227,6 +227,8 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
           text += delta.text;
           yield delta.text;
         }
+        // Extended thinking is not shown, but it proves the model is alive: the first-token wait is over.
+        if (delta?.reasoningContent) deadlines.firstTokenArrived();
         if (delta?.toolUse?.input !== undefined) {
           const call = calls.get(event.contentBlockDelta?.contentBlockIndex ?? 0);
           if (call) call.input += delta.toolUse.input;
@@ -238,6 +240,15 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
             outputTokens: event.metadata.usage.outputTokens ?? 0,
           };
         }
+      }
+      assertNotCutOff(deadlines);
+      // The stream ended without messageStop: the answer is incomplete, whatever it says so far.
+      if (!stopReason) {
+        throw new LlmError('unavailable', `model ${model} ended the answer without finishing it`, {
+          retryable: true,
+          model,
+          partialText: text || undefined,
+        });
       }
       const toolCalls: ToolCall[] = [...calls.values()].map((call) => ({
         id: call.id,
@@ -255,14 +266,12 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
         latencyMs: Date.now() - started,
       };
     } catch (error) {
-      throw asLlmError(bedrockError(error, model), model, deadlines, request, text);
+      throw asLlmError(llmErrorFromBedrock(error, model), model, deadlines, request, text);
     } finally {
       deadlines.clear();
     }
   }
 
-  const streaming = providerFromAttempt('bedrock', modelFor, attempt, options);
-  const wholeAnswers = providerFromAttempt('bedrock', modelFor, whole, options);
   // Streamed answers use ConverseStream; whole answers (routing, extraction, summaries) use Converse.
-  return { name: 'bedrock', configured: true, stream: streaming.stream, complete: wholeAnswers.complete };
+  return providerFromAttempt('bedrock', modelFor, { stream: attempt, complete: whole }, options);
 }

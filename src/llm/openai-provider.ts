@@ -8,8 +8,16 @@ import type {
   StopReason,
   ToolCall,
 } from '../core/llm-provider';
-import type { Logger } from '../core/logger';
-import { asLlmError, parseToolInput, providerFromAttempt, startDeadlines } from './retry';
+import { contentFilteredError, llmErrorFromHttp, llmErrorFromStreamEvent } from './llm-errors';
+import {
+  asLlmError,
+  assertNotCutOff,
+  parseToolInput,
+  providerFromAttempt,
+  type RetryPolicy,
+  startDeadlines,
+  unlessAbandoned,
+} from './retry';
 
 /**
  * An OpenAI-compatible `/chat/completions` provider (Qwen/DashScope, DeepSeek, vLLM, Ollama).
@@ -18,7 +26,7 @@ import { asLlmError, parseToolInput, providerFromAttempt, startDeadlines } from 
  * every compatible server speaks it, it keeps a dependency out, and it gives full control over the two
  * deadlines (first token, total) and over retries, which must stop once text has reached the user.
  */
-export interface OpenAICompatibleOptions {
+export interface OpenAICompatibleOptions extends RetryPolicy {
   /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
   baseUrl: string;
   /** API key (omitted for a local Ollama/vLLM). */
@@ -31,12 +39,6 @@ export interface OpenAICompatibleOptions {
   firstTokenTimeoutMs: number;
   /** Deadline for a whole answer. */
   totalTimeoutMs: number;
-  /** Retries on throttling/unavailability before any text arrived. */
-  maxRetries: number;
-  /** Logger. */
-  logger: Logger;
-  /** Waits between retries (tests shorten them). */
-  sleep?: (milliseconds: number) => Promise<void>;
 }
 
 type WireMessage =
@@ -93,32 +95,48 @@ function stopReasonOf(finish: string | null | undefined, hasTools: boolean): Sto
   return 'end_turn';
 }
 
-/** Map an HTTP failure of a compatible server to an LlmError. */
-function httpError(status: number, body: string, model: string, retryAfterMs?: number): LlmError {
-  const detail = body.slice(0, 300);
-  if (status === 429) {
-    return new LlmError('throttled', `model ${model} throttled (429): ${detail}`, {
-      retryable: true,
-      model,
-      cause: { retryAfterMs },
-    });
+/** One chunk of a streamed completion (or a whole completion, whose `message` stands in for `delta`). */
+interface CompletionChunk {
+  error?: unknown;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  choices?: Array<{
+    finish_reason?: string | null;
+    delta?: CompletionDelta;
+    message?: CompletionDelta;
+  }>;
+}
+
+interface CompletionDelta {
+  content?: string | null;
+  reasoning_content?: string | null;
+  tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }>;
+}
+
+/** The `data:` payloads of a server-sent event stream, one per event (multi-line data joined). */
+async function* serverSentData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let data: string[] = [];
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline = buffer.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline).replace(/\r$/, '');
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf('\n');
+      if (line === '') {
+        if (data.length > 0) yield data.join('\n');
+        data = [];
+      } else if (line.startsWith('data:')) {
+        data.push(line.slice(5).trimStart());
+      }
+    }
   }
-  if (status === 408 || status === 504)
-    return new LlmError('timeout', `model ${model} timed out (${status})`, { retryable: true, model });
-  if (status >= 500)
-    return new LlmError('unavailable', `model ${model} unavailable (${status}): ${detail}`, {
-      retryable: true,
-      model,
-    });
-  if (/context|too long|maximum.*tokens/i.test(body)) {
-    return new LlmError('context_too_long', `model ${model} context too long: ${detail}`, { model });
-  }
-  if (/content.?filter|inappropriate|data_inspection_failed/i.test(body)) {
-    return new LlmError('content_filtered', `model ${model} filtered the request`, { model });
-  }
-  return new LlmError('invalid_request', `model ${model} rejected the request (${status}): ${detail}`, {
-    model,
-  });
+  if (data.length > 0) yield data.join('\n');
+}
+
+async function* wholeCompletionAsChunk(response: Response): AsyncGenerator<string> {
+  yield await response.text();
 }
 
 /** Create a provider for an OpenAI-compatible chat completions endpoint. */
@@ -171,7 +189,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       });
       if (!response.ok) {
         const retryAfter = Number(response.headers.get('retry-after'));
-        throw httpError(
+        throw llmErrorFromHttp(
           response.status,
           await response.text(),
           model,
@@ -182,56 +200,57 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
         throw new LlmError('unavailable', `model ${model} sent no body`, { retryable: true, model });
       const calls = new Map<number, { id: string; name: string; arguments: string }>();
       let finish: string | null | undefined;
+      let ended = false;
       let usage = { inputTokens: 0, outputTokens: 0 };
-      let buffer = '';
-      const decoder = new TextDecoder();
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let newline = buffer.indexOf('\n');
-        while (newline >= 0) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          newline = buffer.indexOf('\n');
-          if (!line.startsWith('data:')) continue;
-          const data = line.slice(5).trim();
-          if (data === '[DONE]') continue;
-          const event = JSON.parse(data);
-          if (event.error) {
-            throw new LlmError(
-              'unavailable',
-              `model ${model} failed mid-answer: ${JSON.stringify(event.error).slice(0, 200)}`,
-              {
-                retryable: true,
-                model,
-                partialText: text,
-              },
-            );
-          }
-          if (event.usage)
-            usage = {
-              inputTokens: event.usage.prompt_tokens ?? 0,
-              outputTokens: event.usage.completion_tokens ?? 0,
-            };
-          const choice = event.choices?.[0];
-          if (!choice) continue;
-          finish = choice.finish_reason ?? finish;
-          const delta = choice.delta ?? {};
-          if (typeof delta.content === 'string' && delta.content.length > 0) {
-            deadlines.firstTokenArrived();
-            onText();
-            text += delta.content;
-            yield delta.content;
-          }
-          for (const call of delta.tool_calls ?? []) {
-            deadlines.firstTokenArrived();
-            const index = call.index ?? 0;
-            const current = calls.get(index) ?? { id: '', name: '', arguments: '' };
-            if (call.id) current.id = call.id;
-            if (call.function?.name) current.name += call.function.name;
-            if (call.function?.arguments) current.arguments += call.function.arguments;
-            calls.set(index, current);
-          }
+      const isEventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+      // A server that ignores `stream: true` answers with one JSON completion: read it as one last chunk.
+      const events = isEventStream ? serverSentData(response.body) : wholeCompletionAsChunk(response);
+      for await (const data of unlessAbandoned(events)) {
+        if (data === '[DONE]') {
+          ended = true;
+          continue;
         }
+        const event = JSON.parse(data) as CompletionChunk;
+        if (event.error) throw llmErrorFromStreamEvent(event.error, model, text);
+        if (event.usage) {
+          usage = {
+            inputTokens: event.usage.prompt_tokens ?? 0,
+            outputTokens: event.usage.completion_tokens ?? 0,
+          };
+        }
+        const choice = event.choices?.[0];
+        if (!choice) continue;
+        if (choice.finish_reason) {
+          finish = choice.finish_reason;
+          ended = true;
+        }
+        const delta = choice.delta ?? choice.message ?? {};
+        // Reasoning models (DeepSeek-R1, QwQ) think before answering: not shown, but the model is alive.
+        if (delta.reasoning_content) deadlines.firstTokenArrived();
+        if (typeof delta.content === 'string' && delta.content.length > 0) {
+          deadlines.firstTokenArrived();
+          onText();
+          text += delta.content;
+          yield delta.content;
+        }
+        for (const [position, call] of (delta.tool_calls ?? []).entries()) {
+          deadlines.firstTokenArrived();
+          const index = call.index ?? position;
+          const current = calls.get(index) ?? { id: '', name: '', arguments: '' };
+          if (call.id) current.id = call.id;
+          if (call.function?.name) current.name += call.function.name;
+          if (call.function?.arguments) current.arguments += call.function.arguments;
+          calls.set(index, current);
+        }
+      }
+      assertNotCutOff(deadlines);
+      // A connection closed cleanly but early (a proxy, a crashed worker) must not pass for a whole answer.
+      if (!ended) {
+        throw new LlmError('unavailable', `model ${model} ended the answer without finishing it`, {
+          retryable: true,
+          model,
+          partialText: text || undefined,
+        });
       }
       const toolCalls: ToolCall[] = [...calls.values()].map((call, index) => ({
         id: call.id || `call_${index}`,
@@ -239,12 +258,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
         input: parseToolInput(call.arguments),
       }));
       const stopReason = stopReasonOf(finish, toolCalls.length > 0);
-      if (stopReason === 'content_filtered') {
-        throw new LlmError('content_filtered', `model ${model} filtered the answer`, {
-          model,
-          partialText: text,
-        });
-      }
+      if (stopReason === 'content_filtered') throw contentFilteredError(model, 'content_filter', text);
       return {
         text,
         toolCalls,
@@ -261,5 +275,5 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     }
   }
 
-  return providerFromAttempt('openai', modelFor, attempt, options);
+  return providerFromAttempt('openai', modelFor, { stream: attempt }, options);
 }

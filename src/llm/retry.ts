@@ -11,32 +11,36 @@ export type ModelAttempt = (
 
 /** How a provider retries and waits. */
 export interface RetryPolicy {
-  /** Retries on throttling/unavailability before any text arrived. */
+  /** Retries on throttling/unavailability before any text arrived (0 = one try only). */
   maxRetries: number;
   /** Logger. */
   logger: Logger;
-  /** Waits between retries (tests shorten them). */
-  sleep?: (milliseconds: number) => Promise<void>;
+  /** Waits between retries; resolves early when the signal aborts (tests pass one that records and returns). */
+  sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Which deadline of a call ran out. */
+export type ExpiredDeadline = 'first token' | 'complete answer';
 
 /** The two deadlines of a call and the caller's signal, as one AbortSignal. */
 export interface Deadlines {
-  /** Aborts on either deadline or on the caller's signal. */
+  /** Aborts on either deadline, on the caller's signal, or when the attempt is released. */
   signal: AbortSignal;
   /** Call when the first token arrives: the first-token deadline no longer applies. */
   firstTokenArrived(): void;
   /** Which deadline fired, if one did. */
-  expired(): 'first token' | 'complete answer' | undefined;
-  /** Clear the timers. */
+  expired(): ExpiredDeadline | undefined;
+  /** Clear the timers and abort the attempt's request if it is still open (an early exit closes it). */
   clear(): void;
 }
 
 /** Start the first-token and total deadlines of one attempt. */
 export function startDeadlines(request: LlmRequest, firstTokenMs: number, totalMs: number): Deadlines {
   const controller = new AbortController();
-  let fired: 'first token' | 'complete answer' | undefined;
+  let fired: ExpiredDeadline | undefined;
   const onCallerAbort = () => controller.abort();
-  request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (request.signal?.aborted) controller.abort();
+  else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
   const first = setTimeout(() => {
     fired = 'first token';
     controller.abort();
@@ -53,8 +57,20 @@ export function startDeadlines(request: LlmRequest, firstTokenMs: number, totalM
       clearTimeout(first);
       clearTimeout(total);
       request.signal?.removeEventListener('abort', onCallerAbort);
+      // A finished request ignores this; one the caller walked away from is closed, so the model stops.
+      controller.abort();
     },
   };
+}
+
+/** The error for a call the caller cancelled (its AbortSignal fired). */
+export function cancelledError(model: string, cause?: unknown, partialText?: string): LlmError {
+  return new LlmError('timeout', `the call to model ${model} was cancelled`, {
+    model,
+    cause,
+    partialText: partialText || undefined,
+    retryable: false,
+  });
 }
 
 /** Turn an exception of an attempt into an LlmError (timeouts, cancellation, network), keeping partial text. */
@@ -71,6 +87,7 @@ export function asLlmError(
       ? new LlmError(error.code, error.message, {
           cause: error,
           retryable: error.retryable,
+          userMessage: error.userMessage,
           model,
           partialText,
         })
@@ -85,14 +102,31 @@ export function asLlmError(
       cause: error,
     });
   }
-  if (request.signal?.aborted)
-    return new LlmError('timeout', 'the call was cancelled', { model, cause: error, partialText });
+  if (request.signal?.aborted) return cancelledError(model, error, text);
   return new LlmError('unavailable', `model ${model} could not be reached`, {
     retryable: true,
     model,
     cause: error,
     partialText,
   });
+}
+
+function abortableSleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, milliseconds);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** How long to wait before retry number `attemptNumber + 1`: the server's hint, else exponential, with jitter. */
+export function backoffMs(attemptNumber: number, hintedMs?: number): number {
+  const backoff = hintedMs ?? Math.min(8000, 500 * 2 ** attemptNumber);
+  return Math.round(backoff * (0.5 + Math.random() * 0.5));
 }
 
 /** Run attempts with bounded, jittered retries: only before the first token, only for retryable errors. */
@@ -102,58 +136,105 @@ export async function* withRetries(
   attempt: ModelAttempt,
   policy: RetryPolicy,
 ): AsyncGenerator<LlmStreamEvent> {
-  const sleep =
-    policy.sleep ??
-    ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
+  const sleep = policy.sleep ?? abortableSleep;
   for (let attemptNumber = 0; ; attemptNumber += 1) {
+    if (request.signal?.aborted) throw cancelledError(model);
     let textSent = false;
+    let finished = false;
+    const generator = attempt(request, model, () => {
+      textSent = true;
+    });
     try {
-      const generator = attempt(request, model, () => {
-        textSent = true;
-      });
       for (;;) {
         const next = await generator.next();
         if (next.done) {
+          finished = true;
           yield { type: 'done', result: next.value };
           return;
         }
         yield { type: 'text', text: next.value };
       }
     } catch (error) {
+      finished = true;
       // A deadline is the user's wait already spent: it is not retried, and neither is text already shown.
       const retryable = error instanceof LlmError && error.retryable && error.code !== 'timeout';
       if (textSent || !retryable || attemptNumber >= policy.maxRetries || request.signal?.aborted)
         throw error;
       const hinted = (error.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-      const backoff = hinted ?? Math.min(8000, 500 * 2 ** attemptNumber);
-      const waitMs = Math.round(backoff * (0.5 + Math.random() * 0.5));
+      const waitMs = backoffMs(attemptNumber, hinted);
       policy.logger.warn(
         { model, code: error.code, attempt: attemptNumber + 1, waitMs },
         'model call failed; retrying',
       );
-      await sleep(waitMs);
+      await sleep(waitMs, request.signal);
+    } finally {
+      // The caller stopped reading early: close the attempt, which clears its timers and its request.
+      if (!finished) await generator.return(undefined as never);
     }
   }
 }
 
-/** Build a provider from its attempt function: `stream` retries as above; `complete` collects the stream. */
+/** Build a provider from attempt functions: `stream` and `complete` both retry as above. */
 export function providerFromAttempt(
   name: string,
   modelFor: (request: LlmRequest) => string,
-  attempt: ModelAttempt,
+  attempts: { stream: ModelAttempt; complete?: ModelAttempt },
   policy: RetryPolicy,
 ): LlmProvider {
+  const logged = async function* (
+    request: LlmRequest,
+    attempt: ModelAttempt,
+  ): AsyncGenerator<LlmStreamEvent> {
+    const model = modelFor(request);
+    for await (const event of withRetries(request, model, attempt, policy)) {
+      if (event.type === 'done') {
+        const { result } = event;
+        policy.logger.debug(
+          {
+            provider: name,
+            model: result.model,
+            purpose: request.purpose,
+            inputTokens: result.usage.inputTokens,
+            outputTokens: result.usage.outputTokens,
+            latencyMs: result.latencyMs,
+            stopReason: result.stopReason,
+            toolCalls: result.toolCalls.length,
+          },
+          'model call finished',
+        );
+      }
+      yield event;
+    }
+  };
   return {
     name,
     configured: true,
-    stream: (request) => withRetries(request, modelFor(request), attempt, policy),
+    stream: (request) => logged(request, attempts.stream),
     async complete(request) {
-      for await (const event of withRetries(request, modelFor(request), attempt, policy)) {
+      for await (const event of logged(request, attempts.complete ?? attempts.stream)) {
         if (event.type === 'done') return event.result;
       }
       throw new LlmError('unavailable', 'the model ended without an answer', { retryable: true });
     },
   };
+}
+
+/**
+ * Iterate a response stream so that a caller leaving early does not wait on the stream's own cleanup (a
+ * stalled stream never finishes it); the attempt's deadlines then abort the request, which closes it.
+ */
+export async function* unlessAbandoned<T>(iterable: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/** Throw when an answer's stream ended only because a deadline or the caller aborted it. */
+export function assertNotCutOff(deadlines: Deadlines): void {
+  if (deadlines.signal.aborted) throw new Error('the answer stream was cut off by an abort');
 }
 
 /** Parse a tool call's streamed JSON input; a broken one is kept as `{ raw }` for the caller to reject. */

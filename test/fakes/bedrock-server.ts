@@ -1,4 +1,4 @@
-import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
+import { createServer, type Http2Server, type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -13,6 +13,8 @@ export interface BedrockScript {
   status?: number;
   /** The error type for `status`. */
   errorType?: string;
+  /** The error message for `status` (e.g. "Input is too long for requested model."). */
+  errorMessage?: string;
   /** Wait before the response starts. */
   delayMs?: number;
   /** Wait between chunks. */
@@ -21,8 +23,22 @@ export interface BedrockScript {
   failAfterChunks?: number;
   /** In-stream exception type (default modelStreamErrorException). */
   streamExceptionType?: string;
+  /** After this many text chunks, send nothing more and keep the stream open (a stalled model). */
+  stallAfterChunks?: number;
   /** The stop reason (default end_turn, or tool_use). */
   stopReason?: string;
+  /** Token counts reported (default 37 in, one per character of text out). */
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/** A request the fake received. */
+export interface BedrockRequestRecord {
+  /** The model id from the path (URL-decoded). */
+  modelId: string;
+  /** `converse` or `converse-stream`. */
+  operation: string;
+  /** The JSON body: messages, system, inferenceConfig, toolConfig. */
+  body: Record<string, unknown>;
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -36,18 +52,29 @@ function frame(type: 'event' | 'exception', name: string, payload: unknown): Uin
   return codec.encode({ headers, body: fromUtf8(JSON.stringify(payload)) });
 }
 
+function usageOf(answer: BedrockScript, text: string) {
+  const { inputTokens, outputTokens } = answer.usage ?? { inputTokens: 37, outputTokens: text.length };
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
 const pause = (milliseconds?: number) =>
   milliseconds ? new Promise((resolve) => setTimeout(resolve, milliseconds)) : Promise.resolve();
 
 /**
- * A loopback fake of the Bedrock runtime over HTTP/2 cleartext (the SDK's default transport): real JSON
- * errors and AWS event-stream frames for `POST /model/{id}/converse-stream`. Records every request.
+ * A loopback fake of the Bedrock runtime over HTTP/2 cleartext (the SDK's default transport): real JSON for
+ * `POST /model/{id}/converse`, AWS event-stream frames for `/converse-stream`, JSON errors with
+ * `x-amzn-errortype`. Scriptable per test; records every request.
  */
 export class FakeBedrockServer {
-  readonly requests: Array<{ modelId: string; operation: string; body: Record<string, unknown> }> = [];
+  /** Every request received, in order. */
+  readonly requests: BedrockRequestRecord[] = [];
+  /** How many answers the client cancelled before the fake finished them (the model stopped early). */
+  cancelled = 0;
   private readonly script: BedrockScript[] = [];
+  /** The default responder: answers when the queue is empty (a function answers from the request body). */
   fallback: BedrockScript | ((body: Record<string, unknown>) => BedrockScript) = { chunks: ['ok'] };
   private server?: Http2Server;
+  private readonly sessions = new Set<Http2Session>();
 
   /** Queue answers, used in order before the fallback. */
   enqueue(...answers: BedrockScript[]): void {
@@ -57,6 +84,10 @@ export class FakeBedrockServer {
   /** Start on 127.0.0.1; resolves with the endpoint URL. */
   async start(port = 0): Promise<string> {
     this.server = createServer();
+    this.server.on('session', (session) => {
+      this.sessions.add(session);
+      session.on('close', () => this.sessions.delete(session));
+    });
     this.server.on('stream', (stream, headers) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -69,8 +100,9 @@ export class FakeBedrockServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Stop. */
+  /** Stop, dropping open sessions (stalled answers included). */
   async stop(): Promise<void> {
+    for (const session of this.sessions) session.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -93,7 +125,7 @@ export class FakeBedrockServer {
       JSON.stringify({
         output: { message: { role: 'assistant', content } },
         stopReason,
-        usage: { inputTokens: 37, outputTokens: text.length, totalTokens: 37 + text.length },
+        usage: usageOf(answer, text),
         metrics: { latencyMs: 5 },
       }),
     );
@@ -119,7 +151,9 @@ export class FakeBedrockServer {
         'content-type': 'application/json',
         'x-amzn-errortype': answer.errorType ?? 'InternalServerException',
       });
-      stream.end(JSON.stringify({ message: `scripted ${answer.errorType ?? answer.status}` }));
+      stream.end(
+        JSON.stringify({ message: answer.errorMessage ?? `scripted ${answer.errorType ?? answer.status}` }),
+      );
       return;
     }
     if (match[2] === 'converse') {
@@ -127,6 +161,10 @@ export class FakeBedrockServer {
       return;
     }
     stream.respond({ ':status': 200, 'content-type': 'application/vnd.amazon.eventstream' });
+    // The client's RST_STREAM (CANCEL) before the answer ended: the caller aborted or walked away.
+    stream.on('aborted', () => {
+      this.cancelled += 1;
+    });
     const write = (bytes: Uint8Array) => stream.write(Buffer.from(bytes));
     write(frame('event', 'messageStart', { role: 'assistant' }));
     let index = 0;
@@ -134,6 +172,8 @@ export class FakeBedrockServer {
     if (text.length > 0) {
       let sent = 0;
       for (const piece of text) {
+        if (answer.stallAfterChunks !== undefined && sent >= answer.stallAfterChunks) return;
+        if (stream.destroyed) return;
         if (answer.failAfterChunks !== undefined && sent >= answer.failAfterChunks) {
           await pause(20);
           write(
@@ -177,13 +217,7 @@ export class FakeBedrockServer {
     }
     const stopReason = answer.stopReason ?? (answer.toolUses?.length ? 'tool_use' : 'end_turn');
     write(frame('event', 'messageStop', { stopReason }));
-    const outputTokens = text.join('').length;
-    write(
-      frame('event', 'metadata', {
-        usage: { inputTokens: 37, outputTokens, totalTokens: 37 + outputTokens },
-        metrics: { latencyMs: 5 },
-      }),
-    );
+    write(frame('event', 'metadata', { usage: usageOf(answer, text.join('')), metrics: { latencyMs: 5 } }));
     stream.end();
   }
 }

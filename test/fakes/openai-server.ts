@@ -11,21 +11,51 @@ export interface OpenAIScript {
   status?: number;
   /** `retry-after` seconds with a 429. */
   retryAfterSeconds?: number;
+  /** The error message for `status` (e.g. "This model's maximum context length is 8192 tokens…"). */
+  errorMessage?: string;
   /** Wait before the first byte of the answer. */
   delayMs?: number;
   /** Wait between chunks. */
   chunkDelayMs?: number;
   /** Break the connection after this many chunks. */
   failAfterChunks?: number;
+  /** After this many chunks, send an SSE `error` event (as DashScope/vLLM do) and end the stream. */
+  errorEventAfterChunks?: number;
+  /** The `error` object of that event (default a server error). */
+  errorEvent?: Record<string, unknown>;
+  /** After this many chunks, end the response cleanly but without a finish reason or `[DONE]`. */
+  endEarlyAfterChunks?: number;
+  /** After this many chunks, send nothing more and keep the connection open (a stalled model). */
+  stallAfterChunks?: number;
+  /** Answer with one JSON completion even though a stream was asked for (some servers do). */
+  ignoreStream?: boolean;
+  /** Token counts reported in the last chunk (default 42 in, one per character of text out). */
+  usage?: { prompt_tokens: number; completion_tokens: number };
   /** `finish_reason` of the last chunk (default `stop`, or `tool_calls`). */
   finishReason?: string;
 }
 
-/** A loopback fake of `POST /v1/chat/completions` with SSE streaming; records every request body. */
+function usageOf(answer: OpenAIScript) {
+  const { prompt_tokens, completion_tokens } = answer.usage ?? {
+    prompt_tokens: 42,
+    completion_tokens: Math.max(1, (answer.chunks ?? []).join('').length),
+  };
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}
+
+/**
+ * A loopback fake of `POST /v1/chat/completions` over HTTP/1.1 with SSE streaming (`data:` lines, `[DONE]`,
+ * tool-call deltas, usage in a last chunk as with `stream_options.include_usage`). Records every request.
+ */
 export class FakeOpenAIServer {
+  /** Every request body received, in order. */
   readonly requests: Array<Record<string, unknown>> = [];
+  /** The headers of each request, in the same order. */
   readonly headers: IncomingMessage['headers'][] = [];
+  /** How many answers the client walked away from before the fake finished them. */
+  cancelled = 0;
   private readonly script: OpenAIScript[] = [];
+  /** The default responder: answers when the queue is empty (a function answers from the request body). */
   fallback: OpenAIScript | ((body: Record<string, unknown>) => OpenAIScript) = { chunks: ['ok'] };
   private server?: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -73,9 +103,20 @@ export class FakeOpenAIServer {
         'content-type': 'application/json',
         ...(answer.retryAfterSeconds ? { 'retry-after': String(answer.retryAfterSeconds) } : {}),
       });
-      response.end(JSON.stringify({ error: { message: `scripted ${answer.status}`, type: 'scripted' } }));
+      response.end(
+        JSON.stringify({
+          error: { message: answer.errorMessage ?? `scripted ${answer.status}`, type: 'scripted' },
+        }),
+      );
       return;
     }
+    if (answer.ignoreStream) {
+      this.answerWhole(response, answer, String(body.model));
+      return;
+    }
+    response.on('close', () => {
+      if (!response.writableEnded) this.cancelled += 1;
+    });
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send = (data: unknown) => response.write(`data: ${JSON.stringify(data)}\n\n`);
     const base = {
@@ -90,6 +131,17 @@ export class FakeOpenAIServer {
     });
     let sent = 0;
     for (const piece of answer.chunks ?? []) {
+      if (answer.stallAfterChunks !== undefined && sent >= answer.stallAfterChunks) return;
+      if (answer.endEarlyAfterChunks !== undefined && sent >= answer.endEarlyAfterChunks) {
+        response.end();
+        return;
+      }
+      if (answer.errorEventAfterChunks !== undefined && sent >= answer.errorEventAfterChunks) {
+        send({ error: answer.errorEvent ?? { message: 'scripted stream failure', type: 'server_error' } });
+        response.end();
+        return;
+      }
+      if (response.destroyed) return;
       if (answer.failAfterChunks !== undefined && sent >= answer.failAfterChunks) {
         // Let what was written reach the client, then break the connection mid-answer.
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -135,16 +187,37 @@ export class FakeOpenAIServer {
     });
     const finish = answer.finishReason ?? (answer.toolCalls?.length ? 'tool_calls' : 'stop');
     send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
-    const text = (answer.chunks ?? []).join('');
-    send({
-      ...base,
-      choices: [],
-      usage: {
-        prompt_tokens: 42,
-        completion_tokens: Math.max(1, text.length),
-        total_tokens: 42 + text.length,
-      },
-    });
+    send({ ...base, choices: [], usage: usageOf(answer) });
     response.end('data: [DONE]\n\n');
+  }
+
+  /** One JSON completion, for a server that ignores `stream: true`. */
+  private answerWhole(response: ServerResponse, answer: OpenAIScript, model: string): void {
+    const toolCalls = (answer.toolCalls ?? []).map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+    }));
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        id: 'chatcmpl-fake',
+        object: 'chat.completion',
+        created: 1,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: (answer.chunks ?? []).join('') || null,
+              ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+            },
+            finish_reason: answer.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
+          },
+        ],
+        usage: usageOf(answer),
+      }),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { LlmError } from '../../src/core/errors';
-import type { LlmProvider } from '../../src/core/llm-provider';
+import type { LlmProvider, LlmResult } from '../../src/core/llm-provider';
 import { type BedrockProviderOptions, createBedrockProvider } from '../../src/llm/bedrock-provider';
 import { createLogger } from '../../src/logger';
 import { FakeBedrockServer } from '../fakes/bedrock-server';
@@ -119,6 +119,65 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     ]);
   });
 
+  test('a streamed tool use: text first, then the tool call assembled from its input deltas', async () => {
+    fake.enqueue({
+      chunks: ['Let me look.'],
+      toolUses: [{ toolUseId: 'tu-9', name: 'todo', input: { task: '发周报', due: 'friday' } }],
+    });
+    const events: string[] = [];
+    let final: LlmResult | undefined;
+    for await (const event of provider().stream({
+      messages: [{ role: 'user', content: 'remind me to send the weekly report' }],
+      tools: [{ name: 'todo', description: 'Make a todo', inputSchema: { type: 'object' } }],
+      toolChoice: { name: 'todo' },
+    })) {
+      if (event.type === 'text') events.push(event.text);
+      else final = event.result;
+    }
+    expect(events).toEqual(['Let me look.']);
+    expect(final).toMatchObject({
+      text: 'Let me look.',
+      stopReason: 'tool_use',
+      toolCalls: [{ id: 'tu-9', name: 'todo', input: { task: '发周报', due: 'friday' } }],
+    });
+    expect(fake.requests[0].body.toolConfig).toMatchObject({ toolChoice: { tool: { name: 'todo' } } });
+  });
+
+  test('a remembered conversation with two user turns in a row and a blank turn is sent as Converse accepts it', async () => {
+    fake.enqueue({ chunks: ['fine'] });
+    await provider().complete({
+      messages: [
+        { role: 'user', content: 'first question' },
+        { role: 'assistant', content: '  ' },
+        { role: 'user', content: 'second question' },
+      ],
+    });
+    expect(fake.requests[0].body.messages).toEqual([
+      { role: 'user', content: [{ text: 'first question' }, { text: 'second question' }] },
+    ]);
+  });
+
+  test('a tool result marked as an error reaches the model with status error', async () => {
+    fake.enqueue({ chunks: ['Sorry, that failed.'] });
+    await provider().complete({
+      messages: [
+        { role: 'user', content: 'schedule it' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', call: { id: 'tu-2', name: 'schedule', input: {} } }],
+        },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', toolUseId: 'tu-2', content: 'no free slot', isError: true }],
+        },
+      ],
+      tools: [{ name: 'schedule', description: 'Schedule', inputSchema: { type: 'object' } }],
+    });
+    expect((fake.requests[0].body.messages as Array<{ content: unknown }>)[2].content).toEqual([
+      { toolResult: { toolUseId: 'tu-2', content: [{ text: 'no free slot' }], status: 'error' } },
+    ]);
+  });
+
   test('throttling is retried, then succeeds', async () => {
     fake.enqueue(
       { status: 429, errorType: 'ThrottlingException' },
@@ -196,10 +255,15 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     });
   });
 
-  test('an unknown model id is explained with the fix', async () => {
+  test('a rejected request, a model the account cannot use, and too long an input each say what is wrong', async () => {
     fake.enqueue(
       { status: 400, errorType: 'ValidationException' },
       { status: 403, errorType: 'AccessDeniedException' },
+      {
+        status: 400,
+        errorType: 'ValidationException',
+        errorMessage: 'Input is too long for requested model.',
+      },
     );
     await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject({
       code: 'invalid_request',
@@ -209,5 +273,10 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
       code: 'not_configured',
       userMessage: expect.stringMatching(/BEDROCK_MODEL_ID/),
     });
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject({
+      code: 'context_too_long',
+      retryable: false,
+    });
+    expect(fake.requests).toHaveLength(3);
   });
 });
