@@ -21,27 +21,22 @@ import { contentFilteredError, llmErrorFromBedrock } from './llm-errors';
 import {
   asLlmError,
   assertNotCutOff,
+  modelChooser,
+  type ProviderPolicy,
   parseToolInput,
   providerFromAttempt,
-  type RetryPolicy,
   startDeadlines,
   unlessAbandoned,
 } from './retry';
 
 /** Options of the Bedrock provider; region and credentials come from the standard AWS chain. */
-export interface BedrockProviderOptions extends RetryPolicy {
+export interface BedrockProviderOptions extends ProviderPolicy {
   /** Model or inference-profile id (`us.anthropic.claude-…`, `global.…`). */
   modelId: string;
   /** Region; the SDK's own chain (AWS_REGION, profile) when unset. */
   region?: string;
   /** Endpoint override; the SDK also honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME by itself. */
   endpoint?: string;
-  /** Model per purpose (skill), e.g. `{ summarize: 'us.anthropic.claude-sonnet-…' }`. */
-  modelOverrides?: Record<string, string>;
-  /** Deadline for the first token. */
-  firstTokenTimeoutMs: number;
-  /** Deadline for a whole answer. */
-  totalTimeoutMs: number;
 }
 
 function toBedrockMessage(message: LlmMessage): Message {
@@ -129,8 +124,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
     endpoint: options.endpoint,
     maxAttempts: 1,
   });
-  const modelFor = (request: LlmRequest) =>
-    (request.purpose && options.modelOverrides?.[request.purpose]) || options.modelId;
+  const modelFor = modelChooser(options.modelId, options.modelOverrides);
 
   const input = (request: LlmRequest, model: string): ConverseCommandInput => {
     const tools: Tool[] | undefined = request.tools?.map((tool) => ({

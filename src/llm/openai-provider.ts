@@ -12,9 +12,10 @@ import { contentFilteredError, llmErrorFromHttp, llmErrorFromStreamEvent } from 
 import {
   asLlmError,
   assertNotCutOff,
+  modelChooser,
+  type ProviderPolicy,
   parseToolInput,
   providerFromAttempt,
-  type RetryPolicy,
   startDeadlines,
   unlessAbandoned,
 } from './retry';
@@ -26,19 +27,13 @@ import {
  * every compatible server speaks it, it keeps a dependency out, and it gives full control over the two
  * deadlines (first token, total) and over retries, which must stop once text has reached the user.
  */
-export interface OpenAICompatibleOptions extends RetryPolicy {
+export interface OpenAICompatibleOptions extends ProviderPolicy {
   /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
   baseUrl: string;
   /** API key (omitted for a local Ollama/vLLM). */
   apiKey?: string;
   /** Default model. */
   model: string;
-  /** Model per purpose (skill), e.g. `{ summarize: 'qwen-max' }`. */
-  modelOverrides?: Record<string, string>;
-  /** Deadline for the first token (or the whole answer of a non-streamed call to start arriving). */
-  firstTokenTimeoutMs: number;
-  /** Deadline for a whole answer. */
-  totalTimeoutMs: number;
 }
 
 type WireMessage =
@@ -142,8 +137,7 @@ async function* wholeCompletionAsChunk(response: Response): AsyncGenerator<strin
 /** Create a provider for an OpenAI-compatible chat completions endpoint. */
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): LlmProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const modelFor = (request: LlmRequest) =>
-    (request.purpose && options.modelOverrides?.[request.purpose]) || options.model;
+  const modelFor = modelChooser(options.model, options.modelOverrides);
 
   const body = (request: LlmRequest, model: string, stream: boolean) => ({
     model,

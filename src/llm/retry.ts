@@ -19,6 +19,21 @@ export interface RetryPolicy {
   sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** What every provider takes besides its endpoint: retries, deadlines and per-skill models. */
+export interface ProviderPolicy extends RetryPolicy {
+  /** Model per purpose (skill), e.g. `{ summarize: '<a stronger model>' }`. */
+  modelOverrides?: Record<string, string>;
+  /** Deadline for the first token. */
+  firstTokenTimeoutMs: number;
+  /** Deadline for a whole answer. */
+  totalTimeoutMs: number;
+}
+
+/** The model a request uses: its purpose's override, else the default. */
+export function modelChooser(defaultModel: string, overrides?: Record<string, string>) {
+  return (request: LlmRequest): string => (request.purpose && overrides?.[request.purpose]) || defaultModel;
+}
+
 /** Which deadline of a call ran out. */
 export type ExpiredDeadline = 'first token' | 'complete answer';
 

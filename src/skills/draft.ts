@@ -17,15 +17,6 @@ const modeWords: Record<DraftMode, string[]> = {
   continue: ['continue', '续写'],
 };
 
-const tasks: Record<DraftMode, string> = {
-  draft: 'Write a new piece of text from the brief the user gives.',
-  rewrite: 'Rewrite the source text as the user asks, keeping its meaning.',
-  polish: 'Polish the source text: fix grammar, spelling and flow, keep its meaning, voice and language.',
-  translate:
-    'Translate the source text. Chinese source goes to English and anything else to Chinese, unless the user names a language.',
-  continue: 'Continue the source text in the same voice, language and format.',
-};
-
 const missingSource = {
   en: 'Give me the text to work on: quote it after the command (e.g. `polish "…"`), or reply to the message with the command.',
   zh: '请提供要处理的文字：在命令后用引号给出（例如 `润色 “…”`），或者回复那条消息并附上命令。',
@@ -127,9 +118,7 @@ export function createDraftSkill(): Skill {
       }
 
       const prompt = renderPrompt('draft', {
-        task: refining
-          ? 'Revise your previous draft as the user asks; reply with the whole revised text.'
-          : tasks[mode],
+        task: renderPrompt(`draft-task-${refining ? 'refine' : mode}`, {}).text,
         language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
       });
       const answer = await streamAnswer(context, {
