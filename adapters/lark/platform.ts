@@ -1,5 +1,6 @@
 import type { ChatPlatform } from '../../src/core/chat-platform';
 import type { ConversationRef } from '../../src/core/conversation';
+import type { HistoryResult } from '../../src/core/history-message';
 import { unwrap } from './api';
 import { createCalendarCapability, createTaskCapability } from './capabilities';
 import type { LarkContext } from './context';
@@ -10,7 +11,7 @@ import { startStream } from './stream';
 const memberPageSize = 100;
 const maxMemberPages = 100;
 const membershipTtlSeconds = 60;
-const timezoneTtlSeconds = 24 * 60 * 60;
+const profileTtlSeconds = 24 * 60 * 60;
 const directOwnerTtlSeconds = 90 * 24 * 60 * 60;
 
 /** Where the person a direct chat belongs to is remembered (learned from their messages). */
@@ -66,25 +67,61 @@ async function isMember(
   return member;
 }
 
-async function userTimezone(context: LarkContext, userId: string): Promise<string | undefined> {
-  const key = `lark:timezone:${userId}`;
-  const cached = await context.store.getJson<{ timezone?: string }>(key);
-  if (cached) return cached.timezone;
+/** A person's name and timezone from the contact directory, cached a day (needs contact:user.base:readonly). */
+async function userProfile(
+  context: LarkContext,
+  userId: string,
+): Promise<{ name?: string; timezone?: string }> {
+  const key = `lark:profile:${userId}`;
+  const cached = await context.store.getJson<{ name?: string; timezone?: string }>(key);
+  if (cached) return cached;
   try {
-    const data = await unwrap<{ user?: { time_zone?: string } }>(
+    const data = await unwrap<{ user?: { name?: string; time_zone?: string } }>(
       'contact.v3.user.get',
       context.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'open_id' } }),
     );
-    const timezone = data.user?.time_zone || undefined;
-    await context.store.setJson(key, { timezone }, timezoneTtlSeconds);
-    return timezone;
+    const profile = {
+      ...(data.user?.name ? { name: data.user.name } : {}),
+      ...(data.user?.time_zone ? { timezone: data.user.time_zone } : {}),
+    };
+    await context.store.setJson(key, profile, profileTtlSeconds);
+    return profile;
   } catch (error) {
     context.logger.debug(
       { err: error, user: userId },
-      'no timezone for user (needs contact:user.base:readonly)',
+      'no profile for user (needs contact:user.base:readonly)',
     );
-    return undefined;
+    return {};
   }
+}
+
+/** Most distinct authors whose names one history read looks up (the rest keep their ids). */
+const maxNameLookups = 50;
+
+/** Lark's message list gives sender ids only: add the people's names, so transcripts and owners read right. */
+async function withAuthorNames(context: LarkContext, result: HistoryResult): Promise<HistoryResult> {
+  const unnamed = [
+    ...new Set(
+      result.messages
+        .filter((message) => !message.isBot && !message.author.name && message.author.id)
+        .map((message) => message.author.id),
+    ),
+  ].slice(0, maxNameLookups);
+  if (unnamed.length === 0) return result;
+  const names = new Map<string, string>();
+  await Promise.all(
+    unnamed.map(async (userId) => {
+      const { name } = await userProfile(context, userId);
+      if (name) names.set(userId, name);
+    }),
+  );
+  return {
+    ...result,
+    messages: result.messages.map((message) => {
+      const name = names.get(message.author.id);
+      return name && !message.author.name ? { ...message, author: { ...message.author, name } } : message;
+    }),
+  };
 }
 
 /** Remember whose direct chat this is, for membership checks on it. */
@@ -100,14 +137,15 @@ export async function rememberDirectOwner(
 export function createLarkPlatform(context: LarkContext): ChatPlatform {
   return {
     name: 'lark',
-    history: (conversation, query) => readHistory(context, conversation, query),
+    history: async (conversation, query) =>
+      withAuthorNames(context, await readHistory(context, conversation, query)),
     isMember: (conversation, userId) => isMember(context, conversation, userId),
     post: (conversation, reply, options) => postReply(context, conversation, reply, options),
     update: (conversation, message, reply) => updateReply(context, conversation, message, reply),
     stream: (conversation, options) => startStream(context, conversation, options),
     messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
     resolveLink: (url) => resolveLink(context, url),
-    userTimezone: (userId) => userTimezone(context, userId),
+    userTimezone: async (userId) => (await userProfile(context, userId)).timezone,
     tasks: createTaskCapability(context),
     calendar: createCalendarCapability(context),
   };

@@ -2,7 +2,9 @@ import type { Skill } from '../core/skill';
 import { createChatSkill } from './chat';
 import { createDraftSkill } from './draft';
 import { createHelpSkill } from './help';
+import { createScheduleSkill } from './schedule';
 import { createSummarizeSkill, type SummarizeOptions } from './summarize';
+import { createTodoSkill } from './todo';
 
 /** Options for the skills that take any. */
 export interface SkillOptions {
@@ -16,6 +18,8 @@ export function createSkills(options: SkillOptions = {}): Skill[] {
   skills.push(
     createSummarizeSkill(options.summarize),
     createDraftSkill(),
+    createTodoSkill(),
+    createScheduleSkill(),
     createHelpSkill(() => skills),
     createChatSkill(),
   );

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   /** Wrap the real queue (e.g. to make it fail). */
   wrapQueue?: (queue: JobQueue) => JobQueue;
   adapter?: Partial<LarkAdapterOptions>;
+  /** The current time skills see (default: the clock). */
+  now?: () => Date;
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */
@@ -88,6 +90,7 @@ export async function startLarkHarness(options: HarnessOptions = {}): Promise<La
     queue,
     store,
     llm: options.llm,
+    now: options.now,
   });
   const route = adapter.routes[0];
   const server: Server = createServer((request, response) => {

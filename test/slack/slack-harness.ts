@@ -58,6 +58,10 @@ export interface HarnessOptions {
   /** Wrap the real queue (e.g. to make it fail). */
   wrapQueue?: (queue: JobQueue) => JobQueue;
   adapter?: Partial<SlackAdapterOptions>;
+  /** The state store (default: in memory). */
+  store?: StateStore;
+  /** The current time skills see (default: the clock). */
+  now?: () => Date;
   /** Prepare the fake before the adapter starts (e.g. make auth.test fail). */
   prepare?: (fake: FakeSlackServer) => void;
 }
@@ -76,7 +80,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   options.prepare?.(fake);
 
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const store = createMemoryStateStore();
+  const store = options.store ?? createMemoryStateStore();
   const baseQueue = createMemoryQueue({ store, logger });
   const queue = options.wrapQueue ? options.wrapQueue(baseQueue) : baseQueue;
   const waits: number[] = [];
@@ -103,6 +107,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     llm: options.llm,
     skills: options.skills ?? createSkills(),
     logger,
+    now: options.now,
   });
   const route = adapter.routes[0];
   const server: Server = createServer((request, response) => {

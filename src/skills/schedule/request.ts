@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { Author } from '../../core/inbound-message';
+import {
+  type DayPart,
+  dayPartStart,
+  endInstantOf,
+  instantOf,
+  parseDuration,
+  parseWhen,
+} from '../when/parse-when';
+
+/** A person invited: a platform id when a mention named them, else the name as written. */
+export interface Attendee {
+  id?: string;
+  name: string;
+}
+
+/** A meeting request read from a command or from the model's tool input. */
+export interface MeetingRequest {
+  /** Title; empty when none was given. */
+  title: string;
+  /** Start, when a day was named (at the part of the day or 09:00 when no time was). */
+  start?: Date;
+  /** End, when a range was named. */
+  end?: Date;
+  /** Whether a time of day was named (not only a day). */
+  timeGiven: boolean;
+  /** The part of the day named without a time. */
+  dayPart?: DayPart;
+  /** Length in minutes. */
+  durationMinutes: number;
+  /** The people invited (the requester is added when booking). */
+  attendees: Attendee[];
+}
+
+/** Meetings are 30 minutes unless the request says otherwise. */
+export const defaultDurationMinutes = 30;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function whenFields(
+  words: string,
+  reference: { now: Date; timezone: string },
+): Omit<MeetingRequest, 'title' | 'durationMinutes' | 'attendees'> & { text?: string } {
+  const when = parseWhen(words, reference);
+  if (!when) return { timeGiven: false };
+  const start = instantOf(when, reference.timezone, dayPartStart[when.dayPart ?? 'day']);
+  const end = endInstantOf(when, reference.timezone, start);
+  return {
+    start,
+    ...(end ? { end } : {}),
+    timeGiven: Boolean(when.time),
+    ...(when.dayPart ? { dayPart: when.dayPart } : {}),
+    text: when.text,
+  };
+}
+
+/** Read `schedule Budget review tomorrow 3pm 45m @alice @bob` (or `日程 预算评审 明天下午3点 1小时 @张三`). */
+export function parseScheduleText(
+  input: string,
+  mentions: readonly Author[],
+  reference: { now: Date; timezone: string },
+): MeetingRequest {
+  let text = input;
+  const attendees: Attendee[] = [];
+  for (const mention of mentions) {
+    if (mention.name && text.includes(`@${mention.name}`)) {
+      attendees.push({ id: mention.id, name: mention.name });
+      text = text.split(`@${mention.name}`).join(' ');
+    }
+  }
+  for (const written of text.matchAll(/(^|\s)@([\p{L}\p{N}._-]+)/gu)) attendees.push({ name: written[2] });
+  text = text.replace(/(^|\s)@[\p{L}\p{N}._-]+/gu, ' ');
+  const duration = parseDuration(text);
+  if (duration) text = text.replace(duration.text, ' ');
+  const { text: whenText, ...when } = whenFields(text, reference);
+  if (whenText) text = text.replace(new RegExp(`(\\b(on|at)\\s+)?${escapeRegExp(whenText)}`, 'iu'), ' ');
+  const title = text
+    .replace(/\b(with|and)\b|[和与跟同]\s*$|^\s*[和与跟同]|(?<=\s)[和与跟同](?=\s)/giu, ' ')
+    .replace(/[\s,，、;；]+/gu, ' ')
+    .trim();
+  return { title, ...when, durationMinutes: duration?.minutes ?? defaultDurationMinutes, attendees };
+}
+
+/** The schedule skill's tool input from the model, validated. */
+export const modelMeetingArguments = z.object({
+  title: z.string().trim().max(200).optional().nullable(),
+  when: z.string().trim().max(200).optional().nullable(),
+  duration_minutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .optional()
+    .nullable(),
+  attendees: z.array(z.string().trim().max(100)).max(50).optional().nullable(),
+});
+
+/** A meeting request from the model's tool input; names resolve against the people mentioned. */
+export function meetingFromModel(
+  input: Record<string, unknown>,
+  mentions: readonly Author[],
+  reference: { now: Date; timezone: string },
+): MeetingRequest | undefined {
+  const parsed = modelMeetingArguments.safeParse(input);
+  if (!parsed.success) return undefined;
+  const args = parsed.data;
+  const attendees: Attendee[] = (args.attendees ?? []).map((written) => {
+    const name = written.replace(/^@/, '');
+    const found = mentions.find(
+      (mention) => mention.id === name || mention.name?.toLowerCase() === name.toLowerCase(),
+    );
+    return found ? { id: found.id, name: found.name ?? name } : { name };
+  });
+  // A mention the model left out is still an attendee.
+  for (const mention of mentions) {
+    if (!attendees.some((attendee) => attendee.id === mention.id)) {
+      attendees.push({ id: mention.id, name: mention.name ?? mention.id });
+    }
+  }
+  const { text: _whenText, ...when } = whenFields(args.when ?? '', reference);
+  const durationText = args.when ? parseDuration(args.when) : undefined;
+  return {
+    title: args.title ?? '',
+    ...when,
+    durationMinutes: args.duration_minutes ?? durationText?.minutes ?? defaultDurationMinutes,
+    attendees,
+  };
+}

@@ -1,0 +1,113 @@
+import type { Author } from '../../core/inbound-message';
+import { dayPartStart, instantOf, parseWhen, type TimeOfDay } from '../when/parse-when';
+
+/** What a `todo …` command asks for. */
+export type TodoCommand =
+  | { kind: 'list'; all: boolean }
+  | { kind: 'add'; text: string }
+  | { kind: 'done'; numbers: number[] }
+  | { kind: 'extract'; source: 'thread' | 'text'; text: string };
+
+const listWords = /^(list|ls|show|mine|all|列表|清单|查看|全部|所有)$/iu;
+const addWords = /^(add|new|create|添加|新建|加)$/iu;
+const doneWords = /^(done|finish|finished|complete|completed|close|完成|已完成|搞定)$/iu;
+const fromThreadPattern =
+  /^(from\s+(this|the)\s+(thread|conversation|discussion|channel)|from\s+here|从(这个|本|此)?(讨论|帖子|话题|对话|线程|会话|群聊)(中|里)?(提取|整理)?|整理(这个|本)?(讨论|话题|对话))\s*$/iu;
+
+/** Read the text after `todo` / `待办`: list, add, done, or extraction from the thread. */
+export function parseTodoCommand(text: string): TodoCommand {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return { kind: 'list', all: false };
+  if (fromThreadPattern.test(trimmed)) return { kind: 'extract', source: 'thread', text: trimmed };
+  const [first, ...rest] = trimmed.split(/\s+/);
+  const remainder = rest.join(' ');
+  if (listWords.test(first) && rest.length <= 1) {
+    return { kind: 'list', all: /^(all|全部|所有)$/iu.test(first) || /^(all|全部|所有)$/iu.test(remainder) };
+  }
+  if (doneWords.test(first)) {
+    const numbers = [...remainder.matchAll(/\d+/g)].map((match) => Number(match[0]));
+    if (numbers.length > 0 && /^[#\d\s,，、]+$/u.test(remainder)) return { kind: 'done', numbers };
+  }
+  if (addWords.test(first)) return { kind: 'add', text: remainder };
+  return { kind: 'add', text: trimmed };
+}
+
+/** A todo read from an explicit `todo add` command. */
+export interface ParsedTodo {
+  /** What to do, with the date words and the owner's mention taken out. */
+  text: string;
+  /** The owner's platform id, when a real mention named them. */
+  ownerId?: string;
+  /** The owner's name. */
+  ownerName?: string;
+  /** Due time (ISO 8601). */
+  due?: string;
+}
+
+/** When a due date has no time, it is due at the end of the working day. */
+export const endOfWorkingDay: TimeOfDay = { hour: 17, minute: 0 };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The due instant of date words in the user's timezone (a day without a time: 17:00, or its part of day). */
+export function dueFromWords(words: string, now: Date, timezone: string): string | undefined {
+  const when = parseWhen(words, { now, timezone });
+  if (!when) {
+    const parsed = Date.parse(words);
+    return Number.isFinite(parsed) && /\d{4}-\d{2}-\d{2}/.test(words)
+      ? new Date(parsed).toISOString()
+      : undefined;
+  }
+  const fallback = when.dayPart ? dayPartStart[when.dayPart] : endOfWorkingDay;
+  return instantOf(when, timezone, fallback).toISOString();
+}
+
+/**
+ * Split `Send the report by Friday @alice` into its text, owner and due time. The owner is the first
+ * person mentioned (a real mention when the platform gave one, else a written `@name`).
+ */
+export function parseTodoText(
+  input: string,
+  mentions: readonly Author[],
+  reference: { now: Date; timezone: string },
+): ParsedTodo {
+  let text = input;
+  let ownerId: string | undefined;
+  let ownerName: string | undefined;
+  const mentioned = mentions.find((mention) => mention.name && text.includes(`@${mention.name}`));
+  if (mentioned?.name) {
+    ownerId = mentioned.id;
+    ownerName = mentioned.name;
+    text = text.replace(`@${mentioned.name}`, ' ');
+  } else {
+    const written = /(^|\s)@([\p{L}\p{N}._-]+)/u.exec(text);
+    if (written) {
+      ownerName = written[2];
+      text = text.replace(written[0], ' ');
+    }
+  }
+  const when = parseWhen(text, reference);
+  let due: string | undefined;
+  if (when) {
+    due = dueFromWords(when.text, reference.now, reference.timezone);
+    text = text.replace(
+      new RegExp(
+        `(\\b(by|before|due|on|until)\\s+|(在|于|截止到?|到)\\s*)?${escapeRegExp(when.text)}(\\s*(前|之前|以前))?`,
+        'iu',
+      ),
+      ' ',
+    );
+  }
+  text = text
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([,，;；])\s*$/u, '')
+    .trim();
+  return {
+    text,
+    ...(ownerId ? { ownerId } : {}),
+    ...(ownerName ? { ownerName } : {}),
+    ...(due ? { due } : {}),
+  };
+}

@@ -1,0 +1,309 @@
+import type { HistoryMessage } from '../../core/history-message';
+import { type Reply, textReply } from '../../core/reply';
+import type { Skill, SkillContext } from '../../core/skill';
+import { detectLanguage, type Language } from '../../text/language';
+import { replaceCard } from '../card';
+import { confirmationButtons, loadProposal, type Proposal, saveProposal, updateProposal } from '../proposals';
+import { requesterTimezone } from '../when/user-timezone';
+import { parseTodoCommand, parseTodoText } from './command';
+import { extractTodos, type ProposedTodo, peopleOf } from './extract';
+import { canReach, createTodo, doneButton, todoLine, todoReminderId } from './todo-actions';
+import { type TodoItem, TodoStore } from './todo-store';
+import { todoWording } from './wording';
+
+/** Most "Done" buttons under one list (platforms cap buttons per message). */
+const maxDoneButtons = 5;
+/** Most messages read when extracting todos from a conversation. */
+const maxSourceMessages = 300;
+
+interface TodoProposal {
+  items: ProposedTodo[];
+  timezone: string;
+  language: Language;
+}
+
+function languageOf(context: SkillContext): Language {
+  return detectLanguage(context.message.text || String(context.args.text ?? ''));
+}
+
+async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, notice?: string) {
+  const language = languageOf(context);
+  const words = todoWording[language];
+  const timezone = await requesterTimezone(context);
+  const conversation = context.message.conversation;
+  const mine = conversation.kind === 'dm';
+  const items = mine
+    ? await todos.userItems(conversation, context.message.author.id)
+    : await todos.channelItems(conversation);
+  const open = items.filter((item) => !item.doneAt);
+  const shown = all ? items : open;
+  const title = `**${mine ? words.mineTitle : words.channelTitle}** (${words.open(open.length)})`;
+  const lines = shown.map((item) => `${item.doneAt ? '✓' : '•'} ${todoLine(item, timezone, language)}`);
+  const body = shown.length > 0 ? [title, ...lines].join('\n') : words.none;
+  return textReply(notice ? `${notice}\n\n${body}` : body, {
+    buttons: open.slice(0, maxDoneButtons).map((item) => doneButton(item, language)),
+  });
+}
+
+async function markDone(
+  context: SkillContext,
+  todos: TodoStore,
+  numbers: number[],
+  language: Language,
+): Promise<string[]> {
+  const words = todoWording[language];
+  const lines: string[] = [];
+  for (const number of numbers) {
+    const item = await todos.get(context.message.conversation, number);
+    if (!item || !canReach(item, context)) {
+      lines.push(words.notFound(number));
+      continue;
+    }
+    const result = await todos.markDone(
+      context.message.conversation,
+      number,
+      context.message.author.id,
+      context.now(),
+    );
+    if (!result) {
+      lines.push(words.notFound(number));
+      continue;
+    }
+    await context.reminders.cancel(todoReminderId(result.item)).catch(() => undefined);
+    lines.push(result.changed ? words.markedDone(number, result.item.text) : words.alreadyDone(number));
+  }
+  return lines;
+}
+
+async function addTodo(context: SkillContext, todos: TodoStore, text: string): Promise<Reply> {
+  const language = languageOf(context);
+  const words = todoWording[language];
+  const timezone = await requesterTimezone(context);
+  const parsed = parseTodoText(text, context.message.mentions ?? [], { now: context.now(), timezone });
+  if (!parsed.text) return textReply(words.missingText);
+  const result = await createTodo(
+    context,
+    todos,
+    { ...parsed, conversation: context.message.conversation, createdBy: context.message.author.id },
+    context.message.eventId,
+    language,
+  );
+  const headline = result.created ? words.added(result.item.number) : words.alreadyAdded(result.item.number);
+  const lines = [`${headline}: ${todoLine(result.item, timezone, language)}`];
+  if (result.reminder === 'unavailable') lines.push(words.remindersOff);
+  const owner = result.item.ownerId;
+  return textReply(lines.join('\n'), {
+    buttons: [doneButton(result.item, language)],
+    ...(owner && owner !== context.message.author.id ? { notify: [owner] } : {}),
+  });
+}
+
+async function readSource(context: SkillContext): Promise<HistoryMessage[] | undefined> {
+  const conversation = context.message.conversation;
+  if (context.message.inThread && conversation.thread) {
+    const result = await context.platform.history(conversation, {
+      thread: conversation.thread,
+      limit: maxSourceMessages,
+    });
+    return result.messages;
+  }
+  if (conversation.kind === 'dm') return undefined;
+  const since = new Date(context.now().getTime() - 24 * 60 * 60 * 1000).toISOString();
+  const result = await context.platform.history(
+    { ...conversation, thread: undefined },
+    { since, limit: maxSourceMessages },
+  );
+  return result.messages;
+}
+
+function proposalLines(items: ProposedTodo[], timezone: string, language: Language): string[] {
+  return items.map((item, index) =>
+    todoLine(
+      {
+        ...item,
+        number: index + 1,
+        conversation: { platform: 'console', workspace: '', channel: '', kind: 'dm' },
+        createdBy: '',
+        createdAt: '',
+      },
+      timezone,
+      language,
+    ).replace(/^#\d+ /, `${index + 1}. `),
+  );
+}
+
+async function propose(context: SkillContext, fromConversation: boolean): Promise<Reply> {
+  const language = languageOf(context);
+  const words = todoWording[language];
+  if (!context.llm.configured) return textReply(words.needsModel);
+  const timezone = await requesterTimezone(context);
+  let history: HistoryMessage[];
+  if (fromConversation) {
+    const read = await readSource(context);
+    if (!read) return textReply(words.needsThread);
+    // The request itself and Deskmate's own posts are not action items.
+    history = read.filter((message) => !message.isBot && message.id !== context.message.messageId);
+  } else {
+    history = [
+      {
+        id: context.message.messageId,
+        author: context.message.author,
+        text: String(context.args.text ?? context.message.text),
+        at: context.message.receivedAt,
+        isBot: false,
+      },
+    ];
+  }
+  await context.respond.progress(language === 'zh' ? '正在整理待办…' : 'Finding action items…');
+  const items = await extractTodos(context, { history, people: peopleOf(context, history), timezone });
+  if (items.length === 0) return textReply(words.noItems);
+  const proposal = await saveProposal<TodoProposal>(
+    context.store,
+    'todo',
+    context.message,
+    { items, timezone, language },
+    context.now(),
+  );
+  const lines = proposalLines(items, timezone, language);
+  return textReply([words.proposalTitle(items.length), ...lines].join('\n'), {
+    buttons: confirmationButtons('todo', proposal.id, language),
+  });
+}
+
+function editableCommand(item: ProposedTodo, timezone: string, language: Language): string {
+  const command = language === 'zh' ? '待办 添加' : 'todo add';
+  const due = item.due ? ` ${language === 'zh' ? '截止' : 'by'} ${localTime(item.due, timezone)}` : '';
+  const owner = item.ownerName ? ` @${item.ownerName}` : '';
+  return `\`${command} ${item.text}${due}${owner}\``;
+}
+
+function localTime(iso: string, timezone: string): string {
+  // `2026-12-04 17:00`: a form chrono reads back in the same timezone.
+  const text = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+  return text.replace(',', '');
+}
+
+async function handleAction(context: SkillContext, todos: TodoStore): Promise<Reply | undefined> {
+  const action = context.message.action;
+  if (!action) return undefined;
+  if (action.action === 'done') {
+    const stored = await todos.get(context.message.conversation, Number(action.value));
+    const language = detectLanguage(stored?.text ?? '');
+    const [line] = await markDone(context, todos, [Number(action.value)], language);
+    return replaceCard(context, await listTodos(context, todos, false, line));
+  }
+  const proposal = await loadProposal<TodoProposal>(context.store, action.value);
+  const language = proposal?.payload.language ?? 'en';
+  const words = todoWording[language];
+  if (!proposal) return textReply(words.expired, { private: true });
+  if (proposal.requestedBy !== context.message.author.id)
+    return textReply(words.onlyRequester, { private: true });
+  if (action.action === 'cancel') {
+    await updateProposal(context.store, { ...proposal, status: 'cancelled' });
+    return replaceCard(context, textReply(words.cancelled));
+  }
+  if (action.action === 'edit') {
+    const { items, timezone } = proposal.payload;
+    return textReply(
+      [words.editHint, ...items.map((item) => editableCommand(item, timezone, language))].join('\n'),
+    );
+  }
+  if (action.action === 'create') return replaceCard(context, await createProposed(context, todos, proposal));
+  return undefined;
+}
+
+async function createProposed(
+  context: SkillContext,
+  todos: TodoStore,
+  proposal: Proposal<TodoProposal>,
+): Promise<Reply> {
+  const { items, timezone, language } = proposal.payload;
+  const words = todoWording[language];
+  if (proposal.status === 'cancelled') return textReply(words.cancelled);
+  const created: TodoItem[] = [];
+  for (const [index, item] of items.entries()) {
+    const result = await createTodo(
+      context,
+      todos,
+      { ...item, conversation: proposal.conversation, createdBy: proposal.requestedBy },
+      `${proposal.id}:${index}`,
+      language,
+    );
+    created.push(result.item);
+  }
+  await updateProposal(context.store, { ...proposal, status: 'created' });
+  const owners = [...new Set(created.map((item) => item.ownerId).filter((id): id is string => Boolean(id)))];
+  return textReply(
+    [words.created(created.length), ...created.map((item) => `• ${todoLine(item, timezone, language)}`)].join(
+      '\n',
+    ),
+    {
+      buttons: created.slice(0, maxDoneButtons).map((item) => doneButton(item, language)),
+      ...(owners.length > 0 ? { notify: owners.filter((id) => id !== proposal.requestedBy) } : {}),
+    },
+  );
+}
+
+/** Create the todo skill: explicit commands create at once; what the model finds waits for a confirmation click. */
+export function createTodoSkill(): Skill {
+  return {
+    name: 'todo',
+    commandWords: ['todo', 'todos', '待办', '任务'],
+    description:
+      'Turn requests or a discussion into todos (action items with owner and due date), or list and close todos. ' +
+      'Use it when the user asks to remember, track or assign work.',
+    argumentsSchema: {
+      type: 'object',
+      properties: {
+        from_conversation: {
+          type: 'boolean',
+          description: 'True when the user asks for the action items of this thread or channel.',
+        },
+      },
+      additionalProperties: false,
+    },
+    help: {
+      en: 'Todos: add, list and close them, or turn a thread into todos.',
+      zh: '待办：添加、查看、完成待办，或从讨论中提取待办。',
+      examples: [
+        'todo add Send the report by Friday @alice',
+        'todo list',
+        'todo done 3',
+        'todo from this thread',
+        '待办 明天下午3点前提交预算',
+      ],
+    },
+    routable: true,
+    async run(context: SkillContext) {
+      const todos = new TodoStore(context.store);
+      if (context.message.action) return handleAction(context, todos);
+      if (typeof context.args.commandWord !== 'string') {
+        return propose(context, context.args.from_conversation === true);
+      }
+      const command = parseTodoCommand(String(context.args.text ?? ''));
+      const language = languageOf(context);
+      switch (command.kind) {
+        case 'list':
+          return listTodos(context, todos, command.all);
+        case 'done':
+          return listTodos(
+            context,
+            todos,
+            false,
+            (await markDone(context, todos, command.numbers, language)).join('\n'),
+          );
+        case 'extract':
+          return propose(context, true);
+        case 'add':
+          return addTodo(context, todos, command.text);
+      }
+    },
+  };
+}

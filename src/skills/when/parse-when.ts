@@ -1,0 +1,213 @@
+import * as chrono from 'chrono-node';
+import { offsetMinutes, wallClock, zonedInstant } from './timezone';
+
+/** A part of the day named without a time ("afternoon", "下午"). */
+export type DayPart = 'morning' | 'afternoon' | 'evening';
+
+/** A time of day. */
+export interface TimeOfDay {
+  hour: number;
+  minute: number;
+}
+
+/** A date or date and time found in a request, in the requester's timezone. */
+export interface WhenMatch {
+  /** The words that said it, to take them out of a title. */
+  text: string;
+  /** The calendar day. */
+  day: { year: number; month: number; day: number };
+  /** The time of day, when one was said. */
+  time?: TimeOfDay;
+  /** The end time, when a range was said ("3pm to 4pm", "3点到4点"). */
+  endTime?: TimeOfDay;
+  /** The part of the day, when one was said without a time. */
+  dayPart?: DayPart;
+}
+
+/** A duration found in a request ("30 min", "1.5 hours", "半小时", "45分钟"). */
+export interface DurationMatch {
+  /** The words that said it. */
+  text: string;
+  /** Its length in minutes. */
+  minutes: number;
+}
+
+const durationPattern =
+  /\b(?:for\s+)?(\d+(?:\.\d+)?|an?|half an?)\s*(hours?|hrs?|minutes?|mins?)\b|\b(\d+(?:\.\d+)?)(h|m)\b|(\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?:个)?\s*(小时|钟头|分钟)/iu;
+
+const chineseNumbers: Record<string, number> = {
+  一: 1,
+  两: 2,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+  十: 10,
+  半: 0.5,
+};
+
+function chineseNumber(text: string): number {
+  if (/^\d/.test(text)) return Number(text);
+  if (text === '半') return 0.5;
+  if (text.startsWith('十')) return 10 + (chineseNumbers[text[1]] ?? 0);
+  if (text.endsWith('十')) return (chineseNumbers[text[0]] ?? 1) * 10;
+  if (text.includes('十')) return (chineseNumbers[text[0]] ?? 1) * 10 + (chineseNumbers[text[2]] ?? 0);
+  if (text.endsWith('半')) return (chineseNumbers[text[0]] ?? 0) + 0.5;
+  return chineseNumbers[text] ?? Number.NaN;
+}
+
+/** The meeting length said in the text, when one is. Relative times ("in 2 hours", "2小时后") are not durations. */
+export function parseDuration(text: string): DurationMatch | undefined {
+  const match = durationPattern.exec(text);
+  if (!match) return undefined;
+  const following = text.slice(match.index + match[0].length);
+  const preceding = text.slice(0, match.index);
+  if (/^\s*(后|以后|之后|later|from now)/iu.test(following) || /\bin\s*$/i.test(preceding)) return undefined;
+  let minutes: number;
+  if (match[1]) {
+    const amount = /^half/i.test(match[1]) ? 0.5 : /^an?$/i.test(match[1]) ? 1 : Number(match[1]);
+    minutes = /^h/i.test(match[2]) ? amount * 60 : amount;
+  } else if (match[3]) {
+    minutes = match[4].toLowerCase() === 'h' ? Number(match[3]) * 60 : Number(match[3]);
+  } else {
+    const amount = chineseNumber(match[5]);
+    minutes = match[6] === '分钟' ? amount : amount * 60;
+  }
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) return undefined;
+  return { text: match[0].trim(), minutes: Math.round(minutes) };
+}
+
+const relativePattern =
+  /(\d+|[一两二三四五六七八九十半]+)\s*(?:个)?\s*(小时|钟头|分钟|天)\s*(?:后|以后|之后)|\bin\s+(\d+|an?)\s+(hours?|minutes?|mins?|days?)\b/iu;
+
+function relativeMatch(text: string, now: Date, timezone: string): WhenMatch | undefined {
+  const match = relativePattern.exec(text);
+  if (!match) return undefined;
+  let amount: number;
+  let unit: string;
+  if (match[1]) {
+    amount = chineseNumber(match[1]);
+    unit = match[2] === '分钟' ? 'minute' : match[2] === '天' ? 'day' : 'hour';
+  } else {
+    amount = /^an?$/i.test(match[3]) ? 1 : Number(match[3]);
+    unit = /^h/i.test(match[4]) ? 'hour' : /^d/i.test(match[4]) ? 'day' : 'minute';
+  }
+  const unitMinutes = unit === 'day' ? 24 * 60 : unit === 'hour' ? 60 : 1;
+  if (!Number.isFinite(amount)) return undefined;
+  const clock = wallClock(new Date(now.getTime() + amount * unitMinutes * 60_000), timezone);
+  return {
+    text: match[0].trim(),
+    day: { year: clock.year, month: clock.month, day: clock.day },
+    ...(unit === 'day' ? {} : { time: { hour: clock.hour, minute: clock.minute } }),
+  };
+}
+
+function dayPartOf(text: string): DayPart | undefined {
+  if (/afternoon|下午|午后/iu.test(text)) return 'afternoon';
+  if (/morning|上午|早上|早晨|\bam\b/iu.test(text)) return 'morning';
+  if (/evening|tonight|night|晚上|今晚|傍晚/iu.test(text)) return 'evening';
+  return undefined;
+}
+
+function timeOf(components: chrono.ParsedComponents): TimeOfDay | undefined {
+  if (!components.isCertain('hour')) return undefined;
+  return { hour: components.get('hour') ?? 0, minute: components.get('minute') ?? 0 };
+}
+
+/** Keep a time only when it is a time; chrono reads a lone day part as an hour. */
+function fromResult(result: chrono.ParsedResult, text: string): WhenMatch {
+  const start = result.start;
+  const time = timeOf(start);
+  const endTime = result.end ? timeOf(result.end) : undefined;
+  return {
+    text,
+    day: { year: start.get('year') ?? 0, month: start.get('month') ?? 0, day: start.get('day') ?? 0 },
+    ...(time ? { time } : {}),
+    ...(time && endTime ? { endTime } : {}),
+    ...(time ? {} : dayPartOf(text) ? { dayPart: dayPartOf(text) } : {}),
+  };
+}
+
+/** Chinese weeks start on Monday: on a Sunday, "下周二" is two days away, not nine (chrono counts from Sunday). */
+function mondayWeeks(match: WhenMatch, reference: { now: Date; timezone: string }): WhenMatch {
+  if (!/(下|下个)(周|星期|礼拜)/u.test(match.text)) return match;
+  if (wallClock(reference.now, reference.timezone).weekday !== 0) return match;
+  const earlier = new Date(Date.UTC(match.day.year, match.day.month - 1, match.day.day - 7));
+  return {
+    ...match,
+    day: { year: earlier.getUTCFullYear(), month: earlier.getUTCMonth() + 1, day: earlier.getUTCDate() },
+  };
+}
+
+/**
+ * The date and time a request names, in English or Chinese, read in the requester's timezone: "next Tue
+ * 3pm", "明天下午3点", "下周二下午", "3点到4点", "in 2 hours". Durations are removed first, so "30 min" is
+ * never read as a time. Undefined when the text names no date.
+ */
+export function parseWhen(input: string, reference: { now: Date; timezone: string }): WhenMatch | undefined {
+  const duration = parseDuration(input);
+  const text = duration ? input.replace(duration.text, ' '.repeat(duration.text.length)) : input;
+  const relative = relativeMatch(text, reference.now, reference.timezone);
+  if (relative) return relative;
+  const offset = offsetMinutes(reference.timezone, reference.now);
+  // The English parser honours a timezone offset; the Chinese one reads "today" from the instant itself, so
+  // it is given the instant shifted to the wall clock of the timezone, as UTC.
+  const results = [
+    ...chrono.en.casual.parse(text, { instant: reference.now, timezone: offset }, { forwardDate: true }),
+    ...chrono.zh.hans.parse(
+      text,
+      { instant: new Date(reference.now.getTime() + offset * 60_000), timezone: 0 },
+      { forwardDate: true },
+    ),
+  ].sort((left, right) => left.index - right.index || right.text.length - left.text.length);
+  if (results.length === 0) return undefined;
+
+  // "下周二" + "下午": chrono splits a day and the part of the day that follows it; join them.
+  const [first, second] = results;
+  if (
+    second &&
+    !first.start.isCertain('hour') &&
+    second.index >= first.index + first.text.length &&
+    second.index - (first.index + first.text.length) <= 1 &&
+    !dayPartOf(first.text)
+  ) {
+    const joined = text.slice(first.index, second.index + second.text.length).trim();
+    const match = fromResult(first, joined);
+    const time = timeOf(second.start);
+    return mondayWeeks(
+      { ...match, ...(time ? { time, dayPart: undefined } : { dayPart: dayPartOf(second.text) }) },
+      reference,
+    );
+  }
+  const longest = results.reduce((best, result) => (result.text.length > best.text.length ? result : best));
+  return mondayWeeks(fromResult(longest, longest.text.trim()), reference);
+}
+
+/** Default start times for a day named without a time, by part of the day. */
+export const dayPartStart: Record<DayPart | 'day', TimeOfDay> = {
+  morning: { hour: 9, minute: 0 },
+  afternoon: { hour: 14, minute: 0 },
+  evening: { hour: 19, minute: 0 },
+  day: { hour: 9, minute: 0 },
+};
+
+/** The instant of a match in the timezone, at its time or the given time of day. */
+export function instantOf(match: WhenMatch, timezone: string, fallback: TimeOfDay): Date {
+  const time = match.time ?? fallback;
+  return zonedInstant(timezone, { ...match.day, ...time });
+}
+
+/** The end instant of a range ("3pm to 4pm"), after the start (a "4" after "3pm" is 4pm). */
+export function endInstantOf(match: WhenMatch, timezone: string, start: Date): Date | undefined {
+  if (!match.endTime) return undefined;
+  let end = zonedInstant(timezone, { ...match.day, ...match.endTime });
+  const halfDay = 12 * 60 * 60_000;
+  for (let tries = 0; tries < 2 && end.getTime() <= start.getTime(); tries += 1) {
+    end = new Date(end.getTime() + halfDay);
+  }
+  return end.getTime() > start.getTime() ? end : undefined;
+}

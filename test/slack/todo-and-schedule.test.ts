@@ -1,0 +1,160 @@
+// On Slack (no task or calendar API for bots) todos live in Deskmate's list in Redis and meetings become
+// `.ics` invites: list / done round trips through Redis, invites carry the right DTSTART/DTEND.
+import type { LlmRequest } from '../../src/core/llm-provider';
+import type { StateStore } from '../../src/core/state-store';
+import { TodoStore } from '../../src/skills/todo/todo-store';
+import { createRedisStateStore } from '../../src/state/redis-state-store';
+import { ScriptedLlm } from '../fakes/scripted-llm';
+import { buttonClick, deliverEvent, deliverInteraction, mentionEvent } from '../fakes/slack-events';
+import type { FakeSlackMessage } from '../fakes/slack-state';
+import { testRedisUrl } from '../helpers/test-redis';
+import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
+
+/** The UTC instant of a wall-clock time `days` from now in Berlin (CET in late autumn: UTC+1). */
+function berlinTime(days: number, hour: number, minute = 0): Date {
+  const berlinNow = new Date(Date.now() + 3600_000);
+  return new Date(
+    Date.UTC(
+      berlinNow.getUTCFullYear(),
+      berlinNow.getUTCMonth(),
+      berlinNow.getUTCDate() + days,
+      hour - 1,
+      minute,
+    ),
+  );
+}
+
+function icsStamp(instant: Date): string {
+  return `${instant.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
+}
+
+describe('todo and schedule on Slack, end to end through Bolt, with the list in Redis', () => {
+  let harness: SlackHarness;
+  let store: StateStore;
+  const prefix = `deskmate-test:${process.pid}:${Date.now()}:slack-todo:`;
+  const routing = (request: LlmRequest) => {
+    if (request.purpose !== 'route') return { text: 'ok' };
+    return {
+      toolCalls: [
+        {
+          id: 'route-1',
+          name: 'schedule',
+          input: {
+            title: 'Design sync',
+            when: 'tomorrow afternoon',
+            duration_minutes: 30,
+            attendees: ['张三'],
+          },
+        },
+      ],
+    };
+  };
+
+  beforeAll(async () => {
+    store = createRedisStateStore({ url: testRedisUrl(), prefix });
+    await store.ping();
+    harness = await startSlackHarness({ store, llm: new ScriptedLlm([], routing) });
+  });
+  afterAll(async () => {
+    await harness.stop();
+    await store.close();
+  });
+
+  const botMessagesAfter = (count: number) => harness.fake.state.botMessages().slice(count);
+  const visible = (message: FakeSlackMessage | undefined) =>
+    message ? harness.fake.state.visibleText(message) : '';
+
+  async function mention(text: string, user: string = people.alice.id) {
+    const { envelope } = mentionEvent(harness.fake, { channel: generalChannel, user, text });
+    expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
+    await harness.pipeline.drain();
+  }
+
+  async function click(message: FakeSlackMessage, actionId: string, user: string = people.alice.id) {
+    const payload = buttonClick(harness.fake, { user, message, actionId });
+    expect((await deliverInteraction(harness.eventsUrl, payload, harness.fake.signingSecret)).status).toBe(
+      200,
+    );
+    await harness.pipeline.drain();
+  }
+
+  test('todo add, list and done round trip through Redis; the owner is notified', async () => {
+    const before = harness.fake.state.botMessages().length;
+    await mention(`{bot} todo add Send the weekly report by Friday <@${people.zhang.id}>`);
+    const added = botMessagesAfter(before)[0];
+    expect(visible(added)).toMatch(/Added todo #(\d+)/);
+    expect(added.text).toContain(`<@${people.zhang.id}>`);
+    const number = Number(/#(\d+)/.exec(visible(added))?.[1]);
+
+    // A second process (a fresh connection) sees the same list.
+    const elsewhere = createRedisStateStore({ url: testRedisUrl(), prefix });
+    try {
+      await elsewhere.ping();
+      const stored = await new TodoStore(elsewhere).get(
+        { platform: 'slack', workspace: harness.fake.state.teamId },
+        number,
+      );
+      expect(stored).toMatchObject({
+        text: 'Send the weekly report',
+        ownerId: people.zhang.id,
+        createdBy: people.alice.id,
+      });
+      expect(new Date(String(stored?.due)).getUTCHours()).toBe(16); // Friday 17:00 in Berlin
+    } finally {
+      await elsewhere.close();
+    }
+
+    await mention('{bot} todo list');
+    const list = harness.fake.state.botMessages().at(-1) as FakeSlackMessage;
+    expect(visible(list)).toContain('Todos in this channel');
+    expect(visible(list)).toContain(`#${number} Send the weekly report · @张三`);
+
+    await click(list, 'deskmate:todo:done:0');
+    const updated = harness.fake.state.message(list.channel, list.ts) as FakeSlackMessage;
+    expect(visible(updated)).toContain(`✅ Todo #${number} done: Send the weekly report`);
+    expect(visible(updated)).not.toContain(`• #${number}`);
+    const done = await new TodoStore(store).get(
+      { platform: 'slack', workspace: harness.fake.state.teamId },
+      number,
+    );
+    expect(done).toMatchObject({ doneBy: people.alice.id });
+
+    await mention(`{bot} todo done ${number}`);
+    expect(visible(harness.fake.state.botMessages().at(-1))).toContain(`Todo #${number} was already done.`);
+    await mention('{bot} todo list all');
+    expect(visible(harness.fake.state.botMessages().at(-1))).toContain(`~Send the weekly report~`);
+  });
+
+  test('an explicit schedule attaches an .ics with DTSTART/DTEND in UTC from the requester timezone', async () => {
+    const filesBefore = harness.fake.state.files.length;
+    await mention(`{bot} schedule Budget review tomorrow 3pm 45m <@${people.zhang.id}>`);
+    const files = harness.fake.state.files.slice(filesBefore);
+    expect(files).toHaveLength(1);
+    expect(files[0].filename).toBe('Budget review.ics');
+    const start = berlinTime(1, 15);
+    const end = new Date(start.getTime() + 45 * 60_000);
+    expect(files[0].content).toContain(`DTSTART:${icsStamp(start)}`);
+    expect(files[0].content).toContain(`DTEND:${icsStamp(end)}`);
+    expect(files[0].content).toContain('SUMMARY:Budget review');
+    expect(files[0].content).toContain('张三');
+    expect(visible(harness.fake.state.botMessages().at(-1))).toContain('Budget review');
+  });
+
+  test('a meeting the model proposed waits for Create; the invite comes after the click', async () => {
+    const filesBefore = harness.fake.state.files.length;
+    await mention(
+      `{bot} can you set up 30 min with <@${people.zhang.id}> tomorrow afternoon about the design`,
+    );
+    const card = harness.fake.state.botMessages().at(-1) as FakeSlackMessage;
+    expect(visible(card)).toContain('Schedule this meeting?');
+    expect(visible(card)).toContain('Design sync');
+    expect(harness.fake.state.files.length).toBe(filesBefore);
+
+    await click(card, 'deskmate:schedule:create:0');
+    const files = harness.fake.state.files.slice(filesBefore);
+    expect(files).toHaveLength(1);
+    const start = berlinTime(1, 14);
+    expect(files[0].content).toContain(`DTSTART:${icsStamp(start)}`);
+    expect(files[0].content).toContain(`DTEND:${icsStamp(new Date(start.getTime() + 30 * 60_000))}`);
+  });
+});
