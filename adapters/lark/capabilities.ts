@@ -42,6 +42,16 @@ export function createTaskCapability(context: LarkContext): TaskCapability {
         throw new DeskmateError('platform_error', 'Lark created a task but returned no id');
       return { id: data.task.guid, ...(data.task.url ? { url: data.task.url } : {}) };
     },
+    async completeTask(taskId: string, at: Date): Promise<void> {
+      await unwrap(
+        'task.v2.task.patch',
+        context.client.task.v2.task.patch({
+          path: { task_guid: taskId },
+          params: { user_id_type: 'open_id' },
+          data: { task: { completed_at: String(at.getTime()) }, update_fields: ['completed_at'] },
+        }),
+      );
+    },
   };
 }
 

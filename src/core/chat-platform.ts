@@ -44,6 +44,8 @@ export interface CreatedTask {
 export interface TaskCapability {
   /** Create a task; the same idempotency key returns the first task. */
   createTask(draft: TaskDraft): Promise<CreatedTask>;
+  /** Mark a task done (completing a done task changes nothing). */
+  completeTask?(taskId: string, at: Date): Promise<void>;
 }
 
 /** A time range. */

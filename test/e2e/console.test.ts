@@ -33,6 +33,29 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).toMatch(/LLM_PROVIDER=bedrock/);
   });
 
+  test('without a model, explicit todo and schedule commands still work; model-only requests say what to set', () => {
+    const result = runConsole(
+      [
+        'todo add Send the weekly report by Friday @alice',
+        '待办 明天下午3点前提交预算',
+        'todo done 1',
+        'todo list',
+        'schedule Budget review tomorrow 3pm 45m @bob',
+        'todo from this thread',
+        '',
+      ].join('\n'),
+      { DEFAULT_TIMEZONE: 'Asia/Shanghai' },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Added todo #1: Send the weekly report · @alice · due Fri/);
+    expect(result.stdout).toMatch(/已添加待办 #2: 提交预算 · 截止/);
+    expect(result.stdout).toContain('✅ Todo #1 done: Send the weekly report');
+    expect(result.stdout).toMatch(/\*\*Your todos\*\* \(1 open\)\n• #2 提交预算/);
+    expect(result.stdout).toMatch(/📅 \*\*Budget review\*\*\n.*15:00–15:45 \(Asia\/Shanghai\)/);
+    expect(result.stdout).toMatch(/attached: Budget review\.ics/);
+    expect(result.stdout).toContain('Finding action items needs a language model (set LLM_PROVIDER)');
+  });
+
   test('empty input exits 0 with nothing printed on stdout', () => {
     const result = runConsole('');
     expect(result.status).toBe(0);

@@ -271,6 +271,9 @@ export class FakeLarkServer {
         : { code: 41050, msg: 'no user authority error' };
     });
     this.route('POST', '/open-apis/task/v2/tasks', ({ body }) => state.createTask(body));
+    this.route('PATCH', '/open-apis/task/v2/tasks/:task_guid', ({ params, body }) =>
+      state.patchTask(params.task_guid, body),
+    );
     this.route('POST', '/open-apis/calendar/v4/calendars/primary', () => ({
       calendars: [
         {

@@ -331,6 +331,15 @@ export class FakeLarkState {
     return { task };
   }
 
+  patchTask(guid: string, body: Record<string, unknown>) {
+    const task = [...this.tasks.values()].find((each) => each.guid === guid);
+    if (!task) return { code: 1470404, msg: 'task not found' };
+    const fields = (body.update_fields as string[] | undefined) ?? [];
+    const changes = (body.task as Record<string, unknown> | undefined) ?? {};
+    for (const field of fields) task[field] = changes[field];
+    return { task };
+  }
+
   createEvent(calendarId: string, key: string | undefined, body: Record<string, unknown>) {
     if (calendarId !== this.botCalendarId) return { code: 190002, msg: 'calendar not found' };
     const existing = key ? this.events.get(key) : undefined;

@@ -104,6 +104,19 @@ describe('todo and schedule on Lark, end to end through the real SDK', () => {
     expect(reply).toMatch(/已添加待办 #\d+/);
     expect(reply).toContain('提交预算');
     expect(reply).toContain(String(tasks[0].url));
+
+    // Done in Deskmate completes the Lark task too.
+    const number = Number(/#(\d+)/.exec(reply)?.[1]);
+    const done = messageEvent(harness.fake, {
+      chatId: groupChatId,
+      userId: people.zhangsan.openId,
+      text: `{mention:0} 待办 完成 ${number}`,
+      mentions: ['bot'],
+    });
+    await deliver(harness.eventsUrl, done.payload, harness.encryptKey);
+    await harness.pipeline.drain();
+    expect(text(harness.fake.state.botMessages().at(-1))).toContain(`✅ 待办 #${number} 已完成：提交预算`);
+    expect(Number(tasks[0].completed_at)).toBeGreaterThan(0);
   });
 
   test('todos from a thread: a confirmation card first, the tasks only after Create, once', async () => {

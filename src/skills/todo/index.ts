@@ -70,6 +70,14 @@ async function markDone(
       continue;
     }
     await context.reminders.cancel(todoReminderId(result.item)).catch(() => undefined);
+    if (result.changed && result.item.task && context.platform.tasks?.completeTask) {
+      // The todo is done in Deskmate's list either way; a task someone completed in Lark may refuse.
+      await context.platform.tasks
+        .completeTask(result.item.task.id, context.now())
+        .catch((error: unknown) => {
+          context.logger.warn({ err: error, todo: number }, 'could not complete the platform task');
+        });
+    }
     lines.push(result.changed ? words.markedDone(number, result.item.text) : words.alreadyDone(number));
   }
   return lines;
@@ -89,7 +97,7 @@ async function addTodo(context: SkillContext, todos: TodoStore, text: string): P
     language,
   );
   const headline = result.created ? words.added(result.item.number) : words.alreadyAdded(result.item.number);
-  const lines = [`${headline}: ${todoLine(result.item, timezone, language)}`];
+  const lines = [`${headline}: ${todoLine(result.item, timezone, language).replace(/^#\d+ /, '')}`];
   if (result.reminder === 'unavailable') lines.push(words.remindersOff);
   const owner = result.item.ownerId;
   return textReply(lines.join('\n'), {
