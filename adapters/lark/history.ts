@@ -59,6 +59,8 @@ interface Listing {
   containerId: string;
   startSeconds?: number;
   keep: (item: LarkMessageItem) => boolean;
+  /** A capped channel read keeps the newest messages (a thread keeps its first ones). */
+  keepNewest?: boolean;
 }
 
 async function collect(
@@ -70,6 +72,7 @@ async function collect(
   const messages: HistoryMessage[] = [];
   let pageToken: string | undefined;
   let passedAfter = !query.afterId;
+  let truncated = false;
   for (;;) {
     const page = await unwrap<ListPage>(
       'im.v1.message.list',
@@ -92,10 +95,14 @@ async function collect(
         continue;
       }
       if (item.deleted || item.msg_type === 'system' || !item.message_id || !listing.keep(item)) continue;
-      if (messages.length >= query.limit) return { messages, truncated: true };
+      if (messages.length >= query.limit) {
+        if (!listing.keepNewest) return { messages, truncated: true };
+        messages.shift();
+        truncated = true;
+      }
       messages.push(toHistoryMessage(context, item, chatId));
     }
-    if (!page.has_more || !page.page_token) return { messages, truncated: false };
+    if (!page.has_more || !page.page_token) return { messages, truncated };
     pageToken = page.page_token;
   }
 }
@@ -156,7 +163,7 @@ export async function readHistory(
   }
   return collect(
     context,
-    { containerType: 'chat', containerId: chatId, startSeconds, keep: () => true },
+    { containerType: 'chat', containerId: chatId, startSeconds, keep: () => true, keepNewest: true },
     chatId,
     query,
   );

@@ -52,10 +52,12 @@ describe('Lark platform port against the fake open API', () => {
       expect(pages[0].query.start_time).toBe(String(Math.floor((start + 10 * 60_000) / 1000)));
     });
 
-    test('a cap stops the read and says so', async () => {
+    test('a capped channel read keeps the newest messages and says so (as on Slack)', async () => {
       const result = await harness.adapter.platform.history({ ...group, channel: chatId }, { limit: 75 });
       expect(result.messages).toHaveLength(75);
       expect(result.truncated).toBe(true);
+      expect(result.messages.at(-1)?.text).toBe('message 129');
+      expect(result.messages[0].text).toBe('message 55');
     });
 
     test('reading after a message returns only newer ones', async () => {
