@@ -72,6 +72,47 @@ export async function uploadFile(
   }
 }
 
+/** The message metadata type that carries a reply's idempotency key. */
+export const replyMetadataType = 'deskmate_reply';
+
+/**
+ * The message Deskmate posted with this idempotency key (its metadata), among the thread's replies or the
+ * channel's latest messages.
+ */
+export async function findPostedReply(
+  context: SlackContext,
+  conversation: ConversationRef,
+  idempotencyKey: string,
+): Promise<PostedMessageRef | undefined> {
+  let cursor: string | undefined;
+  // A thread is read from its start (up to 1,000 replies); a channel from its newest 200 messages.
+  for (let page = 0; page < (conversation.thread ? 5 : 1); page += 1) {
+    const result = await context.api.call<{
+      messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { key?: string } } }>;
+      response_metadata?: { next_cursor?: string };
+    }>(
+      conversation.thread ? 'conversations.replies' : 'conversations.history',
+      {
+        channel: conversation.channel,
+        ...(conversation.thread ? { ts: conversation.thread } : {}),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      },
+      { idempotent: true },
+    );
+    const found = (result.messages ?? []).find(
+      (message) =>
+        message.metadata?.event_type === replyMetadataType &&
+        message.metadata.event_payload?.key === idempotencyKey,
+    );
+    if (found?.ts) return { id: found.ts, channel: conversation.channel };
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
+
 /**
  * Post a reply: in the conversation's thread, unfurling off; privately (`chat.postEphemeral`) when
  * `privateTo` is set. When the bot is not in the channel, a slash command or button answer goes through
@@ -108,6 +149,10 @@ export async function postReply(
       ...messageFields(render(reply)),
       unfurl_links: false,
       unfurl_media: false,
+      // Slack posts have no idempotency key: the key rides along as metadata, so a rerun can find the post.
+      ...(options.idempotencyKey
+        ? { metadata: { event_type: replyMetadataType, event_payload: { key: options.idempotencyKey } } }
+        : {}),
     });
     ref = { id: result.ts ?? '', channel: result.channel ?? conversation.channel };
   } catch (error) {

@@ -2,7 +2,7 @@ import type { ChatPlatform } from '../../src/core/chat-platform';
 import type { ConversationRef } from '../../src/core/conversation';
 import type { SlackContext } from './context';
 import { messageLink, readHistory, resolveLink } from './history';
-import { postReply, updateReply } from './messages';
+import { findPostedReply, postReply, updateReply } from './messages';
 import { startStream } from './stream';
 
 const memberPageSize = 1000;
@@ -75,6 +75,7 @@ export function createSlackPlatform(context: SlackContext): ChatPlatform {
     history: (conversation, query) => readHistory(context, conversation, query),
     isMember: (conversation, userId) => isMember(context, conversation, userId),
     post: (conversation, reply, options) => postReply(context, conversation, reply, options),
+    findPosted: (conversation, idempotencyKey) => findPostedReply(context, conversation, idempotencyKey),
     update: (conversation, message, reply) => updateReply(context, conversation, message, reply),
     stream: (conversation, options) => startStream(context, conversation, options),
     setStatus: (conversation, status) => setStatus(context, conversation, status),

@@ -96,6 +96,11 @@ export interface ChatPlatform {
   isMember(conversation: ConversationRef, userId: string): Promise<boolean>;
   /** Post a reply in the conversation (in its thread when it has one). */
   post(conversation: ConversationRef, reply: Reply, options?: PostOptions): Promise<PostedMessageRef>;
+  /**
+   * The message Deskmate posted earlier with this idempotency key, for platforms whose posts are not
+   * idempotent by themselves; asked only when a job may have died between posting and recording it.
+   */
+  findPosted?(conversation: ConversationRef, idempotencyKey: string): Promise<PostedMessageRef | undefined>;
   /** Replace a message Deskmate posted earlier. */
   update(conversation: ConversationRef, message: PostedMessageRef, reply: Reply): Promise<void>;
   /** Start a streamed reply, where the platform can show one growing. */

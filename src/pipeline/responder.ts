@@ -32,8 +32,16 @@ export function createResponder(
   const conversation = message.conversation;
   const postOptions = { idempotencyKey: jobId, platformData: message.platformData };
 
+  const intentKey = `posting:${jobId}`;
   const posted = () => store.getJson<PostedMessageRef>(key);
   const remember = (ref: PostedMessageRef) => store.setJson(key, ref, postedTtlSeconds);
+  /** The message an earlier run posted but did not live to record (platforms without idempotent posts). */
+  const postedBeforeCrash = async (): Promise<PostedMessageRef | undefined> => {
+    if (!platform.findPosted || !(await store.getJson<boolean>(intentKey))) return undefined;
+    const found = await platform.findPosted(conversation, jobId);
+    if (found) await remember(found);
+    return found;
+  };
 
   // A platform stream that has started but not finished: a later send() finishes it (e.g. the worker's
   // apology after the model failed mid-answer), keeping the text already shown.
@@ -51,11 +59,14 @@ export function createResponder(
     if (reply.private) {
       return platform.post(conversation, reply, { ...postOptions, privateTo: message.author.id });
     }
-    const existing = await posted();
+    const existing = (await posted()) ?? (await postedBeforeCrash());
     if (existing) {
       await platform.update(conversation, existing, reply);
       return existing;
     }
+    // Where posts are not idempotent, say a post is under way: if the process dies before the ref is
+    // recorded, the next run looks for the message instead of posting a second one.
+    if (platform.findPosted) await store.setJson(intentKey, true, postedTtlSeconds);
     const ref = await platform.post(conversation, reply, postOptions);
     await remember(ref);
     return ref;

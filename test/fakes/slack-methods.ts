@@ -29,8 +29,9 @@ function paginate<T>(items: T[], args: Record<string, unknown>, maxPageSize: num
   return { page, has_more: next !== '', response_metadata: { next_cursor: next } };
 }
 
-function wire(message: FakeSlackMessage): Record<string, unknown> {
+function wire(message: FakeSlackMessage, withMetadata = false): Record<string, unknown> {
   return {
+    ...(withMetadata && message.metadata ? { metadata: message.metadata } : {}),
     type: 'message',
     ...(message.subtype ? { subtype: message.subtype } : {}),
     ...(message.user ? { user: message.user } : {}),
@@ -82,6 +83,7 @@ export function defineSlackMethods(
       text: text(args.text) ?? '',
       blocks: args.blocks as FakeSlackMessage['blocks'],
       threadTs: text(args.thread_ts),
+      ...(args.metadata ? { metadata: args.metadata as Record<string, unknown> } : {}),
     });
     return { channel: channel.id, ts: message.ts, message: wire(message) };
   });
@@ -168,7 +170,7 @@ export function defineSlackMethods(
       .filter((message) => !oldest || later(message.ts, oldest))
       .reverse()
       .map((message) => ({
-        ...wire(message),
+        ...wire(message, args.include_all_metadata === true || args.include_all_metadata === 'true'),
         ...(state.thread(channel.id, message.ts).length > 1
           ? { reply_count: state.thread(channel.id, message.ts).length - 1 }
           : {}),
@@ -183,7 +185,10 @@ export function defineSlackMethods(
     const oldest = text(args.oldest);
     const thread = state.thread(channel.id, ts).filter(visible);
     if (thread.length === 0) throw new FakeSlackError('thread_not_found');
-    const items = thread.filter((message) => !oldest || later(message.ts, oldest)).map(wire);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const items = thread
+      .filter((message) => !oldest || later(message.ts, oldest))
+      .map((message) => wire(message, withMetadata));
     const { page, ...rest } = paginate(items, args, fake.maxPageSize);
     return { messages: page, ...rest };
   });

@@ -25,6 +25,8 @@ export interface FakeSlackMessage {
   visibleTo?: string;
   /** How many times `chat.update` replaced it. */
   updates: number;
+  /** Message metadata (`chat.postMessage` metadata), returned only with `include_all_metadata`. */
+  metadata?: Record<string, unknown>;
 }
 
 /** A channel (or direct message) of the fake workspace. */

@@ -1,5 +1,6 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import { DeskmateError } from '../../src/core/errors';
+import { createResponder } from '../../src/pipeline/responder';
 import { generalChannel, people, quietChannel, type SlackHarness, startSlackHarness } from './slack-harness';
 
 describe('the Slack port against the fake Web API', () => {
@@ -195,6 +196,41 @@ describe('the Slack port against the fake Web API', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ filename: 'meeting.ics', channel: generalChannel });
     expect(files[0].content).toBe(reply.file.content);
+  });
+
+  test('a job that died between posting and recording its post updates that post when it runs again', async () => {
+    const root = seedThread();
+    const conversation = place(generalChannel, root.ts);
+    const message = {
+      eventId: 'Ev-crash',
+      messageId: `${generalChannel}:${root.ts}`,
+      conversation,
+      author: { id: people.alice.id, name: 'Alice' },
+      text: 'help',
+      via: 'mention' as const,
+      receivedAt: new Date().toISOString(),
+    };
+    const jobId = 'job-died-after-post';
+    const firstRun = createResponder({ platform: platform(), store: harness.store, message, jobId });
+    const first = await firstRun.send({ markdown: 'Working on it…' });
+    // The process died right after the post: the record of the posted message is gone.
+    await harness.store.delete(`posted:${jobId}`);
+    const before = harness.fake.state.botMessages().length;
+    const secondRun = createResponder({ platform: platform(), store: harness.store, message, jobId });
+    const second = await secondRun.send({ markdown: 'The answer' });
+    expect(second).toEqual(first);
+    expect(harness.fake.state.botMessages().length).toBe(before);
+    const shown = harness.fake.state.message(generalChannel, first.id);
+    expect(shown && harness.fake.state.visibleText(shown)).toContain('The answer');
+    // A different job still posts its own message.
+    const otherJob = createResponder({
+      platform: platform(),
+      store: harness.store,
+      message,
+      jobId: 'another-job',
+    });
+    await otherJob.send({ markdown: 'Another answer' });
+    expect(harness.fake.state.botMessages().length).toBe(before + 1);
   });
 
   test('a very long answer is split into sections and kept within 50 blocks', async () => {
