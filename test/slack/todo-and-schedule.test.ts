@@ -150,6 +150,13 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     expect(visible(card)).toContain('Design sync');
     expect(harness.fake.state.files.length).toBe(filesBefore);
 
+    // Edit gives the equivalent explicit command, which books at once when sent back.
+    await click(card, 'deskmate:schedule:edit:1');
+    const edit = visible(harness.fake.state.botMessages().at(-1));
+    const command = /`(schedule Design sync [^`]+)`/.exec(edit)?.[1];
+    expect(command).toMatch(/^schedule Design sync \d{4}-\d{2}-\d{2} 14:00 30m @张三$/);
+    expect(harness.fake.state.files.length).toBe(filesBefore);
+
     await click(card, 'deskmate:schedule:create:0');
     const files = harness.fake.state.files.slice(filesBefore);
     expect(files).toHaveLength(1);

@@ -1,5 +1,6 @@
 // Dates in English and Chinese land on the right instants in the requester's timezone; todo and meeting
 // commands split into their parts; free slots avoid busy times.
+
 import { parseScheduleText } from '../../src/skills/schedule/request';
 import { freeSlots } from '../../src/skills/schedule/slots';
 import { parseTodoCommand, parseTodoText } from '../../src/skills/todo/command';
@@ -10,6 +11,7 @@ import {
   parseDuration,
   parseWhen,
 } from '../../src/skills/when/parse-when';
+import { readNumber } from '../../src/text/chinese-number';
 
 // Saturday 2026-11-28 10:00 UTC: 18:00 in Shanghai, 05:00 in New York, 11:00 in Berlin.
 const now = new Date('2026-11-28T10:00:00Z');
@@ -96,6 +98,25 @@ describe('dates in the requester timezone', () => {
 
   test('no date, no match', () => {
     expect(parseWhen('weekly sync with the team', { now, timezone: 'UTC' })).toBeUndefined();
+  });
+});
+
+describe('numbers in Chinese', () => {
+  test.each([
+    ['3', 3],
+    ['两', 2],
+    ['十', 10],
+    ['十五', 15],
+    ['二十', 20],
+    ['二十四', 24],
+    ['半', 0.5],
+    ['一个半', 1.5],
+  ])('%s is %d', (text, value) => {
+    expect(readNumber(text)).toBe(value);
+  });
+
+  test('what is not a number is NaN', () => {
+    expect(readNumber('几')).toBeNaN();
   });
 });
 

@@ -4,6 +4,7 @@ import type { Skill, SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { replaceCard } from '../card';
 import { confirmationButtons, loadProposal, type Proposal, saveProposal, updateProposal } from '../proposals';
+import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { bookMeeting, describeSlot, everyone, type MeetingPlan, meetingCard } from './booking';
 import { type MeetingRequest, meetingFromModel, parseScheduleText } from './request';
@@ -128,16 +129,7 @@ async function schedule(context: SkillContext, explicit: boolean): Promise<Reply
 
 function editableCommand(proposal: MeetingProposal, slot: { start: Date; end: Date }): string {
   const { plan: meeting } = proposal;
-  const local = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: meeting.timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  })
-    .format(slot.start)
-    .replace(',', '');
+  const local = formatEditable(slot.start, meeting.timezone);
   const minutes = Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000);
   const names = meeting.attendees.map((attendee) => ` @${attendee.name}`).join('');
   const command = meeting.language === 'zh' ? '日程' : 'schedule';

@@ -4,6 +4,7 @@ import type { Skill, SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { replaceCard } from '../card';
 import { confirmationButtons, loadProposal, type Proposal, saveProposal, updateProposal } from '../proposals';
+import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { parseTodoCommand, parseTodoText } from './command';
 import { extractTodos, type ProposedTodo, peopleOf } from './extract';
@@ -180,22 +181,11 @@ async function propose(context: SkillContext, fromConversation: boolean): Promis
 
 function editableCommand(item: ProposedTodo, timezone: string, language: Language): string {
   const command = language === 'zh' ? '待办 添加' : 'todo add';
-  const due = item.due ? ` ${language === 'zh' ? '截止' : 'by'} ${localTime(item.due, timezone)}` : '';
+  const due = item.due
+    ? ` ${language === 'zh' ? '截止' : 'by'} ${formatEditable(new Date(item.due), timezone)}`
+    : '';
   const owner = item.ownerName ? ` @${item.ownerName}` : '';
   return `\`${command} ${item.text}${due}${owner}\``;
-}
-
-function localTime(iso: string, timezone: string): string {
-  // `2026-12-04 17:00`: a form chrono reads back in the same timezone.
-  const text = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-  return text.replace(',', '');
 }
 
 async function handleAction(context: SkillContext, todos: TodoStore): Promise<Reply | undefined> {

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { readNumber } from '../../text/chinese-number';
 import { offsetMinutes, wallClock, zonedInstant } from './timezone';
 
 /** A part of the day named without a time ("afternoon", "下午"). */
@@ -35,31 +36,6 @@ export interface DurationMatch {
 const durationPattern =
   /\b(?:for\s+)?(\d+(?:\.\d+)?|an?|half an?)\s*(hours?|hrs?|minutes?|mins?)\b|\b(\d+(?:\.\d+)?)(h|m)\b|(\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?:个)?\s*(小时|钟头|分钟)/iu;
 
-const chineseNumbers: Record<string, number> = {
-  一: 1,
-  两: 2,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-  半: 0.5,
-};
-
-function chineseNumber(text: string): number {
-  if (/^\d/.test(text)) return Number(text);
-  if (text === '半') return 0.5;
-  if (text.startsWith('十')) return 10 + (chineseNumbers[text[1]] ?? 0);
-  if (text.endsWith('十')) return (chineseNumbers[text[0]] ?? 1) * 10;
-  if (text.includes('十')) return (chineseNumbers[text[0]] ?? 1) * 10 + (chineseNumbers[text[2]] ?? 0);
-  if (text.endsWith('半')) return (chineseNumbers[text[0]] ?? 0) + 0.5;
-  return chineseNumbers[text] ?? Number.NaN;
-}
-
 /** The meeting length said in the text, when one is. Relative times ("in 2 hours", "2小时后") are not durations. */
 export function parseDuration(text: string): DurationMatch | undefined {
   const match = durationPattern.exec(text);
@@ -74,7 +50,7 @@ export function parseDuration(text: string): DurationMatch | undefined {
   } else if (match[3]) {
     minutes = match[4].toLowerCase() === 'h' ? Number(match[3]) * 60 : Number(match[3]);
   } else {
-    const amount = chineseNumber(match[5]);
+    const amount = readNumber(match[5]);
     minutes = match[6] === '分钟' ? amount : amount * 60;
   }
   if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) return undefined;
@@ -90,7 +66,7 @@ function relativeMatch(text: string, now: Date, timezone: string): WhenMatch | u
   let amount: number;
   let unit: string;
   if (match[1]) {
-    amount = chineseNumber(match[1]);
+    amount = readNumber(match[1]);
     unit = match[2] === '分钟' ? 'minute' : match[2] === '天' ? 'day' : 'hour';
   } else {
     amount = /^an?$/i.test(match[3]) ? 1 : Number(match[3]);

@@ -94,3 +94,10 @@ export function formatTime(instant: Date, timezone: string): string {
   const clock = wallClock(instant, timezone);
   return `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}`;
 }
+
+/** "2026-12-04 17:00" in the timezone: a form people can edit and the date parser reads back. */
+export function formatEditable(instant: Date, timezone: string): string {
+  const clock = wallClock(instant, timezone);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${clock.year}-${two(clock.month)}-${two(clock.day)} ${two(clock.hour)}:${two(clock.minute)}`;
+}
