@@ -11,6 +11,8 @@ export interface Config {
   redisKeyPrefix: string;
   workerConcurrency: number;
   shutdownGraceMs: number;
+  /** How long a running job stays locked to its process before another may take it over (JOB_LOCK_DURATION_MS). */
+  jobLockDurationMs: number;
   defaultTimezone: string;
   llm: LlmConfig;
   limits: LimitsConfig;
@@ -132,6 +134,7 @@ const schema = z.object({
   REDIS_KEY_PREFIX: optionalText,
   WORKER_CONCURRENCY: wholeNumber('WORKER_CONCURRENCY', 1, 256, 4),
   SHUTDOWN_GRACE_MS: wholeNumber('SHUTDOWN_GRACE_MS', 0, 600000, 10000),
+  JOB_LOCK_DURATION_MS: wholeNumber('JOB_LOCK_DURATION_MS', 1000, 600000, 60000),
   DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
     message:
       'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
@@ -323,6 +326,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       redisKeyPrefix: values.REDIS_KEY_PREFIX ?? 'deskmate:',
       workerConcurrency: values.WORKER_CONCURRENCY,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+      jobLockDurationMs: values.JOB_LOCK_DURATION_MS,
       defaultTimezone: values.DEFAULT_TIMEZONE ?? 'UTC',
       llm: {
         provider,

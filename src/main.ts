@@ -17,6 +17,9 @@ import { createLogger } from './logger';
 import { countedProvider, countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { createBullQueue } from './pipeline/bull-queue';
 import { createMemoryQueue } from './pipeline/memory-queue';
+import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
+import { createReminderDelivery } from './pipeline/reminder-delivery';
+import { createBullReminderScheduler } from './pipeline/reminder-queue';
 import { createJobHandler } from './pipeline/worker';
 import { createSkills } from './skills';
 import { createMemoryStateStore } from './state/memory-state-store';
@@ -66,6 +69,7 @@ export async function startDeskmate(
         store,
         logger,
         concurrency: config.workerConcurrency,
+        lockDurationMs: config.jobLockDurationMs,
       })
     : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
   const metrics = createMetrics(() => baseQueue.depth());
@@ -78,6 +82,10 @@ export async function startDeskmate(
     metrics,
   );
   const skills = createSkills();
+  // Reminders (todo due times, meetings about to start): durable delayed jobs with Redis, timers without.
+  const reminders = config.redisUrl
+    ? createBullReminderScheduler({ url: config.redisUrl, prefix: config.redisKeyPrefix, store, logger })
+    : createMemoryReminderScheduler({ store });
 
   const adapters: Adapter[] = [];
   let consoleFinished: Promise<void> | undefined;
@@ -105,6 +113,7 @@ export async function startDeskmate(
       skills,
       llm,
       store,
+      reminders,
       logger,
       settings: { defaultTimezone: config.defaultTimezone },
       // The console is the operator's own terminal: no allow-lists or rate limits there.
@@ -140,6 +149,7 @@ export async function startDeskmate(
     logger.info({ port, host: config.host }, 'http server listening');
   }
   for (const adapter of adapters) await adapter.start();
+  await reminders.start(createReminderDelivery({ platforms, store, logger }));
   logger.info(
     {
       adapters: adapters.map((adapter) => adapter.platform.name),
@@ -161,6 +171,7 @@ export async function startDeskmate(
         for (const adapter of adapters) await adapter.stop().catch(() => undefined);
         await http?.close();
         await queue.stop(config.shutdownGraceMs);
+        await reminders.stop(1000);
         await store.close();
       })();
       return stopping;

@@ -5,6 +5,7 @@ import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
 import { redisConnectionOptions } from '../state/redis-state-store';
+import { withinMilliseconds } from './bounded';
 import { claimMessage, jobIdFor, releaseMessage } from './dedupe';
 
 /** Options for the BullMQ-backed queue. */
@@ -25,18 +26,6 @@ export interface BullQueueOptions {
   attempts?: number;
   /** How long a job may run before another process may take it over (default 60 s). */
   lockDurationMs?: number;
-}
-
-/** Wait for a promise at most `limit` milliseconds, ignoring its failure. */
-async function withinMilliseconds(promise: Promise<unknown> | undefined, limit: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    (promise ?? Promise.resolve()).catch(() => undefined),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, limit);
-    }),
-  ]);
-  clearTimeout(timer);
 }
 
 /** Create a durable queue on Redis with BullMQ: jobs survive restarts; stalled jobs are picked up again. */

@@ -26,6 +26,7 @@ export class RecordingPlatform implements ChatPlatform {
   failPosts = 0;
   private counter = 0;
   stream?: ChatPlatform['stream'];
+  findPosted?: ChatPlatform['findPosted'];
 
   constructor(name: ConversationRef['platform'] = 'console', options: { streaming?: boolean } = {}) {
     this.name = name;

@@ -3,6 +3,7 @@ import type { Platform } from '../../src/core/conversation';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import type { Logger } from '../../src/core/logger';
+import type { ReminderScheduler } from '../../src/core/reminder';
 import type { Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createOfflineProvider } from '../../src/llm/offline-provider';
@@ -22,6 +23,7 @@ export interface TestPipelineOptions {
   logger?: Logger;
   now?: () => Date;
   defaultTimezone?: string;
+  reminders?: ReminderScheduler;
 }
 
 /** A running queue + worker + skills for end-to-end tests. */
@@ -43,6 +45,7 @@ export async function startTestPipeline(options: TestPipelineOptions): Promise<T
       skills: options.skills ?? createSkills(),
       llm: options.llm ?? createOfflineProvider(),
       store,
+      reminders: options.reminders,
       logger,
       settings: { defaultTimezone: options.defaultTimezone ?? 'UTC' },
       now: options.now,

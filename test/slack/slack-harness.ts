@@ -9,6 +9,8 @@ import type { Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createLogger } from '../../src/logger';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
+import type { ReminderService } from '../../src/pipeline/memory-reminders';
+import { createReminderDelivery } from '../../src/pipeline/reminder-delivery';
 import { createSkills } from '../../src/skills';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { FakeSlackServer } from '../fakes/slack-web-api';
@@ -60,6 +62,8 @@ export interface HarnessOptions {
   adapter?: Partial<SlackAdapterOptions>;
   /** The state store (default: in memory). */
   store?: StateStore;
+  /** Reminders, started with a delivery to this harness's Slack and stopped with it. */
+  reminders?: ReminderService;
   /** The current time skills see (default: the clock). */
   now?: () => Date;
   /** Prepare the fake before the adapter starts (e.g. make auth.test fail). */
@@ -108,7 +112,11 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     skills: options.skills ?? createSkills(),
     logger,
     now: options.now,
+    reminders: options.reminders,
   });
+  await options.reminders?.start(
+    createReminderDelivery({ platforms: { slack: adapter.platform }, store, logger }),
+  );
   const route = adapter.routes[0];
   const server: Server = createServer((request, response) => {
     if (!route || (request.url ?? '').split('?')[0] !== route.path) {
@@ -134,6 +142,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     async stop() {
       await adapter.stop();
       await pipeline.stop();
+      await options.reminders?.stop(500);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await fake.stop();

@@ -2,13 +2,15 @@
 // `.ics` invites: list / done round trips through Redis, invites carry the right DTSTART/DTEND.
 import type { LlmRequest } from '../../src/core/llm-provider';
 import type { StateStore } from '../../src/core/state-store';
+import { createLogger } from '../../src/logger';
+import { createBullReminderScheduler } from '../../src/pipeline/reminder-queue';
 import { TodoStore } from '../../src/skills/todo/todo-store';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import { buttonClick, deliverEvent, deliverInteraction, mentionEvent } from '../fakes/slack-events';
 import type { FakeSlackMessage } from '../fakes/slack-state';
 import { testRedisUrl } from '../helpers/test-redis';
-import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
+import { generalChannel, people, type SlackHarness, startSlackHarness, waitUntil } from './slack-harness';
 
 /** The UTC instant of a wall-clock time `days` from now in Berlin (CET in late autumn: UTC+1). */
 function berlinTime(days: number, hour: number, minute = 0): Date {
@@ -27,6 +29,9 @@ function berlinTime(days: number, hour: number, minute = 0): Date {
 function icsStamp(instant: Date): string {
   return `${instant.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 }
+
+const skillClockLagMs = 58_000;
+const silent = createLogger({ level: 'silent' });
 
 describe('todo and schedule on Slack, end to end through Bolt, with the list in Redis', () => {
   let harness: SlackHarness;
@@ -53,7 +58,13 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
   beforeAll(async () => {
     store = createRedisStateStore({ url: testRedisUrl(), prefix });
     await store.ping();
-    harness = await startSlackHarness({ store, llm: new ScriptedLlm([], routing) });
+    harness = await startSlackHarness({
+      store,
+      llm: new ScriptedLlm([], routing),
+      reminders: createBullReminderScheduler({ url: testRedisUrl(), prefix, store, logger: silent }),
+      // The skills' clock runs 58 s behind, so a todo due "in 1 minute" is due 2 s from now.
+      now: () => new Date(Date.now() - skillClockLagMs),
+    });
   });
   afterAll(async () => {
     await harness.stop();
@@ -123,6 +134,22 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     expect(visible(harness.fake.state.botMessages().at(-1))).toContain(`Todo #${number} was already done.`);
     await mention('{bot} todo list all');
     expect(visible(harness.fake.state.botMessages().at(-1))).toContain(`~Send the weekly report~`);
+  });
+
+  test('the owner is reminded in the thread at the due time, once; a todo done before then is not', async () => {
+    await mention(`{bot} todo add Check the build in 1 minute <@${people.zhang.id}>`);
+    await mention('{bot} todo add Water the plants in 1 minute');
+    const plants = visible(harness.fake.state.botMessages().at(-1));
+    await mention(`{bot} todo done ${/#(\d+)/.exec(plants)?.[1]}`);
+    const reminderOf = (text: string) =>
+      harness.fake.state.botMessages().filter((message) => visible(message).includes(`is due now: ${text}`));
+    await waitUntil(() => reminderOf('Check the build').length === 1, 'the reminder', 15_000);
+    const [reminder] = reminderOf('Check the build');
+    expect(reminder.text).toContain(`<@${people.zhang.id}>`);
+    expect(reminder.threadTs).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(reminderOf('Check the build')).toHaveLength(1);
+    expect(reminderOf('Water the plants')).toHaveLength(0);
   });
 
   test('an explicit schedule attaches an .ics with DTSTART/DTEND in UTC from the requester timezone', async () => {

@@ -23,6 +23,8 @@ export interface WhenMatch {
   endTime?: TimeOfDay;
   /** The part of the day, when one was said without a time. */
   dayPart?: DayPart;
+  /** The exact instant, for relative times ("in 2 hours"), which are not rounded to the minute. */
+  exact?: Date;
 }
 
 /** A duration found in a request ("30 min", "1.5 hours", "半小时", "45分钟"). */
@@ -74,9 +76,11 @@ function relativeMatch(text: string, now: Date, timezone: string): WhenMatch | u
   }
   const unitMinutes = unit === 'day' ? 24 * 60 : unit === 'hour' ? 60 : 1;
   if (!Number.isFinite(amount)) return undefined;
-  const clock = wallClock(new Date(now.getTime() + amount * unitMinutes * 60_000), timezone);
+  const exact = new Date(now.getTime() + amount * unitMinutes * 60_000);
+  const clock = wallClock(exact, timezone);
   return {
     text: match[0].trim(),
+    ...(unit === 'day' ? {} : { exact }),
     day: { year: clock.year, month: clock.month, day: clock.day },
     ...(unit === 'day' ? {} : { time: { hour: clock.hour, minute: clock.minute } }),
   };
@@ -173,6 +177,7 @@ export const dayPartStart: Record<DayPart | 'day', TimeOfDay> = {
 
 /** The instant of a match in the timezone, at its time or the given time of day. */
 export function instantOf(match: WhenMatch, timezone: string, fallback: TimeOfDay): Date {
+  if (match.exact) return match.exact;
   const time = match.time ?? fallback;
   return zonedInstant(timezone, { ...match.day, ...time });
 }

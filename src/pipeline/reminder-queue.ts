@@ -1,0 +1,89 @@
+import { Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import type { Logger } from '../core/logger';
+import type { Reminder } from '../core/reminder';
+import type { StateStore } from '../core/state-store';
+import { withinMilliseconds } from './bounded';
+import type { ReminderService } from './memory-reminders';
+import { cancelledKey } from './reminder-delivery';
+
+/** Options for the durable reminder scheduler. */
+export interface BullReminderOptions {
+  /** `redis://` URL. */
+  url: string;
+  /** Key prefix shared with the state store (BullMQ keys go under `<prefix>bull`). */
+  prefix: string;
+  /** Where cancellations are recorded. */
+  store: StateStore;
+  /** Logger. */
+  logger: Logger;
+  /** First wait before a failed delivery is tried again (default 5 s, doubling, 6 attempts). */
+  retryDelayMs?: number;
+  /** Queue name. */
+  name?: string;
+}
+
+/** A BullMQ job id for a reminder id (BullMQ forbids some characters in custom ids). */
+export function reminderJobId(id: string): string {
+  return `reminder-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+/**
+ * Reminders as BullMQ delayed jobs on Redis: they survive restarts, one process delivers each, and the job
+ * id is derived from the reminder id, so scheduling the same reminder twice keeps one job.
+ */
+export function createBullReminderScheduler(options: BullReminderOptions): ReminderService {
+  const name = options.name ?? 'deskmate-reminders';
+  const prefix = `${options.prefix}bull`;
+  const connection = new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  connection.on('error', () => {});
+  const queue = new Queue(name, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: options.retryDelayMs ?? 5000 },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  queue.on('error', (error) => options.logger.warn({ err: error }, 'reminder queue connection error'));
+  let worker: Worker | undefined;
+  let workerConnection: Redis | undefined;
+
+  return {
+    async schedule(reminder: Reminder) {
+      await options.store.delete(cancelledKey(reminder.id));
+      const delay = Math.max(0, Date.parse(reminder.dueAt) - Date.now());
+      await queue.add('reminder', reminder, { jobId: reminderJobId(reminder.id), delay });
+    },
+    async cancel(id: string) {
+      // The mark also stops a delivery that is already running or retrying.
+      await options.store.setJson(cancelledKey(id), true, 30 * 24 * 60 * 60);
+      await queue.remove(reminderJobId(id)).catch(() => undefined);
+    },
+    async start(deliver) {
+      workerConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
+      workerConnection.on('error', () => {});
+      worker = new Worker(name, async (job) => deliver(job.data as Reminder), {
+        connection: workerConnection,
+        prefix,
+        concurrency: 4,
+      });
+      worker.on('error', (error) => options.logger.warn({ err: error }, 'reminder worker connection error'));
+      worker.on('failed', (job, error) =>
+        options.logger.warn(
+          { err: error, jobId: job?.id, attemptsMade: job?.attemptsMade },
+          'reminder attempt failed',
+        ),
+      );
+    },
+    async stop(graceMs = 1000) {
+      await withinMilliseconds(worker?.close(), graceMs);
+      await withinMilliseconds(worker?.disconnect(), 1000);
+      await withinMilliseconds(queue.close(), 1000);
+      workerConnection?.disconnect();
+      connection.disconnect();
+    },
+  };
+}
