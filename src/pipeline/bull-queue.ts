@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
 import { redisConnectionOptions } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
-import { claimMessage, jobIdFor, releaseMessage } from './dedupe';
+import { type Claim, claimMessage, dedupeTtlSeconds, jobIdFor, releaseMessage } from './dedupe';
 
 /** Options for the BullMQ-backed queue. */
 export interface BullQueueOptions {
@@ -78,13 +78,30 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
 
   return {
     async enqueue(message: InboundMessage): Promise<EnqueueOutcome> {
-      if (!(await claimMessage(options.store, message))) return 'duplicate';
+      const jobId = jobIdFor(message);
+      const queuedKey = `queued:${jobId}`;
+      let claim: Claim;
       try {
-        await (await readyQueue()).add('message', message, { jobId: jobIdFor(message) });
+        claim = await claimMessage(options.store, message);
       } catch (error) {
+        // Redis may have made the claim and lost only the answer: undo it (if it can), so the retry is taken.
         await releaseMessage(options.store, message);
         throw error;
       }
+      if (claim === 'same-message') return 'duplicate';
+      if (claim === 'same-event') {
+        // An earlier delivery claimed the event but may have died (or lost Redis) before its job was queued:
+        // it is a duplicate only when the job was queued. Adding it again is safe: the job id is the same.
+        if ((await options.store.getJson<boolean>(queuedKey)) !== undefined) return 'duplicate';
+        if (await (await readyQueue()).getJob(jobId)) return 'duplicate';
+      }
+      try {
+        await (await readyQueue()).add('message', message, { jobId });
+      } catch (error) {
+        if (claim === 'claimed') await releaseMessage(options.store, message);
+        throw error;
+      }
+      await options.store.setJson(queuedKey, true, dedupeTtlSeconds).catch(() => undefined);
       return 'accepted';
     },
     async start(handler: JobHandler) {

@@ -14,13 +14,16 @@ export function dedupeKeys(message: InboundMessage): string[] {
   return keys;
 }
 
-/** Claim a message for processing; false when an earlier delivery already claimed it. */
-export async function claimMessage(store: StateStore, message: InboundMessage): Promise<boolean> {
-  for (const key of dedupeKeys(message)) {
-    // A new event id carrying a message already seen (app_mention + message of one post) stays a duplicate.
-    if (!(await store.markSeen(key, dedupeTtlSeconds))) return false;
+/** What a claim found: the message is new, or an earlier delivery had the same event id, or the same message. */
+export type Claim = 'claimed' | 'same-event' | 'same-message';
+
+/** Claim a message for processing; a new event id carrying a message already seen (app_mention + message of one post) is `same-message`. */
+export async function claimMessage(store: StateStore, message: InboundMessage): Promise<Claim> {
+  const keys = dedupeKeys(message);
+  for (const [index, key] of keys.entries()) {
+    if (!(await store.markSeen(key, dedupeTtlSeconds))) return index === 0 ? 'same-event' : 'same-message';
   }
-  return true;
+  return 'claimed';
 }
 
 /** Undo a claim after the message could not be enqueued, so the platform's retry is accepted. */

@@ -1,0 +1,201 @@
+// Proves: when Redis is killed and restarted in the middle of a stream of signed Slack events, deliveries are answered 200 or 503 (never lost in between), and once Slack's retries of the 503s are in, every event has exactly one reply.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StateStore } from '../../src/core/state-store';
+import { createLogger } from '../../src/logger';
+import { createBullQueue } from '../../src/pipeline/bull-queue';
+import { createRedisStateStore } from '../../src/state/redis-state-store';
+import { deliverEvent, type EventEnvelope, mentionEvent } from '../fakes/slack-events';
+import { FakeSlackServer } from '../fakes/slack-web-api';
+import { inboundMessage } from '../helpers/messages';
+import { startPersistentRedisServer } from '../helpers/persistent-redis-server';
+import type { RedisServerHandle } from '../helpers/redis-server';
+import {
+  prepareSlackWorkspace,
+  type ServedDeskmate,
+  slackAuthor,
+  slackChannel,
+  slackEnvironment,
+  startServedDeskmate,
+} from '../helpers/served-deskmate';
+import { waitUntil } from '../helpers/wait';
+
+const eventCount = 300;
+const inFlight = 8;
+/** Slack retries a refused delivery; here its minutes-apart retries are compressed to this pause. */
+const retryPauseMs = 200;
+
+/**
+ * A store whose Redis dies right after carrying out the first claim (`markSeen`): that answer is lost, and
+ * every call fails until `recover()`, as during the outage above.
+ */
+function dyingAfterFirstClaim(store: StateStore): StateStore & { recover(): void } {
+  let redis: 'up' | 'down' | 'back' = 'up';
+  const gone = () => new Error('Connection is closed.');
+  return {
+    ...store,
+    async markSeen(key, ttlSeconds) {
+      if (redis === 'down') throw gone();
+      const claimed = await store.markSeen(key, ttlSeconds);
+      if (redis === 'up') {
+        redis = 'down';
+        throw gone();
+      }
+      return claimed;
+    },
+    async unmarkSeen(key) {
+      if (redis === 'down') throw gone();
+      await store.unmarkSeen(key);
+    },
+    recover() {
+      redis = 'back';
+    },
+  };
+}
+
+/** How one event's deliveries went. */
+interface EventRecord {
+  envelope: EventEnvelope;
+  /** Every answer, in order: an HTTP status, or 0 when the connection failed. */
+  answers: number[];
+}
+
+describe('Redis stopped and restarted under load', () => {
+  const fake = new FakeSlackServer();
+  // Redis keeps an fsynced append-only file here: with `--save ''` and no AOF a restart would come back
+  // empty, and events it had acknowledged (queued jobs, dedupe keys) would be gone with it.
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-redis-outage-'));
+  let redis: RedisServerHandle;
+  let served: ServedDeskmate;
+
+  beforeAll(async () => {
+    await fake.start();
+    prepareSlackWorkspace(fake);
+    redis = await startPersistentRedisServer(dataDirectory);
+    served = await startServedDeskmate({
+      ...slackEnvironment(fake),
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: 'outage:',
+      // One job at a time: the webhook accepts faster than the worker answers, so jobs wait in Redis.
+      WORKER_CONCURRENCY: '1',
+      SHUTDOWN_GRACE_MS: '2000',
+    });
+    await waitUntil(() => fake.callsTo('auth.test').length > 0, 'the bot identity');
+  });
+  afterAll(async () => {
+    await served?.deskmate.stop();
+    await redis?.stop();
+    await fake.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  test('no accepted event is lost, no event is answered twice', async () => {
+    const records: EventRecord[] = Array.from({ length: eventCount }, () => ({
+      envelope: mentionEvent(fake, { channel: slackChannel, user: slackAuthor.id, text: '{bot} help' })
+        .envelope,
+      answers: [],
+    }));
+    const eventsUrl = `${served.baseUrl}/slack/events`;
+
+    /** Deliver one event as Slack does: again (with X-Slack-Retry-Num) after a 503 or a failed connection. */
+    const deliverUntilAccepted = async (record: EventRecord) => {
+      for (;;) {
+        const retryNum = record.answers.length;
+        const status = await deliverEvent(eventsUrl, record.envelope, fake.signingSecret, {
+          ...(retryNum > 0 ? { retryNum: Math.min(retryNum, 3) } : {}),
+        }).then(
+          (answer) => answer.status,
+          () => 0,
+        );
+        record.answers.push(status);
+        if (status === 200) return;
+        // Keep the stream flowing through the outage, then let the retries in.
+        await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
+        if (record.answers.length > 200) throw new Error('an event was refused for too long');
+      }
+    };
+
+    let next = 0;
+    const lane = async () => {
+      while (next < records.length) {
+        const record = records[next];
+        next += 1;
+        await deliverUntilAccepted(record);
+        // A steady stream rather than one burst, so the outage lands in the middle of it.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    const load = Promise.all(Array.from({ length: inFlight }, lane));
+
+    const accepted = () => records.filter((record) => record.answers.includes(200)).length;
+    await waitUntil(() => accepted() >= eventCount / 4, 'a quarter of the events accepted', 20_000);
+    // Accepted events not yet run sit in Redis when it dies: these are the ones that must not be lost.
+    const waitingAtKill = await served.deskmate.queue.depth();
+    await redis.stop();
+    const acceptedBeforeOutage = accepted();
+    await waitUntil(
+      () => records.some((record) => record.answers.includes(503)),
+      'a delivery refused while Redis is away',
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    redis = await startPersistentRedisServer(dataDirectory, redis.port);
+    await load;
+
+    // While Redis was away the webhook kept answering, with 503: never a 500, never a dropped connection.
+    const answers = records.flatMap((record) => record.answers);
+    expect(new Set(answers)).toEqual(new Set([200, 503]));
+    expect(acceptedBeforeOutage).toBeLessThan(eventCount);
+    expect(waitingAtKill).toBeGreaterThan(0);
+
+    // Missing replies are counted below rather than reported as a time-out.
+    await waitUntil(
+      () => fake.callsTo('chat.postMessage').length >= eventCount,
+      'a reply to every event',
+      30_000,
+    ).catch(() => undefined);
+    await served.deskmate.queue.drain();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const repliesPerMention = new Map<string, number>();
+    for (const post of fake.callsTo('chat.postMessage')) {
+      const thread = String(post.args.thread_ts);
+      repliesPerMention.set(thread, (repliesPerMention.get(thread) ?? 0) + 1);
+    }
+    const missing = records.filter((record) => !repliesPerMention.has(String(record.envelope.event.ts)));
+    const doubled = [...repliesPerMention.entries()].filter(([, count]) => count > 1);
+    expect({ missing: missing.length, doubled: doubled.length }).toEqual({ missing: 0, doubled: 0 });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(eventCount);
+  }, 60_000);
+
+  // The case behind lost events above, made deterministic: the claim reached Redis, its answer did not, so
+  // the webhook answered 503; the platform's retry must then be queued, not taken for a duplicate.
+  test('a delivery whose dedupe claim was written but not answered is queued on its retry', async () => {
+    const store = createRedisStateStore({ url: redis.url, prefix: 'lost-answer:' });
+    await store.ping();
+    const dying = dyingAfterFirstClaim(store);
+    const queue = createBullQueue({
+      url: redis.url,
+      prefix: 'lost-answer:',
+      store: dying,
+      logger: createLogger({ level: 'silent' }),
+      concurrency: 1,
+    });
+    const handled: string[] = [];
+    await queue.start(async (message) => {
+      handled.push(message.eventId);
+    });
+    try {
+      const message = inboundMessage('help', { eventId: 'EvLostAnswer', messageId: 'lost-answer-message' });
+      await expect(queue.enqueue(message)).rejects.toThrow(); // the webhook answers 503
+      dying.recover();
+      expect(await queue.enqueue(message)).toBe('accepted'); // the platform's retry
+      await waitUntil(() => handled.length > 0, 'the retried delivery to run', 10_000);
+      expect(handled).toEqual(['EvLostAnswer']);
+    } finally {
+      await queue.stop(100);
+      await store.close();
+    }
+  });
+});
