@@ -1,9 +1,13 @@
 /**
- * Benchmarks entry point (`npm run bench`). Each benchmark runs its comparison side by side in one run and
- * prints medians with min–max. Results are written to BENCHMARKS.md by hand from this output.
+ * Benchmarks entry point: `npm run bench` runs them all; `npm run bench -- ack` (or footprint, streaming,
+ * summaries) runs one. Each comparison runs side by side in one run; figures are medians of BENCH_RUNS runs
+ * (default 5) with min–max, printed as Markdown tables that BENCHMARKS.md records.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { type AckFigures, ackRedis, ackRun, startFakePlatforms } from './ack';
+import { streamingRun } from './streaming';
+import { benchSummaries } from './summaries';
 
 const root = resolve(__dirname, '..');
 
@@ -15,11 +19,12 @@ export function summarize(values: number[]): { median: number; min: number; max:
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** Start the compiled-free entry (tsx) and measure time to /readyz and idle RSS. */
-async function footprint(): Promise<{ readyMs: number; rssMb: number }> {
+/** Start Deskmate (`npm start`'s tsx entry, or the compiled build the Docker image runs) and measure time to /readyz and idle RSS. */
+async function footprint(entry: 'tsx' | 'compiled'): Promise<{ readyMs: number; rssMb: number }> {
   const port = 39000 + Math.floor(Math.random() * 1000);
   const started = performance.now();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
+  const argv = entry === 'tsx' ? ['--import', 'tsx', 'src/main.ts'] : ['dist/src/main.js'];
+  const child = spawn(process.execPath, argv, {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -52,15 +57,112 @@ async function footprint(): Promise<{ readyMs: number; rssMb: number }> {
   return { readyMs, rssMb: rssKb / 1024 };
 }
 
+type Stat = { median: number; min: number; max: number };
+
+function show(stat: Stat, digits = 0, unit = ''): string {
+  return `${stat.median.toFixed(digits)}${unit} (${stat.min.toFixed(digits)}–${stat.max.toFixed(digits)})`;
+}
+
+async function footprintBench(runs: number): Promise<void> {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+  });
+  console.log(`\n## Footprint (${runs} runs, no chat adapters configured; median (min–max))`);
+  console.log('| entry | start → ready (ms) | idle RSS (MB) |');
+  console.log('| --- | --- | --- |');
+  for (const entry of ['compiled', 'tsx'] as const) {
+    const results = [];
+    for (let run = 0; run < runs; run += 1) results.push(await footprint(entry));
+    const ready = summarize(results.map((result) => result.readyMs));
+    const rss = summarize(results.map((result) => result.rssMb));
+    const label = entry === 'compiled' ? '`node dist/src/main.js` (Docker image)' : '`npm start` (tsx)';
+    console.log(`| ${label} | ${show(ready)} | ${show(rss, 1)} |`);
+  }
+  console.log('Targets: ready ≤ 1,000 ms, idle RSS ≤ 100 MB.');
+}
+
+async function ackBench(runs: number): Promise<void> {
+  const redis = await ackRedis();
+  const fakes = await startFakePlatforms();
+  const results: Array<Record<string, AckFigures>> = [];
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      results.push(await ackRun(redis.url, fakes));
+      process.stderr.write(`ack run ${run + 1}/${runs} done\n`);
+    }
+  } finally {
+    await fakes.stop();
+    await redis.stop();
+  }
+  const sides = Object.keys(results[0]);
+  const pick = (side: string, read: (figures: AckFigures) => number) =>
+    summarize(results.map((result) => read(result[side])));
+  console.log(`\n## Ack path (${runs} runs; median (min–max))`);
+  console.log(
+    '| server | throughput at saturation (req/s) | p50 at 1,000/s (ms) | p99 at 1,000/s (ms) | event-loop delay p99 (ms) |',
+  );
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const side of sides) {
+    const saturation =
+      side === 'slack-busy' ? '—' : show(pick(side, (figures) => figures.saturation.throughput));
+    console.log(
+      `| ${side} | ${saturation} | ${show(
+        pick(side, (figures) => figures.fixedRate.p50),
+        2,
+      )} | ${show(
+        pick(side, (figures) => figures.fixedRate.p99),
+        1,
+      )} | ${show(
+        pick(side, (figures) => figures.loopDelayP99Ms),
+        1,
+      )} |`,
+    );
+  }
+  for (const platform of ['slack', 'lark']) {
+    const ratios = summarize(
+      results.map(
+        (result) => result[platform].saturation.throughput / result[`${platform}-bare`].saturation.throughput,
+      ),
+    );
+    console.log(`| ${platform} throughput / bare SDK | ${show(ratios, 2)} | target ≥ 0.80 |`);
+  }
+}
+
+async function summariesBench(): Promise<void> {
+  const measurements = await benchSummaries();
+  console.log('\n## Summaries (fake model counting tokens, fixed per-call latency)');
+  console.log(
+    '| messages | language | tokens sent / thread tokens | model calls | wall (ms) | re-summary after 20 new / first |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const each of measurements) {
+    console.log(
+      `| ${each.messages} | ${each.language} | ${each.ratio.toFixed(3)} | ${each.calls} | ${each.wallMs.toFixed(0)} | ${(each.resummaryFraction * 100).toFixed(1)}% |`,
+    );
+  }
+}
+
+async function streamingBench(runs: number): Promise<void> {
+  const results = [];
+  for (let run = 0; run < runs; run += 1) results.push(await streamingRun());
+  console.log(`\n## Streaming (${runs} runs; model: 300 ms to first token, then a token every 20 ms)`);
+  console.log(
+    `| model first token → first Slack update | ${show(summarize(results.map((each) => each.firstUpdateMs)), 1, ' ms')} | target ≤ 150 ms |`,
+  );
+  console.log(
+    `| updates per second while streaming | ${show(summarize(results.map((each) => each.updatesPerSecond)), 2)} | Slack stream appends are paced at 500 ms |`,
+  );
+}
+
 async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 5);
-  const results = [];
-  for (let run = 0; run < runs; run += 1) results.push(await footprint());
-  const ready = summarize(results.map((result) => result.readyMs));
-  const rss = summarize(results.map((result) => result.rssMb));
-  console.log(
-    `footprint (${runs} runs, tsx entry): start→ready median ${ready.median.toFixed(0)} ms (${ready.min.toFixed(0)}–${ready.max.toFixed(0)}), idle RSS median ${rss.median.toFixed(1)} MB (${rss.min.toFixed(1)}–${rss.max.toFixed(1)})`,
-  );
+  const selected = process.argv.slice(2);
+  const wants = (name: string) => selected.length === 0 || selected.includes(name);
+  console.log(`# Deskmate benchmarks, ${new Date().toISOString().slice(0, 10)}, node ${process.version}`);
+  if (wants('footprint')) await footprintBench(runs);
+  if (wants('streaming')) await streamingBench(runs);
+  if (wants('summaries')) await summariesBench();
+  if (wants('ack')) await ackBench(runs);
 }
 
 if (require.main === module) {

@@ -1,6 +1,5 @@
 import { createConsoleAdapter } from '../adapters/console';
-import { checkLarkConfig, createLarkAdapter } from '../adapters/lark';
-import { createSlackAdapter } from '../adapters/slack';
+import { checkLarkConfig } from '../adapters/lark/config-check';
 import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
@@ -15,11 +14,9 @@ import { createProvider } from './llm/create-provider';
 import { withUsageRecording } from './llm/usage-recorder';
 import { createLogger } from './logger';
 import { countedProvider, countedQueue, createMetrics, metricsRoute } from './observability/metrics';
-import { createBullQueue } from './pipeline/bull-queue';
 import { createMemoryQueue } from './pipeline/memory-queue';
 import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
 import { createReminderDelivery } from './pipeline/reminder-delivery';
-import { createBullReminderScheduler } from './pipeline/reminder-queue';
 import { createJobHandler } from './pipeline/worker';
 import { createSkills } from './skills';
 import { createMemoryStateStore } from './state/memory-state-store';
@@ -62,8 +59,12 @@ export async function startDeskmate(
       logger.error({ err: error }, 'Redis is unreachable at start; will keep retrying (check REDIS_URL)');
     });
   }
+  // BullMQ is loaded only with Redis.
+  const bull = () => require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue');
+  const bullReminders = () =>
+    require('./pipeline/reminder-queue') as typeof import('./pipeline/reminder-queue');
   const baseQueue = config.redisUrl
-    ? createBullQueue({
+    ? bull().createBullQueue({
         url: config.redisUrl,
         prefix: config.redisKeyPrefix,
         store,
@@ -84,7 +85,12 @@ export async function startDeskmate(
   const skills = createSkills();
   // Reminders (todo due times, meetings about to start): durable delayed jobs with Redis, timers without.
   const reminders = config.redisUrl
-    ? createBullReminderScheduler({ url: config.redisUrl, prefix: config.redisKeyPrefix, store, logger })
+    ? bullReminders().createBullReminderScheduler({
+        url: config.redisUrl,
+        prefix: config.redisKeyPrefix,
+        store,
+        logger,
+      })
     : createMemoryReminderScheduler({ store });
 
   const adapters: Adapter[] = [];
@@ -98,9 +104,12 @@ export async function startDeskmate(
   }
 
   if (config.slack) {
+    // Each platform SDK is loaded only when its adapter is configured (start-up time and memory).
+    const { createSlackAdapter } = require('../adapters/slack') as typeof import('../adapters/slack');
     adapters.push(createSlackAdapter({ ...config.slack, queue, store, logger }));
   }
   if (config.lark) {
+    const { createLarkAdapter } = require('../adapters/lark') as typeof import('../adapters/lark');
     adapters.push(createLarkAdapter({ ...config.lark, queue, store, logger }));
   }
 

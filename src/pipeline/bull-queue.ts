@@ -101,7 +101,8 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         if (claim === 'claimed') await releaseMessage(options.store, message);
         throw error;
       }
-      await options.store.setJson(queuedKey, true, dedupeTtlSeconds).catch(() => undefined);
+      // Not awaited: only a later redelivery reads it, and the acknowledgement need not wait for it.
+      void options.store.setJson(queuedKey, true, dedupeTtlSeconds).catch(() => undefined);
       return 'accepted';
     },
     async start(handler: JobHandler) {

@@ -1,0 +1,192 @@
+/**
+ * One side of an ack benchmark, run as its own process (so it has a core to itself) and driven over IPC by
+ * bench/ack.ts: Deskmate's real Slack or Lark route (verify, dedupe, enqueue into BullMQ on a real Redis),
+ * or the bare SDK with a no-op listener. `slack-busy` also streams 200 summaries in the same process.
+ * Usage (by bench/ack.ts): node --import tsx bench/ack-server.ts <mode> <redis-url>
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { App, LogLevel } from '@slack/bolt';
+import { createLarkAdapter } from '../adapters/lark';
+import { createSlackAdapter } from '../adapters/slack';
+import type { Adapter } from '../src/core/adapter';
+import { createHttpServer } from '../src/http/server';
+import { createLogger } from '../src/logger';
+import { createBullQueue } from '../src/pipeline/bull-queue';
+import { createJobHandler } from '../src/pipeline/worker';
+import { createSkills } from '../src/skills';
+import { createRedisStateStore } from '../src/state/redis-state-store';
+import { slackAuthor, slackChannel } from '../test/helpers/served-deskmate';
+import { SlowStreamingModel } from './slow-model';
+
+/** Which server this process runs. */
+export type AckServerMode = 'slack' | 'slack-bare' | 'slack-busy' | 'lark' | 'lark-bare';
+
+/** Where the platform fakes run (in the benchmark process, like a remote platform) and their secrets. */
+export interface AckServerConfig {
+  apiUrl: string;
+  botToken?: string;
+  signingSecret?: string;
+  appId?: string;
+  appSecret?: string;
+  encryptKey?: string;
+  verificationToken?: string;
+  /** Thread roots to summarize (`slack-busy`). */
+  summaryRoots?: string[];
+  teamId?: string;
+  workerConcurrency?: number;
+}
+
+/** What the server tells the benchmark once it listens. */
+export interface AckServerReady {
+  type: 'ready';
+  port: number;
+  path: string;
+}
+
+const logger = createLogger({ level: 'silent' });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function startSlack(
+  mode: AckServerMode,
+  redisUrl: string,
+  config: AckServerConfig,
+): Promise<AckServerReady> {
+  const secrets = { signingSecret: config.signingSecret ?? '', botToken: config.botToken ?? '' };
+  if (mode === 'slack-bare') {
+    const app = new App({
+      token: secrets.botToken,
+      signingSecret: secrets.signingSecret,
+      clientOptions: { slackApiUrl: config.apiUrl },
+      logLevel: LogLevel.ERROR,
+    });
+    app.event('app_mention', async () => {});
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await app.start(port);
+    return { type: 'ready', port, path: '/slack/events' };
+  }
+  const prefix = `bench-${process.pid}:`;
+  const store = createRedisStateStore({ url: redisUrl, prefix });
+  const queue = createBullQueue({
+    url: redisUrl,
+    prefix,
+    store,
+    logger,
+    concurrency: config.workerConcurrency ?? 4,
+  });
+  const adapter = createSlackAdapter({ ...secrets, apiUrl: config.apiUrl, queue, store, logger });
+  const port = await serve(adapter);
+  await adapter.start();
+  if (mode === 'slack-busy') {
+    await queue.start(
+      createJobHandler({
+        platforms: { slack: adapter.platform },
+        skills: createSkills(),
+        llm: new SlowStreamingModel({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 150 }),
+        store,
+        logger,
+        settings: { defaultTimezone: 'UTC' },
+      }),
+    );
+    for (const root of config.summaryRoots ?? []) {
+      await queue.enqueue({
+        eventId: `busy-${root}`,
+        messageId: `${slackChannel}:busy-${root}`,
+        conversation: {
+          platform: 'slack',
+          workspace: config.teamId ?? 'T',
+          channel: slackChannel,
+          thread: root,
+          kind: 'group',
+        },
+        author: { id: slackAuthor.id, name: 'Alice' },
+        text: 'summarize',
+        via: 'mention',
+        inThread: true,
+        receivedAt: new Date().toISOString(),
+      });
+    }
+  }
+  return { type: 'ready', port, path: '/slack/events' };
+}
+
+async function serve(adapter: Adapter): Promise<number> {
+  const http = createHttpServer({
+    routes: adapter.routes,
+    logger,
+    readiness: async () => ({ ready: true, checks: {} }),
+  });
+  return http.listen(0, '127.0.0.1');
+}
+
+async function startLark(
+  mode: AckServerMode,
+  redisUrl: string,
+  config: AckServerConfig,
+): Promise<AckServerReady> {
+  const encryptKey = config.encryptKey ?? '';
+  const verificationToken = config.verificationToken ?? '';
+  if (mode === 'lark-bare') {
+    const dispatcher = new lark.EventDispatcher({
+      encryptKey,
+      verificationToken,
+      loggerLevel: lark.LoggerLevel.error,
+    }).register({ 'im.message.receive_v1': async () => {} });
+    const server = createServer(lark.adaptDefault('/lark/events', dispatcher, { autoChallenge: true }));
+    return { type: 'ready', port: await listen(server), path: '/lark/events' };
+  }
+  const prefix = `bench-${process.pid}:`;
+  const store = createRedisStateStore({ url: redisUrl, prefix });
+  const queue = createBullQueue({ url: redisUrl, prefix, store, logger });
+  const adapter = createLarkAdapter({
+    appId: config.appId ?? '',
+    appSecret: config.appSecret ?? '',
+    encryptKey,
+    verificationToken,
+    domain: config.apiUrl,
+    mode: 'webhook',
+    queue,
+    store,
+    logger,
+  });
+  const port = await serve(adapter);
+  await adapter.start();
+  return { type: 'ready', port, path: '/lark/events' };
+}
+
+async function main(): Promise<void> {
+  const [mode, redisUrl] = process.argv.slice(2) as [AckServerMode, string];
+  const config = JSON.parse(process.env.BENCH_SERVER_CONFIG ?? '{}') as AckServerConfig;
+  const ready = mode.startsWith('slack')
+    ? await startSlack(mode, redisUrl, config)
+    : await startLark(mode, redisUrl, config);
+  loopDelay.enable();
+  process.once('SIGINT', () => process.exit(0));
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'reset') {
+      loopDelay.reset();
+      process.send?.({ type: 'reset-done' });
+    }
+    if (message.type === 'stats') {
+      process.send?.({
+        type: 'stats',
+        loopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
+      });
+    }
+  });
+  process.send?.(ready);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ack server failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,286 @@
+/**
+ * Ack-path benchmarks (`npm run bench -- ack`): signed Slack `app_mention` events through Deskmate's route
+ * (verify, dedupe, enqueue into BullMQ on a real redis-server) against a bare Bolt app with a no-op listener,
+ * and encrypted, signed Lark events through Deskmate's webhook against the SDK's bare `adaptDefault`. Each
+ * server runs in its own process; this process generates the load. Figures: throughput at saturation, p50/p99
+ * ack latency at a fixed 1,000 events/s, and the same fixed-rate run while 200 summaries stream.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { encryptPayload, larkFixture, signatureHeaders } from '../test/fakes/lark-events';
+import { FakeLarkServer } from '../test/fakes/lark-open-api';
+import { signedHeaders, slackFixture } from '../test/fakes/slack-events';
+import { FakeSlackServer } from '../test/fakes/slack-web-api';
+import { startRedisServer } from '../test/helpers/redis-server';
+import {
+  larkAuthor,
+  larkChat,
+  prepareLarkWorkspace,
+  prepareSlackWorkspace,
+  slackAuthor,
+  slackChannel,
+} from '../test/helpers/served-deskmate';
+import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
+import { fixedRate, type LoadResult, type PreparedRequest, saturate } from './load';
+
+const root = resolve(__dirname, '..');
+const saturationRequests = Number(process.env.BENCH_SATURATION_REQUESTS ?? 6000);
+const connections = 32;
+const fixedRatePerSecond = 1000;
+const fixedRateRequests = Number(process.env.BENCH_FIXED_RATE_REQUESTS ?? 3000);
+
+/** A running ack server process. */
+interface AckServer {
+  ready: AckServerReady;
+  baseUrl: string;
+  child: ChildProcess;
+  ask<T>(type: string, answer: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The platform fakes, in this process like a remote platform, and what requests to them need. */
+export interface FakePlatforms {
+  slack: FakeSlackServer;
+  lark: FakeLarkServer;
+  /** Thread roots with 100 messages each, for the summaries that stream during `slack-busy`. */
+  summaryRoots: string[];
+  stop(): Promise<void>;
+}
+
+/** Start the fakes and seed 200 long threads. */
+export async function startFakePlatforms(): Promise<FakePlatforms> {
+  const slack = new FakeSlackServer();
+  await slack.start();
+  prepareSlackWorkspace(slack);
+  const lark = new FakeLarkServer();
+  await lark.start();
+  prepareLarkWorkspace(lark);
+  const summaryRoots: string[] = [];
+  for (let thread = 0; thread < 200; thread += 1) {
+    const rootMessage = slack.state.userSays({
+      channel: slackChannel,
+      user: slackAuthor.id,
+      text: `Topic ${thread}`,
+    });
+    for (let index = 0; index < 100; index += 1) {
+      slack.state.userSays({
+        channel: slackChannel,
+        user: slackAuthor.id,
+        text: `Update ${index} on topic ${thread}: the laptops arrive Tuesday and the VPN certificates renew Friday.`,
+        threadTs: rootMessage.ts,
+      });
+    }
+    summaryRoots.push(rootMessage.ts);
+  }
+  return {
+    slack,
+    lark,
+    summaryRoots,
+    async stop() {
+      await slack.stop();
+      await lark.stop();
+    },
+  };
+}
+
+function serverConfig(mode: AckServerMode, fakes: FakePlatforms): AckServerConfig {
+  if (mode.startsWith('slack')) {
+    return {
+      apiUrl: fakes.slack.apiUrl,
+      botToken: fakes.slack.botToken,
+      signingSecret: fakes.slack.signingSecret,
+      teamId: fakes.slack.state.teamId,
+      ...(mode === 'slack-busy' ? { summaryRoots: fakes.summaryRoots, workerConcurrency: 200 } : {}),
+    };
+  }
+  return {
+    apiUrl: fakes.lark.url,
+    appId: fakes.lark.appId,
+    appSecret: fakes.lark.appSecret,
+    encryptKey: fakes.lark.encryptKey,
+    verificationToken: fakes.lark.verificationToken,
+  };
+}
+
+async function startServer(mode: AckServerMode, redisUrl: string, fakes: FakePlatforms): Promise<AckServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ack-server.ts', mode, redisUrl], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes)),
+    },
+  });
+  const ready = await new Promise<AckServerReady>((resolveReady, reject) => {
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+    child.on('message', (message: AckServerReady) => {
+      if (message.type === 'ready') resolveReady(message);
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    ready,
+    baseUrl: `http://127.0.0.1:${ready.port}`,
+    child,
+    ask<T>(type: string, answer: string) {
+      return new Promise<T>((resolveAnswer) => {
+        const listener = (message: { type: string }) => {
+          if (message.type !== answer) return;
+          child.off('message', listener);
+          resolveAnswer(message as T);
+        };
+        child.on('message', listener);
+        child.send({ type });
+      });
+    },
+    async stop() {
+      child.kill('SIGKILL');
+      await new Promise((done) => child.once('exit', done));
+    },
+  };
+}
+
+/** Signed `app_mention` envelopes, each with its own event id and message. */
+function slackRequests(fakes: FakePlatforms, path: string, count: number): PreparedRequest[] {
+  const slack = fakes.slack;
+  const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, index) => {
+    const ts = `${now}.${String(index).padStart(6, '0')}`;
+    const envelope = {
+      ...base,
+      team_id: slack.state.teamId,
+      event_id: `EvB${randomBytes(6).toString('hex')}`,
+      event_time: now,
+      event: {
+        ...base.event,
+        type: 'app_mention',
+        user: slackAuthor.id,
+        text: `<@${slack.state.botUserId}> help`,
+        ts,
+        event_ts: ts,
+        channel: slackChannel,
+        team: slack.state.teamId,
+        thread_ts: undefined,
+      },
+    };
+    const body = JSON.stringify(envelope);
+    return {
+      path,
+      headers: { 'content-type': 'application/json', ...signedHeaders(body, slack.signingSecret) },
+      body,
+    };
+  });
+}
+
+/** Encrypted, signed `im.message.receive_v1` events, each with its own event id and message. */
+function larkRequests(fakes: FakePlatforms, path: string, count: number): PreparedRequest[] {
+  const lark = fakes.lark;
+  return Array.from({ length: count }, () => {
+    const payload = larkFixture<{ header: Record<string, unknown>; event: Record<string, unknown> }>(
+      'message-receive-group.json',
+    );
+    payload.header.event_id = randomBytes(16).toString('hex');
+    payload.header.create_time = String(Date.now());
+    payload.header.app_id = lark.appId;
+    payload.header.tenant_key = lark.state.tenantKey;
+    payload.header.token = lark.verificationToken;
+    payload.event.sender = {
+      sender_id: { open_id: larkAuthor.openId, union_id: 'on_alice', user_id: 'alice' },
+      sender_type: 'user',
+      tenant_key: lark.state.tenantKey,
+    };
+    const messageId = `om_${randomBytes(12).toString('hex')}`;
+    payload.event.message = {
+      message_id: messageId,
+      root_id: '',
+      parent_id: '',
+      create_time: String(Date.now()),
+      update_time: String(Date.now()),
+      chat_id: larkChat,
+      thread_id: '',
+      chat_type: 'group',
+      message_type: 'text',
+      content: JSON.stringify({ text: '@_user_1 help' }),
+      mentions: [
+        {
+          key: '@_user_1',
+          id: { open_id: lark.state.botOpenId, union_id: 'on_bot', user_id: '' },
+          mentioned_type: 'bot',
+          name: 'Deskmate',
+          tenant_key: lark.state.tenantKey,
+        },
+      ],
+    };
+    const body = encryptPayload(payload, lark.encryptKey);
+    return {
+      path,
+      headers: { 'content-type': 'application/json', ...signatureHeaders(body, lark.encryptKey) },
+      body,
+    };
+  });
+}
+
+/** One side's figures in one run. */
+export interface AckFigures {
+  saturation: LoadResult;
+  fixedRate: LoadResult;
+  loopDelayP99Ms: number;
+}
+
+interface LoopStats {
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+async function measure(
+  mode: AckServerMode,
+  redisUrl: string,
+  fakes: FakePlatforms,
+  options: { saturation: boolean; warmUpMs?: number },
+): Promise<AckFigures> {
+  const builder = mode.startsWith('slack') ? slackRequests : larkRequests;
+  const makeRequests = (ready: AckServerReady, count: number) => builder(fakes, ready.path, count);
+  const server = await startServer(mode, redisUrl, fakes);
+  if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} ready\n`);
+  try {
+    // Warm up (JIT, connections, caches) with a short burst that is not counted.
+    await saturate(server.baseUrl, makeRequests(server.ready, 500), 8);
+    if (options.warmUpMs) await new Promise((done) => setTimeout(done, options.warmUpMs));
+    const saturation = options.saturation
+      ? await saturate(server.baseUrl, makeRequests(server.ready, saturationRequests), connections)
+      : undefined;
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} saturated\n`);
+    await server.ask('reset', 'reset-done');
+    const rate = await fixedRate(
+      server.baseUrl,
+      makeRequests(server.ready, fixedRateRequests),
+      fixedRatePerSecond,
+    );
+    const loop = await server.ask<LoopStats>('stats', 'stats');
+    const failed = (saturation?.failed ?? 0) + rate.failed;
+    if (failed > 0) process.stderr.write(`${mode}: ${failed} requests were not answered 2xx\n`);
+    return { saturation: saturation ?? rate, fixedRate: rate, loopDelayP99Ms: loop.loopDelayP99Ms };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Every ack figure of one run: Slack (bare, Deskmate, Deskmate busy) and Lark (bare, Deskmate). */
+export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
+  return {
+    'slack-bare': await measure('slack-bare', redisUrl, fakes, { saturation: true }),
+    slack: await measure('slack', redisUrl, fakes, { saturation: true }),
+    'slack-busy': await measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500 }),
+    'lark-bare': await measure('lark-bare', redisUrl, fakes, { saturation: true }),
+    lark: await measure('lark', redisUrl, fakes, { saturation: true }),
+  };
+}
+
+/** Start a redis-server for the ack benchmarks. */
+export async function ackRedis() {
+  return startRedisServer();
+}

@@ -1,0 +1,118 @@
+/**
+ * A small HTTP load generator for the ack benchmarks: pre-built (already signed) requests, sent over
+ * keep-alive connections either as fast as the server answers or at a fixed rate. Latency is measured from
+ * when each request was due, so a slow server cannot hide its queueing (no coordinated omission).
+ */
+import { Agent, request } from 'node:http';
+
+/** One request to send. */
+export interface PreparedRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a load run measured. */
+export interface LoadResult {
+  sent: number;
+  ok: number;
+  failed: number;
+  /** Requests answered per second. */
+  throughput: number;
+  /** Milliseconds. */
+  p50: number;
+  p99: number;
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+}
+
+function send(agent: Agent, baseUrl: string, prepared: PreparedRequest): Promise<number> {
+  return new Promise((resolve) => {
+    const call = request(
+      `${baseUrl}${prepared.path}`,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...prepared.headers, 'content-length': String(Buffer.byteLength(prepared.body)) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    call.on('error', () => resolve(0));
+    // A request the server never answers counts as failed instead of stalling the run.
+    call.setTimeout(10_000, () => call.destroy(new Error('timed out')));
+    call.end(prepared.body);
+  });
+}
+
+function summarizeRun(latencies: number[], statuses: number[], elapsedMs: number): LoadResult {
+  const sorted = [...latencies].sort((left, right) => left - right);
+  const ok = statuses.filter((status) => status >= 200 && status < 300).length;
+  return {
+    sent: statuses.length,
+    ok,
+    failed: statuses.length - ok,
+    throughput: (statuses.length / elapsedMs) * 1000,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+  };
+}
+
+/** Send every request as fast as the server answers, `connections` at a time. */
+export async function saturate(
+  baseUrl: string,
+  requests: PreparedRequest[],
+  connections: number,
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const statuses: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < requests.length) {
+      const prepared = requests[next];
+      next += 1;
+      const sentAt = performance.now();
+      statuses.push(await send(agent, baseUrl, prepared));
+      latencies.push(performance.now() - sentAt);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, lane));
+  const elapsed = performance.now() - started;
+  agent.destroy();
+  return summarizeRun(latencies, statuses, elapsed);
+}
+
+/** Send the requests at a fixed rate (requests per second), whatever the server's speed. */
+export async function fixedRate(
+  baseUrl: string,
+  requests: PreparedRequest[],
+  ratePerSecond: number,
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  const statuses: number[] = [];
+  const started = performance.now();
+  const inFlight: Array<Promise<void>> = [];
+  for (let index = 0; index < requests.length; index += 1) {
+    const dueAt = started + (index * 1000) / ratePerSecond;
+    const wait = dueAt - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      send(agent, baseUrl, requests[index]).then((status) => {
+        statuses.push(status);
+        latencies.push(performance.now() - dueAt);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = performance.now() - started;
+  agent.destroy();
+  return summarizeRun(latencies, statuses, elapsed);
+}
