@@ -12,6 +12,7 @@ import { App, LogLevel } from '@slack/bolt';
 import { createLarkAdapter } from '../adapters/lark';
 import { createSlackAdapter } from '../adapters/slack';
 import type { Adapter } from '../src/core/adapter';
+import type { StateStore } from '../src/core/state-store';
 import { createHttpServer } from '../src/http/server';
 import { createLogger } from '../src/logger';
 import { createBullQueue } from '../src/pipeline/bull-queue';
@@ -49,6 +50,21 @@ export interface AckServerReady {
 const logger = createLogger({ level: 'silent' });
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
+/** The store connects in the background; commands fail fast until it has. */
+async function waitForRedis(store: StateStore): Promise<void> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    if (
+      await store.ping().then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('Redis is not reachable');
+}
+
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -74,6 +90,7 @@ async function startSlack(
   }
   const prefix = `bench-${process.pid}:`;
   const store = createRedisStateStore({ url: redisUrl, prefix });
+  await waitForRedis(store);
   const queue = createBullQueue({
     url: redisUrl,
     prefix,
@@ -144,6 +161,7 @@ async function startLark(
   }
   const prefix = `bench-${process.pid}:`;
   const store = createRedisStateStore({ url: redisUrl, prefix });
+  await waitForRedis(store);
   const queue = createBullQueue({ url: redisUrl, prefix, store, logger });
   const adapter = createLarkAdapter({
     appId: config.appId ?? '',

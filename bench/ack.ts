@@ -84,14 +84,16 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
   };
 }
 
-function serverConfig(mode: AckServerMode, fakes: FakePlatforms): AckServerConfig {
+function serverConfig(mode: AckServerMode, fakes: FakePlatforms, busyConcurrency: number): AckServerConfig {
   if (mode.startsWith('slack')) {
     return {
       apiUrl: fakes.slack.apiUrl,
       botToken: fakes.slack.botToken,
       signingSecret: fakes.slack.signingSecret,
       teamId: fakes.slack.state.teamId,
-      ...(mode === 'slack-busy' ? { summaryRoots: fakes.summaryRoots, workerConcurrency: 200 } : {}),
+      ...(mode === 'slack-busy'
+        ? { summaryRoots: fakes.summaryRoots, workerConcurrency: busyConcurrency }
+        : {}),
     };
   }
   return {
@@ -103,14 +105,19 @@ function serverConfig(mode: AckServerMode, fakes: FakePlatforms): AckServerConfi
   };
 }
 
-async function startServer(mode: AckServerMode, redisUrl: string, fakes: FakePlatforms): Promise<AckServer> {
+async function startServer(
+  mode: AckServerMode,
+  redisUrl: string,
+  fakes: FakePlatforms,
+  busyConcurrency = 200,
+): Promise<AckServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ack-server.ts', mode, redisUrl], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
       ...process.env,
       LOG_LEVEL: 'silent',
-      BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes)),
+      BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes, busyConcurrency)),
     },
   });
   const ready = await new Promise<AckServerReady>((resolveReady, reject) => {
@@ -240,11 +247,11 @@ async function measure(
   mode: AckServerMode,
   redisUrl: string,
   fakes: FakePlatforms,
-  options: { saturation: boolean; warmUpMs?: number },
+  options: { saturation: boolean; warmUpMs?: number; busyConcurrency?: number },
 ): Promise<AckFigures> {
   const builder = mode.startsWith('slack') ? slackRequests : larkRequests;
   const makeRequests = (ready: AckServerReady, count: number) => builder(fakes, ready.path, count);
-  const server = await startServer(mode, redisUrl, fakes);
+  const server = await startServer(mode, redisUrl, fakes, options.busyConcurrency);
   if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} ready\n`);
   try {
     // Warm up (JIT, connections, caches) with a short burst that is not counted.
@@ -274,7 +281,13 @@ export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Re
   return {
     'slack-bare': await measure('slack-bare', redisUrl, fakes, { saturation: true }),
     slack: await measure('slack', redisUrl, fakes, { saturation: true }),
+    // All 200 summaries streaming at once in the ack process, then Deskmate's default of 4 jobs at a time.
     'slack-busy': await measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500 }),
+    'slack-busy-4': await measure('slack-busy', redisUrl, fakes, {
+      saturation: false,
+      warmUpMs: 500,
+      busyConcurrency: 4,
+    }),
     'lark-bare': await measure('lark-bare', redisUrl, fakes, { saturation: true }),
     lark: await measure('lark', redisUrl, fakes, { saturation: true }),
   };

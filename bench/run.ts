@@ -103,8 +103,9 @@ async function ackBench(runs: number): Promise<void> {
   );
   console.log('| --- | --- | --- | --- | --- |');
   for (const side of sides) {
-    const saturation =
-      side === 'slack-busy' ? '—' : show(pick(side, (figures) => figures.saturation.throughput));
+    const saturation = side.startsWith('slack-busy')
+      ? '—'
+      : show(pick(side, (figures) => figures.saturation.throughput));
     console.log(
       `| ${side} | ${saturation} | ${show(
         pick(side, (figures) => figures.fixedRate.p50),
@@ -118,6 +119,9 @@ async function ackBench(runs: number): Promise<void> {
       )} |`,
     );
   }
+  console.log(
+    '`slack-busy`: 200 summaries stream in the ack process at once (WORKER_CONCURRENCY=200); `slack-busy-4`: the same 200 queued with the default WORKER_CONCURRENCY=4.',
+  );
   for (const platform of ['slack', 'lark']) {
     const ratios = summarize(
       results.map(

@@ -1,3 +1,4 @@
+import { DeskmateError } from '../core/errors';
 import type { Reminder, ReminderScheduler } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
 import { cancelledKey } from './reminder-delivery';
@@ -8,6 +9,18 @@ export interface ReminderService extends ReminderScheduler {
   start(deliver: (reminder: Reminder) => Promise<void>): Promise<void>;
   /** Stop delivering; scheduled reminders stay scheduled where the scheduler is durable. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** Milliseconds until a reminder is due (0 when past); a `dueAt` that is not a time is refused. */
+export function delayUntilDue(reminder: Reminder, now = Date.now()): number {
+  const due = Date.parse(reminder.dueAt);
+  if (Number.isNaN(due)) {
+    throw new DeskmateError(
+      'bad_input',
+      `reminder ${reminder.id} has no valid due time (dueAt must be ISO 8601)`,
+    );
+  }
+  return Math.max(0, due - now);
 }
 
 /** Longest timer Node keeps (about 24.8 days); later reminders are re-armed when it fires. */
@@ -49,9 +62,10 @@ export function createMemoryReminderScheduler(options: {
   return {
     async schedule(reminder) {
       if (waiting.has(reminder.id)) return;
+      const delay = delayUntilDue(reminder);
       await options.store.delete(cancelledKey(reminder.id));
       waiting.set(reminder.id, reminder);
-      if (deliver) arm(reminder, Date.parse(reminder.dueAt) - Date.now());
+      if (deliver) arm(reminder, delay);
     },
     async cancel(id) {
       await options.store.setJson(cancelledKey(id), true, 30 * 24 * 60 * 60);

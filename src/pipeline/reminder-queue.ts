@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger';
 import type { Reminder } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
 import { withinMilliseconds } from './bounded';
-import type { ReminderService } from './memory-reminders';
+import { delayUntilDue, type ReminderService } from './memory-reminders';
 import { cancelledKey } from './reminder-delivery';
 
 /** Options for the durable reminder scheduler. */
@@ -23,9 +23,12 @@ export interface BullReminderOptions {
   name?: string;
 }
 
-/** A BullMQ job id for a reminder id (BullMQ forbids some characters in custom ids). */
+/**
+ * A BullMQ job id for a reminder id: BullMQ forbids `:` (and all-digit ids), so every character but letters,
+ * digits, `.` and `-` is written as `_` and its hex code, which keeps two different ids apart.
+ */
 export function reminderJobId(id: string): string {
-  return `reminder-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  return `reminder-${id.replace(/[^A-Za-z0-9.-]/gu, (character) => `_${character.codePointAt(0)!.toString(16)}_`)}`;
 }
 
 /**
@@ -53,8 +56,8 @@ export function createBullReminderScheduler(options: BullReminderOptions): Remin
 
   return {
     async schedule(reminder: Reminder) {
+      const delay = delayUntilDue(reminder);
       await options.store.delete(cancelledKey(reminder.id));
-      const delay = Math.max(0, Date.parse(reminder.dueAt) - Date.now());
       await queue.add('reminder', reminder, { jobId: reminderJobId(reminder.id), delay });
     },
     async cancel(id: string) {

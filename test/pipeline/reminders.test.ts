@@ -5,7 +5,7 @@ import type { Reminder } from '../../src/core/reminder';
 import { createLogger } from '../../src/logger';
 import { createMemoryReminderScheduler, type ReminderService } from '../../src/pipeline/memory-reminders';
 import { createReminderDelivery } from '../../src/pipeline/reminder-delivery';
-import { createBullReminderScheduler } from '../../src/pipeline/reminder-queue';
+import { createBullReminderScheduler, reminderJobId } from '../../src/pipeline/reminder-queue';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
 import { testRedisUrl } from '../helpers/test-redis';
@@ -94,6 +94,13 @@ describe.each([
     expect(deliveriesOf(platform, reminder)).toHaveLength(0);
   });
 
+  test('a reminder without a valid due time is refused, not delivered at once', async () => {
+    const reminder = { ...reminderIn(0), dueAt: 'next tuesday' };
+    await expect(scheduler.schedule(reminder)).rejects.toMatchObject({ code: 'bad_input' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveriesOf(platform, reminder)).toHaveLength(0);
+  });
+
   test('a failed post is tried again, and the reminder arrives once', async () => {
     const reminder = reminderIn(200);
     platform.failPosts = 1;
@@ -132,4 +139,12 @@ describe.each([
       expect(deliveriesOf(platform, reminder)).toHaveLength(1);
     });
   }
+});
+
+test('job ids have no `:` and keep different reminder ids apart', () => {
+  const ids = ['meeting-a:b', 'meeting-a_b', 'meeting-a_3a_b', 'todo-slack-T1-3', '42', '日程:1'];
+  const jobIds = ids.map(reminderJobId);
+  expect(new Set(jobIds).size).toBe(ids.length);
+  for (const jobId of jobIds) expect(jobId).toMatch(/^reminder-[A-Za-z0-9._-]+$/);
+  expect(reminderJobId('todo-slack-T1-3')).toBe('reminder-todo-slack-T1-3');
 });
