@@ -164,7 +164,9 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     expect(files[0].content).toContain(`DTEND:${icsStamp(end)}`);
     expect(files[0].content).toContain('SUMMARY:Budget review');
     expect(files[0].content).toContain('张三');
-    expect(visible(harness.fake.state.botMessages().at(-1))).toContain('Budget review');
+    const card = visible(harness.fake.state.botMessages().at(-1));
+    expect(card).toContain('Budget review');
+    expect(card).toContain('I will post a reminder 10 minutes before it starts.');
   });
 
   test('a meeting the model proposed waits for Create; the invite comes after the click', async () => {
