@@ -1,3 +1,4 @@
+import { readNumber } from '../../text/chinese-number';
 /** A time window to summarize. */
 export interface Period {
   /** Start of the window. */
@@ -45,20 +46,6 @@ const units: Array<[RegExp, number]> = [
   [/^(weeks?|w|周|星期|个星期)$/u, 7 * day],
 ];
 
-const chineseNumbers: Record<string, number> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
-
 const amountPattern =
   /(\d+|[一二两三四五六七八九十])\s*(minutes?|mins?|hours?|hrs?|days?|weeks?|分钟|个小时|小时|天|个星期|星期|周|[mhdw])(?![a-z])/iu;
 
@@ -80,7 +67,7 @@ export function parsePeriod(text: string, now: Date, timezone: string): Period |
   }
   const match = amountPattern.exec(lower);
   if (!match) return undefined;
-  const amount = /\d/.test(match[1]) ? Number(match[1]) : chineseNumbers[match[1]];
+  const amount = readNumber(match[1]);
   const unit = units.find(([pattern]) => pattern.test(match[2]))?.[1];
   if (!amount || !unit) return undefined;
   const milliseconds = Math.min(amount * unit, 90 * day);
