@@ -23,7 +23,7 @@ function thread(count: number, start = 0): HistoryMessage[] {
 }
 
 const userText = (request: LlmRequest) => String(request.messages[request.messages.length - 1].content);
-const numbersIn = (text: string) => [...text.matchAll(/^\[(\d+)\]/gm)].map((match) => Number(match[1]));
+const numbersIn = (text: string) => [...text.matchAll(/^(\d+)\|/gm)].map((match) => Number(match[1]));
 
 /** A fake model that writes notes citing the first and last message it saw, and merges by keeping citations. */
 function citingModel(): ScriptedLlm {
@@ -33,7 +33,8 @@ function citingModel(): ScriptedLlm {
     if (request.system?.includes('take notes on part')) {
       return { text: `Key points\n- Work on part [${numbers[0]}] through [${numbers[numbers.length - 1]}].` };
     }
-    const cited = [...text.matchAll(/\[(\d+)\]/g)].map((match) => match[1]);
+    // Numbers cited in notes (`[12]`) or starting transcript lines (`12|`).
+    const cited = [...text.matchAll(/\[(\d+)\]|^(\d+)\|/gm)].map((match) => match[1] ?? match[2]);
     return {
       text: `**TL;DR** Migration on track [${cited[0]}][${cited[cited.length - 1]}] and an invented one [99999].`,
     };
