@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ConversationRef } from '../core/conversation';
 import type { InboundMessage } from '../core/inbound-message';
-import type { ReplyButton } from '../core/reply';
+import { type Reply, type ReplyButton, textReply } from '../core/reply';
+import type { SkillContext } from '../core/skill';
 import type { StateStore } from '../core/state-store';
-import type { Language } from '../text/language';
+import { detectLanguage, type Language } from '../text/language';
 
 /** Something the model proposed (todos, a meeting) that waits for the requester's click. */
 export interface Proposal<Payload> {
@@ -74,4 +75,30 @@ export function confirmationButtons(skill: string, proposalId: string, language:
     { label: words.edit, skill, action: 'edit', value: proposalId },
     { label: words.cancel, skill, action: 'cancel', value: proposalId, style: 'danger' },
   ];
+}
+
+const refusals = {
+  en: {
+    expired: 'That suggestion has expired. Ask me again.',
+    onlyRequester: 'Only the person who asked can confirm this.',
+  },
+  zh: { expired: '这个建议已过期，请重新问我。', onlyRequester: '只有提出请求的人可以确认。' },
+};
+
+/**
+ * The proposal a button click is about, when the clicker may act on it; otherwise a private answer saying
+ * why not (it expired, or someone else asked for it), in the language of the proposal or of the button.
+ */
+export async function proposalForClick<Payload>(
+  context: SkillContext,
+  id: string,
+  languageOf: (payload: Payload) => Language,
+): Promise<{ proposal: Proposal<Payload> } | { refusal: Reply }> {
+  const proposal = await loadProposal<Payload>(context.store, id);
+  const language = proposal ? languageOf(proposal.payload) : detectLanguage(context.message.text);
+  if (!proposal) return { refusal: textReply(refusals[language].expired, { private: true }) };
+  if (proposal.requestedBy !== context.message.author.id) {
+    return { refusal: textReply(refusals[language].onlyRequester, { private: true }) };
+  }
+  return { proposal };
 }

@@ -26,12 +26,18 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
 }
 
-/** Start a throwaway redis-server on a free port (or the given one) with no persistence. */
-export async function startRedisServer(port?: number): Promise<RedisServerHandle> {
+/**
+ * Start a redis-server on a free port (or the given one). By default it keeps nothing (`--appendonly no`);
+ * `persistence` arguments replace that (an fsynced append-only file in a directory, say).
+ */
+export async function startRedisServer(
+  port?: number,
+  persistence: string[] = ['--appendonly', 'no'],
+): Promise<RedisServerHandle> {
   const chosenPort = port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(chosenPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(chosenPort), '--bind', '127.0.0.1', '--save', '', ...persistence],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -40,9 +46,12 @@ export async function startRedisServer(port?: number): Promise<RedisServerHandle
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         child.stdout?.off('data', onData);
+        child.off('exit', onExit);
         resolve();
       }
     };
+    const onExit = (code: number | null) =>
+      reject(new Error(`redis-server exited with code ${code}: ${output}`));
     child.stdout?.on('data', onData);
     child.once('error', (error) =>
       reject(
@@ -51,7 +60,7 @@ export async function startRedisServer(port?: number): Promise<RedisServerHandle
         ),
       ),
     );
-    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}: ${output}`)));
+    child.once('exit', onExit);
   });
   child.stdout?.resume();
   child.stderr?.resume();
@@ -61,7 +70,7 @@ export async function startRedisServer(port?: number): Promise<RedisServerHandle
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),

@@ -3,7 +3,13 @@ import { type Reply, type ReplyButton, textReply } from '../../core/reply';
 import type { Skill, SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { replaceCard } from '../card';
-import { confirmationButtons, loadProposal, type Proposal, saveProposal, updateProposal } from '../proposals';
+import {
+  confirmationButtons,
+  type Proposal,
+  proposalForClick,
+  saveProposal,
+  updateProposal,
+} from '../proposals';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { bookMeeting, describeSlot, everyone, type MeetingPlan, meetingCard } from './booking';
@@ -140,13 +146,14 @@ async function handleAction(context: SkillContext): Promise<Reply | undefined> {
   const action = context.message.action;
   if (!action) return undefined;
   const [proposalId, slotText] = action.value.split(':');
-  const proposal = await loadProposal<MeetingProposal>(context.store, proposalId);
-  const language = proposal?.payload.plan.language ?? 'en';
-  const words = scheduleWording[language];
-  if (!proposal) return textReply(words.expired, { private: true });
-  if (proposal.requestedBy !== context.message.author.id) {
-    return textReply(words.onlyRequester, { private: true });
-  }
+  const clicked = await proposalForClick<MeetingProposal>(
+    context,
+    proposalId,
+    (payload) => payload.plan.language,
+  );
+  if ('refusal' in clicked) return clicked.refusal;
+  const { proposal } = clicked;
+  const words = scheduleWording[proposal.payload.plan.language];
   const slotIndex = action.action === 'book' ? Number(slotText) : 0;
   const range = proposal.payload.slots[slotIndex];
   if (action.action === 'cancel') {

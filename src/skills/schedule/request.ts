@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Author } from '../../core/inbound-message';
+import { escapeRegExp } from '../../text/regexp';
 import {
   type DayPart,
   dayPartStart,
@@ -35,10 +36,6 @@ export interface MeetingRequest {
 
 /** Meetings are 30 minutes unless the request says otherwise. */
 export const defaultDurationMinutes = 30;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function whenFields(
   words: string,

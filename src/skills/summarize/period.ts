@@ -1,4 +1,5 @@
 import { readNumber } from '../../text/chinese-number';
+import { wallClock, zonedInstant } from '../when/timezone';
 /** A time window to summarize. */
 export interface Period {
   /** Start of the window. */
@@ -15,28 +16,8 @@ const day = 24 * hour;
 
 /** Midnight (in the timezone) of the day `daysBack` days before `now`, as an instant. */
 export function startOfDay(now: Date, timezone: string, daysBack = 0): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const localMidnight = Date.UTC(value('year'), value('month') - 1, value('day'));
-  const localNow = Date.UTC(
-    value('year'),
-    value('month') - 1,
-    value('day'),
-    value('hour'),
-    value('minute'),
-    value('second'),
-  );
-  const offset = localNow - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(localMidnight - offset - daysBack * day);
+  const today = wallClock(now, timezone);
+  return new Date(zonedInstant(timezone, { ...today, hour: 0, minute: 0 }).getTime() - daysBack * day);
 }
 
 const units: Array<[RegExp, number]> = [

@@ -1,4 +1,5 @@
 import type { Author } from '../../core/inbound-message';
+import { escapeRegExp } from '../../text/regexp';
 import { dayPartStart, instantOf, parseWhen, type TimeOfDay } from '../when/parse-when';
 
 /** What a `todo …` command asks for. */
@@ -46,10 +47,6 @@ export interface ParsedTodo {
 
 /** When a due date has no time, it is due at the end of the working day. */
 export const endOfWorkingDay: TimeOfDay = { hour: 17, minute: 0 };
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** The due instant of date words in the user's timezone (a day without a time: 17:00, or its part of day). */
 export function dueFromWords(words: string, now: Date, timezone: string): string | undefined {

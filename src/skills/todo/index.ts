@@ -3,7 +3,13 @@ import { type Reply, textReply } from '../../core/reply';
 import type { Skill, SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { replaceCard } from '../card';
-import { confirmationButtons, loadProposal, type Proposal, saveProposal, updateProposal } from '../proposals';
+import {
+  confirmationButtons,
+  type Proposal,
+  proposalForClick,
+  saveProposal,
+  updateProposal,
+} from '../proposals';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { parseTodoCommand, parseTodoText } from './command';
@@ -39,7 +45,9 @@ async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, 
   const open = items.filter((item) => !item.doneAt);
   const shown = all ? items : open;
   const title = `**${mine ? words.mineTitle : words.channelTitle}** (${words.open(open.length)})`;
-  const lines = shown.map((item) => `${item.doneAt ? '✓' : '•'} ${todoLine(item, timezone, language)}`);
+  const lines = shown.map(
+    (item) => `${item.doneAt ? '✓' : '•'} #${item.number} ${todoLine(item, timezone, language)}`,
+  );
   const body = shown.length > 0 ? [title, ...lines].join('\n') : words.none;
   return textReply(notice ? `${notice}\n\n${body}` : body, {
     buttons: open.slice(0, maxDoneButtons).map((item) => doneButton(item, language)),
@@ -98,7 +106,7 @@ async function addTodo(context: SkillContext, todos: TodoStore, text: string): P
     language,
   );
   const headline = result.created ? words.added(result.item.number) : words.alreadyAdded(result.item.number);
-  const lines = [`${headline}: ${todoLine(result.item, timezone, language).replace(/^#\d+ /, '')}`];
+  const lines = [`${headline}: ${todoLine(result.item, timezone, language)}`];
   if (result.reminder === 'unavailable') lines.push(words.remindersOff);
   const owner = result.item.ownerId;
   return textReply(lines.join('\n'), {
@@ -126,19 +134,7 @@ async function readSource(context: SkillContext): Promise<HistoryMessage[] | und
 }
 
 function proposalLines(items: ProposedTodo[], timezone: string, language: Language): string[] {
-  return items.map((item, index) =>
-    todoLine(
-      {
-        ...item,
-        number: index + 1,
-        conversation: { platform: 'console', workspace: '', channel: '', kind: 'dm' },
-        createdBy: '',
-        createdAt: '',
-      },
-      timezone,
-      language,
-    ).replace(/^#\d+ /, `${index + 1}. `),
-  );
+  return items.map((item, index) => `${index + 1}. ${todoLine(item, timezone, language)}`);
 }
 
 async function propose(context: SkillContext, fromConversation: boolean): Promise<Reply> {
@@ -197,12 +193,11 @@ async function handleAction(context: SkillContext, todos: TodoStore): Promise<Re
     const [line] = await markDone(context, todos, [Number(action.value)], language);
     return replaceCard(context, await listTodos(context, todos, false, line));
   }
-  const proposal = await loadProposal<TodoProposal>(context.store, action.value);
-  const language = proposal?.payload.language ?? 'en';
+  const clicked = await proposalForClick<TodoProposal>(context, action.value, (payload) => payload.language);
+  if ('refusal' in clicked) return clicked.refusal;
+  const { proposal } = clicked;
+  const language = proposal.payload.language;
   const words = todoWording[language];
-  if (!proposal) return textReply(words.expired, { private: true });
-  if (proposal.requestedBy !== context.message.author.id)
-    return textReply(words.onlyRequester, { private: true });
   if (action.action === 'cancel') {
     await updateProposal(context.store, { ...proposal, status: 'cancelled' });
     return replaceCard(context, textReply(words.cancelled));
@@ -239,9 +234,10 @@ async function createProposed(
   await updateProposal(context.store, { ...proposal, status: 'created' });
   const owners = [...new Set(created.map((item) => item.ownerId).filter((id): id is string => Boolean(id)))];
   return textReply(
-    [words.created(created.length), ...created.map((item) => `• ${todoLine(item, timezone, language)}`)].join(
-      '\n',
-    ),
+    [
+      words.created(created.length),
+      ...created.map((item) => `• #${item.number} ${todoLine(item, timezone, language)}`),
+    ].join('\n'),
     {
       buttons: created.slice(0, maxDoneButtons).map((item) => doneButton(item, language)),
       ...(owners.length > 0 ? { notify: owners.filter((id) => id !== proposal.requestedBy) } : {}),

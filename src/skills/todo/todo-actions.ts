@@ -64,10 +64,13 @@ export async function createTodo(
   return { item, created, reminder };
 }
 
-/** One todo as a list line: `#12 Send the report · @Alice · due Fri, Dec 4, 17:00 · [Open the task](…)`. */
-export function todoLine(item: TodoItem, timezone: string, language: Language): string {
+/** What a todo line shows (a saved todo, or one the model proposed, which has no number yet). */
+export type TodoLineFields = Pick<TodoItem, 'text' | 'ownerId' | 'ownerName' | 'due' | 'task' | 'doneAt'>;
+
+/** One todo as a line: `Send the report · @Alice · due Fri, Dec 4, 17:00 · [Open the task](…)`. */
+export function todoLine(item: TodoLineFields, timezone: string, language: Language): string {
   const words = todoWording[language];
-  const parts = [`#${item.number} ${item.doneAt ? `~${item.text}~` : item.text}`];
+  const parts = [item.doneAt ? `~${item.text}~` : item.text];
   if (item.ownerName || item.ownerId) parts.push(`@${item.ownerName ?? item.ownerId}`);
   if (item.due) parts.push(`${words.due} ${formatDateTime(new Date(item.due), timezone, language)}`);
   if (item.task?.url) parts.push(`[${words.openTask}](${item.task.url})`);
