@@ -94,7 +94,6 @@ async function startSlack(
   const queue = createBullQueue({
     url: redisUrl,
     prefix,
-    store,
     logger,
     concurrency: config.workerConcurrency ?? 4,
   });
@@ -162,7 +161,7 @@ async function startLark(
   const prefix = `bench-${process.pid}:`;
   const store = createRedisStateStore({ url: redisUrl, prefix });
   await waitForRedis(store);
-  const queue = createBullQueue({ url: redisUrl, prefix, store, logger });
+  const queue = createBullQueue({ url: redisUrl, prefix, logger });
   const adapter = createLarkAdapter({
     appId: config.appId ?? '',
     appSecret: config.appSecret ?? '',

@@ -111,15 +111,22 @@ async function startServer(
   fakes: FakePlatforms,
   busyConcurrency = 200,
 ): Promise<AckServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ack-server.ts', mode, redisUrl], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes, busyConcurrency)),
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools).
+  const profileDirectory = process.env.BENCH_CPU_PROFILE;
+  const profile = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'bench/ack-server.ts', mode, redisUrl],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'silent',
+        BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes, busyConcurrency)),
+      },
     },
-  });
+  );
   const ready = await new Promise<AckServerReady>((resolveReady, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
     child.on('message', (message: AckServerReady) => {
@@ -143,7 +150,8 @@ async function startServer(
       });
     },
     async stop() {
-      child.kill('SIGKILL');
+      // A profiled server exits on SIGINT so the profile is written.
+      child.kill(profileDirectory ? 'SIGINT' : 'SIGKILL');
       await new Promise((done) => child.once('exit', done));
     },
   };
@@ -278,19 +286,21 @@ async function measure(
 
 /** Every ack figure of one run: Slack (bare, Deskmate, Deskmate busy) and Lark (bare, Deskmate). */
 export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
-  return {
-    'slack-bare': await measure('slack-bare', redisUrl, fakes, { saturation: true }),
-    slack: await measure('slack', redisUrl, fakes, { saturation: true }),
+  const runs: Record<string, () => Promise<AckFigures>> = {
+    'slack-bare': () => measure('slack-bare', redisUrl, fakes, { saturation: true }),
+    slack: () => measure('slack', redisUrl, fakes, { saturation: true }),
     // All 200 summaries streaming at once in the ack process, then Deskmate's default of 4 jobs at a time.
-    'slack-busy': await measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500 }),
-    'slack-busy-4': await measure('slack-busy', redisUrl, fakes, {
-      saturation: false,
-      warmUpMs: 500,
-      busyConcurrency: 4,
-    }),
-    'lark-bare': await measure('lark-bare', redisUrl, fakes, { saturation: true }),
-    lark: await measure('lark', redisUrl, fakes, { saturation: true }),
+    'slack-busy': () => measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500 }),
+    'slack-busy-4': () =>
+      measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500, busyConcurrency: 4 }),
+    'lark-bare': () => measure('lark-bare', redisUrl, fakes, { saturation: true }),
+    lark: () => measure('lark', redisUrl, fakes, { saturation: true }),
   };
+  // BENCH_ACK_ROWS=slack,lark runs only those rows (while profiling one path).
+  const only = process.env.BENCH_ACK_ROWS?.split(',');
+  const figures: Record<string, AckFigures> = {};
+  for (const [row, run] of Object.entries(runs)) if (!only || only.includes(row)) figures[row] = await run();
+  return figures;
 }
 
 /** Start a redis-server for the ack benchmarks. */

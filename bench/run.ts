@@ -123,6 +123,7 @@ async function ackBench(runs: number): Promise<void> {
     '`slack-busy`: 200 summaries stream in the ack process at once (WORKER_CONCURRENCY=200); `slack-busy-4`: the same 200 queued with the default WORKER_CONCURRENCY=4.',
   );
   for (const platform of ['slack', 'lark']) {
+    if (!(platform in results[0]) || !(`${platform}-bare` in results[0])) continue;
     const ratios = summarize(
       results.map(
         (result) => result[platform].saturation.throughput / result[`${platform}-bare`].saturation.throughput,

@@ -67,7 +67,6 @@ export async function startDeskmate(
     ? bull().createBullQueue({
         url: config.redisUrl,
         prefix: config.redisKeyPrefix,
-        store,
         logger,
         concurrency: config.workerConcurrency,
         lockDurationMs: config.jobLockDurationMs,

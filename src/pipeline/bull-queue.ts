@@ -1,12 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
-import type { StateStore } from '../core/state-store';
 import { redisConnectionOptions } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
-import { type Claim, claimMessage, dedupeTtlSeconds, jobIdFor, releaseMessage } from './dedupe';
+import { dedupeTtlSeconds, jobIdFor, messageDedupeKey } from './dedupe';
 
 /** Options for the BullMQ-backed queue. */
 export interface BullQueueOptions {
@@ -16,8 +16,6 @@ export interface BullQueueOptions {
   prefix: string;
   /** Queue name. */
   name?: string;
-  /** Dedupe store. */
-  store: StateStore;
   /** Logger. */
   logger: Logger;
   /** Jobs run at once per process (default 4). */
@@ -78,32 +76,16 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
 
   return {
     async enqueue(message: InboundMessage): Promise<EnqueueOutcome> {
-      const jobId = jobIdFor(message);
-      const queuedKey = `queued:${jobId}`;
-      let claim: Claim;
-      try {
-        claim = await claimMessage(options.store, message);
-      } catch (error) {
-        // Redis may have made the claim and lost only the answer: undo it (if it can), so the retry is taken.
-        await releaseMessage(options.store, message);
-        throw error;
-      }
-      if (claim === 'same-message') return 'duplicate';
-      if (claim === 'same-event') {
-        // An earlier delivery claimed the event but may have died (or lost Redis) before its job was queued:
-        // it is a duplicate only when the job was queued. Adding it again is safe: the job id is the same.
-        if ((await options.store.getJson<boolean>(queuedKey)) !== undefined) return 'duplicate';
-        if (await (await readyQueue()).getJob(jobId)) return 'duplicate';
-      }
-      try {
-        await (await readyQueue()).add('message', message, { jobId });
-      } catch (error) {
-        if (claim === 'claimed') await releaseMessage(options.store, message);
-        throw error;
-      }
-      // Not awaited: only a later redelivery reads it, and the acknowledgement need not wait for it.
-      void options.store.setJson(queuedKey, true, dedupeTtlSeconds).catch(() => undefined);
-      return 'accepted';
+      // One round trip: BullMQ adds the job and its deduplication key (the message, kept 9 hours) in one
+      // script, so a job and its dedupe mark exist together or not at all. A delivery whose answer was lost
+      // finds the key on its retry; a delivery of a post already queued under another event id too. Each
+      // delivery gets its own job id, so the answer tells a new job from a duplicate.
+      const jobId = `${jobIdFor(message)}-${randomBytes(4).toString('hex')}`;
+      const job = await (await readyQueue()).add('message', message, {
+        jobId,
+        deduplication: { id: messageDedupeKey(message), ttl: dedupeTtlSeconds * 1000 },
+      });
+      return job.id === jobId ? 'accepted' : 'duplicate';
     },
     async start(handler: JobHandler) {
       workerConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });

@@ -14,16 +14,19 @@ export function dedupeKeys(message: InboundMessage): string[] {
   return keys;
 }
 
+/** The one key that identifies a message across deliveries and event ids: its message id, else its event id. */
+export function messageDedupeKey(message: InboundMessage): string {
+  return dedupeKeys(message).at(-1) as string;
+}
+
 /** What a claim found: the message is new, or an earlier delivery had the same event id, or the same message. */
 export type Claim = 'claimed' | 'same-event' | 'same-message';
 
 /** Claim a message for processing; a new event id carrying a message already seen (app_mention + message of one post) is `same-message`. */
 export async function claimMessage(store: StateStore, message: InboundMessage): Promise<Claim> {
-  const keys = dedupeKeys(message);
-  for (const [index, key] of keys.entries()) {
-    if (!(await store.markSeen(key, dedupeTtlSeconds))) return index === 0 ? 'same-event' : 'same-message';
-  }
-  return 'claimed';
+  const taken = await store.claimKeys(dedupeKeys(message), dedupeTtlSeconds);
+  if (taken === -1) return 'claimed';
+  return taken === 0 ? 'same-event' : 'same-message';
 }
 
 /** Undo a claim after the message could not be enqueued, so the platform's retry is accepted. */

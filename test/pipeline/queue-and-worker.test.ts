@@ -63,7 +63,7 @@ const factories: Array<[string, () => QueueFactory]> = [
       const store = createRedisStateStore({ url: testRedisUrl(), prefix });
       await store.ping();
       return {
-        queue: createBullQueue({ url: testRedisUrl(), prefix, store, logger, name: `jobs-${suffix}` }),
+        queue: createBullQueue({ url: testRedisUrl(), prefix, logger, name: `jobs-${suffix}` }),
         store,
       };
     },

@@ -45,7 +45,6 @@ async function startProcess(
     url: testRedisUrl(),
     prefix,
     name,
-    store,
     logger,
     concurrency: 1,
     lockDurationMs: 1000,
