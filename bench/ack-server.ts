@@ -191,6 +191,10 @@ async function main(): Promise<void> {
       loopDelay.reset();
       process.send?.({ type: 'reset-done' });
     }
+    if (message.type === 'cpu') {
+      const usage = process.cpuUsage();
+      process.send?.({ type: 'cpu', cpuMicros: usage.user + usage.system });
+    }
     if (message.type === 'stats') {
       process.send?.({
         type: 'stats',

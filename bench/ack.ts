@@ -5,9 +5,11 @@
  * server runs in its own process; this process generates the load. Figures: throughput at saturation, p50/p99
  * ack latency at a fixed 1,000 events/s, and the same fixed-rate run while 200 summaries stream.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import Redis from 'ioredis';
 import { encryptPayload, larkFixture, signatureHeaders } from '../test/fakes/lark-events';
 import { FakeLarkServer } from '../test/fakes/lark-open-api';
 import { signedHeaders, slackFixture } from '../test/fakes/slack-events';
@@ -25,6 +27,21 @@ import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-serve
 import { fixedRate, type LoadResult, type PreparedRequest, saturate } from './load';
 
 const root = resolve(__dirname, '..');
+
+/**
+ * Pin a process to one core with `taskset` when the machine has two or more: the load generator and the
+ * platform fakes on core 0, each server (and the Redis it uses) on core 1, so a server has one core to itself
+ * and the Redis work Deskmate does counts against that same core. Returns whether it pinned.
+ */
+export function pinToCore(pid: number, core: 0 | 1): boolean {
+  if (availableParallelism() < 2 || process.env.BENCH_NO_PINNING) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const saturationRequests = Number(process.env.BENCH_SATURATION_REQUESTS ?? 6000);
 const connections = 32;
 const fixedRatePerSecond = 1000;
@@ -134,6 +151,7 @@ async function startServer(
     });
   });
   child.removeAllListeners('exit');
+  if (child.pid) pinToCore(child.pid, 1);
   return {
     ready,
     baseUrl: `http://127.0.0.1:${ready.port}`,
@@ -241,6 +259,8 @@ function larkRequests(fakes: FakePlatforms, path: string, count: number): Prepar
 /** One side's figures in one run. */
 export interface AckFigures {
   saturation: LoadResult;
+  /** CPU time per acknowledged request at saturation (server process + Redis), in microseconds. */
+  cpuMicrosPerRequest: number;
   fixedRate: LoadResult;
   loopDelayP99Ms: number;
 }
@@ -249,6 +269,25 @@ interface LoopStats {
   loopDelayP50Ms: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+}
+
+/**
+ * CPU time used so far by the server process and by Redis (`INFO cpu`), in microseconds: what one ack costs,
+ * whatever the load generator on this small machine can deliver.
+ */
+async function cpuMicros(server: AckServer, redisUrl: string): Promise<number> {
+  const { cpuMicros: serverMicros } = await server.ask<{ cpuMicros: number }>('cpu', 'cpu');
+  const redis = new Redis(redisUrl);
+  try {
+    const info = await redis.info('cpu');
+    const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    const redisMicros = (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
+    if (process.env.BENCH_DEBUG)
+      process.stderr.write(`cpu: server ${serverMicros} µs, redis ${redisMicros} µs\n`);
+    return serverMicros + redisMicros;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function measure(
@@ -265,9 +304,12 @@ async function measure(
     // Warm up (JIT, connections, caches) with a short burst that is not counted.
     await saturate(server.baseUrl, makeRequests(server.ready, 500), 8);
     if (options.warmUpMs) await new Promise((done) => setTimeout(done, options.warmUpMs));
+    const cpuBefore = await cpuMicros(server, redisUrl);
     const saturation = options.saturation
       ? await saturate(server.baseUrl, makeRequests(server.ready, saturationRequests), connections)
       : undefined;
+    const cpuAfter = await cpuMicros(server, redisUrl);
+    const cpuMicrosPerRequest = saturation ? (cpuAfter - cpuBefore) / saturation.ok : Number.NaN;
     if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} saturated\n`);
     await server.ask('reset', 'reset-done');
     const rate = await fixedRate(
@@ -278,7 +320,12 @@ async function measure(
     const loop = await server.ask<LoopStats>('stats', 'stats');
     const failed = (saturation?.failed ?? 0) + rate.failed;
     if (failed > 0) process.stderr.write(`${mode}: ${failed} requests were not answered 2xx\n`);
-    return { saturation: saturation ?? rate, fixedRate: rate, loopDelayP99Ms: loop.loopDelayP99Ms };
+    return {
+      saturation: saturation ?? rate,
+      cpuMicrosPerRequest,
+      fixedRate: rate,
+      loopDelayP99Ms: loop.loopDelayP99Ms,
+    };
   } finally {
     await server.stop();
   }
@@ -303,7 +350,10 @@ export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Re
   return figures;
 }
 
-/** Start a redis-server for the ack benchmarks. */
+/** Start a redis-server for the ack benchmarks, on the servers' core; this process goes to the other. */
 export async function ackRedis() {
-  return startRedisServer();
+  const redis = await startRedisServer();
+  if (redis.process.pid) pinToCore(redis.process.pid, 1);
+  pinToCore(process.pid, 0);
+  return redis;
 }

@@ -99,15 +99,15 @@ async function ackBench(runs: number): Promise<void> {
     summarize(results.map((result) => read(result[side])));
   console.log(`\n## Ack path (${runs} runs; median (min–max))`);
   console.log(
-    '| server | throughput at saturation (req/s) | p50 at 1,000/s (ms) | p99 at 1,000/s (ms) | event-loop delay p99 (ms) |',
+    '| server | throughput at saturation (req/s) | CPU per ack, server + Redis (µs) | p50 at 1,000/s (ms) | p99 at 1,000/s (ms) | event-loop delay p99 (ms) |',
   );
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   for (const side of sides) {
-    const saturation = side.startsWith('slack-busy')
-      ? '—'
-      : show(pick(side, (figures) => figures.saturation.throughput));
+    const busy = side.startsWith('slack-busy');
+    const saturation = busy ? '—' : show(pick(side, (figures) => figures.saturation.throughput));
+    const cpu = busy ? '—' : show(pick(side, (figures) => figures.cpuMicrosPerRequest));
     console.log(
-      `| ${side} | ${saturation} | ${show(
+      `| ${side} | ${saturation} | ${cpu} | ${show(
         pick(side, (figures) => figures.fixedRate.p50),
         2,
       )} | ${show(
@@ -130,6 +130,14 @@ async function ackBench(runs: number): Promise<void> {
       ),
     );
     console.log(`| ${platform} throughput / bare SDK | ${show(ratios, 2)} | target ≥ 0.80 |`);
+    const capacityRatios = summarize(
+      results.map(
+        (result) => result[`${platform}-bare`].cpuMicrosPerRequest / result[platform].cpuMicrosPerRequest,
+      ),
+    );
+    console.log(
+      `| ${platform} acks per CPU-second (server + Redis) / bare SDK | ${show(capacityRatios, 2)} | target ≥ 0.80 |`,
+    );
   }
 }
 

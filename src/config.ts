@@ -13,6 +13,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a running job stays locked to its process before another may take it over (JOB_LOCK_DURATION_MS). */
   jobLockDurationMs: number;
+  /** Run jobs in a worker thread of their own, so acknowledgements never wait behind them (JOB_THREAD; needs Redis). */
+  jobThread: boolean;
   defaultTimezone: string;
   llm: LlmConfig;
   limits: LimitsConfig;
@@ -135,6 +137,14 @@ const schema = z.object({
   WORKER_CONCURRENCY: wholeNumber('WORKER_CONCURRENCY', 1, 256, 4),
   SHUTDOWN_GRACE_MS: wholeNumber('SHUTDOWN_GRACE_MS', 0, 600000, 10000),
   JOB_LOCK_DURATION_MS: wholeNumber('JOB_LOCK_DURATION_MS', 1000, 600000, 60000),
+  JOB_THREAD: optionalText.pipe(
+    z
+      .enum(['on', 'off'], {
+        error: (issue) =>
+          `"${String(issue.input)}" is not valid. Fix: set JOB_THREAD=on (jobs in their own thread, the default with Redis) or JOB_THREAD=off.`,
+      })
+      .optional(),
+  ),
   DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
     message:
       'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
@@ -327,6 +337,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       workerConcurrency: values.WORKER_CONCURRENCY,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
       jobLockDurationMs: values.JOB_LOCK_DURATION_MS,
+      // Jobs leave the acknowledging thread when they can: with Redis (the queue between the threads), and
+      // not for the console, whose replies are printed by this thread.
+      jobThread: (values.JOB_THREAD ?? 'on') === 'on' && Boolean(values.REDIS_URL) && !runConsole,
       defaultTimezone: values.DEFAULT_TIMEZONE ?? 'UTC',
       llm: {
         provider,

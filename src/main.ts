@@ -1,5 +1,6 @@
 import { createConsoleAdapter } from '../adapters/console';
 import { checkLarkConfig } from '../adapters/lark/config-check';
+import { createChatAdapters } from './chat-adapters';
 import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
@@ -8,17 +9,11 @@ import type { JobQueue } from './core/job-queue';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
-import { createRequestGuard } from './limits/request-guard';
-import { withTokenLimits } from './limits/token-limits';
-import { createProvider } from './llm/create-provider';
-import { withUsageRecording } from './llm/usage-recorder';
+import { createJobRunner } from './job-runner';
+import { startJobThread } from './job-thread';
 import { createLogger } from './logger';
-import { countedProvider, countedQueue, createMetrics, metricsRoute } from './observability/metrics';
+import { countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { createMemoryQueue } from './pipeline/memory-queue';
-import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
-import { createReminderDelivery } from './pipeline/reminder-delivery';
-import { createJobHandler } from './pipeline/worker';
-import { createSkills } from './skills';
 import { createMemoryStateStore } from './state/memory-state-store';
 import { createRedisStateStore } from './state/redis-state-store';
 
@@ -60,11 +55,8 @@ export async function startDeskmate(
     });
   }
   // BullMQ is loaded only with Redis.
-  const bull = () => require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue');
-  const bullReminders = () =>
-    require('./pipeline/reminder-queue') as typeof import('./pipeline/reminder-queue');
   const baseQueue = config.redisUrl
-    ? bull().createBullQueue({
+    ? (require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue')).createBullQueue({
         url: config.redisUrl,
         prefix: config.redisKeyPrefix,
         logger,
@@ -74,23 +66,6 @@ export async function startDeskmate(
     : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
   const metrics = createMetrics(() => baseQueue.depth());
   const queue = countedQueue(baseQueue, metrics);
-  const llm = countedProvider(
-    withTokenLimits(withUsageRecording(createProvider(config.llm, logger), store), store, {
-      maxRequestTokens: config.limits.maxRequestTokens,
-      dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
-    }),
-    metrics,
-  );
-  const skills = createSkills();
-  // Reminders (todo due times, meetings about to start): durable delayed jobs with Redis, timers without.
-  const reminders = config.redisUrl
-    ? bullReminders().createBullReminderScheduler({
-        url: config.redisUrl,
-        prefix: config.redisKeyPrefix,
-        store,
-        logger,
-      })
-    : createMemoryReminderScheduler({ store });
 
   const adapters: Adapter[] = [];
   let consoleFinished: Promise<void> | undefined;
@@ -101,45 +76,25 @@ export async function startDeskmate(
     });
     adapters.push(createConsoleAdapter({ ...streams, queue, logger, onEnd: () => finish() }));
   }
-
-  if (config.slack) {
-    // Each platform SDK is loaded only when its adapter is configured (start-up time and memory).
-    const { createSlackAdapter } = require('../adapters/slack') as typeof import('../adapters/slack');
-    adapters.push(createSlackAdapter({ ...config.slack, queue, store, logger }));
-  }
-  if (config.lark) {
-    const { createLarkAdapter } = require('../adapters/lark') as typeof import('../adapters/lark');
-    adapters.push(createLarkAdapter({ ...config.lark, queue, store, logger }));
-  }
-
-  const requestGuard = createRequestGuard(store, config.limits);
+  adapters.push(...createChatAdapters(config, { queue, store, logger }, 'receive'));
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
   for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
-  await queue.start(
-    createJobHandler({
-      platforms,
-      skills,
-      llm,
-      store,
-      reminders,
-      logger,
-      settings: { defaultTimezone: config.defaultTimezone },
-      // The console is the operator's own terminal: no allow-lists or rate limits there.
-      guard: async (message) =>
-        message.conversation.platform === 'console' ? undefined : requestGuard(message),
-      onJobFinished: ({ skill, outcome, durationMs }) => {
-        metrics.jobs.inc({ skill: skill ?? 'none', outcome });
-        if (skill) metrics.skillSeconds.observe({ skill }, durationMs / 1000);
-      },
-    }),
-  );
+
+  // Jobs run in their own thread (JOB_THREAD, with Redis), else here.
+  const jobThread = config.jobThread ? startJobThread(config, logger) : undefined;
+  const runner = jobThread ? undefined : createJobRunner(config, { store, logger, metrics, platforms });
+  if (jobThread) await jobThread.ready;
+  if (runner) await queue.start(runner.handler);
 
   const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
   let http: HttpServer | undefined;
   let port: number | undefined;
   if (chatAdapters.length > 0 || !config.console) {
     http = createHttpServer({
-      routes: [...chatAdapters.flatMap((adapter) => adapter.routes), metricsRoute(metrics)],
+      routes: [
+        ...chatAdapters.flatMap((adapter) => adapter.routes),
+        metricsRoute(metrics, async () => (jobThread ? jobThread.metrics() : [])),
+      ],
       logger,
       readiness: async () => {
         const checks: Record<string, boolean> = {};
@@ -149,6 +104,7 @@ export async function startDeskmate(
             () => false,
           );
         }
+        if (jobThread) checks.jobs = jobThread.running();
         for (const adapter of chatAdapters) checks[adapter.platform.name] = adapter.ready();
         return { ready: Object.values(checks).every(Boolean), checks };
       },
@@ -157,12 +113,13 @@ export async function startDeskmate(
     logger.info({ port, host: config.host }, 'http server listening');
   }
   for (const adapter of adapters) await adapter.start();
-  await reminders.start(createReminderDelivery({ platforms, store, logger }));
+  await runner?.startReminders();
   logger.info(
     {
       adapters: adapters.map((adapter) => adapter.platform.name),
-      llm: llm.name,
+      llm: runner?.llm.name ?? config.llm.provider,
       redis: Boolean(config.redisUrl),
+      jobThread: Boolean(jobThread),
     },
     'deskmate started',
   );
@@ -179,7 +136,8 @@ export async function startDeskmate(
         for (const adapter of adapters) await adapter.stop().catch(() => undefined);
         await http?.close();
         await queue.stop(config.shutdownGraceMs);
-        await reminders.stop(1000);
+        await jobThread?.stop(config.shutdownGraceMs);
+        await runner?.reminders.stop(1000);
         await store.close();
       })();
       return stopping;

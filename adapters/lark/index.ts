@@ -37,6 +37,8 @@ export interface LarkAdapterOptions {
   domain: LarkDomain;
   /** `ws`: the SDK's long connection; `webhook`: `POST /lark/events` on the shared server. */
   mode: 'ws' | 'webhook';
+  /** Receive events (default true); false for a reply-only adapter (the job thread): no route, no long connection. */
+  receive?: boolean;
   /** Where messages go. */
   queue: JobQueue;
   /** State (card entities, link records, small caches). */
@@ -182,8 +184,9 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     },
   } as lark.EventHandles);
 
+  const receive = options.receive ?? true;
   const routes =
-    options.mode === 'webhook'
+    receive && options.mode === 'webhook'
       ? [
           createLarkWebhookRoute({
             path: options.path ?? '/lark/events',
@@ -202,7 +205,7 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     async start() {
       started = true;
       await loadBotInfo();
-      if (options.mode === 'ws') {
+      if (receive && options.mode === 'ws') {
         wsClient = new lark.WSClient({
           appId: options.appId,
           appSecret: options.appSecret,
@@ -225,7 +228,7 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     },
     ready() {
       if (!started || !botOpenId) return false;
-      return options.mode === 'webhook' || wsClient?.getConnectionStatus().state === 'connected';
+      return !receive || options.mode === 'webhook' || wsClient?.getConnectionStatus().state === 'connected';
     },
     async stop() {
       started = false;

@@ -25,6 +25,8 @@ export interface SlackAdapterOptions {
   signingSecret?: string;
   /** App-level token (`xapp-…`), SLACK_APP_TOKEN: receives over Socket Mode. */
   appToken?: string;
+  /** Receive events (default true); false for a reply-only adapter (the job thread): no routes, no Socket Mode. */
+  receive?: boolean;
   /** Web API base URL, SLACK_API_URL (default `https://slack.com/api/`). */
   apiUrl?: string;
   /** Where messages go. */
@@ -83,7 +85,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
   if (!options.botToken) {
     throw new DeskmateError('not_configured', 'Slack adapter cannot start: set SLACK_BOT_TOKEN (xoxb-…).');
   }
-  if (!options.signingSecret && !options.appToken) {
+  const receive = options.receive ?? true;
+  if (receive && !options.signingSecret && !options.appToken) {
     throw new DeskmateError(
       'not_configured',
       'Slack adapter cannot start: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
@@ -179,17 +182,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
     }
   };
 
-  const routes = options.signingSecret
-    ? [
-        createSlackEventsRoute({
-          path: options.path ?? '/slack/events',
-          signingSecret: options.signingSecret,
-          receiver,
-          logger,
-          now,
-        }),
-      ]
-    : [];
+  const routes =
+    receive && options.signingSecret
+      ? [
+          createSlackEventsRoute({
+            path: options.path ?? '/slack/events',
+            signingSecret: options.signingSecret,
+            receiver,
+            logger,
+            now,
+          }),
+        ]
+      : [];
   let socket: SocketModeConnection | undefined;
 
   return {
@@ -198,7 +202,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
     async start() {
       started = true;
       await loadIdentity();
-      if (options.appToken) {
+      if (receive && options.appToken) {
         socket = createSocketModeConnection({
           appToken: options.appToken,
           apiUrl: options.apiUrl,

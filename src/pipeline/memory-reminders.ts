@@ -1,15 +1,8 @@
 import { DeskmateError } from '../core/errors';
-import type { Reminder, ReminderScheduler } from '../core/reminder';
+import type { Reminder } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
 import { cancelledKey } from './reminder-delivery';
-
-/** A reminder scheduler that can be started with a delivery and stopped. */
-export interface ReminderService extends ReminderScheduler {
-  /** Start delivering due reminders. */
-  start(deliver: (reminder: Reminder) => Promise<void>): Promise<void>;
-  /** Stop delivering; scheduled reminders stay scheduled where the scheduler is durable. */
-  stop(graceMs?: number): Promise<void>;
-}
+import type { ReminderService } from './reminder-service';
 
 /** Milliseconds until a reminder is due (0 when past); a `dueAt` that is not a time is refused. */
 export function delayUntilDue(reminder: Reminder, now = Date.now()): number {

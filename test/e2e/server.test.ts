@@ -40,9 +40,11 @@ describe('server mode', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
       status: 'ready',
-      checks: { redis: true },
+      checks: { redis: true, jobs: true },
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
+    // The job thread's figures are served with the main thread's, each metric once.
+    expect(metrics.match(/^# TYPE deskmate_jobs_total counter$/gm)).toHaveLength(1);
     expect(metrics).toMatch(/deskmate_queue_depth 0/);
     expect(metrics).toMatch(/deskmate_process_resident_memory_bytes/);
   });

@@ -70,6 +70,8 @@ export interface ServedDeskmate {
 export async function startServedDeskmate(environment: Record<string, string>): Promise<ServedDeskmate> {
   const result = parseConfig({
     DESKMATE_CONSOLE: 'off',
+    // The job thread logs on its own (the main thread's logger below is silent).
+    LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
     PORT: '0',
     LLM_PROVIDER: 'offline',

@@ -3,9 +3,10 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import type { Reminder } from '../../src/core/reminder';
 import { createLogger } from '../../src/logger';
-import { createMemoryReminderScheduler, type ReminderService } from '../../src/pipeline/memory-reminders';
+import { createMemoryReminderScheduler } from '../../src/pipeline/memory-reminders';
 import { createReminderDelivery } from '../../src/pipeline/reminder-delivery';
 import { createBullReminderScheduler, reminderJobId } from '../../src/pipeline/reminder-queue';
+import type { ReminderService } from '../../src/pipeline/reminder-service';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
 import { testRedisUrl } from '../helpers/test-redis';
