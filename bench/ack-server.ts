@@ -1,8 +1,9 @@
 /**
  * One side of an ack benchmark, run as its own process (so it has a core to itself) and driven over IPC by
  * bench/ack.ts: Deskmate's real Slack or Lark route (verify, dedupe, enqueue into BullMQ on a real Redis),
- * or the bare SDK with a no-op listener. `slack-busy` also streams 200 summaries in the same process.
- * Usage (by bench/ack.ts): node --import tsx bench/ack-server.ts <mode> <redis-url>
+ * or the bare SDK with a no-op listener. `slack-busy` runs Deskmate as `npm start` does, with 200 summaries
+ * streaming in the same process (in the job thread, or in the acknowledging thread with JOB_THREAD=off).
+ * Usage (by bench/ack.ts): node dist/bench-build/bench/ack-server.js <mode> <redis-url> (or under tsx)
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,16 +12,15 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import { App, LogLevel } from '@slack/bolt';
 import { createLarkAdapter } from '../adapters/lark';
 import { createSlackAdapter } from '../adapters/slack';
+import { parseConfig } from '../src/config';
 import type { Adapter } from '../src/core/adapter';
 import type { StateStore } from '../src/core/state-store';
 import { createHttpServer } from '../src/http/server';
 import { createLogger } from '../src/logger';
+import { startDeskmate } from '../src/main';
 import { createBullQueue } from '../src/pipeline/bull-queue';
-import { createJobHandler } from '../src/pipeline/worker';
-import { createSkills } from '../src/skills';
 import { createRedisStateStore } from '../src/state/redis-state-store';
 import { slackAuthor, slackChannel } from '../test/helpers/served-deskmate';
-import { SlowStreamingModel } from './slow-model';
 
 /** Which server this process runs. */
 export type AckServerMode = 'slack' | 'slack-bare' | 'slack-busy' | 'lark' | 'lark-bare';
@@ -38,6 +38,10 @@ export interface AckServerConfig {
   summaryRoots?: string[];
   teamId?: string;
   workerConcurrency?: number;
+  /** The fake model's base URL (`slack-busy`). */
+  modelUrl?: string;
+  /** Run jobs in their own thread (`slack-busy`). */
+  jobThread?: boolean;
 }
 
 /** What the server tells the benchmark once it listens. */
@@ -88,49 +92,63 @@ async function startSlack(
     await app.start(port);
     return { type: 'ready', port, path: '/slack/events' };
   }
+  if (mode === 'slack-busy') return startBusySlack(redisUrl, config);
   const prefix = `bench-${process.pid}:`;
   const store = createRedisStateStore({ url: redisUrl, prefix });
   await waitForRedis(store);
-  const queue = createBullQueue({
-    url: redisUrl,
-    prefix,
-    logger,
-    concurrency: config.workerConcurrency ?? 4,
-  });
+  const queue = createBullQueue({ url: redisUrl, prefix, logger });
   const adapter = createSlackAdapter({ ...secrets, apiUrl: config.apiUrl, queue, store, logger });
   const port = await serve(adapter);
   await adapter.start();
-  if (mode === 'slack-busy') {
-    await queue.start(
-      createJobHandler({
-        platforms: { slack: adapter.platform },
-        skills: createSkills(),
-        llm: new SlowStreamingModel({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 150 }),
-        store,
-        logger,
-        settings: { defaultTimezone: 'UTC' },
-      }),
-    );
-    for (const root of config.summaryRoots ?? []) {
-      await queue.enqueue({
-        eventId: `busy-${root}`,
-        messageId: `${slackChannel}:busy-${root}`,
-        conversation: {
-          platform: 'slack',
-          workspace: config.teamId ?? 'T',
-          channel: slackChannel,
-          thread: root,
-          kind: 'group',
-        },
-        author: { id: slackAuthor.id, name: 'Alice' },
-        text: 'summarize',
-        via: 'mention',
-        inThread: true,
-        receivedAt: new Date().toISOString(),
-      });
-    }
-  }
   return { type: 'ready', port, path: '/slack/events' };
+}
+
+/**
+ * Deskmate as `npm start` runs it (startDeskmate: HTTP server, Slack adapter, BullMQ, the OpenAI-compatible
+ * provider against the fake model), with 200 summaries of long threads queued to stream while it is measured.
+ */
+async function startBusySlack(redisUrl: string, config: AckServerConfig): Promise<AckServerReady> {
+  const parsed = parseConfig({
+    DESKMATE_CONSOLE: 'off',
+    LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `bench-${process.pid}:`,
+    SLACK_BOT_TOKEN: config.botToken,
+    SLACK_SIGNING_SECRET: config.signingSecret,
+    SLACK_API_URL: config.apiUrl,
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: config.modelUrl,
+    OPENAI_API_KEY: 'bench',
+    OPENAI_MODEL: 'bench-model',
+    RATE_LIMIT_USER_PER_MINUTE: '0',
+    RATE_LIMIT_WORKSPACE_PER_MINUTE: '0',
+    WORKER_CONCURRENCY: String(config.workerConcurrency ?? 4),
+    JOB_THREAD: config.jobThread ? 'on' : 'off',
+  });
+  if (!parsed.ok) throw new Error(`bad benchmark configuration: ${JSON.stringify(parsed.problems)}`);
+  const deskmate = await startDeskmate(parsed.config, logger);
+  await waitForRedis(deskmate.store);
+  for (const root of config.summaryRoots ?? []) {
+    await deskmate.queue.enqueue({
+      eventId: `busy-${root}`,
+      messageId: `${slackChannel}:busy-${root}`,
+      conversation: {
+        platform: 'slack',
+        workspace: config.teamId ?? 'T',
+        channel: slackChannel,
+        thread: root,
+        kind: 'group',
+      },
+      author: { id: slackAuthor.id, name: 'Alice' },
+      text: 'summarize',
+      via: 'mention',
+      inThread: true,
+      receivedAt: new Date().toISOString(),
+    });
+  }
+  return { type: 'ready', port: deskmate.port ?? 0, path: '/slack/events' };
 }
 
 async function serve(adapter: Adapter): Promise<number> {

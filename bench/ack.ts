@@ -11,30 +11,47 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { encryptPayload, larkFixture, signatureHeaders } from '../test/fakes/lark-events';
-import { FakeLarkServer } from '../test/fakes/lark-open-api';
 import { signedHeaders, slackFixture } from '../test/fakes/slack-events';
-import { FakeSlackServer } from '../test/fakes/slack-web-api';
 import { startRedisServer } from '../test/helpers/redis-server';
-import {
-  larkAuthor,
-  larkChat,
-  prepareLarkWorkspace,
-  prepareSlackWorkspace,
-  slackAuthor,
-  slackChannel,
-} from '../test/helpers/served-deskmate';
+import { larkAuthor, larkChat, slackAuthor, slackChannel } from '../test/helpers/served-deskmate';
 import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
+import type { FakePlatformFacts } from './fake-platforms';
 import { fixedRate, type LoadResult, type PreparedRequest, saturate } from './load';
 
 const root = resolve(__dirname, '..');
+const buildDirectory = 'dist/bench-build';
 
 /**
- * Pin a process to one core with `taskset` when the machine has two or more: the load generator and the
- * platform fakes on core 0, each server (and the Redis it uses) on core 1, so a server has one core to itself
- * and the Redis work Deskmate does counts against that same core. Returns whether it pinned.
+ * Compile the project (sources, fakes, benchmarks) to JavaScript once, so servers run as the Docker image
+ * runs Deskmate: plain `node`, no TypeScript loader in the process (BENCH_TSX=1 runs them under tsx).
+ */
+export function buildForBenchmarks(): void {
+  if (process.env.BENCH_TSX) return;
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', buildDirectory],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+}
+
+/** Node arguments that run one of the benchmark's own scripts (`bench/<name>.ts`), compiled or under tsx. */
+function scriptArguments(name: string): string[] {
+  return process.env.BENCH_TSX
+    ? ['--import', 'tsx', `bench/${name}.ts`]
+    : [`${buildDirectory}/bench/${name}.js`];
+}
+
+/**
+ * With BENCH_PIN=1 (and two or more cores), pin a process to one core with `taskset`: the load generator
+ * and the platform fakes on core 0, each server (and the Redis it uses) on core 1. On a 2-core machine the
+ * pinned load generator cannot saturate a server, so this is off by default; the CPU-per-ack column is the
+ * figure that does not depend on the load generator. Returns whether it pinned.
  */
 export function pinToCore(pid: number, core: 0 | 1): boolean {
-  if (availableParallelism() < 2 || process.env.BENCH_NO_PINNING) return false;
+  if (!process.env.BENCH_PIN || availableParallelism() < 2) return false;
   try {
     execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
     return true;
@@ -56,60 +73,68 @@ interface AckServer {
   stop(): Promise<void>;
 }
 
-/** The platform fakes, in this process like a remote platform, and what requests to them need. */
-export interface FakePlatforms {
-  slack: FakeSlackServer;
-  lark: FakeLarkServer;
-  /** Thread roots with 100 messages each, for the summaries that stream during `slack-busy`. */
-  summaryRoots: string[];
+/** The platform fakes (their own process, like a remote platform) and what requests to them need. */
+export interface FakePlatforms extends FakePlatformFacts {
+  /** Model answers streaming now. */
+  streaming(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Start the fakes and seed 200 long threads. */
+/** Start the fakes (with 200 long threads seeded) in their own process, on the load generator's core. */
 export async function startFakePlatforms(): Promise<FakePlatforms> {
-  const slack = new FakeSlackServer();
-  await slack.start();
-  prepareSlackWorkspace(slack);
-  const lark = new FakeLarkServer();
-  await lark.start();
-  prepareLarkWorkspace(lark);
-  const summaryRoots: string[] = [];
-  for (let thread = 0; thread < 200; thread += 1) {
-    const rootMessage = slack.state.userSays({
-      channel: slackChannel,
-      user: slackAuthor.id,
-      text: `Topic ${thread}`,
+  const child = spawn(process.execPath, scriptArguments('fake-platforms'), {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const facts = await new Promise<FakePlatformFacts>((resolveFacts, reject) => {
+    child.once('exit', (code) => reject(new Error(`fake platforms exited with ${code}`)));
+    child.on('message', (message: { type: string; facts: FakePlatformFacts }) => {
+      if (message.type === 'ready') resolveFacts(message.facts);
     });
-    for (let index = 0; index < 100; index += 1) {
-      slack.state.userSays({
-        channel: slackChannel,
-        user: slackAuthor.id,
-        text: `Update ${index} on topic ${thread}: the laptops arrive Tuesday and the VPN certificates renew Friday.`,
-        threadTs: rootMessage.ts,
-      });
-    }
-    summaryRoots.push(rootMessage.ts);
-  }
+  });
+  child.removeAllListeners('exit');
+  if (child.pid) pinToCore(child.pid, 0);
   return {
-    slack,
-    lark,
-    summaryRoots,
+    ...facts,
+    streaming: () =>
+      new Promise<number>((resolveCount) => {
+        const listener = (message: { type: string; count: number }) => {
+          if (message.type !== 'streaming') return;
+          child.off('message', listener);
+          resolveCount(message.count);
+        };
+        child.on('message', listener);
+        child.send({ type: 'streaming' });
+      }),
     async stop() {
-      await slack.stop();
-      await lark.stop();
+      child.kill('SIGKILL');
+      await new Promise((done) => child.once('exit', done));
     },
   };
 }
 
-function serverConfig(mode: AckServerMode, fakes: FakePlatforms, busyConcurrency: number): AckServerConfig {
+/** How the busy server runs its jobs. */
+interface BusyOptions {
+  /** WORKER_CONCURRENCY. */
+  concurrency: number;
+  /** JOB_THREAD. */
+  jobThread: boolean;
+}
+
+function serverConfig(mode: AckServerMode, fakes: FakePlatforms, busy?: BusyOptions): AckServerConfig {
   if (mode.startsWith('slack')) {
     return {
       apiUrl: fakes.slack.apiUrl,
       botToken: fakes.slack.botToken,
       signingSecret: fakes.slack.signingSecret,
-      teamId: fakes.slack.state.teamId,
+      teamId: fakes.slack.teamId,
       ...(mode === 'slack-busy'
-        ? { summaryRoots: fakes.summaryRoots, workerConcurrency: busyConcurrency }
+        ? {
+            summaryRoots: fakes.summaryRoots,
+            modelUrl: fakes.modelUrl,
+            workerConcurrency: busy?.concurrency,
+            jobThread: busy?.jobThread,
+          }
         : {}),
     };
   }
@@ -126,24 +151,20 @@ async function startServer(
   mode: AckServerMode,
   redisUrl: string,
   fakes: FakePlatforms,
-  busyConcurrency = 200,
+  busy?: BusyOptions,
 ): Promise<AckServer> {
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools).
   const profileDirectory = process.env.BENCH_CPU_PROFILE;
   const profile = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', 'bench/ack-server.ts', mode, redisUrl],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'silent',
-        BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes, busyConcurrency)),
-      },
+  const child = spawn(process.execPath, [...profile, ...scriptArguments('ack-server'), mode, redisUrl], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes, busy)),
     },
-  );
+  });
   const ready = await new Promise<AckServerReady>((resolveReady, reject) => {
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
     child.on('message', (message: AckServerReady) => {
@@ -184,18 +205,18 @@ function slackRequests(fakes: FakePlatforms, path: string, count: number): Prepa
     const ts = `${now}.${String(index).padStart(6, '0')}`;
     const envelope = {
       ...base,
-      team_id: slack.state.teamId,
+      team_id: slack.teamId,
       event_id: `EvB${randomBytes(6).toString('hex')}`,
       event_time: now,
       event: {
         ...base.event,
         type: 'app_mention',
         user: slackAuthor.id,
-        text: `<@${slack.state.botUserId}> help`,
+        text: `<@${slack.botUserId}> help`,
         ts,
         event_ts: ts,
         channel: slackChannel,
-        team: slack.state.teamId,
+        team: slack.teamId,
         thread_ts: undefined,
       },
     };
@@ -218,12 +239,12 @@ function larkRequests(fakes: FakePlatforms, path: string, count: number): Prepar
     payload.header.event_id = randomBytes(16).toString('hex');
     payload.header.create_time = String(Date.now());
     payload.header.app_id = lark.appId;
-    payload.header.tenant_key = lark.state.tenantKey;
+    payload.header.tenant_key = lark.tenantKey;
     payload.header.token = lark.verificationToken;
     payload.event.sender = {
       sender_id: { open_id: larkAuthor.openId, union_id: 'on_alice', user_id: 'alice' },
       sender_type: 'user',
-      tenant_key: lark.state.tenantKey,
+      tenant_key: lark.tenantKey,
     };
     const messageId = `om_${randomBytes(12).toString('hex')}`;
     payload.event.message = {
@@ -240,10 +261,10 @@ function larkRequests(fakes: FakePlatforms, path: string, count: number): Prepar
       mentions: [
         {
           key: '@_user_1',
-          id: { open_id: lark.state.botOpenId, union_id: 'on_bot', user_id: '' },
+          id: { open_id: lark.botOpenId, union_id: 'on_bot', user_id: '' },
           mentioned_type: 'bot',
           name: 'Deskmate',
-          tenant_key: lark.state.tenantKey,
+          tenant_key: lark.tenantKey,
         },
       ],
     };
@@ -261,6 +282,8 @@ export interface AckFigures {
   saturation: LoadResult;
   /** CPU time per acknowledged request at saturation (server process + Redis), in microseconds. */
   cpuMicrosPerRequest: number;
+  /** Model answers streaming at the start and at the end of the fixed-rate run (the fewer of the two). */
+  streamingDuringRun: number;
   fixedRate: LoadResult;
   loopDelayP99Ms: number;
 }
@@ -290,20 +313,31 @@ async function cpuMicros(server: AckServer, redisUrl: string): Promise<number> {
   }
 }
 
+/** Wait until `count` model answers are streaming. */
+async function waitForStreaming(fakes: FakePlatforms, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await fakes.streaming()) < count) {
+    if (Date.now() > deadline) throw new Error(`the busy server did not start streaming ${count} replies`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
 async function measure(
   mode: AckServerMode,
   redisUrl: string,
   fakes: FakePlatforms,
-  options: { saturation: boolean; warmUpMs?: number; busyConcurrency?: number },
+  options: { saturation: boolean; warmUpMs?: number; busy?: BusyOptions },
 ): Promise<AckFigures> {
   const builder = mode.startsWith('slack') ? slackRequests : larkRequests;
   const makeRequests = (ready: AckServerReady, count: number) => builder(fakes, ready.path, count);
-  const server = await startServer(mode, redisUrl, fakes, options.busyConcurrency);
+  const server = await startServer(mode, redisUrl, fakes, options.busy);
   if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} ready\n`);
   try {
     // Warm up (JIT, connections, caches) with a short burst that is not counted.
     await saturate(server.baseUrl, makeRequests(server.ready, 500), 8);
     if (options.warmUpMs) await new Promise((done) => setTimeout(done, options.warmUpMs));
+    // The busy runs start once every summary allowed to run at once is streaming.
+    if (options.busy) await waitForStreaming(fakes, options.busy.concurrency, 60_000);
     const cpuBefore = await cpuMicros(server, redisUrl);
     const saturation = options.saturation
       ? await saturate(server.baseUrl, makeRequests(server.ready, saturationRequests), connections)
@@ -312,17 +346,20 @@ async function measure(
     const cpuMicrosPerRequest = saturation ? (cpuAfter - cpuBefore) / saturation.ok : Number.NaN;
     if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} saturated\n`);
     await server.ask('reset', 'reset-done');
+    const streamingBefore = await fakes.streaming();
     const rate = await fixedRate(
       server.baseUrl,
       makeRequests(server.ready, fixedRateRequests),
       fixedRatePerSecond,
     );
+    const streamingDuringRun = Math.min(streamingBefore, await fakes.streaming());
     const loop = await server.ask<LoopStats>('stats', 'stats');
     const failed = (saturation?.failed ?? 0) + rate.failed;
     if (failed > 0) process.stderr.write(`${mode}: ${failed} requests were not answered 2xx\n`);
     return {
       saturation: saturation ?? rate,
       cpuMicrosPerRequest,
+      streamingDuringRun,
       fixedRate: rate,
       loopDelayP99Ms: loop.loopDelayP99Ms,
     };
@@ -336,10 +373,26 @@ export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Re
   const runs: Record<string, () => Promise<AckFigures>> = {
     'slack-bare': () => measure('slack-bare', redisUrl, fakes, { saturation: true }),
     slack: () => measure('slack', redisUrl, fakes, { saturation: true }),
-    // All 200 summaries streaming at once in the ack process, then Deskmate's default of 4 jobs at a time.
-    'slack-busy': () => measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500 }),
+    // 200 summaries streaming at once: in the acknowledging thread (JOB_THREAD=off), then in the job thread
+    // (the default with Redis), then the same 200 queued at the default WORKER_CONCURRENCY=4.
+    'slack-busy-one-thread': () =>
+      measure('slack-busy', redisUrl, fakes, {
+        saturation: false,
+        warmUpMs: 500,
+        busy: { concurrency: 200, jobThread: false },
+      }),
+    'slack-busy': () =>
+      measure('slack-busy', redisUrl, fakes, {
+        saturation: false,
+        warmUpMs: 500,
+        busy: { concurrency: 200, jobThread: true },
+      }),
     'slack-busy-4': () =>
-      measure('slack-busy', redisUrl, fakes, { saturation: false, warmUpMs: 500, busyConcurrency: 4 }),
+      measure('slack-busy', redisUrl, fakes, {
+        saturation: false,
+        warmUpMs: 500,
+        busy: { concurrency: 4, jobThread: true },
+      }),
     'lark-bare': () => measure('lark-bare', redisUrl, fakes, { saturation: true }),
     lark: () => measure('lark', redisUrl, fakes, { saturation: true }),
   };

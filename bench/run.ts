@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { type AckFigures, ackRedis, ackRun, startFakePlatforms } from './ack';
+import { type AckFigures, ackRedis, ackRun, buildForBenchmarks, startFakePlatforms } from './ack';
 import { streamingRun } from './streaming';
 import { benchSummaries } from './summaries';
 
@@ -82,6 +82,7 @@ async function footprintBench(runs: number): Promise<void> {
 }
 
 async function ackBench(runs: number): Promise<void> {
+  buildForBenchmarks();
   const redis = await ackRedis();
   const fakes = await startFakePlatforms();
   const results: Array<Record<string, AckFigures>> = [];
@@ -120,8 +121,13 @@ async function ackBench(runs: number): Promise<void> {
     );
   }
   console.log(
-    '`slack-busy`: 200 summaries stream in the ack process at once (WORKER_CONCURRENCY=200); `slack-busy-4`: the same 200 queued with the default WORKER_CONCURRENCY=4.',
+    '`slack-busy-one-thread`: 200 summaries stream at once in the acknowledging thread (JOB_THREAD=off, WORKER_CONCURRENCY=200); `slack-busy`: the same in the job thread (JOB_THREAD=on, the default with Redis); `slack-busy-4`: the same 200 queued at the default WORKER_CONCURRENCY=4.',
   );
+  for (const side of sides.filter((each) => each.startsWith('slack-busy'))) {
+    console.log(
+      `| ${side}: model answers streaming during the fixed-rate run (fewest) | ${show(pick(side, (figures) => figures.streamingDuringRun))} |`,
+    );
+  }
   for (const platform of ['slack', 'lark']) {
     if (!(platform in results[0]) || !(`${platform}-bare` in results[0])) continue;
     const ratios = summarize(

@@ -119,8 +119,12 @@ export class FakeSlackState {
       threadTs: options.threadTs,
       updates: 0,
     };
+    const last = channel.messages.at(-1);
     channel.messages.push(message);
-    channel.messages.sort((left, right) => Number(left.ts) - Number(right.ts));
+    // Kept in ts order; sorting only when a message arrives out of order keeps seeding long threads fast.
+    if (last && Number(last.ts) > Number(message.ts)) {
+      channel.messages.sort((left, right) => Number(left.ts) - Number(right.ts));
+    }
     return message;
   }
 
@@ -141,7 +145,8 @@ export class FakeSlackState {
 
   /** A message by channel and ts. */
   message(channel: string, ts: string): FakeSlackMessage | undefined {
-    return this.channels.get(channel)?.messages.find((message) => message.ts === ts);
+    // From the newest: the messages asked for are mostly recent ones (a reply being updated).
+    return this.channels.get(channel)?.messages.findLast((message) => message.ts === ts);
   }
 
   /** Every message the bot posted (ephemeral ones included), in order. */
