@@ -33,7 +33,7 @@ export class SlowStreamingModel implements LlmProvider {
 
   async complete(request: LlmRequest): Promise<LlmResult> {
     await sleep(this.timing.firstTokenMs);
-    const numbers = [...String(request.messages.at(-1)?.content ?? '').matchAll(/^(\d+)\|/gm)].slice(0, 2);
+    const numbers = [...String(request.messages.at(-1)?.content ?? '').matchAll(/^(\d+) /gm)].slice(0, 2);
     return this.result(`Summary of the part ${numbers.map((match) => `[${match[1]}]`).join('')}.`);
   }
 

@@ -51,7 +51,7 @@ class CountingModel implements LlmProvider {
     const tokens = estimateTokens(text);
     this.inputTokens += tokens;
     await new Promise((resolve) => setTimeout(resolve, callLatencyMs));
-    const cited = [...text.matchAll(/^(\d+)\|/gm)].slice(0, 6).map((match) => `[${match[1]}]`);
+    const cited = [...text.matchAll(/^(\d+) /gm)].slice(0, 6).map((match) => `[${match[1]}]`);
     const answer = `**TL;DR** Summary of the discussion ${cited.join('')}.\n- A key point ${cited[0] ?? ''}`;
     return {
       text: answer,

@@ -72,6 +72,9 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   };
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
+  // Delivery ids: random per queue, then counted (cheaper than random bytes for every event).
+  const deliveryToken = randomBytes(4).toString('hex');
+  let deliveries = 0;
   const abortController = new AbortController();
 
   return {
@@ -80,7 +83,8 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       // script, so a job and its dedupe mark exist together or not at all. A delivery whose answer was lost
       // finds the key on its retry; a delivery of a post already queued under another event id too. Each
       // delivery gets its own job id, so the answer tells a new job from a duplicate.
-      const jobId = `${jobIdFor(message)}-${randomBytes(4).toString('hex')}`;
+      deliveries += 1;
+      const jobId = `${jobIdFor(message)}-${deliveryToken}${deliveries.toString(36)}`;
       const job = await (await readyQueue()).add('message', message, {
         jobId,
         deduplication: { id: messageDedupeKey(message), ttl: dedupeTtlSeconds * 1000 },

@@ -6,7 +6,7 @@ describe('summarize on Lark, end to end through the real SDK and the fake open A
   let harness: LarkHarness;
   const llm = new ScriptedLlm([], (request) => {
     const transcript = String(request.messages[0].content);
-    const numbers = [...transcript.matchAll(/^(\d+)\|/gm)].map((match) => match[1]);
+    const numbers = [...transcript.matchAll(/^(\d+) /gm)].map((match) => match[1]);
     return { text: `**摘要** 讨论了发布计划 [${numbers[0]}][${numbers[2]}]，以及一个编造的引用 [42]。` };
   });
 

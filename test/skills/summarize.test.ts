@@ -3,6 +3,7 @@ import type { LlmRequest } from '../../src/core/llm-provider';
 import type { Skill } from '../../src/core/skill';
 import { createSkills } from '../../src/skills';
 import { createSummarizeSkill } from '../../src/skills/summarize';
+import { fencedTranscript, numberMessages } from '../../src/skills/summarize/transcript';
 import { RecordingPlatform } from '../fakes/recording-platform';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import { inboundMessage } from '../helpers/messages';
@@ -23,7 +24,7 @@ function thread(count: number, start = 0): HistoryMessage[] {
 }
 
 const userText = (request: LlmRequest) => String(request.messages[request.messages.length - 1].content);
-const numbersIn = (text: string) => [...text.matchAll(/^(\d+)\|/gm)].map((match) => Number(match[1]));
+const numbersIn = (text: string) => [...text.matchAll(/^(\d+) /gm)].map((match) => Number(match[1]));
 
 /** A fake model that writes notes citing the first and last message it saw, and merges by keeping citations. */
 function citingModel(): ScriptedLlm {
@@ -33,8 +34,8 @@ function citingModel(): ScriptedLlm {
     if (request.system?.includes('take notes on part')) {
       return { text: `Key points\n- Work on part [${numbers[0]}] through [${numbers[numbers.length - 1]}].` };
     }
-    // Numbers cited in notes (`[12]`) or starting transcript lines (`12|`).
-    const cited = [...text.matchAll(/\[(\d+)\]|^(\d+)\|/gm)].map((match) => match[1] ?? match[2]);
+    // Numbers cited in notes (`[12]`) or starting transcript lines (`12 Alice: …`).
+    const cited = [...text.matchAll(/\[(\d+)\]|^(\d+) /gm)].map((match) => match[1] ?? match[2]);
     return {
       text: `**TL;DR** Migration on track [${cited[0]}][${cited[cited.length - 1]}] and an invented one [99999].`,
     };
@@ -243,5 +244,20 @@ describe('summarize skill', () => {
     await pipeline.stop();
     expect(platform.historyCalls[0].query.thread).toBeUndefined();
     expect(platform.historyCalls[0].query.since).toBe('2026-11-25T12:00:00.000Z');
+  });
+});
+
+describe('summary transcript lines', () => {
+  test('only a message starts a line with a number: its further lines are indented', () => {
+    const message: HistoryMessage = {
+      id: 'm1',
+      author: { id: 'U1', name: 'Alice' },
+      text: 'Order list:\n10 laptops\n\n2 docks',
+      at: '2026-11-27T08:00:00.000Z',
+      isBot: false,
+    };
+    const transcript = fencedTranscript(numberMessages([message], 7));
+    expect(transcript).toContain('7 Alice: Order list:\n  10 laptops\n  \n  2 docks');
+    expect([...transcript.matchAll(/^(\d+) /gm)].map((match) => match[1])).toEqual(['7']);
   });
 });

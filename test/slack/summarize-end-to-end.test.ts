@@ -7,7 +7,7 @@ describe('summarize on Slack, end to end through Bolt and the fake Web API', () 
   let harness: SlackHarness;
   const llm = new ScriptedLlm([], (request) => {
     const transcript = String(request.messages[0].content);
-    const numbers = [...transcript.matchAll(/^(\d+)\|/gm)].map((match) => match[1]);
+    const numbers = [...transcript.matchAll(/^(\d+) /gm)].map((match) => match[1]);
     return { text: `**TL;DR** Release moves to Friday [${numbers[0]}][${numbers.at(-1)}] [77].` };
   });
 

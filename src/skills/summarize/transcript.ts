@@ -34,11 +34,14 @@ function formatTime(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
-/** One transcript line: `n| Alice: text` (a token cheaper than `[n]`; invisible characters removed, newlines kept). */
+/**
+ * One transcript entry: `n Alice: text`, the number alone (cheaper than `[n]` or `n|`); invisible characters
+ * removed; a message's further lines indented, so only a message starts a line with a number.
+ */
 export function transcriptLine({ number, message }: NumberedMessage): string {
-  const text = removeInvisibleCharacters(message.text).replace(/\r/g, '').trim();
+  const text = removeInvisibleCharacters(message.text).replace(/\r/g, '').trim().replace(/\n/g, '\n  ');
   const replies = message.replyCount ? ` (${message.replyCount} replies)` : '';
-  return `${number}| ${message.author.name ?? message.author.id}${replies}: ${text}`;
+  return `${number} ${message.author.name ?? message.author.id}${replies}: ${text}`;
 }
 
 /** The transcript as fenced, untrusted data for a prompt; a time line starts each new hour (saves tokens). */
