@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { InboundMessage } from '../core/inbound-message';
@@ -6,7 +5,8 @@ import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
 import { redisConnectionOptions } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
-import { dedupeTtlSeconds, jobIdFor, messageDedupeKey } from './dedupe';
+import { jobIdFor } from './dedupe';
+import { acceptMessage, type IntakeMover, intakeDepth, intakeKeys, startIntakeMover } from './intake';
 
 /** Options for the BullMQ-backed queue. */
 export interface BullQueueOptions {
@@ -34,9 +34,9 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   // The producer is on the ack path: it must fail fast, never buffer commands while Redis is away.
   const producerConnection = new Redis(options.url, { ...redisConnectionOptions(1000), lazyConnect: false });
   producerConnection.on('error', () => {});
-  const createQueue = () => {
+  const createQueue = (connection: Redis) => {
     const created = new Queue(name, {
-      connection: producerConnection,
+      connection,
       prefix,
       skipWaitingForReady: true,
       defaultJobOptions: {
@@ -52,8 +52,7 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   // BullMQ sends INFO when the Queue is built, which a connection without an offline queue can only do
   // once connected: build it at the first use after the connection is ready, waiting at most a second.
   let queue: Queue | undefined;
-  const readyQueue = async (): Promise<Queue> => {
-    if (queue) return queue;
+  const readyConnection = async (): Promise<void> => {
     if (producerConnection.status !== 'ready') {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -67,31 +66,48 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         producerConnection.once('ready', onReady);
       });
     }
-    queue ??= createQueue();
+  };
+  const readyQueue = async (): Promise<Queue> => {
+    if (queue) return queue;
+    await readyConnection();
+    queue ??= createQueue(producerConnection);
     return queue;
   };
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
-  // Delivery ids: random per queue, then counted (cheaper than random bytes for every event).
-  const deliveryToken = randomBytes(4).toString('hex');
-  let deliveries = 0;
+  const keys = intakeKeys(options.prefix, name);
+  let mover: IntakeMover | undefined;
+  let moverQueue: Queue | undefined;
+  let moverConnection: Redis | undefined;
   const abortController = new AbortController();
+
+  /** Messages in the intake, and jobs waiting or running. */
+  const depth = async (): Promise<number> => {
+    const bull = await readyQueue();
+    const [inIntake, counts] = await Promise.all([
+      intakeDepth(producerConnection, keys),
+      bull.getJobCounts('waiting', 'active', 'prioritized'),
+    ]);
+    return inIntake + Object.values(counts).reduce((sum, count) => sum + count, 0);
+  };
 
   return {
     async enqueue(message: InboundMessage): Promise<EnqueueOutcome> {
-      // One round trip: BullMQ adds the job and its deduplication key (the message, kept 9 hours) in one
-      // script, so a job and its dedupe mark exist together or not at all. A delivery whose answer was lost
-      // finds the key on its retry; a delivery of a post already queued under another event id too. Each
-      // delivery gets its own job id, so the answer tells a new job from a duplicate.
-      deliveries += 1;
-      const jobId = `${jobIdFor(message)}-${deliveryToken}${deliveries.toString(36)}`;
-      const job = await (await readyQueue()).add('message', message, {
-        jobId,
-        deduplication: { id: messageDedupeKey(message), ttl: dedupeTtlSeconds * 1000 },
-      });
-      return job.id === jobId ? 'accepted' : 'duplicate';
+      // One small script: the dedupe key and the message, together or not at all (see intake.ts).
+      await readyConnection();
+      return acceptMessage(producerConnection, keys, message);
     },
     async start(handler: JobHandler) {
+      // The mover waits for Redis when it is away (its connection queues commands), like the worker.
+      moverConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
+      moverConnection.on('error', () => {});
+      moverQueue = createQueue(moverConnection);
+      mover = startIntakeMover({
+        connection: moverConnection,
+        keys,
+        queue: moverQueue,
+        logger: options.logger,
+      });
       workerConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
       workerConnection.on('error', () => {});
       worker = new Worker(
@@ -121,17 +137,12 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       );
     },
     async drain() {
-      for (;;) {
-        const counts = await (await readyQueue()).getJobCounts('waiting', 'active', 'prioritized');
-        if (Object.values(counts).every((count) => count === 0)) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      while ((await depth()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     },
-    async depth() {
-      const counts = await (await readyQueue()).getJobCounts('waiting', 'active', 'prioritized');
-      return Object.values(counts).reduce((sum, count) => sum + count, 0);
-    },
+    depth,
     async stop(graceMs: number) {
+      // Take no more messages from the intake; what was taken is left for the next start if not finished.
+      const moverStopped = mover?.stop();
       if (worker) {
         let timer: NodeJS.Timeout | undefined;
         const closing = worker.close();
@@ -153,6 +164,9 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       // BullMQ's close can wait forever on a connection that was lost and re-established: bound it.
       await withinMilliseconds(queue?.close(), 1000);
       await withinMilliseconds(queue?.disconnect(), 1000);
+      moverConnection?.disconnect();
+      await moverStopped;
+      await withinMilliseconds(moverQueue?.close(), 1000);
       workerConnection?.disconnect();
       producerConnection.disconnect();
     },

@@ -140,10 +140,10 @@ describe('Redis stopped and restarted under load', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(eventCount);
   }, 60_000);
 
-  // The case behind lost or doubled events above, made deterministic: the job reached Redis, its answer did
-  // not, so the webhook answered 503; the platform's retry must then be taken for a duplicate (the job is
-  // there) and the message answered once.
-  test('a delivery whose job was written but not answered runs once after its retry', async () => {
+  // The case behind lost or doubled events above, made deterministic: the message reached Redis (the intake),
+  // its answer did not, so the webhook answered 503; the platform's retry must then be taken for a duplicate
+  // (the message is there) and the message answered once.
+  test('a delivery whose message was written but not answered runs once after its retry', async () => {
     const proxy = await startLossyRedisProxy(redis.url);
     const queue = createBullQueue({
       url: proxy.url,
@@ -160,7 +160,7 @@ describe('Redis stopped and restarted under load', () => {
       await expect(queue.enqueue(message)).rejects.toThrow(); // the webhook answers 503
       proxy.passAnswers();
       expect(proxy.lostAnswers()).toBeGreaterThan(0);
-      // The job is in Redis although its answer was lost.
+      // The message is in Redis although its answer was lost.
       let depth = 0;
       for (let tries = 0; tries < 100 && depth !== 1; tries += 1) {
         depth = await queue.depth().catch(() => 0);
