@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { startRedisServer } from '../test/helpers/redis-server';
 import { type AckFigures, ackRedis, ackRun, buildForBenchmarks, startFakePlatforms } from './ack';
 import { streamingRun } from './streaming';
 import { benchSummaries } from './summaries';
@@ -20,7 +21,10 @@ export function summarize(values: number[]): { median: number; min: number; max:
 }
 
 /** Start Deskmate (`npm start`'s tsx entry, or the compiled build the Docker image runs) and measure time to /readyz and idle RSS. */
-async function footprint(entry: 'tsx' | 'compiled'): Promise<{ readyMs: number; rssMb: number }> {
+async function footprint(
+  entry: 'tsx' | 'compiled',
+  redisUrl?: string,
+): Promise<{ readyMs: number; rssMb: number }> {
   const port = 39000 + Math.floor(Math.random() * 1000);
   const started = performance.now();
   const argv = entry === 'tsx' ? ['--import', 'tsx', 'src/main.ts'] : ['dist/src/main.js'];
@@ -32,6 +36,7 @@ async function footprint(entry: 'tsx' | 'compiled'): Promise<{ readyMs: number; 
       HOST: '127.0.0.1',
       DESKMATE_CONSOLE: 'off',
       LOG_LEVEL: 'silent',
+      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `footprint-${port}:` } : {}),
     },
     stdio: 'ignore',
   });
@@ -70,13 +75,24 @@ async function footprintBench(runs: number): Promise<void> {
   console.log(`\n## Footprint (${runs} runs, no chat adapters configured; median (min–max))`);
   console.log('| entry | start → ready (ms) | idle RSS (MB) |');
   console.log('| --- | --- | --- |');
-  for (const entry of ['compiled', 'tsx'] as const) {
-    const results = [];
-    for (let run = 0; run < runs; run += 1) results.push(await footprint(entry));
-    const ready = summarize(results.map((result) => result.readyMs));
-    const rss = summarize(results.map((result) => result.rssMb));
-    const label = entry === 'compiled' ? '`node dist/src/main.js` (Docker image)' : '`npm start` (tsx)';
-    console.log(`| ${label} | ${show(ready)} | ${show(rss, 1)} |`);
+  const redis = await startRedisServer();
+  const setups = [
+    { entry: 'compiled', label: '`node dist/src/main.js` (Docker image), no Redis' },
+    { entry: 'compiled', label: '`node dist/src/main.js` with Redis (BullMQ, job thread)', redis: redis.url },
+    { entry: 'tsx', label: '`npm start` (tsx), no Redis' },
+  ] as const;
+  try {
+    for (const setup of setups) {
+      const results = [];
+      for (let run = 0; run < runs; run += 1) {
+        results.push(await footprint(setup.entry, 'redis' in setup ? setup.redis : undefined));
+      }
+      const ready = summarize(results.map((result) => result.readyMs));
+      const rss = summarize(results.map((result) => result.rssMb));
+      console.log(`| ${setup.label} | ${show(ready)} | ${show(rss, 1)} |`);
+    }
+  } finally {
+    await redis.stop();
   }
   console.log('Targets: ready ≤ 1,000 ms, idle RSS ≤ 100 MB.');
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import type { InboundMessage } from '../core/inbound-message';
@@ -32,7 +33,13 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   const prefix = `${options.prefix}bull`;
   const attempts = options.attempts ?? 3;
   // The producer is on the ack path: it must fail fast, never buffer commands while Redis is away.
-  const producerConnection = new Redis(options.url, { ...redisConnectionOptions(1000), lazyConnect: false });
+  // Acknowledgements arriving together share one socket write (auto-pipelining): the intake script and the
+  // depth reads are all that use this connection.
+  const producerConnection = new Redis(options.url, {
+    ...redisConnectionOptions(1000),
+    lazyConnect: false,
+    enableAutoPipelining: true,
+  });
   producerConnection.on('error', () => {});
   const createQueue = (connection: Redis) => {
     const created = new Queue(name, {
@@ -80,6 +87,8 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   let moverQueue: Queue | undefined;
   let moverConnection: Redis | undefined;
   const abortController = new AbortController();
+  // Every running job listens to this one signal (stop after the grace period): more than 10 is expected.
+  setMaxListeners(Math.max(10, (options.concurrency ?? 4) * 4), abortController.signal);
 
   /** Messages in the intake, and jobs waiting or running. */
   const depth = async (): Promise<number> => {

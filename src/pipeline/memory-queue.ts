@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
@@ -29,6 +30,8 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const running = new Set<Promise<void>>();
   const idleWaiters: Array<() => void> = [];
   const abortController = new AbortController();
+  // Every running job listens to this one signal (stop after the grace period): more than 10 is expected.
+  setMaxListeners(Math.max(10, concurrency * 4), abortController.signal);
   let handler: JobHandler | undefined;
   let accepting = true;
   let stopping = false;
