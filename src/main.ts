@@ -83,7 +83,6 @@ export async function startDeskmate(
   // Jobs run in their own thread (JOB_THREAD, with Redis), else here.
   const jobThread = config.jobThread ? startJobThread(config, logger) : undefined;
   const runner = jobThread ? undefined : createJobRunner(config, { store, logger, metrics, platforms });
-  if (jobThread) await jobThread.ready;
   if (runner) await queue.start(runner.handler);
 
   const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
@@ -114,6 +113,8 @@ export async function startDeskmate(
   }
   for (const adapter of adapters) await adapter.start();
   await runner?.startReminders();
+  // Events are accepted into Redis meanwhile; a thread that cannot start stops the start here.
+  await jobThread?.ready;
   logger.info(
     {
       adapters: adapters.map((adapter) => adapter.platform.name),
