@@ -260,4 +260,37 @@ describe('summary transcript lines', () => {
     expect(transcript).toContain('7 Alice: Order list:\n  10 laptops\n  \n  2 docks');
     expect([...transcript.matchAll(/^(\d+) /gm)].map((match) => match[1])).toEqual(['7']);
   });
+
+  test('a time line starts each new hour, with the date at the first message and when the date changes', () => {
+    const at = (id: string, time: string): HistoryMessage => ({
+      id,
+      author: { id: 'U1', name: 'Alice' },
+      text: `message ${id}`,
+      at: time,
+      isBot: false,
+    });
+    const transcript = fencedTranscript(
+      numberMessages([
+        at('a', '2026-11-27T08:05:00.000Z'),
+        at('b', '2026-11-27T08:40:00.000Z'),
+        at('c', '2026-11-27T14:10:00.000Z'),
+        at('d', '2026-11-28T09:00:00.000Z'),
+        at('e', '2026-11-28T09:30:00.000Z'),
+      ]),
+    );
+    expect(transcript).toBe(
+      [
+        '<transcript>',
+        '(2026-11-27 08:05)',
+        '1 Alice: message a',
+        '2 Alice: message b',
+        '(14:10)',
+        '3 Alice: message c',
+        '(2026-11-28 09:00)',
+        '4 Alice: message d',
+        '5 Alice: message e',
+        '</transcript>',
+      ].join('\n'),
+    );
+  });
 });

@@ -44,16 +44,25 @@ export function transcriptLine({ number, message }: NumberedMessage): string {
   return `${number} ${message.author.name ?? message.author.id}${replies}: ${text}`;
 }
 
+/**
+ * The time line before a message that starts a new hour: `(YYYY-MM-DD HH:MM)` when the date differs from the
+ * previous message's, else `(HH:MM)` (the date once a day saves tokens); none within the same hour.
+ */
+function timeLine(time: string, previous: string): string | undefined {
+  if (time.slice(0, 10) !== previous.slice(0, 10)) return `(${time})`;
+  if (time.slice(0, 13) !== previous.slice(0, 13)) return `(${time.slice(11)})`;
+  return undefined;
+}
+
 /** The transcript as fenced, untrusted data for a prompt; a time line starts each new hour (saves tokens). */
 export function fencedTranscript(messages: NumberedMessage[]): string {
-  let hour = '';
+  let previous = '';
   const lines: string[] = [];
   for (const entry of messages) {
     const time = formatTime(entry.message.at);
-    if (time.slice(0, 13) !== hour) {
-      hour = time.slice(0, 13);
-      lines.push(`(${time})`);
-    }
+    const line = timeLine(time, previous);
+    if (line) lines.push(line);
+    previous = time;
     lines.push(transcriptLine(entry));
   }
   const body = lines.join('\n');
