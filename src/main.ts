@@ -9,7 +9,6 @@ import type { JobQueue } from './core/job-queue';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
-import { createJobRunner } from './job-runner';
 import { startJobThread } from './job-thread';
 import { createLogger } from './logger';
 import { countedQueue, createMetrics, metricsRoute } from './observability/metrics';
@@ -82,7 +81,15 @@ export async function startDeskmate(
 
   // Jobs run in their own thread (JOB_THREAD, with Redis), else here.
   const jobThread = config.jobThread ? startJobThread(config, logger) : undefined;
-  const runner = jobThread ? undefined : createJobRunner(config, { store, logger, metrics, platforms });
+  // The skills, the model client and reminders are loaded only where jobs run.
+  const runner = jobThread
+    ? undefined
+    : (require('./job-runner') as typeof import('./job-runner')).createJobRunner(config, {
+        store,
+        logger,
+        metrics,
+        platforms,
+      });
   if (runner) await queue.start(runner.handler);
 
   const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
