@@ -29,11 +29,6 @@ export async function claimMessage(store: StateStore, message: InboundMessage): 
   return taken === 0 ? 'same-event' : 'same-message';
 }
 
-/** Undo a claim after the message could not be enqueued, so the platform's retry is accepted. */
-export async function releaseMessage(store: StateStore, message: InboundMessage): Promise<void> {
-  await Promise.all(dedupeKeys(message).map((key) => store.unmarkSeen(key).catch(() => undefined)));
-}
-
 /** A job id derived from the event id, safe for BullMQ (no colons). */
 export function jobIdFor(message: InboundMessage): string {
   return `${message.conversation.platform}-${message.eventId}`.replace(/[^A-Za-z0-9_.-]/g, '_');
