@@ -6,17 +6,14 @@
  * ack latency at a fixed 1,000 events/s, and the same fixed-rate run while 200 summaries stream.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
-import { encryptPayload, larkFixture, signatureHeaders } from '../test/fakes/lark-events';
-import { signedHeaders, slackFixture } from '../test/fakes/slack-events';
 import { startRedisServer } from '../test/helpers/redis-server';
-import { larkAuthor, larkChat, slackAuthor, slackChannel } from '../test/helpers/served-deskmate';
+import { larkRequests, slackRequests } from './ack-requests';
 import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
 import type { FakePlatformFacts } from './fake-platforms';
-import { fixedRate, type LoadResult, type PreparedRequest, saturate } from './load';
+import { fixedRate, type LoadResult, saturate } from './load';
 
 const root = resolve(__dirname, '..');
 const buildDirectory = 'dist/bench-build';
@@ -194,87 +191,6 @@ async function startServer(
       await new Promise((done) => child.once('exit', done));
     },
   };
-}
-
-/** Signed `app_mention` envelopes, each with its own event id and message. */
-function slackRequests(fakes: FakePlatforms, path: string, count: number): PreparedRequest[] {
-  const slack = fakes.slack;
-  const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
-  const now = Math.floor(Date.now() / 1000);
-  return Array.from({ length: count }, (_, index) => {
-    const ts = `${now}.${String(index).padStart(6, '0')}`;
-    const envelope = {
-      ...base,
-      team_id: slack.teamId,
-      event_id: `EvB${randomBytes(6).toString('hex')}`,
-      event_time: now,
-      event: {
-        ...base.event,
-        type: 'app_mention',
-        user: slackAuthor.id,
-        text: `<@${slack.botUserId}> help`,
-        ts,
-        event_ts: ts,
-        channel: slackChannel,
-        team: slack.teamId,
-        thread_ts: undefined,
-      },
-    };
-    const body = JSON.stringify(envelope);
-    return {
-      path,
-      headers: { 'content-type': 'application/json', ...signedHeaders(body, slack.signingSecret) },
-      body,
-    };
-  });
-}
-
-/** Encrypted, signed `im.message.receive_v1` events, each with its own event id and message. */
-function larkRequests(fakes: FakePlatforms, path: string, count: number): PreparedRequest[] {
-  const lark = fakes.lark;
-  return Array.from({ length: count }, () => {
-    const payload = larkFixture<{ header: Record<string, unknown>; event: Record<string, unknown> }>(
-      'message-receive-group.json',
-    );
-    payload.header.event_id = randomBytes(16).toString('hex');
-    payload.header.create_time = String(Date.now());
-    payload.header.app_id = lark.appId;
-    payload.header.tenant_key = lark.tenantKey;
-    payload.header.token = lark.verificationToken;
-    payload.event.sender = {
-      sender_id: { open_id: larkAuthor.openId, union_id: 'on_alice', user_id: 'alice' },
-      sender_type: 'user',
-      tenant_key: lark.tenantKey,
-    };
-    const messageId = `om_${randomBytes(12).toString('hex')}`;
-    payload.event.message = {
-      message_id: messageId,
-      root_id: '',
-      parent_id: '',
-      create_time: String(Date.now()),
-      update_time: String(Date.now()),
-      chat_id: larkChat,
-      thread_id: '',
-      chat_type: 'group',
-      message_type: 'text',
-      content: JSON.stringify({ text: '@_user_1 help' }),
-      mentions: [
-        {
-          key: '@_user_1',
-          id: { open_id: lark.botOpenId, union_id: 'on_bot', user_id: '' },
-          mentioned_type: 'bot',
-          name: 'Deskmate',
-          tenant_key: lark.tenantKey,
-        },
-      ],
-    };
-    const body = encryptPayload(payload, lark.encryptKey);
-    return {
-      path,
-      headers: { 'content-type': 'application/json', ...signatureHeaders(body, lark.encryptKey) },
-      body,
-    };
-  });
 }
 
 /** One side's figures in one run. */
