@@ -25,6 +25,8 @@ export interface BullQueueOptions {
   attempts?: number;
   /** How long a job may run before another process may take it over (default 60 s). */
   lockDurationMs?: number;
+  /** How often the intake's "moving" list is swept for what a dead process left there (default 30 s). */
+  intakeSweepMs?: number;
 }
 
 /** Create a durable queue on Redis with BullMQ: jobs survive restarts; stalled jobs are picked up again. */
@@ -116,6 +118,7 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         keys,
         queue: moverQueue,
         logger: options.logger,
+        sweepIntervalMs: options.intakeSweepMs,
       });
       workerConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
       workerConnection.on('error', () => {});

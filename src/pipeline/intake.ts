@@ -97,8 +97,11 @@ export function startIntakeMover(options: {
   keys: IntakeKeys;
   queue: Queue;
   logger: Logger;
+  /** How often "moving" is swept for what a dead mover left there (default 30 s). */
+  sweepIntervalMs?: number;
 }): IntakeMover {
   const { connection, keys, queue, logger } = options;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
   const redis = scripted(connection);
   let stopped = false;
 
@@ -120,14 +123,16 @@ export function startIntakeMover(options: {
   };
 
   const run = async () => {
-    // At the start and after a failure: what is left half-moved (by this mover or one that died) is added
-    // again; that is safe, the job id is the event's.
+    // At the start, after a failure and every sweep interval: what is left half-moved (by this mover, or by
+    // one in a process that died while others run on) is added again; that is safe, the job id is the event's.
     let recover = true;
+    let sweptAt = 0;
     while (!stopped) {
       try {
-        if (recover) {
+        if (recover || Date.now() - sweptAt >= sweepIntervalMs) {
           await addAll(await connection.lrange(keys.moving, 0, -1));
           recover = false;
+          sweptAt = Date.now();
         }
         const first = await connection.blmove(keys.intake, keys.moving, 'LEFT', 'RIGHT', idleWaitSeconds);
         if (!first) continue;

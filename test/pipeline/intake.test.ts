@@ -1,5 +1,6 @@
 // Proves: a message left half-moved by a mover that died (taken from the intake, not yet confirmed in BullMQ)
-// is run once by the next process, and a burst of messages goes through the intake in batches, each once.
+// is run once, by the next process or by a running one's sweep, and a burst of messages goes through the
+// intake in batches, each once.
 import Redis from 'ioredis';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import { createLogger } from '../../src/logger';
@@ -34,6 +35,26 @@ describe('the intake in front of BullMQ', () => {
       await queue.drain();
       expect(handled).toEqual(['EvHalfMoved']);
       expect(await redis.llen(keys.moving)).toBe(0);
+    } finally {
+      await queue.stop(100);
+    }
+  });
+
+  test('a message a mover in another, dead process left in "moving" runs once while this one keeps running', async () => {
+    const prefix = `intake-${process.pid}-${++run}:`;
+    const keys = intakeKeys(prefix, 'deskmate-jobs');
+    const queue = createBullQueue({ url: testRedisUrl(), prefix, logger, intakeSweepMs: 200 });
+    const handled: string[] = [];
+    await queue.start(async (job) => {
+      handled.push(job.eventId);
+    });
+    try {
+      await queue.drain();
+      const message = inboundMessage('help', { eventId: 'EvLeftBehind', messageId: 'left-behind' });
+      await redis.rpush(keys.moving, JSON.stringify(message));
+      await waitUntil(() => handled.length > 0, 'the left-behind message to run', 10_000);
+      await queue.drain();
+      expect(handled).toEqual(['EvLeftBehind']);
     } finally {
       await queue.stop(100);
     }
