@@ -41,8 +41,14 @@ describe.each(['on', 'off'])('JOB_THREAD=%s with Redis', (jobThread) => {
     const answer = await deliverEvent(`${served.baseUrl}/slack/events`, envelope, fake.signingSecret);
     expect(answer.status).toBe(200);
     await waitUntil(() => fake.callsTo('chat.postMessage').length > 0, 'the reply', 10_000);
-    const metrics = await (await fetch(`${served.baseUrl}/metrics`)).text();
-    expect(metrics).toMatch(/^deskmate_jobs_total\{skill="help",outcome="ok"\} 1$/m);
+    // The job is counted when it finishes, just after its reply is posted.
+    const jobCounted = /^deskmate_jobs_total\{skill="help",outcome="ok"\} 1$/m;
+    let metrics = '';
+    for (let tries = 0; tries < 100 && !jobCounted.test(metrics); tries += 1) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      metrics = await (await fetch(`${served.baseUrl}/metrics`)).text();
+    }
+    expect(metrics).toMatch(jobCounted);
     expect(metrics).toMatch(/^deskmate_events_total\{platform="slack",outcome="accepted"\} 1$/m);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     const ready = (await (await fetch(`${served.baseUrl}/readyz`)).json()) as {
