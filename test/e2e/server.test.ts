@@ -26,7 +26,7 @@ describe('server mode', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     deskmate = await startDeskmate(
-      configFor({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'server-test:' }),
+      configFor({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'server-test:', LOG_LEVEL: 'silent' }),
       createLogger({ level: 'silent' }),
     );
     base = `http://127.0.0.1:${deskmate.port}`;
