@@ -12,7 +12,7 @@ import { createJobRunner } from './job-runner';
 import type { JobThreadCommand, JobThreadMessage } from './job-thread';
 import { createLogger } from './logger';
 import { createMetrics } from './observability/metrics';
-import { createBullQueue } from './pipeline/bull-queue';
+import { createBullQueue, queueOptionsFrom } from './pipeline/bull-queue';
 import { createRedisStateStore } from './state/redis-state-store';
 
 async function runJobThread(config: Config): Promise<void> {
@@ -29,13 +29,7 @@ async function runJobThread(config: Config): Promise<void> {
   const redisUrl = config.redisUrl;
   if (!redisUrl) throw new Error('the job thread needs REDIS_URL');
   const store = createRedisStateStore({ url: redisUrl, prefix: config.redisKeyPrefix });
-  const queue = createBullQueue({
-    url: redisUrl,
-    prefix: config.redisKeyPrefix,
-    logger,
-    concurrency: config.workerConcurrency,
-    lockDurationMs: config.jobLockDurationMs,
-  });
+  const queue = createBullQueue(queueOptionsFrom(config, redisUrl, logger));
   const metrics = createMetrics();
   const adapters = createChatAdapters(config, { queue, store, logger }, 'reply');
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};

@@ -54,15 +54,13 @@ export async function startDeskmate(
     });
   }
   // BullMQ is loaded only with Redis.
-  const baseQueue = config.redisUrl
-    ? (require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue')).createBullQueue({
-        url: config.redisUrl,
-        prefix: config.redisKeyPrefix,
-        logger,
-        concurrency: config.workerConcurrency,
-        lockDurationMs: config.jobLockDurationMs,
-      })
-    : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
+  const bull = config.redisUrl
+    ? (require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue'))
+    : undefined;
+  const baseQueue =
+    bull && config.redisUrl
+      ? bull.createBullQueue(bull.queueOptionsFrom(config, config.redisUrl, logger))
+      : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
   const metrics = createMetrics(() => baseQueue.depth());
   const queue = countedQueue(baseQueue, metrics);
 

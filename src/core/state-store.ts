@@ -32,8 +32,6 @@ export interface Lock {
 export interface StateStore {
   /** Mark a key as seen; true the first time within the TTL, false after. */
   markSeen(key: string, ttlSeconds: number): Promise<boolean>;
-  /** Mark keys as seen in order, in one step, stopping at the first already seen: its index, or -1 when all were new. */
-  claimKeys(keys: readonly string[], ttlSeconds: number): Promise<number>;
   /** Forget that a key was seen (when accepting the event failed after all). */
   unmarkSeen(key: string): Promise<void>;
   /** Append a turn to a conversation's memory, then apply the limits. */

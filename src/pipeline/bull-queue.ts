@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
+import type { Config } from '../config';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
@@ -27,6 +28,21 @@ export interface BullQueueOptions {
   lockDurationMs?: number;
   /** How often the intake's "moving" list is swept for what a dead process left there (default 30 s). */
   intakeSweepMs?: number;
+}
+
+/** The queue a configuration names: the acknowledging thread and the job thread must build the same one. */
+export function queueOptionsFrom(
+  config: Pick<Config, 'redisKeyPrefix' | 'workerConcurrency' | 'jobLockDurationMs'>,
+  url: string,
+  logger: Logger,
+): BullQueueOptions {
+  return {
+    url,
+    prefix: config.redisKeyPrefix,
+    logger,
+    concurrency: config.workerConcurrency,
+    lockDurationMs: config.jobLockDurationMs,
+  };
 }
 
 /** Create a durable queue on Redis with BullMQ: jobs survive restarts; stalled jobs are picked up again. */

@@ -19,14 +19,13 @@ export function messageDedupeKey(message: InboundMessage): string {
   return dedupeKeys(message).at(-1) as string;
 }
 
-/** What a claim found: the message is new, or an earlier delivery had the same event id, or the same message. */
-export type Claim = 'claimed' | 'same-event' | 'same-message';
-
-/** Claim a message for processing; a new event id carrying a message already seen (app_mention + message of one post) is `same-message`. */
-export async function claimMessage(store: StateStore, message: InboundMessage): Promise<Claim> {
-  const taken = await store.claimKeys(dedupeKeys(message), dedupeTtlSeconds);
-  if (taken === -1) return 'claimed';
-  return taken === 0 ? 'same-event' : 'same-message';
+/** Claim a message for processing; false when an earlier delivery already claimed it. */
+export async function claimMessage(store: StateStore, message: InboundMessage): Promise<boolean> {
+  for (const key of dedupeKeys(message)) {
+    // A new event id carrying a message already seen (app_mention + message of one post) stays a duplicate.
+    if (!(await store.markSeen(key, dedupeTtlSeconds))) return false;
+  }
+  return true;
 }
 
 /** A job id derived from the event id, safe for BullMQ (no colons). */

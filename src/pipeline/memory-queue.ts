@@ -84,7 +84,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   return {
     async enqueue(message): Promise<EnqueueOutcome> {
       if (!accepting) throw new Error('queue is shutting down');
-      if ((await claimMessage(options.store, message)) !== 'claimed') return 'duplicate';
+      if (!(await claimMessage(options.store, message))) return 'duplicate';
       pending.push({ message, attemptsMade: 0 });
       pump();
       return 'accepted';

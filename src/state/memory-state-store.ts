@@ -57,14 +57,6 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
       write(`seen:${key}`, 1, ttlSeconds);
       return true;
     },
-    async claimKeys(keys, ttlSeconds) {
-      maybeSweep();
-      for (const [index, key] of keys.entries()) {
-        if (read(`seen:${key}`) !== undefined) return index;
-        write(`seen:${key}`, 1, ttlSeconds);
-      }
-      return -1;
-    },
     async unmarkSeen(key) {
       entries.delete(`${prefix}seen:${key}`);
     },

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DeskmateError } from '../core/errors';
 import type { ConversationTurn, Lock, MemoryLimits, StateStore } from '../core/state-store';
@@ -35,14 +35,6 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return #items - drop
 `;
 
-// Claim keys in order (SET NX EX), stopping at the first one already set: its 0-based index, or -1.
-const claimKeysScript = `
-for i, key in ipairs(KEYS) do
-  if not redis.call('SET', key, '1', 'EX', ARGV[1], 'NX') then return i - 1 end
-end
-return -1
-`;
-
 const releaseLockScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -71,8 +63,6 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
 return allowed
 `;
-
-const claimKeysSha = createHash('sha1').update(claimKeysScript).digest('hex');
 
 function pairsToRecord(pairs: string[]): Record<string, number> {
   const record: Record<string, number> = {};
@@ -135,24 +125,6 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
     client,
     markSeen: (key, ttlSeconds) =>
       wrap('markSeen', async () => (await client.set(`seen:${key}`, '1', 'EX', ttlSeconds, 'NX')) === 'OK'),
-    claimKeys: (keys, ttlSeconds) =>
-      wrap('claimKeys', async () => {
-        if (keys.length === 0) return -1;
-        return Number(
-          await client
-            .evalsha(claimKeysSha, keys.length, ...keys.map((key) => `seen:${key}`), ttlSeconds)
-            .catch((error: unknown) => {
-              // The script is loaded on first use (and again after a Redis restart lost it).
-              if (!String(error).includes('NOSCRIPT')) throw error;
-              return client.eval(
-                claimKeysScript,
-                keys.length,
-                ...keys.map((key) => `seen:${key}`),
-                ttlSeconds,
-              );
-            }),
-        );
-      }),
     unmarkSeen: (key) =>
       wrap('unmarkSeen', async () => {
         await client.del(`seen:${key}`);

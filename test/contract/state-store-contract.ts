@@ -41,17 +41,6 @@ export function describeStateStoreContract(
       expect(await store.markSeen('event:3', 60)).toBe(true);
     });
 
-    test('claimKeys claims keys in order and stops at the first one already seen', async () => {
-      expect(await store.claimKeys(['claim:a', 'claim:b'], 60)).toBe(-1);
-      expect(await store.claimKeys(['claim:a', 'claim:c'], 60)).toBe(0);
-      // Stopped at the seen key: the key after it was not claimed.
-      expect(await store.markSeen('claim:c', 60)).toBe(true);
-      expect(await store.claimKeys(['claim:d', 'claim:b'], 60)).toBe(1);
-      expect(await store.markSeen('claim:d', 60)).toBe(false);
-      await store.unmarkSeen('claim:a');
-      expect(await store.claimKeys(['claim:a'], 60)).toBe(-1);
-    });
-
     test('a seen key expires after its TTL', async () => {
       expect(await store.markSeen('event:short', 1)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 1100));
