@@ -5,6 +5,7 @@
  * server runs in its own process; this process generates the load. Figures: throughput at saturation, p50/p99
  * ack latency at a fixed 1,000 events/s, and the same fixed-rate run while 200 summaries stream.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -12,6 +13,7 @@ import Redis from 'ioredis';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { larkRequests, slackRequests } from './ack-requests';
 import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
+import { type CpuSubject, startCpuShares } from './cpu-shares';
 import type { FakePlatformFacts } from './fake-platforms';
 import { fixedRate, type LoadResult, saturate } from './load';
 
@@ -72,6 +74,8 @@ interface AckServer {
 
 /** The platform fakes (their own process, like a remote platform) and what requests to them need. */
 export interface FakePlatforms extends FakePlatformFacts {
+  /** The fakes' process. */
+  pid: number | undefined;
   /** Model answers streaming now. */
   streaming(): Promise<number>;
   stop(): Promise<void>;
@@ -93,6 +97,7 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
   if (child.pid) pinToCore(child.pid, 0);
   return {
     ...facts,
+    pid: child.pid,
     streaming: () =>
       new Promise<number>((resolveCount) => {
         const listener = (message: { type: string; count: number }) => {
@@ -202,12 +207,33 @@ export interface AckFigures {
   streamingDuringRun: number;
   fixedRate: LoadResult;
   loopDelayP99Ms: number;
+  /** p99 of the time inside the server at the fixed rate: request headers read → response written (ms). */
+  insideServerP99Ms: number;
+  /** Share of one core during the fixed-rate run (%), by who used it (see `cpuSubjects`). */
+  cpuShares: Record<string, number>;
 }
 
-interface LoopStats {
+/** What the server process measured itself. */
+interface ServerStats {
   loopDelayP50Ms: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  insideServerP99Ms: number;
+}
+
+/** Everything that shares the two cores during an ack run. */
+function cpuSubjects(server: AckServer, redisPid: number | undefined, fakes: FakePlatforms): CpuSubject[] {
+  return [
+    { name: 'acknowledging thread', pid: server.child.pid, threads: 'main' },
+    {
+      name: 'rest of the server (job thread, V8 and libuv helpers)',
+      pid: server.child.pid,
+      threads: 'others',
+    },
+    { name: 'Redis', pid: redisPid },
+    { name: 'fakes and fake model', pid: fakes.pid },
+    { name: 'load generator', pid: process.pid },
+  ];
 }
 
 /**
@@ -240,12 +266,13 @@ async function waitForStreaming(fakes: FakePlatforms, count: number, timeoutMs: 
 
 async function measure(
   mode: AckServerMode,
-  redisUrl: string,
+  redis: AckRedis,
   fakes: FakePlatforms,
   options: { saturation: boolean; warmUpMs?: number; busy?: BusyOptions },
 ): Promise<AckFigures> {
   const builder = mode.startsWith('slack') ? slackRequests : larkRequests;
   const makeRequests = (ready: AckServerReady, count: number) => builder(fakes, ready.path, count);
+  const redisUrl = redis.url;
   const server = await startServer(mode, redisUrl, fakes, options.busy);
   if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} ready\n`);
   try {
@@ -263,13 +290,12 @@ async function measure(
     if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} saturated\n`);
     await server.ask('reset', 'reset-done');
     const streamingBefore = await fakes.streaming();
-    const rate = await fixedRate(
-      server.baseUrl,
-      makeRequests(server.ready, fixedRateRequests),
-      fixedRatePerSecond,
-    );
+    const requests = makeRequests(server.ready, fixedRateRequests);
+    const cpu = startCpuShares(cpuSubjects(server, redis.process.pid, fakes));
+    const rate = await fixedRate(server.baseUrl, requests, fixedRatePerSecond);
+    const cpuShares = cpu.stop();
     const streamingDuringRun = Math.min(streamingBefore, await fakes.streaming());
-    const loop = await server.ask<LoopStats>('stats', 'stats');
+    const stats = await server.ask<ServerStats>('stats', 'stats');
     const failed = (saturation?.failed ?? 0) + rate.failed;
     if (failed > 0) process.stderr.write(`${mode}: ${failed} requests were not answered 2xx\n`);
     return {
@@ -277,7 +303,9 @@ async function measure(
       cpuMicrosPerRequest,
       streamingDuringRun,
       fixedRate: rate,
-      loopDelayP99Ms: loop.loopDelayP99Ms,
+      loopDelayP99Ms: stats.loopDelayP99Ms,
+      insideServerP99Ms: stats.insideServerP99Ms,
+      cpuShares,
     };
   } finally {
     await server.stop();
@@ -285,32 +313,32 @@ async function measure(
 }
 
 /** Every ack figure of one run: Slack (bare, Deskmate, Deskmate busy) and Lark (bare, Deskmate). */
-export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
+export async function ackRun(redis: AckRedis, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
   const runs: Record<string, () => Promise<AckFigures>> = {
-    'slack-bare': () => measure('slack-bare', redisUrl, fakes, { saturation: true }),
-    slack: () => measure('slack', redisUrl, fakes, { saturation: true }),
+    'slack-bare': () => measure('slack-bare', redis, fakes, { saturation: true }),
+    slack: () => measure('slack', redis, fakes, { saturation: true }),
     // 200 summaries streaming at once: in the acknowledging thread (JOB_THREAD=off), then in the job thread
     // (the default with Redis), then the same 200 queued at the default WORKER_CONCURRENCY=4.
     'slack-busy-one-thread': () =>
-      measure('slack-busy', redisUrl, fakes, {
+      measure('slack-busy', redis, fakes, {
         saturation: false,
         warmUpMs: 500,
         busy: { concurrency: 200, jobThread: false },
       }),
     'slack-busy': () =>
-      measure('slack-busy', redisUrl, fakes, {
+      measure('slack-busy', redis, fakes, {
         saturation: false,
         warmUpMs: 500,
         busy: { concurrency: 200, jobThread: true },
       }),
     'slack-busy-4': () =>
-      measure('slack-busy', redisUrl, fakes, {
+      measure('slack-busy', redis, fakes, {
         saturation: false,
         warmUpMs: 500,
         busy: { concurrency: 4, jobThread: true },
       }),
-    'lark-bare': () => measure('lark-bare', redisUrl, fakes, { saturation: true }),
-    lark: () => measure('lark', redisUrl, fakes, { saturation: true }),
+    'lark-bare': () => measure('lark-bare', redis, fakes, { saturation: true }),
+    lark: () => measure('lark', redis, fakes, { saturation: true }),
   };
   // BENCH_ACK_ROWS=slack,lark runs only those rows (while profiling one path).
   const only = process.env.BENCH_ACK_ROWS?.split(',');
@@ -318,6 +346,9 @@ export async function ackRun(redisUrl: string, fakes: FakePlatforms): Promise<Re
   for (const [row, run] of Object.entries(runs)) if (!only || only.includes(row)) figures[row] = await run();
   return figures;
 }
+
+/** The Redis the ack benchmarks use. */
+export type AckRedis = Awaited<ReturnType<typeof ackRedis>>;
 
 /** Start a redis-server for the ack benchmarks, on the servers' core; this process goes to the other. */
 export async function ackRedis() {

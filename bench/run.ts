@@ -104,7 +104,7 @@ async function ackBench(runs: number): Promise<void> {
   const results: Array<Record<string, AckFigures>> = [];
   try {
     for (let run = 0; run < runs; run += 1) {
-      results.push(await ackRun(redis.url, fakes));
+      results.push(await ackRun(redis, fakes));
       process.stderr.write(`ack run ${run + 1}/${runs} done\n`);
     }
   } finally {
@@ -142,6 +142,24 @@ async function ackBench(runs: number): Promise<void> {
   for (const side of sides.filter((each) => each.startsWith('slack-busy'))) {
     console.log(
       `| ${side}: model answers streaming during the fixed-rate run (fewest) | ${show(pick(side, (figures) => figures.streamingDuringRun))} |`,
+    );
+  }
+  // Where an ack's time goes at 1,000/s: inside the server, or waiting for the acknowledging thread to get a
+  // core; and who had the two cores meanwhile.
+  const shareNames = Object.keys(results[0][sides[0]].cpuShares);
+  console.log(`\n### At 1,000 events/s: time inside the server, and the two cores (% of one core)`);
+  console.log(`| server | p99 (ms) | p99 inside the server (ms) | ${shareNames.join(' | ')} |`);
+  console.log(`| --- | --- | --- | ${shareNames.map(() => '---').join(' | ')} |`);
+  for (const side of sides) {
+    const shares = shareNames.map((name) => show(pick(side, (figures) => figures.cpuShares[name])));
+    console.log(
+      `| ${side} | ${show(
+        pick(side, (figures) => figures.fixedRate.p99),
+        1,
+      )} | ${show(
+        pick(side, (figures) => figures.insideServerP99Ms),
+        1,
+      )} | ${shares.join(' | ')} |`,
     );
   }
   for (const platform of ['slack', 'lark']) {

@@ -2,7 +2,6 @@
  * The job thread (see job-thread.ts): takes jobs from Redis and runs them, with its own store connection,
  * model client, reminders and reply-only chat adapters. Started by the main thread with the configuration.
  */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createChatAdapters } from './chat-adapters';
 import type { Config } from './config';
@@ -14,18 +13,15 @@ import { createLogger } from './logger';
 import { createMetrics } from './observability/metrics';
 import { createBullQueue, queueOptionsFrom } from './pipeline/bull-queue';
 import { createRedisStateStore } from './state/redis-state-store';
+import { lowerJobPriority } from './thread-priority';
 
 async function runJobThread(config: Config): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('job-thread-entry runs only as a worker thread');
   const send = (message: JobThreadMessage) => port.postMessage(message);
   const logger = createLogger({ level: config.logLevel, destination: 1 }).child({ thread: 'jobs' });
-  // Jobs yield the CPU to acknowledgements: on Linux this lowers this thread's priority only.
-  try {
-    setPriority(10);
-  } catch (error) {
-    logger.debug({ err: error }, 'could not lower the job thread priority');
-  }
+  // Jobs yield the CPU to acknowledgements (see thread-priority.ts).
+  lowerJobPriority(logger);
   const redisUrl = config.redisUrl;
   if (!redisUrl) throw new Error('the job thread needs REDIS_URL');
   const store = createRedisStateStore({ url: redisUrl, prefix: config.redisKeyPrefix });

@@ -1,5 +1,6 @@
 // Proves: with Redis, a mention is answered whether jobs run in their own thread (JOB_THREAD=on, the default)
 // or in the acknowledging thread (off), and /metrics counts the job where it ran, once.
+import { readdirSync, readFileSync } from 'node:fs';
 import { deliverEvent, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
 import {
@@ -13,11 +14,28 @@ import {
 import { testRedisUrl } from '../helpers/test-redis';
 import { waitUntil } from '../helpers/wait';
 
+/** Each thread of this process and its niceness (Linux: a priority belongs to a thread). */
+function threadNiceness(): Map<number, number> {
+  const niceness = new Map<number, number>();
+  for (const threadId of readdirSync('/proc/self/task').map(Number)) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${threadId}/stat`, 'utf8');
+      // Fields after the command name: state is field 3, niceness field 19.
+      niceness.set(threadId, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return niceness;
+}
+
 describe.each(['on', 'off'])('JOB_THREAD=%s with Redis', (jobThread) => {
   const fake = new FakeSlackServer();
   let served: ServedDeskmate;
+  let threadsBefore: number[] = [];
 
   beforeAll(async () => {
+    threadsBefore = [...threadNiceness().keys()];
     await fake.start();
     prepareSlackWorkspace(fake);
     served = await startServedDeskmate({
@@ -55,5 +73,15 @@ describe.each(['on', 'off'])('JOB_THREAD=%s with Redis', (jobThread) => {
       checks: Record<string, boolean>;
     };
     expect(ready.checks.jobs).toBe(jobThread === 'on' ? true : undefined);
+  });
+
+  test('acknowledgements keep the normal priority; the job thread lowers its helpers below it', () => {
+    const niceness = threadNiceness();
+    expect(niceness.get(process.pid)).toBe(0);
+    if (jobThread === 'off') return;
+    // V8's collectors and compilers and libuv's pool are shared by both threads: all are lowered.
+    const helpers = threadsBefore.filter((threadId) => threadId !== process.pid && niceness.has(threadId));
+    expect(helpers.length).toBeGreaterThan(0);
+    expect(helpers.map((threadId) => niceness.get(threadId))).toEqual(helpers.map(() => 10));
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * Where the two cores go during a benchmark window (Linux `/proc`): CPU seconds of whole processes, or of one
+ * thread of a process, read before and after. Elsewhere every reading is NaN and the shares print as "—".
+ */
+import { readFileSync } from 'node:fs';
+
+const ticksPerSecond = 100;
+
+/** utime + stime of a `/proc/.../stat` file, in seconds (NaN when it cannot be read). */
+function statSeconds(path: string): number {
+  try {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: utime is field 14 and stime field 15 of the whole line.
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** What to account for: a name and the process (and, optionally, only its main thread). */
+export interface CpuSubject {
+  name: string;
+  pid: number | undefined;
+  /** Only the process's main thread (`main`), or everything but it (`others`). */
+  threads?: 'main' | 'others';
+}
+
+function cpuSeconds(subject: CpuSubject): number {
+  if (!subject.pid) return Number.NaN;
+  const whole = statSeconds(`/proc/${subject.pid}/stat`);
+  if (!subject.threads) return whole;
+  const main = statSeconds(`/proc/${subject.pid}/task/${subject.pid}/stat`);
+  return subject.threads === 'main' ? main : whole - main;
+}
+
+/** Start accounting; `stop()` gives each subject's share of one core over the window, in percent. */
+export function startCpuShares(subjects: CpuSubject[]): { stop(): Record<string, number> } {
+  const started = performance.now();
+  const before = subjects.map(cpuSeconds);
+  return {
+    stop() {
+      const seconds = (performance.now() - started) / 1000;
+      const shares: Record<string, number> = {};
+      subjects.forEach((subject, index) => {
+        shares[subject.name] = ((cpuSeconds(subject) - before[index]) / seconds) * 100;
+      });
+      return shares;
+    },
+  };
+}
