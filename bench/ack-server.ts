@@ -186,7 +186,13 @@ async function startLark(
       verificationToken,
       loggerLevel: lark.LoggerLevel.error,
     }).register({ 'im.message.receive_v1': async () => {} });
-    const server = createServer(lark.adaptDefault('/lark/events', dispatcher, { autoChallenge: true }));
+    const handle = lark.adaptDefault('/lark/events', dispatcher, { autoChallenge: true });
+    // adaptDefault never answers another path: /healthz (the load generator opens its connections with it) is 404.
+    const server = createServer((request, response) => {
+      if (request.url === '/lark/events') return handle(request, response);
+      response.statusCode = 404;
+      response.end();
+    });
     return { type: 'ready', port: await listen(server), path: '/lark/events' };
   }
   const prefix = `bench-${process.pid}:`;

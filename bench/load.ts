@@ -89,13 +89,37 @@ export async function saturate(
   return summarizeRun(latencies, statuses, elapsed);
 }
 
-/** Send the requests at a fixed rate (requests per second), whatever the server's speed. */
+/** Open `connections` keep-alive connections in the agent's pool before the clock starts (`GET /healthz`). */
+async function openConnections(agent: Agent, baseUrl: string, connections: number): Promise<void> {
+  await Promise.all(
+    Array.from(
+      { length: connections },
+      () =>
+        new Promise<void>((done) => {
+          const call = request(`${baseUrl}/healthz`, { agent }, (response) => {
+            response.resume();
+            response.on('end', () => done());
+          });
+          call.on('error', () => done());
+          call.end();
+        }),
+    ),
+  );
+}
+
+/**
+ * Send the requests at a fixed rate (requests per second), whatever the server's speed, over a fixed pool of
+ * keep-alive connections opened before the clock starts (as autocannon and wrk2 do). A request due while every
+ * connection is busy waits for one, and that wait counts: latency runs from when the request was due.
+ */
 export async function fixedRate(
   baseUrl: string,
   requests: PreparedRequest[],
   ratePerSecond: number,
+  connections: number,
 ): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  await openConnections(agent, baseUrl, connections);
   const latencies: number[] = [];
   const statuses: number[] = [];
   const started = performance.now();

@@ -4,6 +4,7 @@
  * (default 5) with min–max, printed as Markdown tables that BENCHMARKS.md records.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { type AckFigures, ackRedis, ackRun, buildForBenchmarks, startFakePlatforms } from './ack';
@@ -20,11 +21,15 @@ export function summarize(values: number[]): { median: number; min: number; max:
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
+/** When RSS is read as idle: after V8's memory reducer has run (it starts about 8 s after the start). */
+const idleAfterMs = 12_000;
+
 /** Start Deskmate (`npm start`'s tsx entry, or the compiled build the Docker image runs) and measure time to /readyz and idle RSS. */
 async function footprint(
   entry: 'tsx' | 'compiled',
   redisUrl?: string,
-): Promise<{ readyMs: number; rssMb: number }> {
+  jobThread?: 'on' | 'off',
+): Promise<{ readyMs: number; startRssMb: number; idleRssMb: number }> {
   const port = 39000 + Math.floor(Math.random() * 1000);
   const started = performance.now();
   const argv = entry === 'tsx' ? ['--import', 'tsx', 'src/main.ts'] : ['dist/src/main.js'];
@@ -37,6 +42,7 @@ async function footprint(
       DESKMATE_CONSOLE: 'off',
       LOG_LEVEL: 'silent',
       ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `footprint-${port}:` } : {}),
+      ...(jobThread ? { JOB_THREAD: jobThread } : {}),
     },
     stdio: 'ignore',
   });
@@ -52,14 +58,18 @@ async function footprint(
     }
     await new Promise((done) => setTimeout(done, 10));
   }
+  const rssMb = async () => {
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  };
   await new Promise((done) => setTimeout(done, 1000));
-  const status = await import('node:fs/promises').then((fs) =>
-    fs.readFile(`/proc/${child.pid}/status`, 'utf8'),
-  );
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const startRssMb = await rssMb();
+  // Idle: V8 gives back the start's garbage (module loading) some 8 s after the start when nothing runs.
+  await new Promise((done) => setTimeout(done, idleAfterMs - 1000));
+  const idleRssMb = await rssMb();
   child.kill('SIGTERM');
   await new Promise((done) => child.once('exit', done));
-  return { readyMs, rssMb: rssKb / 1024 };
+  return { readyMs, startRssMb, idleRssMb };
 }
 
 type Stat = { median: number; min: number; max: number };
@@ -73,23 +83,38 @@ async function footprintBench(runs: number): Promise<void> {
     cwd: root,
   });
   console.log(`\n## Footprint (${runs} runs, no chat adapters configured; median (min–max))`);
-  console.log('| entry | start → ready (ms) | idle RSS (MB) |');
-  console.log('| --- | --- | --- |');
+  console.log(
+    `| entry | start → ready (ms) | RSS 1 s after ready (MB) | idle RSS, ${idleAfterMs / 1000} s after ready (MB) |`,
+  );
+  console.log('| --- | --- | --- | --- |');
   const redis = await startRedisServer();
   const setups = [
     { entry: 'compiled', label: '`node dist/src/main.js` (Docker image), no Redis' },
     { entry: 'compiled', label: '`node dist/src/main.js` with Redis (BullMQ, job thread)', redis: redis.url },
+    {
+      entry: 'compiled',
+      label: '`node dist/src/main.js` with Redis, `JOB_THREAD=off`',
+      redis: redis.url,
+      jobThread: 'off',
+    },
     { entry: 'tsx', label: '`npm start` (tsx), no Redis' },
   ] as const;
   try {
     for (const setup of setups) {
       const results = [];
       for (let run = 0; run < runs; run += 1) {
-        results.push(await footprint(setup.entry, 'redis' in setup ? setup.redis : undefined));
+        results.push(
+          await footprint(
+            setup.entry,
+            'redis' in setup ? setup.redis : undefined,
+            'jobThread' in setup ? setup.jobThread : undefined,
+          ),
+        );
       }
       const ready = summarize(results.map((result) => result.readyMs));
-      const rss = summarize(results.map((result) => result.rssMb));
-      console.log(`| ${setup.label} | ${show(ready)} | ${show(rss, 1)} |`);
+      const startRss = summarize(results.map((result) => result.startRssMb));
+      const idleRss = summarize(results.map((result) => result.idleRssMb));
+      console.log(`| ${setup.label} | ${show(ready)} | ${show(startRss, 1)} | ${show(idleRss, 1)} |`);
     }
   } finally {
     await redis.stop();
