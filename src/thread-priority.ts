@@ -8,9 +8,9 @@ export const jobThreadNiceness = 10;
 /**
  * Let acknowledgements have the CPU first: called from the job thread, lower the priority of this thread and
  * of every other thread of the process but the main one. On Linux a priority belongs to a thread, and the
- * helper threads (V8's garbage collection and compilers, libuv's pool) are shared by both threads: the jobs'
- * garbage, collected at normal priority, took the cores from the main thread under load. Elsewhere only this
- * thread, or nothing, is lowered.
+ * helper threads (V8's garbage collectors and compilers, libuv's pool) are shared by both threads: left at
+ * normal priority, they would collect the jobs' garbage at the acknowledging thread's priority. Elsewhere
+ * only this thread, or nothing, is lowered.
  */
 export function lowerJobPriority(logger: Logger): void {
   try {

@@ -1,6 +1,8 @@
 // Proves: with Redis, a mention is answered whether jobs run in their own thread (JOB_THREAD=on, the default)
-// or in the acknowledging thread (off), and /metrics counts the job where it ran, once.
+// or in the acknowledging thread (off), and /metrics counts the job where it ran, once; the job thread runs
+// below the acknowledging thread's priority, with the helper threads both share.
 import { readdirSync, readFileSync } from 'node:fs';
+import { jobThreadNiceness } from '../../src/thread-priority';
 import { deliverEvent, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
 import {
@@ -82,6 +84,6 @@ describe.each(['on', 'off'])('JOB_THREAD=%s with Redis', (jobThread) => {
     // V8's collectors and compilers and libuv's pool are shared by both threads: all are lowered.
     const helpers = threadsBefore.filter((threadId) => threadId !== process.pid && niceness.has(threadId));
     expect(helpers.length).toBeGreaterThan(0);
-    expect(helpers.map((threadId) => niceness.get(threadId))).toEqual(helpers.map(() => 10));
+    expect(helpers.map((threadId) => niceness.get(threadId))).toEqual(helpers.map(() => jobThreadNiceness));
   });
 });
