@@ -49,24 +49,19 @@ interface UsersInfo {
  * for ten minutes in process (one lookup per person instead of one Redis read per event).
  */
 export function createSlackDirectory(api: SlackApi, store: StateStore, logger: Logger): SlackDirectory {
-  const recentUsers = createRecentCache<{ profile?: SlackUserProfile }>(recentEntries);
-  const recentChannels = createRecentCache<{ name?: string }>(recentEntries);
-  const rememberUser = (id: string, profile: SlackUserProfile | undefined) =>
-    recentUsers.set(id, { profile }, profile ? recentTtlMs : recentMissingTtlMs);
-  const loadUser = async (id: string): Promise<SlackUserProfile | undefined> => {
-    const recent = recentUsers.get(id);
-    if (recent) return recent.profile;
-    const profile = await loadStoredUser(id);
-    rememberUser(id, profile);
-    return profile;
+  /** A loader that asks the state store (and the API) only when the name is not recent in process. */
+  const throughRecent = <T>(load: (id: string) => Promise<T | undefined>) => {
+    const recent = createRecentCache<{ value?: T }>(recentEntries);
+    return async (id: string): Promise<T | undefined> => {
+      const remembered = recent.get(id);
+      if (remembered) return remembered.value;
+      const value = await load(id);
+      recent.set(id, { value }, value ? recentTtlMs : recentMissingTtlMs);
+      return value;
+    };
   };
-  const loadChannel = async (id: string): Promise<string | undefined> => {
-    const recent = recentChannels.get(id);
-    if (recent) return recent.name;
-    const name = await loadStoredChannel(id);
-    recentChannels.set(id, { name }, name ? recentTtlMs : recentMissingTtlMs);
-    return name;
-  };
+  const loadUser = throughRecent((id) => loadStoredUser(id));
+  const loadChannel = throughRecent((id) => loadStoredChannel(id));
   const loadStoredUser = async (id: string): Promise<SlackUserProfile | undefined> => {
     const key = `slack:user:${id}`;
     const cached = await store.getJson<SlackUserProfile | { missing: true }>(key);

@@ -1,20 +1,7 @@
-import { DeskmateError } from '../core/errors';
 import type { Reminder } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
 import { cancelledKey } from './reminder-delivery';
-import type { ReminderService } from './reminder-service';
-
-/** Milliseconds until a reminder is due (0 when past); a `dueAt` that is not a time is refused. */
-export function delayUntilDue(reminder: Reminder, now = Date.now()): number {
-  const due = Date.parse(reminder.dueAt);
-  if (Number.isNaN(due)) {
-    throw new DeskmateError(
-      'bad_input',
-      `reminder ${reminder.id} has no valid due time (dueAt must be ISO 8601)`,
-    );
-  }
-  return Math.max(0, due - now);
-}
+import { delayUntilDue, type ReminderService } from './reminder-service';
 
 /** Longest timer Node keeps (about 24.8 days); later reminders are re-armed when it fires. */
 const maxTimerMs = 2 ** 31 - 1;

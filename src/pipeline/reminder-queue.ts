@@ -4,9 +4,8 @@ import type { Logger } from '../core/logger';
 import type { Reminder } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
 import { withinMilliseconds } from './bounded';
-import { delayUntilDue } from './memory-reminders';
 import { cancelledKey } from './reminder-delivery';
-import type { ReminderService } from './reminder-service';
+import { delayUntilDue, type ReminderService } from './reminder-service';
 
 /** Options for the durable reminder scheduler. */
 export interface BullReminderOptions {

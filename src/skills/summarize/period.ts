@@ -1,5 +1,6 @@
 import { readNumber } from '../../text/chinese-number';
 import { wallClock, zonedInstant } from '../when/timezone';
+
 /** A time window to summarize. */
 export interface Period {
   /** Start of the window. */
