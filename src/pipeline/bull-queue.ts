@@ -125,6 +125,7 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
       return acceptMessage(producerConnection, keys, message);
     },
     async start(handler: JobHandler) {
+      const concurrency = options.concurrency ?? 4;
       // The mover waits for Redis when it is away (its connection queues commands), like the worker.
       moverConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
       moverConnection.on('error', () => {});
@@ -134,6 +135,7 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         keys,
         queue: moverQueue,
         logger: options.logger,
+        waitingLimit: 2 * concurrency,
         sweepIntervalMs: options.intakeSweepMs,
       });
       workerConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -150,13 +152,15 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
         {
           connection: workerConnection,
           prefix,
-          concurrency: options.concurrency ?? 4,
+          concurrency,
           lockDuration: options.lockDurationMs ?? 60_000,
           stalledInterval: Math.min(options.lockDurationMs ?? 60_000, 30_000),
           maxStalledCount: 2,
         },
       );
       worker.on('error', (error) => options.logger.warn({ err: error }, 'worker connection error'));
+      // A job taken from the waiting list leaves room there: the mover adds the next from the intake.
+      worker.on('active', () => mover?.wake());
       worker.on('failed', (job, error) =>
         options.logger.warn(
           { err: error, jobId: job?.id, attemptsMade: job?.attemptsMade },

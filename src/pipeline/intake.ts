@@ -8,9 +8,9 @@ import { dedupeTtlSeconds, jobIdFor, messageDedupeKey } from './dedupe';
 /**
  * The intake in front of BullMQ. Acknowledging an event costs one small script: the message's dedupe key
  * (9 hours) and the message itself, appended to a Redis list, written together or not at all. A mover where
- * jobs run takes messages from the list into BullMQ in batches: a message is first moved to a "moving" list,
- * added as a job with an id derived from its event (adding it twice makes one job), then removed from there;
- * what a dead mover left in "moving" is added again at the next start.
+ * jobs run takes messages from the list into BullMQ in batches, as the workers make room: a message is first
+ * moved to a "moving" list, added as a job with an id derived from its event (adding it twice makes one job),
+ * then removed from there; what a dead mover left in "moving" is added again at the next start.
  */
 export interface IntakeKeys {
   /** The list of accepted messages not yet in BullMQ. */
@@ -84,19 +84,30 @@ export async function intakeDepth(connection: Redis, keys: IntakeKeys): Promise<
 
 /** A running mover. */
 export interface IntakeMover {
+  /** Look again for room in BullMQ's waiting list now (a worker here took or finished a job). */
+  wake(): void;
   /** Stop taking messages (what was taken is finished first). */
   stop(): Promise<void>;
 }
 
 const batchSize = 100;
 const idleWaitSeconds = 1;
+/** How often a full waiting list is read again when no worker here said it took a job (workers elsewhere). */
+const fullPollMs = 250;
 
-/** Move accepted messages from the intake into BullMQ until stopped, on its own (blocking) connection. */
+/**
+ * Move accepted messages from the intake into BullMQ until stopped, on its own (blocking) connection. It keeps
+ * at most `waitingLimit` jobs waiting in BullMQ: the rest wait in the intake, where a message costs one
+ * list entry. Jobs are added as workers take them, not as fast as they arrive, so a burst of events does
+ * not make the job side spend its CPU (and Redis its time) adding jobs that will wait anyway.
+ */
 export function startIntakeMover(options: {
   connection: Redis;
   keys: IntakeKeys;
   queue: Queue;
   logger: Logger;
+  /** The most jobs left waiting in BullMQ (twice the workers' concurrency keeps them busy). */
+  waitingLimit: number;
   /** How often "moving" is swept for what a dead mover left there (default 30 s). */
   sweepIntervalMs?: number;
 }): IntakeMover {
@@ -104,6 +115,27 @@ export function startIntakeMover(options: {
   const sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
   const redis = scripted(connection);
   let stopped = false;
+  let wakeUp: (() => void) | undefined;
+
+  /** Wait until a worker here takes a job, the poll interval passes, or the mover stops. */
+  const waitForRoom = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = undefined;
+        resolve();
+      }, fullPollMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      };
+    });
+
+  /** Jobs waiting in BullMQ now (waiting or prioritized). */
+  const waiting = async () => {
+    const counts = await queue.getJobCounts('waiting', 'prioritized');
+    return (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+  };
 
   const addAll = async (entries: string[]) => {
     if (entries.length === 0) return;
@@ -134,9 +166,14 @@ export function startIntakeMover(options: {
           recover = false;
           sweptAt = Date.now();
         }
+        const room = Math.min(batchSize, options.waitingLimit - (await waiting()));
+        if (room <= 0) {
+          await waitForRoom();
+          continue;
+        }
         const first = await connection.blmove(keys.intake, keys.moving, 'LEFT', 'RIGHT', idleWaitSeconds);
         if (!first) continue;
-        const rest = await redis.deskmateTake(keys.intake, keys.moving, batchSize - 1);
+        const rest = room > 1 ? await redis.deskmateTake(keys.intake, keys.moving, room - 1) : [];
         await addAll([first, ...rest]);
       } catch (error) {
         if (stopped) return;
@@ -149,8 +186,12 @@ export function startIntakeMover(options: {
   const running = run().catch((error: unknown) => logger.error({ err: error }, 'intake mover stopped'));
 
   return {
+    wake() {
+      wakeUp?.();
+    },
     async stop() {
       stopped = true;
+      wakeUp?.();
       await Promise.race([
         running,
         new Promise((resolve) => setTimeout(resolve, (idleWaitSeconds + 1) * 1000)),

@@ -1,6 +1,7 @@
 // Proves: a message left half-moved by a mover that died (taken from the intake, not yet confirmed in BullMQ)
 // is run once, by the next process or by a running one's sweep, and a burst of messages goes through the
 // intake in batches, each once.
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import { createLogger } from '../../src/logger';
@@ -80,6 +81,47 @@ describe('the intake in front of BullMQ', () => {
       await queue.drain();
       expect([...handled.values()].every((count) => count === 1)).toBe(true);
     } finally {
+      await queue.stop(100);
+    }
+  });
+
+  test('a burst waits in the intake: BullMQ holds at most twice the running jobs, and every message runs once', async () => {
+    const prefix = `intake-${process.pid}-${++run}:`;
+    const keys = intakeKeys(prefix, 'deskmate-jobs');
+    const queue = createBullQueue({ url: testRedisUrl(), prefix, logger, concurrency: 2 });
+    const bullConnection = new Redis(testRedisUrl());
+    const bull = new Queue('deskmate-jobs', { connection: bullConnection, prefix: `${prefix}bull` });
+    const messages = Array.from({ length: 200 }, (_, index) =>
+      inboundMessage('help', { eventId: `EvWaits${index}`, messageId: `waits-${index}` }),
+    );
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled = new Map<string, number>();
+    let running = 0;
+    try {
+      await Promise.all(messages.map((message) => queue.enqueue(message)));
+      await queue.start(async (job) => {
+        running += 1;
+        await released;
+        handled.set(job.eventId, (handled.get(job.eventId) ?? 0) + 1);
+      });
+      await waitUntil(() => running === 2, 'two jobs to run', 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const counts = await bull.getJobCounts('waiting', 'active');
+      expect(counts.active).toBe(2);
+      expect(counts.waiting).toBeLessThanOrEqual(4);
+      expect(await redis.llen(keys.intake)).toBeGreaterThanOrEqual(200 - 2 - 4);
+      release();
+      await waitUntil(() => handled.size === 200, 'every message to run', 20_000);
+      await queue.drain();
+      expect([...handled.values()].every((count) => count === 1)).toBe(true);
+      expect(await redis.llen(keys.moving)).toBe(0);
+    } finally {
+      release();
+      await bull.close();
+      bullConnection.disconnect();
       await queue.stop(100);
     }
   });
