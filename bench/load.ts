@@ -128,10 +128,12 @@ export async function fixedRate(
     const dueAt = started + (index * 1000) / ratePerSecond;
     const wait = dueAt - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // A request sent up to a millisecond early (timer granularity) counts from when it was sent.
+    const from = Math.min(dueAt, performance.now());
     inFlight.push(
       send(agent, baseUrl, requests[index]).then((status) => {
         statuses.push(status);
-        latencies.push(performance.now() - dueAt);
+        latencies.push(performance.now() - from);
       }),
     );
   }
