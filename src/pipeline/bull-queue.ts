@@ -77,20 +77,24 @@ export function createBullQueue(options: BullQueueOptions): JobQueue {
   // BullMQ sends INFO when the Queue is built, which a connection without an offline queue can only do
   // once connected: build it at the first use after the connection is ready, waiting at most a second.
   let queue: Queue | undefined;
-  const readyConnection = async (): Promise<void> => {
-    if (producerConnection.status !== 'ready') {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          producerConnection.off('ready', onReady);
-          reject(new Error(`Redis is not reachable (connection ${producerConnection.status})`));
-        }, 1000);
-        const onReady = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        producerConnection.once('ready', onReady);
-      });
-    }
+  // Acknowledgements that arrive while the connection is not ready share one wait (one listener, not one each).
+  let connecting: Promise<void> | undefined;
+  const readyConnection = (): Promise<void> => {
+    if (producerConnection.status === 'ready') return Promise.resolve();
+    connecting ??= new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        producerConnection.off('ready', onReady);
+        reject(new Error(`Redis is not reachable (connection ${producerConnection.status})`));
+      }, 1000);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      producerConnection.once('ready', onReady);
+    }).finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
   };
   const readyQueue = async (): Promise<Queue> => {
     if (queue) return queue;
