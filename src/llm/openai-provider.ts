@@ -8,6 +8,7 @@ import type {
   StopReason,
   ToolCall,
 } from '../core/llm-provider';
+import { postForText, type TextResponse } from './http-post';
 import { contentFilteredError, llmErrorFromHttp, llmErrorFromStreamEvent } from './llm-errors';
 import {
   asLlmError,
@@ -23,9 +24,9 @@ import {
 /**
  * An OpenAI-compatible `/chat/completions` provider (Qwen/DashScope, DeepSeek, vLLM, Ollama).
  *
- * Written over Node's fetch rather than the official `openai` package: the wire format is small and stable,
- * every compatible server speaks it, it keeps a dependency out, and it gives full control over the two
- * deadlines (first token, total) and over retries, which must stop once text has reached the user.
+ * Written over Node's `http`/`https` rather than the official `openai` package: the wire format is small and
+ * stable, every compatible server speaks it, it keeps a dependency out, and it gives full control over the
+ * two deadlines (first token, total) and over retries, which must stop once text has reached the user.
  */
 export interface OpenAICompatibleOptions extends ProviderPolicy {
   /** Base URL including the version path, e.g. `https://api.deepseek.com/v1`. */
@@ -108,12 +109,11 @@ interface CompletionDelta {
 }
 
 /** The `data:` payloads of a server-sent event stream, one per event (multi-line data joined). */
-async function* serverSentData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
+async function* serverSentData(body: AsyncIterable<string>): AsyncGenerator<string> {
   let buffer = '';
   let data: string[] = [];
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
+  for await (const chunk of body) {
+    buffer += chunk;
     let newline = buffer.indexOf('\n');
     while (newline >= 0) {
       const line = buffer.slice(0, newline).replace(/\r$/, '');
@@ -130,7 +130,7 @@ async function* serverSentData(body: ReadableStream<Uint8Array>): AsyncGenerator
   if (data.length > 0) yield data.join('\n');
 }
 
-async function* wholeCompletionAsChunk(response: Response): AsyncGenerator<string> {
+async function* wholeCompletionAsChunk(response: TextResponse): AsyncGenerator<string> {
   yield await response.text();
 }
 
@@ -171,18 +171,18 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     const deadlines = startDeadlines(request, options.firstTokenTimeoutMs, options.totalTimeoutMs);
     let text = '';
     try {
-      const response = await fetch(`${base}/chat/completions`, {
-        method: 'POST',
-        headers: {
+      const response = await postForText(
+        `${base}/chat/completions`,
+        {
           'content-type': 'application/json',
           accept: 'text/event-stream',
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
         },
-        body: JSON.stringify(body(request, model, true)),
-        signal: deadlines.signal,
-      });
-      if (!response.ok) {
-        const retryAfter = Number(response.headers.get('retry-after'));
+        JSON.stringify(body(request, model, true)),
+        deadlines.signal,
+      );
+      if (response.status < 200 || response.status > 299) {
+        const retryAfter = Number(response.header('retry-after'));
         throw llmErrorFromHttp(
           response.status,
           await response.text(),
@@ -190,13 +190,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
         );
       }
-      if (!response.body)
-        throw new LlmError('unavailable', `model ${model} sent no body`, { retryable: true, model });
       const calls = new Map<number, { id: string; name: string; arguments: string }>();
       let finish: string | null | undefined;
       let ended = false;
       let usage = { inputTokens: 0, outputTokens: 0 };
-      const isEventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+      const isEventStream = (response.header('content-type') ?? '').includes('text/event-stream');
       // A server that ignores `stream: true` answers with one JSON completion: read it as one last chunk.
       const events = isEventStream ? serverSentData(response.body) : wholeCompletionAsChunk(response);
       for await (const data of unlessAbandoned(events)) {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { LlmError } from '../../src/core/errors';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import { createOpenAICompatibleProvider, type OpenAICompatibleOptions } from '../../src/llm/openai-provider';
@@ -185,5 +187,33 @@ describe('OpenAI-compatible provider against a loopback fake', () => {
     });
     expect(fake.requests).toHaveLength(1);
     fake.fallback = { chunks: ['ok'] };
+  });
+
+  test('Chinese text split across network reads in the middle of a character arrives whole', async () => {
+    // A real server's TCP writes fall anywhere in the UTF-8 bytes; this one splits inside 好 (3 bytes).
+    const event = (content: string) =>
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+    const bytes = Buffer.from(
+      `${event('你好，')}${event('世界')}data: ${JSON.stringify({
+        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+      })}\n\ndata: [DONE]\n\n`,
+    );
+    const split = bytes.indexOf(Buffer.from('好')) + 1;
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(bytes.subarray(0, split));
+      setTimeout(() => response.end(bytes.subarray(split)), 50);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const result = await provider({ baseUrl: `http://127.0.0.1:${port}/v1` }).complete({
+        messages: [{ role: 'user', content: '打个招呼' }],
+      });
+      expect(result.text).toBe('你好，世界');
+    } finally {
+      server.close();
+    }
   });
 });
