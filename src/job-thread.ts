@@ -25,13 +25,13 @@ export interface JobThread {
   stop(graceMs: number): Promise<void>;
 }
 
-const restartDelayMs = 1000;
+const defaultRestartDelayMs = 1000;
 const metricsTimeoutMs = 2000;
 
-/** The entry file next to this one, and how Node runs it (TypeScript sources need tsx in the thread too). */
-function threadEntry(): { file: string; execArgv?: string[] } {
-  const extension = extname(__filename);
-  const file = join(__dirname, `job-thread-entry${extension}`);
+/** The entry file (next to this one unless given), and how Node runs it (TypeScript needs tsx in the thread too). */
+function threadEntry(entryFile?: string): { file: string; execArgv?: string[] } {
+  const file = entryFile ?? join(__dirname, `job-thread-entry${extname(__filename)}`);
+  const extension = extname(file);
   if (extension !== '.ts') return { file };
   return { file, execArgv: ['--require', require.resolve('tsx/cjs')] };
 }
@@ -41,8 +41,18 @@ function threadEntry(): { file: string; execArgv?: string[] } {
  * so a burst of streaming summaries never delays an acknowledgement. The queue between the two is Redis
  * (BullMQ). A thread that dies is started again after a second; its jobs are taken over as stalled.
  */
-export function startJobThread(config: Config, logger: Logger): JobThread {
-  const entry = threadEntry();
+export function startJobThread(
+  config: Config,
+  logger: Logger,
+  options: {
+    /** Another entry speaking the same messages (tests). */
+    entryFile?: string;
+    /** How long after a crash the thread is started again (default 1 s). */
+    restartDelayMs?: number;
+  } = {},
+): JobThread {
+  const entry = threadEntry(options.entryFile);
+  const restartDelayMs = options.restartDelayMs ?? defaultRestartDelayMs;
   let worker: Worker | undefined;
   let stopping = false;
   let nextRequestId = 1;
