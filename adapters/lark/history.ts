@@ -191,9 +191,14 @@ export async function messageLink(
 
 /**
  * The message a pasted link points to: a link Deskmate produced (remembered), or a thread link
- * (`open_thread_id=omt_…`, resolved to its root message).
+ * (`open_thread_id=omt_…`, resolved to its root message) in the tenant of the chat it was pasted in (the
+ * bot reads only its own tenant; the job thread never sees an event to learn the tenant key from).
  */
-export async function resolveLink(context: LarkContext, url: string): Promise<LinkedMessage | undefined> {
+export async function resolveLink(
+  context: LarkContext,
+  url: string,
+  from: ConversationRef,
+): Promise<LinkedMessage | undefined> {
   const remembered = await context.store.getJson<LinkedMessage>(`lark:link:${url}`);
   if (remembered) return remembered;
   let parsed: URL;
@@ -220,7 +225,7 @@ export async function resolveLink(context: LarkContext, url: string): Promise<Li
   return {
     conversation: {
       platform: 'lark',
-      workspace: context.tenantKey(),
+      workspace: from.platform === 'lark' ? from.workspace : context.tenantKey(),
       channel: root.chat_id,
       thread: root.message_id,
       kind: 'group',

@@ -144,7 +144,7 @@ export function createLarkPlatform(context: LarkContext): ChatPlatform {
     update: (conversation, message, reply) => updateReply(context, conversation, message, reply),
     stream: (conversation, options) => startStream(context, conversation, options),
     messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
-    resolveLink: (url) => resolveLink(context, url),
+    resolveLink: (url, from) => resolveLink(context, url, from),
     userTimezone: async (userId) => (await userProfile(context, userId)).timezone,
     tasks: createTaskCapability(context),
     calendar: createCalendarCapability(context),

@@ -193,7 +193,11 @@ export async function messageLink(
  * The message a pasted Slack link points to (`…slack.com/archives/C123/p1700000000123456`, with
  * `thread_ts` for a reply), when it is a link into this workspace.
  */
-export function resolveLink(context: SlackContext, url: string): LinkedMessage | undefined {
+export function resolveLink(
+  context: SlackContext,
+  url: string,
+  from: ConversationRef,
+): LinkedMessage | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -212,7 +216,7 @@ export function resolveLink(context: SlackContext, url: string): LinkedMessage |
   return {
     conversation: {
       platform: 'slack',
-      workspace: identity?.teamId ?? 'slack',
+      workspace: identity?.teamId ?? (from.platform === 'slack' ? from.workspace : 'slack'),
       channel,
       thread: threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : ts,
       kind: channel.startsWith('D') ? 'dm' : 'group',

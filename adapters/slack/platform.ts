@@ -80,7 +80,7 @@ export function createSlackPlatform(context: SlackContext): ChatPlatform {
     stream: (conversation, options) => startStream(context, conversation, options),
     setStatus: (conversation, status) => setStatus(context, conversation, status),
     messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
-    resolveLink: async (url) => resolveLink(context, url),
+    resolveLink: async (url, from) => resolveLink(context, url, from),
     userTimezone: async (userId) => (await context.directory.users([userId])).get(userId)?.timezone,
   };
 }

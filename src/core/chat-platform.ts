@@ -109,8 +109,11 @@ export interface ChatPlatform {
   setStatus?(conversation: ConversationRef, status: string): Promise<void>;
   /** A link that opens a message, for citations. */
   messageLink?(conversation: ConversationRef, messageId: string): Promise<string | undefined>;
-  /** The conversation (and message) a pasted message link points to, when it is a link of this platform. */
-  resolveLink?(url: string): Promise<LinkedMessage | undefined>;
+  /**
+   * The conversation (and message) a pasted message link points to, when it is a link of this platform.
+   * `from` is the conversation the link was pasted in: a link resolves within its workspace.
+   */
+  resolveLink?(url: string, from: ConversationRef): Promise<LinkedMessage | undefined>;
   /** A user's IANA timezone from their profile. */
   userTimezone?(userId: string): Promise<string | undefined>;
   /** Real tasks, where the platform has them. */

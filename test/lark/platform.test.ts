@@ -321,8 +321,40 @@ describe('Lark platform port against the fake open API', () => {
     });
     const link = await harness.adapter.platform.messageLink?.(group, root.messageId);
     expect(link).toMatch(/^https:\/\//);
-    const linked = await harness.adapter.platform.resolveLink?.(link as string);
+    const linked = await harness.adapter.platform.resolveLink?.(link as string, group);
     expect(linked?.messageId).toBe(root.messageId);
     expect(linked?.conversation.channel).toBe(groupChatId);
+  });
+
+  test('a pasted thread link resolves to its root, in the tenant of the chat it was pasted in', async () => {
+    // The job thread's adapter never receives an event, so it cannot know the tenant key from one: the
+    // conversation must carry the asker's, or the thread's summary state would be kept under another key.
+    const root = harness.fake.state.userSays({
+      chatId: groupChatId,
+      userId: people.alice.openId,
+      content: '{"text":"the budget"}',
+    });
+    const reply = harness.fake.state.userSays({
+      chatId: groupChatId,
+      userId: people.alice.openId,
+      content: '{"text":"agreed"}',
+      parentId: root.messageId,
+      inThread: true,
+    });
+    const pastedIn: ConversationRef = { ...group, workspace: 'tenant-of-the-asker' };
+    const linked = await harness.adapter.platform.resolveLink?.(
+      `https://applink.feishu.cn/client/chat/open?openChatId=${groupChatId}&open_thread_id=${reply.threadId}`,
+      pastedIn,
+    );
+    expect(linked).toEqual({
+      conversation: {
+        platform: 'lark',
+        workspace: 'tenant-of-the-asker',
+        channel: groupChatId,
+        thread: root.messageId,
+        kind: 'group',
+      },
+      messageId: root.messageId,
+    });
   });
 });

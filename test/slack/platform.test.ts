@@ -289,13 +289,14 @@ describe('the Slack port against the fake Web API', () => {
     expect(link).toBe(
       `https://deskmate-test.slack.com/archives/${generalChannel}/p${reply.ts.replace('.', '')}?thread_ts=${root.ts}&cid=${generalChannel}`,
     );
-    const linked = await platform().resolveLink!(link!);
+    const pastedIn = place(generalChannel);
+    const linked = await platform().resolveLink!(link!, pastedIn);
     expect(linked).toEqual({ conversation: place(generalChannel, root.ts), messageId: reply.ts });
     expect(
-      await platform().resolveLink!('https://other-team.slack.com/archives/C1/p1700000000000100'),
+      await platform().resolveLink!('https://other-team.slack.com/archives/C1/p1700000000000100', pastedIn),
     ).toBeUndefined();
     expect(
-      await platform().resolveLink!('https://example.com/archives/C1/p1700000000000100'),
+      await platform().resolveLink!('https://example.com/archives/C1/p1700000000000100', pastedIn),
     ).toBeUndefined();
   });
 

@@ -61,7 +61,7 @@ async function resolveTarget(
   const urls = findUrls(request);
   if (urls.length > 0 && platform.resolveLink) {
     for (const url of urls) {
-      const linked = await platform.resolveLink(url);
+      const linked = await platform.resolveLink(url, message.conversation);
       if (linked) {
         const thread = linked.conversation.thread ?? linked.messageId;
         return { conversation: { ...linked.conversation, thread }, thread, title: words.titleLinked };
