@@ -28,7 +28,7 @@ export interface JobThread {
 const defaultRestartDelayMs = 1000;
 const metricsTimeoutMs = 2000;
 
-/** The entry file (next to this one unless given), and how Node runs it (TypeScript needs tsx in the thread too). */
+/** The entry file (next to this one unless given), and how Node runs it (TypeScript needs tsx there too). */
 function threadEntry(entryFile?: string): { file: string; execArgv?: string[] } {
   const file = entryFile ?? join(__dirname, `job-thread-entry${extname(__filename)}`);
   const extension = extname(file);
