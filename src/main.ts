@@ -39,6 +39,12 @@ export interface Deskmate {
   stop(): Promise<void>;
 }
 
+/** The durable queue; BullMQ is loaded only with Redis. */
+function bullQueue(config: Config, url: string, logger: Logger): JobQueue {
+  const bull = require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue');
+  return bull.createBullQueue(bull.queueOptionsFrom(config, url, logger));
+}
+
 /** Start Deskmate from a validated configuration. */
 export async function startDeskmate(
   config: Config,
@@ -53,14 +59,9 @@ export async function startDeskmate(
       logger.error({ err: error }, 'Redis is unreachable at start; will keep retrying (check REDIS_URL)');
     });
   }
-  // BullMQ is loaded only with Redis.
-  const bull = config.redisUrl
-    ? (require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue'))
-    : undefined;
-  const baseQueue =
-    bull && config.redisUrl
-      ? bull.createBullQueue(bull.queueOptionsFrom(config, config.redisUrl, logger))
-      : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
+  const baseQueue = config.redisUrl
+    ? bullQueue(config, config.redisUrl, logger)
+    : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
   const metrics = createMetrics(() => baseQueue.depth());
   const queue = countedQueue(baseQueue, metrics);
 
