@@ -23,6 +23,7 @@ import { startDeskmate } from '../src/main';
 import { createBullQueue } from '../src/pipeline/bull-queue';
 import { createRedisStateStore } from '../src/state/redis-state-store';
 import { slackAuthor, slackChannel } from '../test/helpers/served-deskmate';
+import { epochNow } from './latency-trace';
 
 /** Which server this process runs. */
 export type AckServerMode = 'slack' | 'slack-bare' | 'slack-busy' | 'lark' | 'lark-bare';
@@ -62,9 +63,15 @@ const requestStarted = new WeakMap<object, bigint>();
 subscribe('http.server.request.start', (message) => {
   requestStarted.set((message as { response: object }).response, process.hrtime.bigint());
 });
+// With BENCH_LATENCY_TRACE, each request's start and time inside, on the epoch clock (see latency-trace.ts).
+const tracing = Boolean(process.env.BENCH_LATENCY_TRACE);
+let insideServerTrace: Array<[number, number]> = [];
 subscribe('http.server.response.finish', (message) => {
   const started = requestStarted.get((message as { response: object }).response);
-  if (started !== undefined) insideServer.record(Number(process.hrtime.bigint() - started) || 1);
+  if (started === undefined) return;
+  const nanoseconds = Number(process.hrtime.bigint() - started) || 1;
+  insideServer.record(nanoseconds);
+  if (tracing) insideServerTrace.push([epochNow() - nanoseconds / 1e6, nanoseconds / 1e6]);
 });
 
 /** The store connects in the background; commands fail fast until it has. */
@@ -227,6 +234,7 @@ async function main(): Promise<void> {
     if (message.type === 'reset') {
       loopDelay.reset();
       insideServer.reset();
+      insideServerTrace = [];
       process.send?.({ type: 'reset-done' });
     }
     if (message.type === 'cpu') {
@@ -240,6 +248,7 @@ async function main(): Promise<void> {
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
         insideServerP99Ms: insideServer.percentile(99) / 1e6,
+        ...(tracing ? { insideServerTrace } : {}),
       });
     }
   });

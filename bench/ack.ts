@@ -15,7 +15,8 @@ import { larkRequests, slackRequests } from './ack-requests';
 import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
 import { type CpuSubject, startCpuShares } from './cpu-shares';
 import type { FakePlatformFacts } from './fake-platforms';
-import { fixedRate, type LoadResult, saturate } from './load';
+import { startRedisProbe, writeLatencyTrace } from './latency-trace';
+import { fixedRate, type LoadResult, percentileOf, saturate } from './load';
 
 const root = resolve(__dirname, '..');
 const buildDirectory = 'dist/bench-build';
@@ -82,8 +83,8 @@ interface AckServer {
 export interface FakePlatforms extends FakePlatformFacts {
   /** The fakes' process. */
   pid: number | undefined;
-  /** Model answers streaming now. */
-  streaming(): Promise<number>;
+  /** Model answers streaming now, and the tokens the model has streamed so far. */
+  streaming(): Promise<{ answers: number; tokens: number }>;
   stop(): Promise<void>;
 }
 
@@ -105,11 +106,11 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
     ...facts,
     pid: child.pid,
     streaming: () =>
-      new Promise<number>((resolveCount) => {
-        const listener = (message: { type: string; count: number }) => {
+      new Promise((resolveCount) => {
+        const listener = (message: { type: string; count: number; tokens: number }) => {
           if (message.type !== 'streaming') return;
           child.off('message', listener);
-          resolveCount(message.count);
+          resolveCount({ answers: message.count, tokens: message.tokens });
         };
         child.on('message', listener);
         child.send({ type: 'streaming' });
@@ -211,6 +212,10 @@ export interface AckFigures {
   cpuMicrosPerRequest: number;
   /** Model answers streaming at the start and at the end of the fixed-rate run (the fewer of the two). */
   streamingDuringRun: number;
+  /** Tokens the fake model streamed per second during the fixed-rate run, all answers together. */
+  modelTokensPerSecond: number;
+  /** The fixed-rate p99 of the requests due after the run's first second. */
+  p99AfterFirstSecondMs: number;
   fixedRate: LoadResult;
   loopDelayP99Ms: number;
   /** p99 of the time inside the server at the fixed rate: request headers read → response written (ms). */
@@ -225,6 +230,8 @@ interface ServerStats {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   insideServerP99Ms: number;
+  /** With BENCH_LATENCY_TRACE: `[start, ms inside the server]` per request, on the epoch clock. */
+  insideServerTrace?: Array<[number, number]>;
 }
 
 /** Everything that shares the two cores during an ack run. */
@@ -264,7 +271,7 @@ async function cpuMicros(server: AckServer, redisUrl: string): Promise<number> {
 /** Wait until `count` model answers are streaming. */
 async function waitForStreaming(fakes: FakePlatforms, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await fakes.streaming()) < count) {
+  while ((await fakes.streaming()).answers < count) {
     if (Date.now() > deadline) throw new Error(`the busy server did not start streaming ${count} replies`);
     await new Promise((done) => setTimeout(done, 100));
   }
@@ -296,18 +303,42 @@ async function measure(
     if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} saturated\n`);
     await server.ask('reset', 'reset-done');
     const streamingBefore = await fakes.streaming();
+    const runStarted = performance.now();
     const requests = makeRequests(server.ready, fixedRateRequests);
     const cpu = startCpuShares(cpuSubjects(server, redis.process.pid, fakes));
-    const rate = await fixedRate(server.baseUrl, requests, fixedRatePerSecond, fixedRateConnections);
+    // BENCH_LATENCY_TRACE=<dir> keeps where each slow ack came from (see latency-trace.ts).
+    const traceDirectory = process.env.BENCH_LATENCY_TRACE;
+    const probe = traceDirectory ? startRedisProbe(redisUrl) : undefined;
+    const { timeline, startedAt, ...rate } = await fixedRate(
+      server.baseUrl,
+      requests,
+      fixedRatePerSecond,
+      fixedRateConnections,
+    );
+    const redisPings = await probe?.stop();
     const cpuShares = cpu.stop();
-    const streamingDuringRun = Math.min(streamingBefore, await fakes.streaming());
+    const streamingAfter = await fakes.streaming();
+    const streamingDuringRun = Math.min(streamingBefore.answers, streamingAfter.answers);
+    // The start of a busy run is when the summaries' first tokens come and their first updates are posted.
+    const latenciesAfterFirstSecond = timeline.filter(([due]) => due >= 1000).map(([, latency]) => latency);
+    const modelTokensPerSecond =
+      ((streamingAfter.tokens - streamingBefore.tokens) / (performance.now() - runStarted)) * 1000;
     const stats = await server.ask<ServerStats>('stats', 'stats');
+    if (traceDirectory) {
+      writeLatencyTrace(traceDirectory, mode, {
+        client: timeline.map(([due, latency]) => [startedAt + due, latency]),
+        server: stats.insideServerTrace ?? [],
+        redis: redisPings ?? [],
+      });
+    }
     const failed = (saturation?.failed ?? 0) + rate.failed;
     if (failed > 0) process.stderr.write(`${mode}: ${failed} requests were not answered 2xx\n`);
     return {
       saturation: saturation ?? rate,
       cpuMicrosPerRequest,
       streamingDuringRun,
+      modelTokensPerSecond,
+      p99AfterFirstSecondMs: percentileOf(latenciesAfterFirstSecond, 0.99),
       fixedRate: rate,
       loopDelayP99Ms: stats.loopDelayP99Ms,
       insideServerP99Ms: stats.insideServerP99Ms,

@@ -2,12 +2,11 @@
  * The remote world of the ack benchmarks, in a process of its own so the load generator's timing is not
  * disturbed by it: the fake Slack Web API (with 200 seeded threads of 100 messages), the fake Lark Open
  * API, and a fake OpenAI-compatible model whose answers start after 200 ms and stream 400 tokens 20 ms
- * apart. Reports what requests need over IPC, and how many model answers are streaming on request.
+ * apart. Reports what requests need over IPC, and on request how many model answers are streaming and how
+ * many tokens the model has streamed.
  * Usage (by bench/ack.ts): node dist/bench-build/bench/fake-platforms.js (or under tsx)
  */
-import type { Server, ServerResponse } from 'node:http';
 import { FakeLarkServer } from '../test/fakes/lark-open-api';
-import { FakeOpenAIServer } from '../test/fakes/openai-server';
 import { FakeSlackServer } from '../test/fakes/slack-web-api';
 import {
   prepareLarkWorkspace,
@@ -15,6 +14,7 @@ import {
   slackAuthor,
   slackChannel,
 } from '../test/helpers/served-deskmate';
+import { StreamingModelServer } from './streaming-model';
 
 /** What the benchmark needs to know about the fakes. */
 export interface FakePlatformFacts {
@@ -58,21 +58,8 @@ async function main(): Promise<void> {
     }
     summaryRoots.push(rootMessage.ts);
   }
-  const model = new FakeOpenAIServer();
-  model.fallback = {
-    delayMs: 200,
-    chunkDelayMs: 20,
-    chunks: Array.from({ length: 400 }, (_, index) => (index === 0 ? '**TL;DR** ' : `word${index} `)),
-  };
+  const model = new StreamingModelServer({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 400 });
   const modelUrl = await model.start();
-  // Answers streaming now: how busy the server under test is.
-  let streaming = 0;
-  (model as unknown as { server: Server }).server.on('request', (_request, response: ServerResponse) => {
-    streaming += 1;
-    response.once('close', () => {
-      streaming -= 1;
-    });
-  });
   const facts: FakePlatformFacts = {
     slack: {
       apiUrl: slack.apiUrl,
@@ -94,7 +81,8 @@ async function main(): Promise<void> {
     summaryRoots,
   };
   process.on('message', (message: { type: string }) => {
-    if (message.type === 'streaming') process.send?.({ type: 'streaming', count: streaming });
+    if (message.type === 'streaming')
+      process.send?.({ type: 'streaming', count: model.streaming, tokens: model.tokensSent });
   });
   process.once('SIGINT', () => process.exit(0));
   process.send?.({ type: 'ready', facts });

@@ -29,6 +29,14 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 }
 
+/** The value below which `fraction` of the values fall (NaN when there are none). */
+export function percentileOf(values: number[], fraction: number): number {
+  return percentile(
+    [...values].sort((left, right) => left - right),
+    fraction,
+  );
+}
+
 function send(agent: Agent, baseUrl: string, prepared: PreparedRequest): Promise<number> {
   return new Promise((resolve) => {
     const call = request(
@@ -107,6 +115,14 @@ async function openConnections(agent: Agent, baseUrl: string, connections: numbe
   );
 }
 
+/** A fixed-rate run's figures and each request's latency in order of answer. */
+export interface FixedRateResult extends LoadResult {
+  /** `[milliseconds from the start until the request was due, latency in milliseconds]`, in answer order. */
+  timeline: Array<[number, number]>;
+  /** When the run started, in milliseconds since the epoch (`performance.timeOrigin` + `performance.now()`). */
+  startedAt: number;
+}
+
 /**
  * Send the requests at a fixed rate (requests per second), whatever the server's speed, over a fixed pool of
  * keep-alive connections opened before the clock starts (as autocannon and wrk2 do). A request due while every
@@ -117,11 +133,12 @@ export async function fixedRate(
   requests: PreparedRequest[],
   ratePerSecond: number,
   connections: number,
-): Promise<LoadResult> {
+): Promise<FixedRateResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   await openConnections(agent, baseUrl, connections);
   const latencies: number[] = [];
   const statuses: number[] = [];
+  const timeline: Array<[number, number]> = [];
   const started = performance.now();
   const inFlight: Array<Promise<void>> = [];
   for (let index = 0; index < requests.length; index += 1) {
@@ -132,13 +149,19 @@ export async function fixedRate(
     const from = Math.min(dueAt, performance.now());
     inFlight.push(
       send(agent, baseUrl, requests[index]).then((status) => {
+        const latency = performance.now() - from;
         statuses.push(status);
-        latencies.push(performance.now() - from);
+        latencies.push(latency);
+        timeline.push([from - started, latency]);
       }),
     );
   }
   await Promise.all(inFlight);
   const elapsed = performance.now() - started;
   agent.destroy();
-  return summarizeRun(latencies, statuses, elapsed);
+  return {
+    ...summarizeRun(latencies, statuses, elapsed),
+    timeline,
+    startedAt: performance.timeOrigin + started,
+  };
 }

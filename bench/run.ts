@@ -168,6 +168,15 @@ async function ackBench(runs: number): Promise<void> {
     console.log(
       `| ${side}: model answers streaming during the fixed-rate run (fewest) | ${show(pick(side, (figures) => figures.streamingDuringRun))} |`,
     );
+    console.log(
+      `| ${side}: model tokens streamed per second during the run | ${show(pick(side, (figures) => figures.modelTokensPerSecond))} |`,
+    );
+    console.log(
+      `| ${side}: p99 of the requests due after the run's first second (ms) | ${show(
+        pick(side, (figures) => figures.p99AfterFirstSecondMs),
+        1,
+      )} |`,
+    );
   }
   // Where an ack's time goes at 1,000/s: inside the server, or waiting for the acknowledging thread to get a
   // core; and who had the two cores meanwhile.
