@@ -9,7 +9,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { App, LogLevel } from '@slack/bolt';
 import { createLarkAdapter } from '../adapters/lark';
@@ -66,6 +66,15 @@ subscribe('http.server.request.start', (message) => {
 // With BENCH_LATENCY_TRACE, each request's start and time inside, on the epoch clock (see latency-trace.ts).
 const tracing = Boolean(process.env.BENCH_LATENCY_TRACE);
 let insideServerTrace: Array<[number, number]> = [];
+// … and the acknowledging thread's garbage collections: `[start, ms]`.
+let collectionTrace: Array<[number, number]> = [];
+if (tracing) {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      collectionTrace.push([performance.timeOrigin + entry.startTime, entry.duration]);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 subscribe('http.server.response.finish', (message) => {
   const started = requestStarted.get((message as { response: object }).response);
   if (started === undefined) return;
@@ -235,6 +244,7 @@ async function main(): Promise<void> {
       loopDelay.reset();
       insideServer.reset();
       insideServerTrace = [];
+      collectionTrace = [];
       process.send?.({ type: 'reset-done' });
     }
     if (message.type === 'cpu') {
@@ -248,7 +258,7 @@ async function main(): Promise<void> {
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
         insideServerP99Ms: insideServer.percentile(99) / 1e6,
-        ...(tracing ? { insideServerTrace } : {}),
+        ...(tracing ? { insideServerTrace, collectionTrace } : {}),
       });
     }
   });

@@ -232,6 +232,8 @@ interface ServerStats {
   insideServerP99Ms: number;
   /** With BENCH_LATENCY_TRACE: `[start, ms inside the server]` per request, on the epoch clock. */
   insideServerTrace?: Array<[number, number]>;
+  /** With BENCH_LATENCY_TRACE: `[start, ms]` per garbage collection in the acknowledging thread. */
+  collectionTrace?: Array<[number, number]>;
 }
 
 /** Everything that shares the two cores during an ack run. */
@@ -328,6 +330,7 @@ async function measure(
       writeLatencyTrace(traceDirectory, mode, {
         client: timeline.map(([due, latency]) => [startedAt + due, latency]),
         server: stats.insideServerTrace ?? [],
+        collections: stats.collectionTrace ?? [],
         redis: redisPings ?? [],
       });
     }

@@ -3,10 +3,11 @@
  * it keeps, on one clock (milliseconds since the epoch):
  * - each request's due time and latency at the load generator;
  * - each request's start and time inside the server (headers read → response handed to the socket);
- * - Redis's round trip, pinged every 2 ms from the load generator's process.
+ * - Redis's round trip, pinged every 2 ms from the load generator's process;
+ * - the acknowledging thread's garbage collections.
  * `npx tsx bench/latency-trace.ts <dir>` then lists each stall (requests over 15 ms in a row) with what the
  * server and Redis did meanwhile: a slow Redis shows as slow pings; an acknowledging thread without a core as
- * long times inside the server while Redis answers at once. Tracing costs the load generator some CPU, so
+ * long times inside the server while Redis answers at once; its own pauses as collections. Tracing costs the load generator some CPU, so
  * figures from a traced run are not the benchmark's.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ export interface LatencyTrace {
   server: Array<[number, number]>;
   /** `[sent, round trip ms]` per Redis ping. */
   redis: Array<[number, number]>;
+  /** `[start, ms]` per garbage collection in the acknowledging thread. */
+  collections: Array<[number, number]>;
 }
 
 /** Milliseconds since the epoch, to a fraction of a millisecond; comparable across processes. */
@@ -73,19 +76,16 @@ export function stallReport(trace: LatencyTrace): string[] {
       last.worst = Math.max(last.worst, latency);
     } else stalls.push({ from: due, to: due, worst: latency });
   }
-  const lines = [
-    `p99 ${percentileOf(
-      client.map(([, latency]) => latency),
+  const p99 = (pairs: Array<[number, number]>) =>
+    percentileOf(
+      pairs.map(([, milliseconds]) => milliseconds),
       0.99,
-    ).toFixed(1)} ms; inside the server p99 ` +
-      `${percentileOf(
-        trace.server.map(([, inside]) => inside),
-        0.99,
-      ).toFixed(1)} ms; Redis ping p99 ` +
-      `${percentileOf(
-        trace.redis.map(([, roundTrip]) => roundTrip),
-        0.99,
-      ).toFixed(1)} ms; ${stalls.length} stalls`,
+    ).toFixed(1);
+  const collecting = trace.collections.reduce((total, [, milliseconds]) => total + milliseconds, 0);
+  const lines = [
+    `p99 ${p99(client)} ms; inside the server p99 ${p99(trace.server)} ms; Redis ping p99 ${p99(trace.redis)} ms; ` +
+      `${trace.collections.length} collections in the acknowledging thread (${collecting.toFixed(0)} ms); ` +
+      `${stalls.length} stalls`,
   ];
   for (const stall of stalls) {
     const end = stall.from + stall.worst;
@@ -93,9 +93,12 @@ export function stallReport(trace: LatencyTrace): string[] {
     const pings = trace.redis.filter(([sent]) => sent >= stall.from - 5 && sent <= end);
     const longestInside = Math.max(0, ...inside.map(([, milliseconds]) => milliseconds));
     const slowestPing = Math.max(0, ...pings.map(([, milliseconds]) => milliseconds));
+    const collections = trace.collections.filter(([started]) => started >= stall.from - 20 && started <= end);
+    const collecting = collections.reduce((total, [, milliseconds]) => total + milliseconds, 0);
     lines.push(
       `  at ${(stall.from - start).toFixed(0).padStart(5)} ms: worst ${stall.worst.toFixed(1)} ms; ` +
-        `longest inside the server ${longestInside.toFixed(1)} ms; slowest Redis ping ${slowestPing.toFixed(1)} ms`,
+        `longest inside the server ${longestInside.toFixed(1)} ms; slowest Redis ping ${slowestPing.toFixed(1)} ms; ` +
+        `${collections.length} collections in the acknowledging thread, ${collecting.toFixed(1)} ms`,
     );
   }
   return lines;
