@@ -107,8 +107,9 @@ export class StreamingModelServer {
         continue;
       }
       const event = this.events[stream.next];
+      // Events 1 to `tokens` are tokens; the last one is the finish.
+      if (stream.next <= this.options.tokens) this.tokensSent += 1;
       stream.next += 1;
-      this.tokensSent += 1;
       if (stream.next === this.events.length) {
         stream.response.end(event);
         this.open.delete(stream);
