@@ -23,6 +23,14 @@ export interface SlackDirectory {
   users(ids: readonly string[]): Promise<Map<string, SlackUserProfile>>;
   /** Names of channels by id (without `#`); unknown ids are left out. */
   channelNames(ids: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * The same answers at once, when every id was looked up in this process lately (the usual case on the ack
+   * path); undefined when one was not, and the lookups above are needed.
+   */
+  recentNames(
+    userIds: readonly string[],
+    channelIds: readonly string[],
+  ): { users: Map<string, SlackUserProfile>; channels: Map<string, string> } | undefined;
 }
 
 const profileTtlSeconds = 24 * 60 * 60;
@@ -52,16 +60,19 @@ export function createSlackDirectory(api: SlackApi, store: StateStore, logger: L
   /** A loader that asks the state store (and the API) only when the name is not recent in process. */
   const throughRecent = <T>(load: (id: string) => Promise<T | undefined>) => {
     const recent = createRecentCache<{ value?: T }>(recentEntries);
-    return async (id: string): Promise<T | undefined> => {
-      const remembered = recent.get(id);
-      if (remembered) return remembered.value;
-      const value = await load(id);
-      recent.set(id, { value }, value ? recentTtlMs : recentMissingTtlMs);
-      return value;
+    return {
+      recent,
+      load: async (id: string): Promise<T | undefined> => {
+        const remembered = recent.get(id);
+        if (remembered) return remembered.value;
+        const value = await load(id);
+        recent.set(id, { value }, value ? recentTtlMs : recentMissingTtlMs);
+        return value;
+      },
     };
   };
-  const loadUser = throughRecent((id) => loadStoredUser(id));
-  const loadChannel = throughRecent((id) => loadStoredChannel(id));
+  const { recent: recentUsers, load: loadUser } = throughRecent((id) => loadStoredUser(id));
+  const { recent: recentChannels, load: loadChannel } = throughRecent((id) => loadStoredChannel(id));
   const loadStoredUser = async (id: string): Promise<SlackUserProfile | undefined> => {
     const key = `slack:user:${id}`;
     const cached = await store.getJson<SlackUserProfile | { missing: true }>(key);
@@ -120,6 +131,21 @@ export function createSlackDirectory(api: SlackApi, store: StateStore, logger: L
         if (profile) result.set(id, profile);
       });
       return result;
+    },
+    recentNames(userIds, channelIds) {
+      const users = new Map<string, SlackUserProfile>();
+      for (const id of userIds) {
+        const remembered = recentUsers.get(id);
+        if (!remembered) return undefined;
+        if (remembered.value) users.set(id, remembered.value);
+      }
+      const channels = new Map<string, string>();
+      for (const id of channelIds) {
+        const remembered = recentChannels.get(id);
+        if (!remembered) return undefined;
+        if (remembered.value) channels.set(id, remembered.value);
+      }
+      return { users, channels };
     },
     async channelNames(ids) {
       const unique = [...new Set(ids)];

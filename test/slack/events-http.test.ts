@@ -239,6 +239,28 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(harness.fake.state.visibleText(reply)).toContain('You said: @\u200bchannel look');
   });
 
+  test('people and channels named in a mention read by name, the first time and from memory after', async () => {
+    const ask = async () => {
+      const before = harness.fake.state.botMessages().length;
+      const { envelope } = mentionEvent(harness.fake, {
+        channel: generalChannel,
+        user: people.alice.id,
+        text: `{bot} echo ask <@${people.zhang.id}> in <#${generalChannel}>`,
+      });
+      expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
+      await harness.pipeline.drain();
+      return harness.fake.state.visibleText(botMessagesAfter(before)[0]);
+    };
+    expect(await ask()).toContain('You said: ask @张三 in #general.');
+    const lookups =
+      harness.fake.callsTo('users.info').length + harness.fake.callsTo('conversations.info').length;
+    // Now every name is remembered in process: the second mention is normalized without any lookup.
+    expect(await ask()).toContain('You said: ask @张三 in #general.');
+    expect(
+      harness.fake.callsTo('users.info').length + harness.fake.callsTo('conversations.info').length,
+    ).toBe(lookups);
+  });
+
   test('a button click reaches the skill that owns the button', async () => {
     const before = harness.fake.state.botMessages().length;
     const { envelope } = mentionEvent(harness.fake, {
