@@ -7,8 +7,8 @@
  * - the acknowledging thread's garbage collections.
  * `npx tsx bench/latency-trace.ts <dir>` then lists each stall (requests over 15 ms in a row) with what the
  * server and Redis did meanwhile: a slow Redis shows as slow pings; an acknowledging thread without a core as
- * long times inside the server while Redis answers at once; its own pauses as collections. Tracing costs the load generator some CPU, so
- * figures from a traced run are not the benchmark's.
+ * long times inside the server while Redis answers at once; its own pauses as collections. Tracing costs the
+ * load generator some CPU, so figures from a traced run are not the benchmark's.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +63,11 @@ export function writeLatencyTrace(directory: string, row: string, trace: Latency
 
 const stallThresholdMs = 15;
 
+/** The milliseconds of `[time, milliseconds]` pairs added up. */
+function totalMs(pairs: Array<[number, number]>): number {
+  return pairs.reduce((total, [, milliseconds]) => total + milliseconds, 0);
+}
+
 /** The stalls of one run and what the server and Redis did during each, as text lines. */
 export function stallReport(trace: LatencyTrace): string[] {
   const client = [...trace.client].sort((left, right) => left[0] - right[0]);
@@ -81,10 +86,10 @@ export function stallReport(trace: LatencyTrace): string[] {
       pairs.map(([, milliseconds]) => milliseconds),
       0.99,
     ).toFixed(1);
-  const collecting = trace.collections.reduce((total, [, milliseconds]) => total + milliseconds, 0);
   const lines = [
     `p99 ${p99(client)} ms; inside the server p99 ${p99(trace.server)} ms; Redis ping p99 ${p99(trace.redis)} ms; ` +
-      `${trace.collections.length} collections in the acknowledging thread (${collecting.toFixed(0)} ms); ` +
+      `${trace.collections.length} collections in the acknowledging thread ` +
+      `(${totalMs(trace.collections).toFixed(0)} ms); ` +
       `${stalls.length} stalls`,
   ];
   for (const stall of stalls) {
@@ -94,11 +99,10 @@ export function stallReport(trace: LatencyTrace): string[] {
     const longestInside = Math.max(0, ...inside.map(([, milliseconds]) => milliseconds));
     const slowestPing = Math.max(0, ...pings.map(([, milliseconds]) => milliseconds));
     const collections = trace.collections.filter(([started]) => started >= stall.from - 20 && started <= end);
-    const collecting = collections.reduce((total, [, milliseconds]) => total + milliseconds, 0);
     lines.push(
       `  at ${(stall.from - start).toFixed(0).padStart(5)} ms: worst ${stall.worst.toFixed(1)} ms; ` +
         `longest inside the server ${longestInside.toFixed(1)} ms; slowest Redis ping ${slowestPing.toFixed(1)} ms; ` +
-        `${collections.length} collections in the acknowledging thread, ${collecting.toFixed(1)} ms`,
+        `${collections.length} collections in the acknowledging thread, ${totalMs(collections).toFixed(1)} ms`,
     );
   }
   return lines;

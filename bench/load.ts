@@ -136,7 +136,6 @@ export async function fixedRate(
 ): Promise<FixedRateResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   await openConnections(agent, baseUrl, connections);
-  const latencies: number[] = [];
   const statuses: number[] = [];
   const timeline: Array<[number, number]> = [];
   const started = performance.now();
@@ -149,10 +148,8 @@ export async function fixedRate(
     const from = Math.min(dueAt, performance.now());
     inFlight.push(
       send(agent, baseUrl, requests[index]).then((status) => {
-        const latency = performance.now() - from;
         statuses.push(status);
-        latencies.push(latency);
-        timeline.push([from - started, latency]);
+        timeline.push([from - started, performance.now() - from]);
       }),
     );
   }
@@ -160,7 +157,11 @@ export async function fixedRate(
   const elapsed = performance.now() - started;
   agent.destroy();
   return {
-    ...summarizeRun(latencies, statuses, elapsed),
+    ...summarizeRun(
+      timeline.map(([, latency]) => latency),
+      statuses,
+      elapsed,
+    ),
     timeline,
     startedAt: performance.timeOrigin + started,
   };

@@ -1,6 +1,6 @@
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
-import { createRecentCache } from '../../src/state/recent-cache';
+import { createRecentCache, type RecentCache } from '../../src/state/recent-cache';
 import type { SlackApi } from './api';
 
 /** What Deskmate knows about a Slack user. */
@@ -71,6 +71,16 @@ export function createSlackDirectory(api: SlackApi, store: StateStore, logger: L
       },
     };
   };
+  /** What is known of every id from the in-process cache (unknown ones left out), or undefined if one is not cached. */
+  const allRecent = <T>(recent: RecentCache<{ value?: T }>, ids: readonly string[]) => {
+    const found = new Map<string, T>();
+    for (const id of ids) {
+      const remembered = recent.get(id);
+      if (!remembered) return undefined;
+      if (remembered.value) found.set(id, remembered.value);
+    }
+    return found;
+  };
   const { recent: recentUsers, load: loadUser } = throughRecent((id) => loadStoredUser(id));
   const { recent: recentChannels, load: loadChannel } = throughRecent((id) => loadStoredChannel(id));
   const loadStoredUser = async (id: string): Promise<SlackUserProfile | undefined> => {
@@ -133,19 +143,9 @@ export function createSlackDirectory(api: SlackApi, store: StateStore, logger: L
       return result;
     },
     recentNames(userIds, channelIds) {
-      const users = new Map<string, SlackUserProfile>();
-      for (const id of userIds) {
-        const remembered = recentUsers.get(id);
-        if (!remembered) return undefined;
-        if (remembered.value) users.set(id, remembered.value);
-      }
-      const channels = new Map<string, string>();
-      for (const id of channelIds) {
-        const remembered = recentChannels.get(id);
-        if (!remembered) return undefined;
-        if (remembered.value) channels.set(id, remembered.value);
-      }
-      return { users, channels };
+      const users = allRecent(recentUsers, userIds);
+      const channels = users && allRecent(recentChannels, channelIds);
+      return users && channels ? { users, channels } : undefined;
     },
     async channelNames(ids) {
       const unique = [...new Set(ids)];

@@ -71,11 +71,12 @@ export function isDirectChannel(channel: string, channelType?: string): boolean 
 /** Resolve names within a budget: the ack must not wait on a slow `users.info`; ids are shown instead. */
 async function lookupNames(context: SlackContext, raw: string, authorId: string, budgetMs: number) {
   const ids = referencedIds(raw);
+  const userIds = [authorId, ...ids.users];
   // Names looked up lately are answered at once: no timer and no promises per event on the ack path.
-  const recent = context.directory.recentNames([authorId, ...ids.users], ids.channels);
+  const recent = context.directory.recentNames(userIds, ids.channels);
   if (recent) return { lookup: recent, author: recent.users.get(authorId) };
   const work = Promise.all([
-    context.directory.users([authorId, ...ids.users]),
+    context.directory.users(userIds),
     context.directory.channelNames(ids.channels),
   ]).catch(() => [new Map<string, SlackUserProfile>(), new Map<string, string>()] as const);
   let timer: NodeJS.Timeout | undefined;
