@@ -14,7 +14,6 @@ import { createLogger } from './logger';
 import { countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { createMemoryQueue } from './pipeline/memory-queue';
 import { createMemoryStateStore } from './state/memory-state-store';
-import { createRedisStateStore } from './state/redis-state-store';
 
 /** Where the console assistant reads and writes, and what happens when its input ends. */
 export interface ConsoleStreams {
@@ -39,6 +38,12 @@ export interface Deskmate {
   stop(): Promise<void>;
 }
 
+/** The Redis store; ioredis is loaded only with Redis. */
+function redisStore(config: Config, url: string): StateStore {
+  const redis = require('./state/redis-state-store') as typeof import('./state/redis-state-store');
+  return redis.createRedisStateStore({ url, prefix: config.redisKeyPrefix });
+}
+
 /** The durable queue; BullMQ is loaded only with Redis. */
 function bullQueue(config: Config, url: string, logger: Logger): JobQueue {
   const bull = require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue');
@@ -51,9 +56,7 @@ export async function startDeskmate(
   logger: Logger,
   streams?: ConsoleStreams,
 ): Promise<Deskmate> {
-  const store = config.redisUrl
-    ? createRedisStateStore({ url: config.redisUrl, prefix: config.redisKeyPrefix })
-    : createMemoryStateStore();
+  const store = config.redisUrl ? redisStore(config, config.redisUrl) : createMemoryStateStore();
   if (config.redisUrl) {
     await store.ping().catch((error: unknown) => {
       logger.error({ err: error }, 'Redis is unreachable at start; will keep retrying (check REDIS_URL)');

@@ -1,6 +1,6 @@
-import * as chrono from 'chrono-node';
 import type { Language } from '../../text/language';
 import { neutralizeMassMentions, removeInvisibleCharacters } from '../../text/sanitize';
+import { dateParsers } from '../when/date-parsers';
 import type { NumberedMessage } from './transcript';
 import { wording } from './wording';
 
@@ -59,12 +59,13 @@ export function extractiveSummary(
   if (actions.length > 0) sections.push(`**${words.offlineActions}**\n${actions.map(line).join('\n')}`);
 
   const dates: string[] = [];
+  const { english, chinese } = dateParsers();
   for (const entry of messages) {
     const at = new Date(entry.message.at);
     const reference = Number.isNaN(at.getTime()) ? referenceDate : at;
     const found = [
-      ...chrono.parse(entry.message.text, reference, { forwardDate: true }),
-      ...chrono.zh.parse(entry.message.text, reference, { forwardDate: true }),
+      ...english.parse(entry.message.text, reference, { forwardDate: true }),
+      ...chinese.parse(entry.message.text, reference, { forwardDate: true }),
     ];
     for (const result of found)
       dates.push(

@@ -1,5 +1,6 @@
-import * as chrono from 'chrono-node';
+import type { ParsedComponents, ParsedResult } from 'chrono-node';
 import { readNumber } from '../../text/chinese-number';
+import { dateParsers } from './date-parsers';
 import { offsetMinutes, wallClock, zonedInstant } from './timezone';
 
 /** A part of the day named without a time ("afternoon", "下午"). */
@@ -93,13 +94,13 @@ function dayPartOf(text: string): DayPart | undefined {
   return undefined;
 }
 
-function timeOf(components: chrono.ParsedComponents): TimeOfDay | undefined {
+function timeOf(components: ParsedComponents): TimeOfDay | undefined {
   if (!components.isCertain('hour')) return undefined;
   return { hour: components.get('hour') ?? 0, minute: components.get('minute') ?? 0 };
 }
 
 /** Keep a time only when it is a time; chrono reads a lone day part as an hour. */
-function fromResult(result: chrono.ParsedResult, text: string): WhenMatch {
+function fromResult(result: ParsedResult, text: string): WhenMatch {
   const start = result.start;
   const time = timeOf(start);
   const endTime = result.end ? timeOf(result.end) : undefined;
@@ -136,9 +137,10 @@ export function parseWhen(input: string, reference: { now: Date; timezone: strin
   const offset = offsetMinutes(reference.timezone, reference.now);
   // The English parser honours a timezone offset; the Chinese one reads "today" from the instant itself, so
   // it is given the instant shifted to the wall clock of the timezone, as UTC.
+  const { english, chinese } = dateParsers();
   const results = [
-    ...chrono.en.casual.parse(text, { instant: reference.now, timezone: offset }, { forwardDate: true }),
-    ...chrono.zh.hans.parse(
+    ...english.casual.parse(text, { instant: reference.now, timezone: offset }, { forwardDate: true }),
+    ...chinese.hans.parse(
       text,
       { instant: new Date(reference.now.getTime() + offset * 60_000), timezone: 0 },
       { forwardDate: true },
