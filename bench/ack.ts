@@ -13,9 +13,9 @@ import Redis from 'ioredis';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { larkRequests, slackRequests } from './ack-requests';
 import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
-import { type CpuSubject, startCpuShares } from './cpu-shares';
+import { ackRunSubjects, startCpuShares } from './cpu-shares';
 import type { FakePlatformFacts } from './fake-platforms';
-import { startRedisProbe, writeLatencyTrace } from './latency-trace';
+import { startRedisProbe, startSchedulerProbe, writeLatencyTrace } from './latency-trace';
 import { fixedRate, type LoadResult, percentileOf, saturate } from './load';
 
 const root = resolve(__dirname, '..');
@@ -220,7 +220,7 @@ export interface AckFigures {
   loopDelayP99Ms: number;
   /** p99 of the time inside the server at the fixed rate: request headers read → response written (ms). */
   insideServerP99Ms: number;
-  /** Share of one core during the fixed-rate run (%), by who used it (see `cpuSubjects`). */
+  /** Share of one core during the fixed-rate run (%), by who used it (see `ackRunSubjects`). */
   cpuShares: Record<string, number>;
 }
 
@@ -237,20 +237,6 @@ interface ServerStats {
 }
 
 /** Everything that shares the two cores during an ack run. */
-function cpuSubjects(server: AckServer, redisPid: number | undefined, fakes: FakePlatforms): CpuSubject[] {
-  return [
-    { name: 'acknowledging thread', pid: server.child.pid, threads: 'main' },
-    {
-      name: 'rest of the server (job thread, V8 and libuv helpers)',
-      pid: server.child.pid,
-      threads: 'others',
-    },
-    { name: 'Redis', pid: redisPid },
-    { name: 'fakes and fake model', pid: fakes.pid },
-    { name: 'load generator', pid: process.pid },
-  ];
-}
-
 /**
  * CPU time used so far by the server process and by Redis (`INFO cpu`), in microseconds: what one ack costs,
  * whatever the load generator on this small machine can deliver.
@@ -290,6 +276,17 @@ async function measure(
   const redisUrl = redis.url;
   const server = await startServer(mode, redisUrl, fakes, options.busy);
   if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} ready\n`);
+  const processIds = {
+    server: server.child.pid,
+    redis: redis.process.pid,
+    fakes: fakes.pid,
+    loadGenerator: process.pid,
+  };
+  // BENCH_LATENCY_TRACE=<dir> keeps where each slow ack came from (see latency-trace.ts).
+  const traceDirectory = process.env.BENCH_LATENCY_TRACE;
+  const scheduler = traceDirectory
+    ? await startSchedulerProbe(scriptArguments('scheduler-probe'), processIds)
+    : undefined;
   try {
     // Warm up (JIT, connections, caches) with a short burst that is not counted.
     await saturate(server.baseUrl, makeRequests(server.ready, 500), 8);
@@ -307,9 +304,7 @@ async function measure(
     const streamingBefore = await fakes.streaming();
     const runStarted = performance.now();
     const requests = makeRequests(server.ready, fixedRateRequests);
-    const cpu = startCpuShares(cpuSubjects(server, redis.process.pid, fakes));
-    // BENCH_LATENCY_TRACE=<dir> keeps where each slow ack came from (see latency-trace.ts).
-    const traceDirectory = process.env.BENCH_LATENCY_TRACE;
+    const cpu = startCpuShares(ackRunSubjects(processIds));
     const probe = traceDirectory ? startRedisProbe(redisUrl) : undefined;
     const { timeline, startedAt, ...rate } = await fixedRate(
       server.baseUrl,
@@ -332,6 +327,7 @@ async function measure(
         server: stats.insideServerTrace ?? [],
         collections: stats.collectionTrace ?? [],
         redis: redisPings ?? [],
+        scheduler: await scheduler?.stop(),
       });
     }
     const failed = (saturation?.failed ?? 0) + rate.failed;

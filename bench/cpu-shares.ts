@@ -49,3 +49,26 @@ export function startCpuShares(subjects: CpuSubject[]): { stop(): Record<string,
     },
   };
 }
+
+/** The processes of an ack run. */
+export interface AckRunProcesses {
+  server: number | undefined;
+  redis: number | undefined;
+  fakes: number | undefined;
+  loadGenerator: number | undefined;
+}
+
+/** Who uses the cores during an ack run: the server's acknowledging thread, the rest of it, and the others. */
+export function ackRunSubjects(processes: AckRunProcesses): CpuSubject[] {
+  return [
+    { name: 'acknowledging thread', pid: processes.server, threads: 'main' },
+    {
+      name: 'rest of the server (job thread, V8 and libuv helpers)',
+      pid: processes.server,
+      threads: 'others',
+    },
+    { name: 'Redis', pid: processes.redis },
+    { name: 'fakes and fake model', pid: processes.fakes },
+    { name: 'load generator', pid: processes.loadGenerator },
+  ];
+}
