@@ -1,6 +1,7 @@
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
 import type { SlackApi } from './api';
+import type { CallBudget } from './call-budget';
 import type { SlackDirectory } from './directory';
 
 /** Who the bot is, from `auth.test`. */
@@ -35,6 +36,8 @@ export interface SlackContext {
   streamIntervalMs: number;
   /** Least time between two `chat.update` calls of one reply when streaming falls back to updates. */
   updateIntervalMs: number;
+  /** Each workspace's share of `chat.appendStream` and of streamed `chat.update` calls, shared by all replies. */
+  streamBudgets: { append: CallBudget; update: CallBudget };
   /** POST JSON to a `response_url` (slash commands, buttons); throws on a non-2xx answer. */
   postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
 import { createSlackApi, type SlackTransportOptions, webClientOptions } from './api';
+import { createCallBudget } from './call-budget';
 import type { SlackContext, SlackIdentity } from './context';
 import { createSlackDirectory } from './directory';
 import { createSlackEventsRoute } from './http-route';
@@ -13,6 +14,9 @@ import { createSlackPlatform } from './platform';
 import { DeferredAckReceiver } from './receiver';
 import { createSdkLogger } from './sdk-logger';
 import { createSocketModeConnection, type SocketModeConnection } from './socket-mode';
+
+/** Calls a workspace may make at once after a quiet spell, within its stream budgets. */
+const streamBurst = 10;
 
 /** Timeouts and retries of Web API calls. */
 export type { SlackTransportOptions } from './api';
@@ -47,6 +51,11 @@ export interface SlackAdapterOptions {
   streamIntervalMs?: number;
   /** Least time between `chat.update` calls of one streamed reply without native streaming (default 1 s). */
   updateIntervalMs?: number;
+  /**
+   * Stream appends a workspace may make a minute, all replies together (default 120, Slack's Tier 4 is
+   * 100+); and streamed `chat.update` calls (default 60, Tier 3 is 50+). Each allows a burst of 10.
+   */
+  streamBudgets?: { appendsPerMinute?: number; updatesPerMinute?: number };
   /** Most time name lookups may add before an event is acknowledged (default 1 s). */
   nameBudgetMs?: number;
   /** Socket Mode: ping timeout, which is also the pause before reconnecting (default 5 s). */
@@ -126,6 +135,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
     identity: () => identity,
     streamIntervalMs: options.streamIntervalMs ?? 500,
     updateIntervalMs: options.updateIntervalMs ?? 1000,
+    streamBudgets: {
+      append: createCallBudget(options.streamBudgets?.appendsPerMinute ?? 120, streamBurst),
+      update: createCallBudget(options.streamBudgets?.updatesPerMinute ?? 60, streamBurst),
+    },
     postToResponseUrl: postJson,
   };
 

@@ -41,8 +41,9 @@ function sendable(pending: string): string {
  * Start a streamed reply. In a thread it uses Slack's streaming (`chat.startStream`, `chat.appendStream`
  * at most every `streamIntervalMs`, `chat.stopStream` with the rest of the text and any buttons or sources
  * as blocks). Where Slack has no streaming (no thread, an older workspace, the method refused), the reply
- * is posted and then updated with `chat.update` at most every `updateIntervalMs`. `finish` always leaves
- * the message holding the full final reply.
+ * is posted and then updated with `chat.update` at most every `updateIntervalMs`. Both kinds of call also
+ * keep within the workspace's budget shared by all replies (`streamBudgets`). `finish` always leaves the
+ * message holding the full final reply.
  */
 export async function startStream(
   context: SlackContext,
@@ -137,7 +138,13 @@ export async function startStream(
     async append(markdown) {
       pending += markdown;
       const due = mode === 'updates' ? updatePacer.due() : streamPacer.due();
-      if (due) await flush();
+      if (!due || !sendable(pending)) return;
+      // The workspace's share of Slack's limit, spent by every reply streaming now: when it is used up, the
+      // text waits for a later append or the end. Starting the stream or posting the message is not counted.
+      const budget =
+        mode === 'native' ? context.streamBudgets.append : ref ? context.streamBudgets.update : undefined;
+      if (budget && !budget.take(conversation.workspace)) return;
+      await flush();
     },
     async finish(reply: Reply): Promise<PostedMessageRef> {
       if (mode === 'idle' && sent === '') {

@@ -147,3 +147,70 @@ describe('streamed Slack replies', () => {
     expect(harness.fake.state.visibleText(thread[0])).toBe('The second run wrote the whole answer.');
   });
 });
+
+describe('many Slack replies streaming in one workspace', () => {
+  let harness: SlackHarness;
+  const perMinute = 60;
+  const words = Array.from({ length: 30 }, (_, index) => `word${index} `);
+  const whole = words.join('').trim();
+
+  beforeAll(async () => {
+    harness = await startSlackHarness({
+      skills: [createChatSkill()],
+      adapter: { streamBudgets: { appendsPerMinute: perMinute, updatesPerMinute: perMinute } },
+    });
+  });
+  afterAll(() => harness.stop());
+
+  /** Twenty replies started together, each given a word at a time as fast as a model can stream. */
+  async function streamTwentyAtOnce(firstThread: number) {
+    const teamId = harness.fake.state.teamId;
+    const started = Date.now();
+    const streams = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        harness.adapter.platform.stream!(
+          {
+            platform: 'slack',
+            workspace: teamId,
+            channel: generalChannel,
+            thread: `1700000000.${String(firstThread + index).padStart(6, '0')}`,
+            kind: 'group',
+          },
+          { platformData: { userId: people.alice.id, teamId } },
+        ),
+      ),
+    );
+    for (const word of words) await Promise.all(streams.map((stream) => stream.append(word)));
+    const refs = await Promise.all(streams.map((stream) => stream.finish({ markdown: whole })));
+    const messages = refs.map((ref) =>
+      harness.fake.state.botMessages().find((candidate) => candidate.ts === ref.id),
+    );
+    // The workspace's budget allows its burst of 10 plus one call a second; unpaced it would be 20 × 29.
+    return { messages, allowed: 10 + Math.ceil(((Date.now() - started) / 60_000) * perMinute) };
+  }
+
+  test("share the workspace's append budget, and each still ends with its whole text", async () => {
+    const appendsBefore = harness.fake.callsTo('chat.appendStream').length;
+    const { messages, allowed } = await streamTwentyAtOnce(0);
+    const appends = harness.fake.callsTo('chat.appendStream').length - appendsBefore;
+    expect(appends).toBeGreaterThan(0);
+    expect(appends).toBeLessThanOrEqual(allowed);
+    for (const message of messages) expect(message?.stream).toEqual({ markdown: whole, open: false });
+  });
+
+  test('without Slack streaming, share the budget of updates the same way, and end with the whole text', async () => {
+    harness.fake.missingMethods.add('chat.startStream');
+    try {
+      const updatesBefore = harness.fake.callsTo('chat.update').length;
+      const { messages, allowed } = await streamTwentyAtOnce(100);
+      // Each reply's final update is not paced: the whole text always lands.
+      const updates = harness.fake.callsTo('chat.update').length - updatesBefore - messages.length;
+      expect(updates).toBeGreaterThan(0);
+      expect(updates).toBeLessThanOrEqual(allowed);
+      for (const message of messages)
+        expect(message && harness.fake.state.visibleText(message)).toContain(whole);
+    } finally {
+      harness.fake.missingMethods.delete('chat.startStream');
+    }
+  });
+});
