@@ -236,7 +236,6 @@ interface ServerStats {
   collectionTrace?: Array<[number, number]>;
 }
 
-/** Everything that shares the two cores during an ack run. */
 /**
  * CPU time used so far by the server process and by Redis (`INFO cpu`), in microseconds: what one ack costs,
  * whatever the load generator on this small machine can deliver.
