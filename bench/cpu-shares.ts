@@ -6,16 +6,23 @@ import { readFileSync } from 'node:fs';
 
 const ticksPerSecond = 100;
 
-/** utime + stime of a `/proc/.../stat` file, in seconds (NaN when it cannot be read). */
-function statSeconds(path: string): number {
+/**
+ * The fields of a `/proc/.../stat` file after the command name (which may hold spaces), so the line's field
+ * N is index N − 3; undefined when it cannot be read.
+ */
+export function statFields(path: string): string[] | undefined {
   try {
     const stat = readFileSync(path, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command name: utime is field 14 and stime field 15 of the whole line.
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return Number.NaN;
+    return undefined;
   }
+}
+
+/** utime + stime (fields 14 and 15) of a `/proc/.../stat` file, in seconds (NaN when it cannot be read). */
+function statSeconds(path: string): number {
+  const fields = statFields(path);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / ticksPerSecond : Number.NaN;
 }
 
 /** What to account for: a name and the process (and, optionally, only its main thread). */

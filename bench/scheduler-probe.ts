@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { statFields } from './cpu-shares';
 
 /** One thread the probe saw. */
 export interface ProbedThread {
@@ -40,14 +41,9 @@ function readNumbers(path: string): number[] | undefined {
   }
 }
 
+/** A thread's niceness, field 19 of its stat line (NaN when it cannot be read). */
 function niceOf(processId: number, threadId: number): number {
-  try {
-    const stat = readFileSync(`/proc/${processId}/task/${threadId}/stat`, 'utf8');
-    // After the command name, niceness is field 19 of the whole line.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  } catch {
-    return Number.NaN;
-  }
+  return Number(statFields(`/proc/${processId}/task/${threadId}/stat`)?.[16] ?? Number.NaN);
 }
 
 function probe(processes: Array<{ name: string; pid: number }>): void {

@@ -11,11 +11,11 @@ export interface CallBudget {
 }
 
 /** A token bucket per workspace: `perMinute` calls a minute, up to `burst` at once after a quiet spell. */
-export function createCallBudget(perMinute: number, burst: number, now: () => number = Date.now): CallBudget {
+export function createCallBudget(perMinute: number, burst: number): CallBudget {
   const buckets = new Map<string, { calls: number; at: number }>();
   return {
     take(workspace) {
-      const time = now();
+      const time = Date.now();
       const bucket = buckets.get(workspace) ?? { calls: burst, at: time };
       bucket.calls = Math.min(burst, bucket.calls + ((time - bucket.at) * perMinute) / 60_000);
       bucket.at = time;

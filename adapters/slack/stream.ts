@@ -107,9 +107,8 @@ export async function startStream(
     updatePacer.mark();
   };
 
-  const flush = async () => {
-    const piece = sendable(pending);
-    if (!piece) return;
+  /** Send `piece`, the part of the pending text that can go now. */
+  const flush = async (piece: string) => {
     const text = safeMarkdown(piece);
     if (mode === 'idle') mode = (await startNative(text)) ? 'native' : 'updates';
     else if (mode === 'native') {
@@ -138,13 +137,14 @@ export async function startStream(
     async append(markdown) {
       pending += markdown;
       const due = mode === 'updates' ? updatePacer.due() : streamPacer.due();
-      if (!due || !sendable(pending)) return;
+      const piece = due ? sendable(pending) : '';
+      if (!piece) return;
       // The workspace's share of Slack's limit, spent by every reply streaming now: when it is used up, the
       // text waits for a later append or the end. Starting the stream or posting the message is not counted.
       const budget =
         mode === 'native' ? context.streamBudgets.append : ref ? context.streamBudgets.update : undefined;
       if (budget && !budget.take(conversation.workspace)) return;
-      await flush();
+      await flush(piece);
     },
     async finish(reply: Reply): Promise<PostedMessageRef> {
       if (mode === 'idle' && sent === '') {
