@@ -66,6 +66,10 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     async isMember() {
       return true;
     },
+    // The console has one reader: the operator at the terminal.
+    async audience() {
+      return { openTo: 'members', external: false };
+    },
     async post(_conversation, reply): Promise<PostedMessageRef> {
       const id = `reply-${++counter}`;
       lastButtons = reply.buttons ?? lastButtons;

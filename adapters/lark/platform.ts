@@ -1,5 +1,6 @@
 import type { ChatPlatform } from '../../src/core/chat-platform';
-import type { ConversationRef } from '../../src/core/conversation';
+import type { ConversationAudience, ConversationRef } from '../../src/core/conversation';
+import { isDeskmateError } from '../../src/core/errors';
 import type { HistoryResult } from '../../src/core/history-message';
 import { unwrap } from './api';
 import { createCalendarCapability, createTaskCapability } from './capabilities';
@@ -65,6 +66,37 @@ async function isMember(
   const member = await isChatMember(context, conversation.channel, userId);
   await context.store.setJson(key, member, membershipTtlSeconds);
   return member;
+}
+
+const audienceTtlSeconds = 5 * 60;
+
+/**
+ * Who can read a chat (`im.v1.chat.get`, cached five minutes): a public group is open to the tenant;
+ * private groups and direct chats only to their members; an external group has outsiders. A chat Deskmate
+ * cannot look up counts as members-only with outsiders, so a reply about it or in it is kept private.
+ */
+async function audience(context: LarkContext, conversation: ConversationRef): Promise<ConversationAudience> {
+  if (conversation.kind === 'dm') return { openTo: 'members', external: false };
+  const key = `lark:audience:${conversation.workspace}:${conversation.channel}`;
+  const cached = await context.store.getJson<ConversationAudience>(key);
+  if (cached) return cached;
+  let found: ConversationAudience;
+  try {
+    const data = await unwrap<{ chat_mode?: string; chat_type?: string; external?: boolean }>(
+      'im.v1.chat.get',
+      context.client.im.v1.chat.get({ path: { chat_id: conversation.channel } }),
+    );
+    found = {
+      openTo: data.chat_mode !== 'p2p' && data.chat_type === 'public' ? 'workspace' : 'members',
+      external: data.external === true,
+    };
+  } catch (error) {
+    if (!isDeskmateError(error) || (error.code !== 'forbidden' && error.code !== 'not_found')) throw error;
+    context.logger.info({ chatId: conversation.channel, code: error.code }, 'chat not visible; kept private');
+    return { openTo: 'members', external: true };
+  }
+  await context.store.setJson(key, found, audienceTtlSeconds);
+  return found;
 }
 
 /** A person's name and timezone from the contact directory, cached a day (needs contact:user.base:readonly). */
@@ -140,6 +172,7 @@ export function createLarkPlatform(context: LarkContext): ChatPlatform {
     history: async (conversation, query) =>
       withAuthorNames(context, await readHistory(context, conversation, query)),
     isMember: (conversation, userId) => isMember(context, conversation, userId),
+    audience: (conversation) => audience(context, conversation),
     post: (conversation, reply, options) => postReply(context, conversation, reply, options),
     update: (conversation, message, reply) => updateReply(context, conversation, message, reply),
     stream: (conversation, options) => startStream(context, conversation, options),

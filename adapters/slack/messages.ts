@@ -3,6 +3,7 @@ import type { PostedMessageRef, PostOptions } from '../../src/core/chat-platform
 import type { ConversationRef } from '../../src/core/conversation';
 import { isDeskmateError } from '../../src/core/errors';
 import type { Reply, ReplyFile } from '../../src/core/reply';
+import { SlackApiError } from './api';
 import { type SlackContext, slackPlatformData } from './context';
 import { type RenderedMessage, renderReply as render } from './render';
 
@@ -22,6 +23,45 @@ export function messageFields(rendered: RenderedMessage): Record<string, unknown
 
 function cannotPostThere(error: unknown): boolean {
   return isDeskmateError(error) && error.code === 'forbidden';
+}
+
+/** Errors of `chat.postEphemeral` after which the person is still reached in a direct message. */
+const ephemeralRefusals = new Set([
+  'user_not_in_channel',
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+]);
+
+function cannotShowEphemeral(error: unknown): boolean {
+  return error instanceof SlackApiError && ephemeralRefusals.has(error.slackError);
+}
+
+/**
+ * Answer privately in the person's direct message with Deskmate (`conversations.open`, scope `im:write`):
+ * where an ephemeral message cannot be shown (they are not in the channel, or Deskmate is not).
+ */
+async function postDirect(context: SlackContext, userId: string, reply: Reply): Promise<PostedMessageRef> {
+  const opened = await context.api.call<{ channel?: { id?: string } }>(
+    'conversations.open',
+    { users: userId },
+    { idempotent: true },
+  );
+  const channel = opened.channel?.id;
+  if (!channel)
+    throw new SlackApiError('platform_error', 'Slack conversations.open returned no channel', {
+      method: 'conversations.open',
+      slackError: 'no_channel',
+      retryable: false,
+    });
+  const result = await context.api.call<{ ts?: string }>('chat.postMessage', {
+    channel,
+    ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+  context.logger.info({ channel }, 'answered privately in a direct message (no ephemeral possible)');
+  return { id: result.ts ?? '', channel };
 }
 
 /**
@@ -138,6 +178,8 @@ export async function postReply(
       if (data.responseUrl && cannotPostThere(error)) {
         return postViaResponseUrl(context, conversation, data.responseUrl, reply);
       }
+      // A private answer never falls back to the channel: it goes to the person's direct message.
+      if (cannotShowEphemeral(error)) return postDirect(context, options.privateTo, reply);
       throw error;
     }
   }

@@ -218,6 +218,14 @@ export async function normalizeAction(
   const decoded = action?.action_id ? decodeActionId(action.action_id) : undefined;
   const channel = payload.container?.channel_id ?? payload.channel?.id;
   if (!action || !decoded || !channel) return undefined;
+  // The card's channel is the container's; a payload naming two different channels is not trusted.
+  if (
+    payload.container?.channel_id &&
+    payload.channel?.id &&
+    payload.container.channel_id !== payload.channel.id
+  ) {
+    return undefined;
+  }
   const { author: profile } = await lookupNames(context, '', payload.user.id, options.nameBudgetMs);
   const direct = channel.startsWith('D');
   const sourceTs = payload.container?.message_ts ?? payload.message?.ts;

@@ -1,5 +1,6 @@
 import type { ChatPlatform } from '../../src/core/chat-platform';
-import type { ConversationRef } from '../../src/core/conversation';
+import type { ConversationAudience, ConversationRef } from '../../src/core/conversation';
+import { isDeskmateError } from '../../src/core/errors';
 import type { SlackContext } from './context';
 import { messageLink, readHistory, resolveLink } from './history';
 import { findPostedReply, postReply, updateReply } from './messages';
@@ -47,6 +48,48 @@ async function isMember(
   return member;
 }
 
+const audienceTtlSeconds = 5 * 60;
+
+/**
+ * Who can read a channel (`conversations.info`, cached five minutes): a public channel is open to the
+ * workspace; private channels, direct and group messages only to their members; a channel shared with
+ * another organization (Slack Connect) has outsiders. A channel Deskmate cannot look up counts as
+ * members-only with outsiders, so a reply about it or in it is kept private.
+ */
+async function audience(context: SlackContext, conversation: ConversationRef): Promise<ConversationAudience> {
+  const key = `slack:audience:${conversation.workspace}:${conversation.channel}`;
+  const cached = await context.store.getJson<ConversationAudience>(key);
+  if (cached) return cached;
+  let found: ConversationAudience;
+  try {
+    const result = await context.api.call<{
+      channel?: {
+        is_im?: boolean;
+        is_mpim?: boolean;
+        is_private?: boolean;
+        is_ext_shared?: boolean;
+        is_shared?: boolean;
+        is_pending_ext_shared?: boolean;
+      };
+    }>('conversations.info', { channel: conversation.channel }, { idempotent: true });
+    const channel = result.channel ?? {};
+    const membersOnly = Boolean(channel.is_im || channel.is_mpim || channel.is_private);
+    found = {
+      openTo: membersOnly ? 'members' : 'workspace',
+      external: Boolean(channel.is_ext_shared || channel.is_shared || channel.is_pending_ext_shared),
+    };
+  } catch (error) {
+    if (!isDeskmateError(error) || (error.code !== 'forbidden' && error.code !== 'not_found')) throw error;
+    context.logger.info(
+      { channel: conversation.channel, code: error.code },
+      'channel not visible; kept private',
+    );
+    return { openTo: 'members', external: true };
+  }
+  await context.store.setJson(key, found, audienceTtlSeconds);
+  return found;
+}
+
 /** Show "is thinking…"-style status in an assistant thread; cosmetic, so failures are only logged. */
 async function setStatus(
   context: SlackContext,
@@ -74,6 +117,7 @@ export function createSlackPlatform(context: SlackContext): ChatPlatform {
     name: 'slack',
     history: (conversation, query) => readHistory(context, conversation, query),
     isMember: (conversation, userId) => isMember(context, conversation, userId),
+    audience: (conversation) => audience(context, conversation),
     post: (conversation, reply, options) => postReply(context, conversation, reply, options),
     findPosted: (conversation, idempotencyKey) => findPostedReply(context, conversation, idempotencyKey),
     update: (conversation, message, reply) => updateReply(context, conversation, message, reply),

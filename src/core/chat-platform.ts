@@ -1,4 +1,4 @@
-import type { ConversationRef } from './conversation';
+import type { ConversationAudience, ConversationRef } from './conversation';
 import type { HistoryQuery, HistoryResult } from './history-message';
 import type { Reply } from './reply';
 
@@ -94,6 +94,8 @@ export interface ChatPlatform {
   history(conversation: ConversationRef, query: HistoryQuery): Promise<HistoryResult>;
   /** Whether the user may read the conversation (is a member of it). */
   isMember(conversation: ConversationRef, userId: string): Promise<boolean>;
+  /** Who can read the conversation: its members only, or anyone in the workspace; outsiders or not. */
+  audience(conversation: ConversationRef): Promise<ConversationAudience>;
   /** Post a reply in the conversation (in its thread when it has one). */
   post(conversation: ConversationRef, reply: Reply, options?: PostOptions): Promise<PostedMessageRef>;
   /**

@@ -20,3 +20,11 @@ export function conversationKey(conversation: ConversationRef): string {
   const thread = conversation.thread ?? '-';
   return `${conversation.platform}:${conversation.workspace}:${conversation.channel}:${thread}`;
 }
+
+/** Who can read a conversation. */
+export interface ConversationAudience {
+  /** `workspace`: anyone in the workspace may open it (a public channel); `members`: only its members. */
+  openTo: 'workspace' | 'members';
+  /** Whether people outside the workspace are in it (Slack Connect, Lark external groups). */
+  external: boolean;
+}

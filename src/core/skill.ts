@@ -1,6 +1,7 @@
 import type { ChatPlatform, PostedMessageRef, ReplyStream } from './chat-platform';
-import type { InboundMessage } from './inbound-message';
-import type { LlmProvider } from './llm-provider';
+import type { ConversationRef } from './conversation';
+import type { ActionInvocation, InboundMessage } from './inbound-message';
+import type { LlmProvider, LlmResult } from './llm-provider';
 import type { Logger } from './logger';
 import type { ReminderScheduler } from './reminder';
 import type { Reply } from './reply';
@@ -16,14 +17,47 @@ export interface Responder {
   progress(status: string): Promise<void>;
 }
 
+/**
+ * How a request reached its skill. Only the router builds it, from what the person did: nothing a model
+ * returns can turn a request into a command.
+ */
+export type SkillRequest =
+  /** The person typed a command word or slash command: complete arguments are their own confirmation. */
+  | { kind: 'command'; word: string; text: string }
+  /** The model chose the skill for free text: every side effect waits for the requester's click. */
+  | { kind: 'model'; text: string }
+  /** A click on one of the skill's buttons. */
+  | { kind: 'action'; action: ActionInvocation }
+  /** Conversation; the routing call's own answer when it already gave one. */
+  | { kind: 'conversation'; text: string; answer?: LlmResult };
+
+/** The text a request carries (after a command word; the whole message otherwise; empty for a click). */
+export function requestText(request: SkillRequest): string {
+  return request.kind === 'action' ? '' : request.text;
+}
+
+/** Reading a conversation for the requester: membership first, and replies kept where the source's readers are. */
+export interface SourceAccess {
+  /**
+   * Let the requester read the conversation, before anything of it is read: throws a `forbidden` error
+   * (answered privately) when they are not a member. When the place the answer goes has readers the
+   * conversation has not, the job's answers go privately to the requester from then on, saying why.
+   */
+  allow(conversation: ConversationRef): Promise<void>;
+}
+
 /** Everything a skill may use; nothing platform-specific. */
-export interface SkillContext {
+export interface SkillContext<Arguments = Record<string, unknown>> {
   /** The message being answered. */
   message: InboundMessage;
-  /** Arguments chosen by the model (tool input) or parsed from a command. */
-  args: Record<string, unknown>;
-  /** The platform the message came from. */
+  /** How the request reached the skill (command, model, click, conversation). */
+  request: SkillRequest;
+  /** The model's tool input, read by the skill's own schema (empty unless the model chose the skill). */
+  args: Arguments;
+  /** The platform the message came from; its `history` checks access first. */
   platform: ChatPlatform;
+  /** Membership checks and reply visibility for what the skill reads. */
+  access: SourceAccess;
   /** The language model. */
   llm: LlmProvider;
   /** The state store. */
@@ -58,8 +92,11 @@ export interface SkillHelp {
   examples: string[];
 }
 
+/** The model's tool input as a skill's schema read it, or what was wrong with it. */
+export type ParsedArguments<Arguments> = { ok: true; value: Arguments } | { ok: false; problem: string };
+
 /** A capability users reach by command word, slash command, button or model routing. */
-export interface Skill {
+export interface Skill<Arguments = Record<string, unknown>> {
   /** Canonical name, also the slash command and the model's tool name. */
   readonly name: string;
   /** Words that start the skill without a model call, English and Chinese. */
@@ -68,10 +105,14 @@ export interface Skill {
   readonly description: string;
   /** JSON schema of the arguments the model may pass. */
   readonly argumentsSchema: Record<string, unknown>;
+  /** Read the model's tool input with the skill's schema; unknown keys are refused. */
+  parseArguments(input: unknown): ParsedArguments<Arguments>;
   /** What the help skill shows for it, in each language. */
   readonly help: SkillHelp;
   /** Whether the model may choose it when routing free text (false for help-only or internal skills). */
   readonly routable?: boolean;
+  /** Whether the skill posts buttons: only such a skill can be named by a click. */
+  readonly ownsButtons?: boolean;
   /** Run for one message; a returned reply is sent by the worker. */
-  run(context: SkillContext): Promise<Reply | undefined>;
+  run(context: SkillContext<Arguments>): Promise<Reply | undefined>;
 }

@@ -32,11 +32,27 @@ const tooFast = {
   },
 };
 
-/** A check run before each job: a private reply when the request may not run, else undefined. */
-export type RequestGuard = (message: InboundMessage) => Promise<Reply | undefined>;
+/** Why a request may not run: answered with a private reply, or dropped without a word. */
+export type GuardVerdict = { kind: 'refuse'; reply: Reply } | { kind: 'drop'; reason: 'rate_limited' };
+
+/** A check run before each job: a verdict when the request may not run, else undefined. */
+export type RequestGuard = (message: InboundMessage) => Promise<GuardVerdict | undefined>;
+
+/** How long after a "slow down" notice further requests over the limit are dropped without one. */
+const noticeWindowSeconds = 60;
 
 /** Create the guard: allow-lists first, then per-user and per-workspace token buckets in the store. */
 export function createRequestGuard(store: StateStore, limits: RequestLimits): RequestGuard {
+  /** One notice per person and limit each window; the rest are dropped, so a flood gets one answer. */
+  const overLimit = async (limit: 'user' | 'workspace', key: string, message: InboundMessage) => {
+    const first = await store.markSeen(
+      `rate-notice:${limit}:${key}:${message.author.id}`,
+      noticeWindowSeconds,
+    );
+    if (!first) return { kind: 'drop', reason: 'rate_limited' } as const;
+    const reply = { markdown: tooFast[limit][detectLanguage(message.text)], private: true };
+    return { kind: 'refuse', reply } as const;
+  };
   const allowed = (list: string[], value: string) => list.length === 0 || list.includes(value);
   return async (message) => {
     const language = detectLanguage(message.text);
@@ -47,19 +63,19 @@ export function createRequestGuard(store: StateStore, limits: RequestLimits): Re
       !channelAllowed ||
       !allowed(limits.allowUsers, author.id)
     ) {
-      return { markdown: notAllowed[language], private: true };
+      return { kind: 'refuse', reply: { markdown: notAllowed[language], private: true } };
     }
     const workspaceKey = `${conversation.platform}:${conversation.workspace}`;
     if (limits.userPerMinute > 0) {
       const capacity = limits.userPerMinute;
       if (!(await store.takeToken(`rate:user:${workspaceKey}:${author.id}`, capacity, capacity / 60))) {
-        return { markdown: tooFast.user[language], private: true };
+        return overLimit('user', workspaceKey, message);
       }
     }
     if (limits.workspacePerMinute > 0) {
       const capacity = limits.workspacePerMinute;
       if (!(await store.takeToken(`rate:workspace:${workspaceKey}`, capacity, capacity / 60))) {
-        return { markdown: tooFast.workspace[language], private: true };
+        return overLimit('workspace', workspaceKey, message);
       }
     }
     return undefined;

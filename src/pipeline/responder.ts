@@ -3,6 +3,12 @@ import type { InboundMessage } from '../core/inbound-message';
 import type { Reply } from '../core/reply';
 import type { Responder } from '../core/skill';
 import type { StateStore } from '../core/state-store';
+import { detectLanguage, type Language } from '../text/language';
+import { neutralizeMassMentions, settledText } from '../text/sanitize';
+
+function language(message: InboundMessage): Language {
+  return detectLanguage(message.text);
+}
 
 /** How long the posted-message record of a job is kept (covers retries and restarts). */
 const postedTtlSeconds = 24 * 60 * 60;
@@ -19,14 +25,25 @@ export interface ResponderOptions {
   jobId: string;
 }
 
+/** The responder of one job, with what only the worker uses. */
+export interface JobResponder extends Responder {
+  /** The message this job posted, if any. */
+  posted(): Promise<PostedMessageRef | undefined>;
+  /** From now on every answer goes privately to the requester, with this notice saying why. */
+  keepPrivate(notice: string): void;
+}
+
+const sentPrivately = {
+  en: 'I sent you the answer privately.',
+  zh: '我已私下把回答发给你。',
+};
+
 /**
  * Create the responder of one job. The first answer posts a message and remembers its ref under the job
  * id; any later answer of the same job (a progress placeholder replaced, a retried or restarted job)
  * updates that message instead of posting a second one.
  */
-export function createResponder(
-  options: ResponderOptions,
-): Responder & { posted(): Promise<PostedMessageRef | undefined> } {
+export function createResponder(options: ResponderOptions): JobResponder {
   const { platform, store, message, jobId } = options;
   const key = `posted:${jobId}`;
   const conversation = message.conversation;
@@ -43,6 +60,9 @@ export function createResponder(
     return found;
   };
 
+  // Set when the job read a conversation with fewer readers than this one: answers go to the requester only.
+  let privateNotice: string | undefined;
+
   // A platform stream that has started but not finished: a later send() finishes it (e.g. the worker's
   // apology after the model failed mid-answer), keeping the text already shown.
   let openStream: { stream: ReplyStream; text: string } | undefined;
@@ -51,10 +71,22 @@ export function createResponder(
     if (openStream) {
       const { stream, text } = openStream;
       openStream = undefined;
-      const markdown = text.length > 0 ? `${text}\n\n${reply.markdown}` : reply.markdown;
+      const markdown = neutralizeMassMentions(
+        text.length > 0 ? `${text}\n\n${reply.markdown}` : reply.markdown,
+      );
       const ref = await stream.finish({ ...reply, markdown });
       await remember(ref);
       return ref;
+    }
+    if (privateNotice && !reply.private) {
+      const notice = privateNotice;
+      const footnote = reply.footnote ? `${reply.footnote} · ${notice}` : notice;
+      // A placeholder already shown here says where the answer went, instead of hanging on.
+      const placeholder = await posted();
+      if (placeholder) {
+        await platform.update(conversation, placeholder, { markdown: sentPrivately[language(message)] });
+      }
+      return send({ ...reply, footnote, private: true });
     }
     if (reply.private) {
       return platform.post(conversation, reply, { ...postOptions, privateTo: message.author.id });
@@ -75,27 +107,38 @@ export function createResponder(
   return {
     posted,
     send,
+    keepPrivate(notice) {
+      privateNotice = notice;
+    },
     async progress(status) {
       if (platform.setStatus && message.via === 'assistant') {
         await platform.setStatus(conversation, status);
         return;
       }
+      // A private answer has no placeholder to replace: progress would be a second private message.
+      if (privateNotice) return;
       await send({ markdown: `_${status}_` });
     },
     async stream(): Promise<ReplyStream> {
       const existing = await posted();
-      if (platform.stream && !existing) {
+      if (platform.stream && !existing && !privateNotice) {
         const stream = await platform.stream(conversation, postOptions);
+        // `text` is what the model wrote; `shown` what was appended: the settled part, mentions neutralized.
         const state = { stream, text: '' };
+        let shown = '';
         openStream = state;
         return {
           async append(markdown) {
             state.text += markdown;
-            await stream.append(markdown);
+            const settled = settledText(state.text);
+            if (settled.length <= shown.length || !settled.startsWith(shown)) return;
+            const piece = settled.slice(shown.length);
+            shown = settled;
+            await stream.append(piece);
           },
           async finish(reply) {
             if (openStream === state) openStream = undefined;
-            const ref = await stream.finish(reply);
+            const ref = await stream.finish({ ...reply, markdown: neutralizeMassMentions(reply.markdown) });
             await remember(ref);
             return ref;
           },

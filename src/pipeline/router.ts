@@ -1,21 +1,52 @@
 import { conversationKey } from '../core/conversation';
 import type { InboundMessage } from '../core/inbound-message';
 import type { LlmProvider, LlmResult } from '../core/llm-provider';
-import type { Skill } from '../core/skill';
+import type { Logger } from '../core/logger';
+import type { Reply } from '../core/reply';
+import type { Skill, SkillRequest } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
 
-/** Where a message goes: the skill, its arguments, and what decided it. */
-export interface Route {
-  /** The skill to run. */
-  skill: Skill;
-  /** Its arguments (`text` for commands; the tool input for model routing). */
-  args: Record<string, unknown>;
-  /** What picked the skill. */
-  routedBy: 'action' | 'command' | 'command_word' | 'model' | 'conversation';
-  /** The routing call's own answer, when the model answered instead of choosing a skill. */
-  answer?: LlmResult;
+/** What picked the skill. */
+export type RoutedBy = 'action' | 'command' | 'command_word' | 'model' | 'conversation';
+
+/** Where a message goes: a skill to run with its request and validated arguments, or an answer already made. */
+export type Route =
+  | {
+      kind: 'run';
+      /** The skill to run. */
+      skill: Skill;
+      /** How the request reached it; only this router decides that a request is a command. */
+      request: SkillRequest;
+      /** The model's tool input read by the skill's schema (empty for commands, clicks and conversation). */
+      args: Record<string, unknown>;
+      /** What picked the skill. */
+      routedBy: RoutedBy;
+    }
+  | {
+      kind: 'reply';
+      /** The answer, sent instead of running a skill. */
+      reply: Reply;
+      /** Why no skill runs (logged and counted). */
+      reason: 'unknown_button' | 'invalid_arguments';
+    };
+
+const unknownButton = {
+  en: 'That button no longer does anything. Ask me again.',
+  zh: '这个按钮已失效，请重新问我。',
+};
+const unreadableRequest = {
+  en: "I couldn't work out how to do that. Try `help` for the commands.",
+  zh: '没能理解要怎么处理，试试 `帮助` 查看命令。',
+};
+
+/** The arguments of a request that is not the model's: a skill's schema must accept none. */
+function noModelArguments(skill: Skill): Record<string, unknown> {
+  const parsed = skill.parseArguments({});
+  if (!parsed.ok)
+    throw new Error(`skill ${skill.name} needs arguments only a model could give: ${parsed.problem}`);
+  return parsed.value;
 }
 
 /** The skill a name or command word (any case, either language) refers to. */
@@ -31,28 +62,35 @@ const firstWordPattern = /^\s*\/?([^\s:：,，]+)[\s:：,，]*([\s\S]*)$/u;
 /** Route without a model: buttons, slash commands, and a first word that is a command word. */
 export function routeByCommand(message: InboundMessage, skills: readonly Skill[]): Route | undefined {
   if (message.action) {
-    const skill = findSkill(skills, message.action.skill);
-    return skill ? { skill, args: { ...message.action }, routedBy: 'action' } : undefined;
+    // A click names a skill by the button's id: only a skill that posts buttons can be named.
+    const skill = skills.find(
+      (candidate) => candidate.name === message.action?.skill && candidate.ownsButtons,
+    );
+    if (!skill) {
+      const language = detectLanguage(message.text);
+      return {
+        kind: 'reply',
+        reply: { markdown: unknownButton[language], private: true },
+        reason: 'unknown_button',
+      };
+    }
+    const request: SkillRequest = { kind: 'action', action: message.action };
+    return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'action' };
   }
   if (message.command) {
     const skill = findSkill(skills, message.command.name);
     if (skill) {
-      return {
-        skill,
-        args: { text: message.command.args.trim(), commandWord: message.command.name.toLowerCase() },
-        routedBy: 'command',
-      };
+      const word = message.command.name.toLowerCase();
+      const request: SkillRequest = { kind: 'command', word, text: message.command.args.trim() };
+      return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command' };
     }
   }
   const match = firstWordPattern.exec(message.text);
   if (match) {
     const skill = findSkill(skills, match[1]);
     if (skill) {
-      return {
-        skill,
-        args: { text: match[2].trim(), commandWord: match[1].toLowerCase() },
-        routedBy: 'command_word',
-      };
+      const request: SkillRequest = { kind: 'command', word: match[1].toLowerCase(), text: match[2].trim() };
+      return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command_word' };
     }
   }
   return undefined;
@@ -72,6 +110,8 @@ export interface ModelRoutingOptions {
   timezone: string;
   /** Cancels the call. */
   signal?: AbortSignal;
+  /** Where a refused tool input is logged. */
+  logger?: Logger;
 }
 
 /** Route a message: commands first, then the model's tool choice, else conversation. */
@@ -82,13 +122,15 @@ export async function routeMessage(
 ): Promise<Route> {
   const direct = routeByCommand(message, skills);
   if (direct) return direct;
-  const conversation: Route = {
+  const conversation = (answer?: LlmResult): Route => ({
+    kind: 'run',
     skill: options.chatSkill,
-    args: { text: message.text },
+    request: { kind: 'conversation', text: message.text, ...(answer ? { answer } : {}) },
+    args: noModelArguments(options.chatSkill),
     routedBy: 'conversation',
-  };
+  });
   const routable = skills.filter((skill) => skill.routable !== false && skill !== options.chatSkill);
-  if (!options.llm.configured || routable.length === 0) return conversation;
+  if (!options.llm.configured || routable.length === 0) return conversation();
 
   const language = detectLanguage(message.text) === 'zh' ? 'Chinese' : 'English';
   const prompt = renderPrompt('route', {
@@ -120,8 +162,22 @@ export async function routeMessage(
   });
   const call = answer.toolCalls[0];
   const chosen = call ? routable.find((skill) => skill.name === call.name) : undefined;
-  if (chosen && call) {
-    return { skill: chosen, args: { text: message.text, ...call.input }, routedBy: 'model' };
+  if (!chosen || !call) return conversation(answer);
+  // The model's input is data for the skill's schema, never a say in how the request is treated.
+  const parsed = chosen.parseArguments(call.input);
+  if (!parsed.ok) {
+    options.logger?.warn(
+      { skill: chosen.name, code: 'invalid_tool_input' },
+      'model tool input refused by the skill schema',
+    );
+    const language = detectLanguage(message.text);
+    return { kind: 'reply', reply: { markdown: unreadableRequest[language] }, reason: 'invalid_arguments' };
   }
-  return { ...conversation, answer };
+  return {
+    kind: 'run',
+    skill: chosen,
+    request: { kind: 'model', text: message.text },
+    args: parsed.value,
+    routedBy: 'model',
+  };
 }

@@ -6,13 +6,14 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
-import type { Reply } from '../core/reply';
 import type { Skill, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
+import type { RequestGuard } from '../limits/request-guard';
 import { detectLanguage } from '../text/language';
 import { failureMessage } from '../text/messages';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
+import { createSourceAccess, withSourceAccess } from './source-access';
 
 const noReminders: ReminderScheduler = {
   async schedule() {
@@ -39,8 +40,8 @@ export interface WorkerOptions {
   settings: SkillSettings;
   /** Current time (tests pin it). */
   now?: () => Date;
-  /** Checked before each job (allow-lists, rate limits): a reply here answers instead of the skill. */
-  guard?: (message: InboundMessage) => Promise<Reply | undefined>;
+  /** Checked before each job (allow-lists, rate limits): a verdict here answers, or drops, instead of the skill. */
+  guard?: RequestGuard;
   /** Called once per finished job (metrics). */
   onJobFinished?: (outcome: JobOutcome) => void;
 }
@@ -80,13 +81,21 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     }
     const started = Date.now();
     const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
+    const access = createSourceAccess({ platform, message, keepPrivate: respond.keepPrivate });
+    const finished = (outcome: string, skill?: string) =>
+      options.onJobFinished?.({ ...(skill ? { skill } : {}), outcome, durationMs: Date.now() - started });
     let skillName: string | undefined;
     try {
-      const refusal = await options.guard?.(message);
-      if (refusal) {
-        await respond.send(refusal);
+      const verdict = await options.guard?.(message);
+      if (verdict?.kind === 'drop') {
+        logger.info({ code: verdict.reason }, 'job dropped by limits: the requester was told once already');
+        finished('dropped');
+        return;
+      }
+      if (verdict) {
+        await respond.send(verdict.reply);
         logger.info({ code: 'refused' }, 'job refused by limits');
-        options.onJobFinished?.({ outcome: 'refused', durationMs: Date.now() - started });
+        finished('refused');
         return;
       }
       const route = await routeMessage(message, options.skills, {
@@ -96,12 +105,23 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         now: now(),
         timezone: options.settings.defaultTimezone,
         signal: attempt.signal,
+        logger,
       });
+      if (route.kind === 'reply') {
+        await respond.send(route.reply);
+        logger.info({ code: route.reason }, 'answered by the router');
+        finished(route.reason);
+        return;
+      }
       skillName = route.skill.name;
+      // A click acts on the conversation its card is in: the clicker must be able to read it.
+      if (route.request.kind === 'action') await access.allow(message.conversation);
       const reply = await route.skill.run({
         message,
-        args: route.answer ? { ...route.args, answer: route.answer } : route.args,
-        platform,
+        request: route.request,
+        args: route.args,
+        platform: withSourceAccess(platform, access),
+        access,
         llm: options.llm,
         store: options.store,
         reminders: options.reminders ?? noReminders,
@@ -114,18 +134,27 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       if (reply) await respond.send(reply);
       const durationMs = Date.now() - started;
       logger.info({ skill: skillName, routedBy: route.routedBy, durationMs }, 'job done');
-      options.onJobFinished?.({ skill: skillName, outcome: 'ok', durationMs });
+      finished('ok', skillName);
     } catch (error) {
       const code = isDeskmateError(error) ? error.code : 'internal';
       const language = detectLanguage(message.text);
       const userText =
         isDeskmateError(error) && error.userMessage ? error.userMessage : failureMessage(code, language);
       const durationMs = Date.now() - started;
-      const level = code === 'not_configured' ? 'warn' : 'error';
-      logger[level]({ err: error, code, skill: skillName, durationMs }, 'job failed');
-      options.onJobFinished?.({ skill: skillName, outcome: code, durationMs });
-      // If even the apology cannot be posted, the queue retries the job (the post is idempotent).
-      await respond.send({ markdown: userText });
+      if (code === 'forbidden') {
+        // Expected: someone asked for what they may not read. No stack; the refusal says why.
+        logger.info(
+          { code, skill: skillName, durationMs },
+          'job refused: the requester may not read the source',
+        );
+      } else {
+        const level = code === 'not_configured' ? 'warn' : 'error';
+        logger[level]({ err: error, code, skill: skillName, durationMs }, 'job failed');
+      }
+      finished(code, skillName);
+      // A refusal goes only to the person refused. If even the apology cannot be posted, the queue
+      // retries the job (the post is idempotent).
+      await respond.send({ markdown: userText, private: code === 'forbidden' });
     }
   };
 }

@@ -33,7 +33,8 @@ export async function streamAnswer(context: SkillContext, request: LlmRequest): 
     if (event.type === 'text') {
       text += event.text;
       stream ??= await context.respond.stream();
-      await stream.append(neutralizeMassMentions(event.text));
+      // The responder shows only the settled part of the text, so a mention split across pieces is caught.
+      await stream.append(event.text);
     } else {
       text = event.result.text;
     }

@@ -1,19 +1,15 @@
 import { conversationKey } from '../core/conversation';
-import type { LlmResult } from '../core/llm-provider';
 import { textReply } from '../core/reply';
-import type { Skill, SkillContext } from '../core/skill';
+import { requestText, type Skill } from '../core/skill';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
+import { noArguments } from './arguments';
 
 const greeting = {
   en: 'Hi! Ask me anything, or try `help` to see what I can do.',
   zh: '你好！有什么可以帮你？发送 `帮助` 查看我能做什么。',
 };
-
-function isLlmResult(value: unknown): value is LlmResult {
-  return typeof value === 'object' && value !== null && typeof (value as LlmResult).text === 'string';
-}
 
 /** Create the chat skill: multi-turn conversation with memory from the store. */
 export function createChatSkill(): Skill {
@@ -21,20 +17,20 @@ export function createChatSkill(): Skill {
     name: 'chat',
     commandWords: [],
     description: 'Talk with Deskmate about anything.',
-    argumentsSchema: { type: 'object', properties: { text: { type: 'string' } } },
+    ...noArguments,
     help: { en: 'Conversation.', zh: '对话。', examples: [] },
     routable: false,
-    async run(context: SkillContext) {
-      const { message } = context;
-      const text = String(context.args.text ?? message.text).trim();
+    async run(context) {
+      const { message, request } = context;
+      const text = (requestText(request) || message.text).trim();
       const language = detectLanguage(text);
       if (text.length === 0) return textReply(greeting[language]);
       const key = conversationKey(message.conversation);
       const at = context.now().toISOString();
       let answerText: string;
-      if (isLlmResult(context.args.answer)) {
+      if (request.kind === 'conversation' && request.answer) {
         // The routing call already answered in conversation: no second model call.
-        answerText = context.args.answer.text;
+        answerText = request.answer.text;
         await context.respond.send(textReply(answerText));
       } else {
         const memory = await context.store.turns(key);

@@ -1,13 +1,20 @@
+import { z } from 'zod';
 import { conversationKey } from '../core/conversation';
 import type { LlmMessage } from '../core/llm-provider';
-import type { Skill, SkillContext } from '../core/skill';
+import { requestText, type Skill } from '../core/skill';
 import type { ConversationTurn } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
+import { toolArguments } from './arguments';
 
 /** What the user wants done with text. */
-export type DraftMode = 'draft' | 'rewrite' | 'polish' | 'translate' | 'continue';
+export type DraftMode = (typeof draftModes)[number];
+
+const draftModes = ['draft', 'rewrite', 'polish', 'translate', 'continue'] as const;
+
+/** What the model may pass the draft skill. */
+type DraftArguments = { mode?: DraftMode | null; instruction?: string | null; refine?: boolean | null };
 
 const modeWords: Record<DraftMode, string[]> = {
   draft: ['draft', 'write', '起草', '撰写', '写'],
@@ -60,7 +67,7 @@ function lastDraft(turns: ConversationTurn[]): ConversationTurn | undefined {
 }
 
 /** Create the draft skill: write, rewrite, polish, translate and continue text, refined over turns. */
-export function createDraftSkill(): Skill {
+export function createDraftSkill(): Skill<DraftArguments> {
   return {
     name: 'draft',
     commandWords: Object.values(modeWords)
@@ -68,15 +75,15 @@ export function createDraftSkill(): Skill {
       .filter((word) => word !== '写'),
     description:
       'Write a draft from a brief, or rewrite, polish, translate or continue given text. Also use it for follow-ups that refine the previous draft in this thread ("shorter", "more formal", "用中文").',
-    argumentsSchema: {
-      type: 'object',
-      properties: {
-        mode: { type: 'string', enum: Object.keys(modeWords), description: 'What to do with the text.' },
-        instruction: { type: 'string', description: 'The brief, or how to change the previous draft.' },
-        refine: { type: 'boolean', description: 'True when the user asks to change the previous draft.' },
-      },
-      additionalProperties: false,
-    },
+    ...toolArguments({
+      mode: z.enum(draftModes).nullish().describe('What to do with the text.'),
+      instruction: z
+        .string()
+        .max(20_000)
+        .nullish()
+        .describe('The brief, or how to change the previous draft.'),
+      refine: z.boolean().nullish().describe('True when the user asks to change the previous draft.'),
+    }),
     help: {
       en: 'Write a draft from a brief, or rewrite, polish, translate or continue text; reply "shorter", "more formal"… to refine it.',
       zh: '根据要求起草文字，或改写、润色、翻译、续写；回复“短一点”“更正式”等继续修改。',
@@ -86,20 +93,18 @@ export function createDraftSkill(): Skill {
         'translate "…"',
       ],
     },
-    async run(context: SkillContext) {
-      const { message } = context;
-      const mode =
-        (context.args.mode as DraftMode | undefined) ??
-        draftModeFor(context.args.commandWord as string | undefined);
-      const request = String(context.args.instruction ?? context.args.text ?? message.text).trim();
+    async run(context) {
+      const { message, args } = context;
+      const command = context.request.kind === 'command' ? context.request : undefined;
+      const mode = args.mode ?? draftModeFor(command?.word);
+      const request = (args.instruction ?? (requestText(context.request) || message.text)).trim();
       const language = detectLanguage(message.text);
       const { quoted, rest } = splitQuoted(request);
       const source = quoted ?? message.quoted;
       const key = conversationKey(message.conversation);
       const memory = await context.store.turns(key);
       const previous = lastDraft(memory);
-      const refining =
-        Boolean(previous) && (context.args.refine === true || (!context.args.commandWord && !source));
+      const refining = Boolean(previous) && (args.refine === true || (!command && !source));
 
       const messages: LlmMessage[] = [];
       if (refining && previous) {

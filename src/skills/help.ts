@@ -1,6 +1,7 @@
 import { textReply } from '../core/reply';
 import type { Skill, SkillContext } from '../core/skill';
 import { detectLanguage } from '../text/language';
+import { noArguments } from './arguments';
 
 const intro = {
   en: '**Deskmate** is your office assistant. Mention me in a channel, message me directly, or use a slash command:',
@@ -21,7 +22,7 @@ export function createHelpSkill(listSkills: () => readonly Skill[]): Skill {
     name: 'help',
     commandWords: ['help', '帮助', '?', '？'],
     description: 'Explain what Deskmate can do and list its commands.',
-    argumentsSchema: { type: 'object', properties: {}, additionalProperties: false },
+    ...noArguments,
     help: { en: 'Show this help.', zh: '显示本帮助。', examples: ['help', '帮助'] },
     routable: true,
     async run(context: SkillContext) {

@@ -81,13 +81,25 @@ const refusals = {
   en: {
     expired: 'That suggestion has expired. Ask me again.',
     onlyRequester: 'Only the person who asked can confirm this.',
+    elsewhere: 'This button belongs to another conversation.',
   },
-  zh: { expired: '这个建议已过期，请重新问我。', onlyRequester: '只有提出请求的人可以确认。' },
+  zh: {
+    expired: '这个建议已过期，请重新问我。',
+    onlyRequester: '只有提出请求的人可以确认。',
+    elsewhere: '这个按钮属于另一个会话。',
+  },
 };
+
+function sameChannel(left: ConversationRef, right: ConversationRef): boolean {
+  return (
+    left.platform === right.platform && left.workspace === right.workspace && left.channel === right.channel
+  );
+}
 
 /**
  * The proposal a button click is about, when the clicker may act on it; otherwise a private answer saying
- * why not (it expired, or someone else asked for it), in the language of the proposal or of the button.
+ * why not (it expired, someone else asked for it, or the click comes from another conversation), in the
+ * language of the proposal or of the button.
  */
 export async function proposalForClick<Payload>(
   context: SkillContext,
@@ -99,6 +111,10 @@ export async function proposalForClick<Payload>(
   if (!proposal) return { refusal: textReply(refusals[language].expired, { private: true }) };
   if (proposal.requestedBy !== context.message.author.id) {
     return { refusal: textReply(refusals[language].onlyRequester, { private: true }) };
+  }
+  // The card's conversation is the one the proposal was made in; a click that claims another is refused.
+  if (!sameChannel(proposal.conversation, context.message.conversation)) {
+    return { refusal: textReply(refusals[language].elsewhere, { private: true }) };
   }
   return { proposal };
 }

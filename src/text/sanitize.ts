@@ -13,6 +13,31 @@ export function neutralizeMassMentions(text: string): string {
   );
 }
 
+/** Longest tail held back while a tag (`<!here>`, `<at user_id="all">…</at>`) may still be closing. */
+const maxHeldTagCharacters = 256;
+
+/** Where the part of a growing text begins that could still turn into a mass mention when more arrives. */
+function unsettledFrom(text: string): number {
+  let from = text.length;
+  const lower = text.toLowerCase();
+  const openTag = lower.lastIndexOf('<');
+  if (openTag >= 0 && !lower.includes('>', openTag)) from = openTag;
+  const atTag = lower.lastIndexOf('<at');
+  if (atTag >= 0 && !lower.includes('</at>', atTag)) from = Math.min(from, atTag);
+  if (text.length - from > maxHeldTagCharacters) from = text.length;
+  const word = /@[\p{L}\p{N}_]*$/u.exec(text);
+  return word ? Math.min(from, word.index) : from;
+}
+
+/**
+ * The part of a growing text (a streamed answer) that is safe to show now, mass mentions neutralized: a
+ * tail that could still become one (`@chan`, `<!her`) waits for the next piece, so no mention is ever
+ * shown split across two pieces.
+ */
+export function settledText(text: string): string {
+  return neutralizeMassMentions(text.slice(0, unsettledFrom(text)));
+}
+
 const urlPattern = /\bhttps?:\/\/[^\s<>()\]）】"'`]+/giu;
 
 /** Every http(s) URL in a text. */

@@ -1,5 +1,5 @@
 import type { ChatPlatform, PostedMessageRef, PostOptions, ReplyStream } from '../../src/core/chat-platform';
-import type { ConversationRef } from '../../src/core/conversation';
+import type { ConversationAudience, ConversationRef } from '../../src/core/conversation';
 import type { HistoryMessage, HistoryQuery } from '../../src/core/history-message';
 import type { Reply } from '../../src/core/reply';
 
@@ -23,6 +23,8 @@ export class RecordingPlatform implements ChatPlatform {
   readonly memberCalls: Array<{ conversation: ConversationRef; userId: string }> = [];
   history_: HistoryMessage[] = [];
   members = new Set<string>();
+  /** Who can read each channel (by channel id); a channel not listed is members-only. */
+  audiences = new Map<string, ConversationAudience>();
   failPosts = 0;
   private counter = 0;
   stream?: ChatPlatform['stream'];
@@ -58,6 +60,10 @@ export class RecordingPlatform implements ChatPlatform {
   async isMember(conversation: ConversationRef, userId: string) {
     this.memberCalls.push({ conversation, userId });
     return this.members.has(userId);
+  }
+
+  async audience(conversation: ConversationRef): Promise<ConversationAudience> {
+    return this.audiences.get(conversation.channel) ?? { openTo: 'members', external: false };
   }
 
   async post(conversation: ConversationRef, reply: Reply, options?: PostOptions) {

@@ -58,7 +58,7 @@ describe('Lark long connection, end to end through the SDK', () => {
       userId: people.alice.openId,
       chatId: groupChatId,
       messageId: 'om_card',
-      value: { deskmate: 1, skill: 'help', action: 'show', value: '', kind: 'group' },
+      value: { deskmate: 1, skill: 'todo', action: 'done', value: '41', kind: 'group' },
     });
     const answer = await harness.fake.longConnection.push(event);
     expect(answer.code).toBe(200);

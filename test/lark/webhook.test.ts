@@ -179,18 +179,22 @@ describe('Lark webhook, end to end through the SDK', () => {
   });
 
   test('a click on a Deskmate button is acknowledged with a toast and reaches the skill', async () => {
+    const card = harness.fake.state.botMessages().find((message) => message.chatId === groupChatId);
+    if (!card) throw new Error('an earlier test leaves a Deskmate reply in the group');
     const before = harness.fake.state.botMessages().length;
     const event = cardActionEvent(harness.fake, {
       userId: people.alice.openId,
       chatId: groupChatId,
-      messageId: 'om_card',
-      value: { deskmate: 1, skill: 'help', action: 'show', value: '', kind: 'group' },
+      messageId: card.messageId,
+      value: { deskmate: 1, skill: 'todo', action: 'done', value: '41', kind: 'group' },
     });
     const answer = await deliver(harness.eventsUrl, event, harness.encryptKey);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ toast: { i18n: { zh_cn: '处理中…' } } });
     await harness.pipeline.drain();
-    expect(botMessagesAfter(before)).toHaveLength(1);
+    // The todo skill, which owns the Done buttons, answered in the card about the todo the button named.
+    expect(botMessagesAfter(before)).toHaveLength(0);
+    expect(harness.fake.state.visibleText(card)).toContain('#41');
   });
 });
 

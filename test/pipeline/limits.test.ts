@@ -1,9 +1,10 @@
-import type { Skill } from '../../src/core/skill';
+import { requestText, type Skill } from '../../src/core/skill';
 import { createRequestGuard, type RequestLimits } from '../../src/limits/request-guard';
 import { withTokenLimits } from '../../src/limits/token-limits';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
 import { createJobHandler } from '../../src/pipeline/worker';
 import { createSkills } from '../../src/skills';
+import { noArguments } from '../../src/skills/arguments';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
 import { ScriptedLlm } from '../fakes/scripted-llm';
@@ -22,10 +23,10 @@ const echoSkill: Skill = {
   name: 'echo',
   commandWords: ['echo'],
   description: 'echo',
-  argumentsSchema: { type: 'object' },
+  ...noArguments,
   help: { en: 'echo', zh: 'echo', examples: [] },
   async run(context) {
-    return { markdown: `echo ${context.args.text}` };
+    return { markdown: `echo ${requestText(context.request)}` };
   },
 };
 

@@ -6,6 +6,7 @@ import { createBullQueue } from '../../src/pipeline/bull-queue';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
 import { createJobHandler } from '../../src/pipeline/worker';
 import { createSkills } from '../../src/skills';
+import { noArguments } from '../../src/skills/arguments';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
@@ -19,7 +20,7 @@ function failingSkill(runs: { count: number }): Skill {
     name: 'explode',
     commandWords: ['explode', '爆炸'],
     description: 'always fails',
-    argumentsSchema: { type: 'object' },
+    ...noArguments,
     help: { en: 'fails', zh: '失败', examples: [] },
     async run() {
       runs.count += 1;
@@ -33,7 +34,7 @@ function countingSkill(runs: { count: number }): Skill {
     name: 'count',
     commandWords: ['count'],
     description: 'counts',
-    argumentsSchema: { type: 'object' },
+    ...noArguments,
     help: { en: 'counts', zh: '计数', examples: [] },
     async run() {
       runs.count += 1;

@@ -1,10 +1,11 @@
 import type { JobQueue } from '../../src/core/job-queue';
-import type { Skill } from '../../src/core/skill';
+import { requestText, type Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createLogger } from '../../src/logger';
 import { createBullQueue } from '../../src/pipeline/bull-queue';
 import { createJobHandler } from '../../src/pipeline/worker';
 import { createSkills } from '../../src/skills';
+import { noArguments } from '../../src/skills/arguments';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
 import { ScriptedLlm } from '../fakes/scripted-llm';
@@ -21,13 +22,13 @@ function slowSkill(workMs: number, started: string[]): Skill {
     name: 'slow',
     commandWords: ['slow'],
     description: 'slow',
-    argumentsSchema: { type: 'object' },
+    ...noArguments,
     help: { en: 'slow', zh: 'slow', examples: [] },
     async run(context) {
-      started.push(String(context.args.text));
+      started.push(requestText(context.request));
       await context.respond.progress('working');
       await new Promise((resolve) => setTimeout(resolve, workMs));
-      return { markdown: `done ${context.args.text}` };
+      return { markdown: `done ${requestText(context.request)}` };
     },
   };
 }

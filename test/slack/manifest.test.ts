@@ -31,6 +31,7 @@ describe('the Slack app manifest', () => {
       'channels:history',
       'groups:history',
       'im:history',
+      'im:write',
       'channels:read',
       'groups:read',
       'chat:write',

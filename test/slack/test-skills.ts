@@ -1,4 +1,5 @@
-import type { Skill } from '../../src/core/skill';
+import { requestText, type Skill } from '../../src/core/skill';
+import { noArguments } from '../../src/skills/arguments';
 
 const testHelp = { en: 'Test skill.', zh: '测试。', examples: [] };
 
@@ -7,7 +8,8 @@ export const confirmSkill: Skill = {
   name: 'confirm',
   commandWords: ['confirm'],
   description: 'Ask for a confirmation (tests).',
-  argumentsSchema: { type: 'object', properties: {} },
+  ownsButtons: true,
+  ...noArguments,
   help: testHelp,
   routable: false,
   async run(context) {
@@ -32,12 +34,12 @@ export const echoSkill: Skill = {
   name: 'echo',
   commandWords: ['echo'],
   description: 'Repeat the text (tests).',
-  argumentsSchema: { type: 'object', properties: {} },
+  ...noArguments,
   help: testHelp,
   routable: false,
   async run(context) {
     return {
-      markdown: `You said: ${String(context.args.text ?? '')}. Heads up <!channel> <!here|here> <!everyone> @channel @here`,
+      markdown: `You said: ${requestText(context.request)}. Heads up <!channel> <!here|here> <!everyone> @channel @here`,
       notify: [context.message.author.id],
     };
   },

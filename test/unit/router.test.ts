@@ -1,26 +1,17 @@
-import type { Skill } from '../../src/core/skill';
-import { routeByCommand, routeMessage } from '../../src/pipeline/router';
+import { type Route, routeByCommand, routeMessage } from '../../src/pipeline/router';
 import { createSkills } from '../../src/skills';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import { inboundMessage } from '../helpers/messages';
 
-function stubSkill(name: string, commandWords: string[]): Skill {
-  return {
-    name,
-    commandWords,
-    description: `${name} things`,
-    argumentsSchema: { type: 'object', properties: { period: { type: 'string' } } },
-    help: { en: name, zh: name, examples: [] },
-    run: async () => undefined,
-  };
+const skills = createSkills();
+
+/** The run route, or a failure naming what came back instead. */
+function run(route: Route | undefined) {
+  if (route?.kind !== 'run') throw new Error(`expected a skill to run, got ${JSON.stringify(route)}`);
+  return route;
 }
 
-const skills = [
-  ...createSkills(),
-  stubSkill('summarize', ['summarize', '总结']),
-  stubSkill('todo', ['todo', '待办']),
-];
 const chatSkill = skills.find((skill) => skill.name === 'chat')!;
 const options = (llm: ScriptedLlm) => ({
   llm,
@@ -41,17 +32,21 @@ describe('router', () => {
     ['帮助', 'help', ''],
   ])('command word %p goes to %p with no model call', async (text, skill, args) => {
     const llm = new ScriptedLlm();
-    const route = await routeMessage(inboundMessage(text), skills, options(llm));
+    const route = run(await routeMessage(inboundMessage(text), skills, options(llm)));
     expect(route.skill.name).toBe(skill);
-    expect(route.args.text).toBe(args);
+    expect(route.request).toEqual({
+      kind: 'command',
+      word: text.split(/[\s：]/)[0].toLowerCase(),
+      text: args,
+    });
     expect(llm.requests).toHaveLength(0);
   });
 
   test('a slash command picks its skill with no model call', async () => {
     const llm = new ScriptedLlm();
     const message = inboundMessage('', { command: { name: 'summarize', args: ' last 7d ' }, via: 'command' });
-    const route = await routeMessage(message, skills, options(llm));
-    expect(route).toMatchObject({ routedBy: 'command', args: { text: 'last 7d' } });
+    const route = run(await routeMessage(message, skills, options(llm)));
+    expect(route).toMatchObject({ routedBy: 'command', request: { kind: 'command', text: 'last 7d' } });
     expect(route.skill.name).toBe('summarize');
     expect(llm.requests).toHaveLength(0);
   });
@@ -61,18 +56,21 @@ describe('router', () => {
       via: 'action',
       action: { skill: 'todo', action: 'done', value: '3' },
     });
-    const route = routeByCommand(message, skills);
-    expect(route?.skill.name).toBe('todo');
-    expect(route?.args).toMatchObject({ action: 'done', value: '3' });
+    const route = run(routeByCommand(message, skills));
+    expect(route.skill.name).toBe('todo');
+    expect(route.request).toEqual({ kind: 'action', action: { skill: 'todo', action: 'done', value: '3' } });
   });
 
   test('free text is offered to the model with each skill as a tool, and its choice runs', async () => {
     const llm = new ScriptedLlm([
       { toolCalls: [{ id: 't1', name: 'summarize', input: { period: 'last week' } }] },
     ]);
-    const route = await routeMessage(inboundMessage('what did I miss here last week?'), skills, options(llm));
+    const route = run(
+      await routeMessage(inboundMessage('what did I miss here last week?'), skills, options(llm)),
+    );
     expect(route.skill.name).toBe('summarize');
-    expect(route.args).toMatchObject({ period: 'last week', text: 'what did I miss here last week?' });
+    expect(route.args).toEqual({ period: 'last week' });
+    expect(route.request).toEqual({ kind: 'model', text: 'what did I miss here last week?' });
     const tools = llm.requests[0].tools!.map((tool) => tool.name);
     expect(tools).toEqual(expect.arrayContaining(['summarize', 'todo', 'help']));
     expect(tools).not.toContain('chat');
@@ -80,14 +78,16 @@ describe('router', () => {
 
   test('free text without a tool choice becomes a conversational answer', async () => {
     const llm = new ScriptedLlm([{ text: 'Hello Alice!' }]);
-    const route = await routeMessage(inboundMessage('hi there'), skills, options(llm));
+    const route = run(await routeMessage(inboundMessage('hi there'), skills, options(llm)));
     expect(route.skill.name).toBe('chat');
-    expect(route.answer?.text).toBe('Hello Alice!');
+    expect(route.request).toMatchObject({ kind: 'conversation', answer: { text: 'Hello Alice!' } });
   });
 
   test('a word that merely starts like a command is not one', async () => {
     const llm = new ScriptedLlm([{ text: 'sure' }]);
-    const route = await routeMessage(inboundMessage('summarized results look good'), skills, options(llm));
+    const route = run(
+      await routeMessage(inboundMessage('summarized results look good'), skills, options(llm)),
+    );
     expect(route.skill.name).toBe('chat');
   });
 });

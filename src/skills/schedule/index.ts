@@ -1,7 +1,8 @@
 import type { TimeRange } from '../../core/chat-platform';
 import { type Reply, type ReplyButton, textReply } from '../../core/reply';
-import type { Skill, SkillContext } from '../../core/skill';
+import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
+import { toolArguments } from '../arguments';
 import { replaceCard } from '../card';
 import {
   confirmationButtons,
@@ -13,7 +14,13 @@ import {
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { bookMeeting, describeSlot, everyone, type MeetingPlan, meetingCard } from './booking';
-import { type MeetingRequest, meetingFromModel, parseScheduleText } from './request';
+import {
+  type MeetingRequest,
+  meetingFromModel,
+  modelMeetingShape,
+  parseScheduleText,
+  type ScheduleArguments,
+} from './request';
 import { freeSlots, isFree, searchWindow } from './slots';
 import { scheduleWording } from './wording';
 
@@ -83,8 +90,8 @@ async function plan(context: SkillContext, request: MeetingRequest, timezone: st
   } satisfies MeetingPlan;
 }
 
-async function schedule(context: SkillContext, explicit: boolean): Promise<Reply> {
-  const text = String(context.args.text ?? context.message.text);
+async function schedule(context: SkillContext<ScheduleArguments>, explicit: boolean): Promise<Reply> {
+  const text = requestText(context.request) || context.message.text;
   const language = detectLanguage(context.message.text || text);
   const words = scheduleWording[language];
   const timezone = await requesterTimezone(context);
@@ -93,7 +100,7 @@ async function schedule(context: SkillContext, explicit: boolean): Promise<Reply
   const mentions = context.message.mentions ?? [];
   const request = explicit
     ? parseScheduleText(text, mentions, reference)
-    : (meetingFromModel(context.args, mentions, reference) ?? parseScheduleText(text, mentions, reference));
+    : meetingFromModel(context.args, mentions, reference);
   if (!request.start) return textReply(words.needsWhen);
   const meeting = await plan(context, request, timezone, language);
   const durationMs = meeting.durationMinutes * 60_000;
@@ -184,36 +191,25 @@ async function confirm(
 }
 
 /** Create the schedule skill: meetings on real calendars (Lark) or as `.ics` invites, in the requester's timezone. */
-export function createScheduleSkill(): Skill {
+export function createScheduleSkill(): Skill<ScheduleArguments> {
   return {
     name: 'schedule',
     commandWords: ['schedule', '日程', '约会议'],
     description:
       'Schedule a meeting: title, when (as the user said it), length and attendees. Use it when the user asks ' +
       'to set up, book or arrange a meeting or call.',
-    argumentsSchema: {
-      type: 'object',
-      properties: {
-        title: { type: 'string', description: 'Meeting title; short.' },
-        when: { type: 'string', description: 'The date and time exactly as the user said it.' },
-        duration_minutes: { type: 'integer', description: 'Length in minutes, when the user said it.' },
-        attendees: {
-          type: 'array',
-          items: { type: 'string' },
-          description: 'People to invite, as named by the user (@name).',
-        },
-      },
-      additionalProperties: false,
-    },
+    ...toolArguments(modelMeetingShape),
     help: {
       en: 'Schedule a meeting, with free/busy on Lark and an invite file on Slack.',
       zh: '安排会议：飞书上查询忙闲并创建日程，Slack 上提供邀请文件。',
       examples: ['schedule Budget review tomorrow 3pm 45m @alice', '日程 周会 明天下午3点 1小时 @张三'],
     },
     routable: true,
-    async run(context: SkillContext) {
-      if (context.message.action) return handleAction(context);
-      return schedule(context, typeof context.args.commandWord === 'string');
+    ownsButtons: true,
+    async run(context) {
+      if (context.request.kind === 'action') return handleAction(context);
+      // Only a command the person typed books at once; what the model chose waits for a click.
+      return schedule(context, context.request.kind === 'command');
     },
   };
 }

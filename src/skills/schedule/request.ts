@@ -81,29 +81,33 @@ export function parseScheduleText(
   return { title, ...when, durationMinutes: duration?.minutes ?? defaultDurationMinutes, attendees };
 }
 
-/** The schedule skill's tool input from the model, validated. */
-export const modelMeetingArguments = z.object({
-  title: z.string().trim().max(200).optional().nullable(),
-  when: z.string().trim().max(200).optional().nullable(),
+/** The schedule skill's tool input from the model. */
+export const modelMeetingShape = {
+  title: z.string().trim().max(200).nullish().describe('Meeting title; short.'),
+  when: z.string().trim().max(200).nullish().describe('The date and time exactly as the user said it.'),
   duration_minutes: z
     .number()
     .int()
     .positive()
     .max(24 * 60)
-    .optional()
-    .nullable(),
-  attendees: z.array(z.string().trim().max(100)).max(50).optional().nullable(),
-});
+    .nullish()
+    .describe('Length in minutes, when the user said it.'),
+  attendees: z
+    .array(z.string().trim().max(100))
+    .max(50)
+    .nullish()
+    .describe('People to invite, as named by the user (@name).'),
+};
+
+/** The schedule skill's arguments, as its schema reads the model's input. */
+export type ScheduleArguments = z.infer<z.ZodObject<typeof modelMeetingShape>>;
 
 /** A meeting request from the model's tool input; names resolve against the people mentioned. */
 export function meetingFromModel(
-  input: Record<string, unknown>,
+  args: ScheduleArguments,
   mentions: readonly Author[],
   reference: { now: Date; timezone: string },
-): MeetingRequest | undefined {
-  const parsed = modelMeetingArguments.safeParse(input);
-  if (!parsed.success) return undefined;
-  const args = parsed.data;
+): MeetingRequest {
   const attendees: Attendee[] = (args.attendees ?? []).map((written) => {
     const name = written.replace(/^@/, '');
     const found = mentions.find(

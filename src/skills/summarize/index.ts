@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import { type ConversationRef, conversationKey } from '../../core/conversation';
 import type { HistoryMessage } from '../../core/history-message';
 import type { Reply } from '../../core/reply';
-import type { Skill, SkillContext } from '../../core/skill';
+import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
+import { toolArguments } from '../arguments';
 import { extractiveSummary } from './extractive';
 import { type SummaryBudget, type SummaryCall, summarizeMessages, updateSummary } from './map-reduce';
 import { defaultPeriod, type Period, parsePeriod } from './period';
@@ -36,6 +38,9 @@ interface CachedSummary {
   sourceUrls: string[];
   updatedAt: string;
 }
+
+/** What the model may pass the summarize skill. */
+type SummarizeArguments = { period?: string | null; link?: string | null };
 
 /** Which conversation to read, and how much of it. */
 interface Target {
@@ -88,12 +93,23 @@ async function resolveTarget(
   };
 }
 
+/**
+ * What to summarize, as words: a command's text, or the model's period and link. A link the model gives
+ * counts only when the person wrote it: the model cannot point the summary at another conversation.
+ */
+function requestOf(context: SkillContext<SummarizeArguments>): string {
+  const { request, args, message } = context;
+  if (request.kind !== 'model') return requestText(request);
+  const link = args.link && findUrls(message.text).includes(args.link) ? args.link : undefined;
+  return [args.period, link].filter(Boolean).join(' ');
+}
+
 function isReply(value: Target | Reply): value is Reply {
   return 'markdown' in value;
 }
 
 /** Create the summarize skill: cited summaries of threads and channels, map-reduce for long ones, incremental. */
-export function createSummarizeSkill(options: SummarizeOptions = {}): Skill {
+export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<SummarizeArguments> {
   const budget: SummaryBudget = {
     chunkTokens: options.chunkTokens ?? 12_000,
     concurrency: options.concurrency ?? 4,
@@ -106,20 +122,18 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill {
     commandWords: ['summarize', 'summarise', 'summary', 'tldr', '总结', '摘要', '概括'],
     description:
       'Summarize the current thread, the channel over a period (e.g. "last 24h", "today"), or a linked conversation, with citations.',
-    argumentsSchema: {
-      type: 'object',
-      properties: {
-        period: {
-          type: 'string',
-          description: 'Time window for a channel summary, e.g. "last 24h", "today", "last week".',
-        },
-        link: {
-          type: 'string',
-          description: 'A link to a message or thread to summarize, if the user gave one.',
-        },
-      },
-      additionalProperties: false,
-    },
+    ...toolArguments({
+      period: z
+        .string()
+        .max(100)
+        .nullish()
+        .describe('Time window for a channel summary, e.g. "last 24h", "today", "last week".'),
+      link: z
+        .string()
+        .max(2000)
+        .nullish()
+        .describe('A link to a message or thread to summarize, if the user gave one.'),
+    }),
     help: {
       en: 'Summarize this thread, or the channel over a period, with links to the sources.',
       zh: '总结当前话题，或某段时间内的群聊，并附上原消息链接。',
@@ -127,17 +141,15 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill {
     },
     async run(context) {
       const { message, platform, store } = context;
-      const request = [context.args.text, context.args.period, context.args.link].filter(Boolean).join(' ');
+      const request = requestOf(context);
       const language = detectLanguage(`${message.text} ${request}`);
       const words = wording[language];
       const target = await resolveTarget(context, request, language);
       if (isReply(target)) return target;
 
-      // Access first: nothing of the conversation is read for someone who may not read it.
-      if (!(await platform.isMember(target.conversation, message.author.id))) {
-        context.logger.info({ code: 'forbidden' }, 'summary refused: requester is not a member');
-        return { markdown: words.notMember, private: true };
-      }
+      // Access first: nothing of the conversation is read for someone who may not read it, and the
+      // answer goes privately when this place has readers that conversation has not.
+      await context.access.allow(target.conversation);
       await context.respond.progress(words.readingStart);
 
       const cacheKey = `summary:${conversationKey(target.conversation)}:${target.period?.key ?? 'thread'}`;

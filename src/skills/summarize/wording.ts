@@ -20,7 +20,6 @@ export const wording = {
     updated: (count: number) => `Updated with ${count} new message${count === 1 ? '' : 's'}.`,
     noNew: 'No new messages since the last summary.',
     empty: (label: string) => `There are no messages to summarize (${label}).`,
-    notMember: "I can't summarize that conversation for you: you're not a member of it.",
     needLink:
       'In a direct message, paste a link to the message or thread you want summarized, e.g. `summarize https://…`.',
     unknownLink: "I couldn't open that link. Paste a link to a message in a channel I'm in.",
@@ -49,7 +48,6 @@ export const wording = {
     updated: (count: number) => `已根据 ${count} 条新消息更新。`,
     noNew: '自上次总结以来没有新消息。',
     empty: (label: string) => `没有可总结的消息（${label}）。`,
-    notMember: '无法为你总结该会话：你不是该会话的成员。',
     needLink: '在私聊中，请粘贴要总结的消息或话题的链接，例如 `总结 https://…`。',
     unknownLink: '无法打开该链接。请粘贴我所在群聊中某条消息的链接。',
     offlineLabel: '未使用模型生成（抽取式）：尚未配置语言模型。',

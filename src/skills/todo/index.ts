@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { HistoryMessage } from '../../core/history-message';
 import { type Reply, textReply } from '../../core/reply';
-import type { Skill, SkillContext } from '../../core/skill';
+import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
+import { toolArguments } from '../arguments';
 import { replaceCard } from '../card';
 import {
   confirmationButtons,
@@ -23,6 +25,9 @@ const maxDoneButtons = 5;
 /** Most messages read when extracting todos from a conversation. */
 const maxSourceMessages = 300;
 
+/** What the model may pass the todo skill. */
+type TodoArguments = { from_conversation?: boolean | null };
+
 interface TodoProposal {
   items: ProposedTodo[];
   timezone: string;
@@ -30,7 +35,7 @@ interface TodoProposal {
 }
 
 function languageOf(context: SkillContext): Language {
-  return detectLanguage(context.message.text || String(context.args.text ?? ''));
+  return detectLanguage(context.message.text || requestText(context.request));
 }
 
 async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, notice?: string) {
@@ -39,6 +44,8 @@ async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, 
   const timezone = await requesterTimezone(context);
   const conversation = context.message.conversation;
   const mine = conversation.kind === 'dm';
+  // A channel's todos are read from it: only for those who may read the channel.
+  if (!mine) await context.access.allow(conversation);
   const items = mine
     ? await todos.userItems(conversation, context.message.author.id)
     : await todos.channelItems(conversation);
@@ -153,7 +160,7 @@ async function propose(context: SkillContext, fromConversation: boolean): Promis
       {
         id: context.message.messageId,
         author: context.message.author,
-        text: String(context.args.text ?? context.message.text),
+        text: requestText(context.request) || context.message.text,
         at: context.message.receivedAt,
         isBot: false,
       },
@@ -199,6 +206,7 @@ async function handleAction(context: SkillContext, todos: TodoStore): Promise<Re
   const language = proposal.payload.language;
   const words = todoWording[language];
   if (action.action === 'cancel') {
+    if (proposal.status === 'created') return textReply(words.alreadyCreated, { private: true });
     await updateProposal(context.store, { ...proposal, status: 'cancelled' });
     return replaceCard(context, textReply(words.cancelled));
   }
@@ -246,23 +254,19 @@ async function createProposed(
 }
 
 /** Create the todo skill: explicit commands create at once; what the model finds waits for a confirmation click. */
-export function createTodoSkill(): Skill {
+export function createTodoSkill(): Skill<TodoArguments> {
   return {
     name: 'todo',
     commandWords: ['todo', 'todos', '待办', '任务'],
     description:
       'Turn requests or a discussion into todos (action items with owner and due date), or list and close todos. ' +
       'Use it when the user asks to remember, track or assign work.',
-    argumentsSchema: {
-      type: 'object',
-      properties: {
-        from_conversation: {
-          type: 'boolean',
-          description: 'True when the user asks for the action items of this thread or channel.',
-        },
-      },
-      additionalProperties: false,
-    },
+    ...toolArguments({
+      from_conversation: z
+        .boolean()
+        .nullish()
+        .describe('True when the user asks for the action items of this thread or channel.'),
+    }),
     help: {
       en: 'Todos: add, list and close them, or turn a thread into todos.',
       zh: '待办：添加、查看、完成待办，或从讨论中提取待办。',
@@ -275,13 +279,14 @@ export function createTodoSkill(): Skill {
       ],
     },
     routable: true,
-    async run(context: SkillContext) {
+    ownsButtons: true,
+    async run(context) {
       const todos = new TodoStore(context.store);
-      if (context.message.action) return handleAction(context, todos);
-      if (typeof context.args.commandWord !== 'string') {
-        return propose(context, context.args.from_conversation === true);
-      }
-      const command = parseTodoCommand(String(context.args.text ?? ''));
+      const { request } = context;
+      if (request.kind === 'action') return handleAction(context, todos);
+      // What the model chose is only ever proposed: todos are made by the requester's click.
+      if (request.kind !== 'command') return propose(context, context.args.from_conversation === true);
+      const command = parseTodoCommand(request.text);
       const language = languageOf(context);
       switch (command.kind) {
         case 'list':

@@ -25,6 +25,8 @@ export const todoWording = {
     needsThread: 'I can read only the conversation you ask in. Ask me inside the thread.',
     created: (count: number) => (count === 1 ? 'Created 1 todo:' : `Created ${count} todos:`),
     cancelled: 'Cancelled: nothing was created.',
+    alreadyCreated:
+      'These todos were already created, so there is nothing to cancel. Close one with `todo done <number>`.',
     editHint: 'Change any line and send it; each creates its todo right away:',
     more: (count: number) => `…and ${count} more.`,
   },
@@ -52,6 +54,7 @@ export const todoWording = {
     needsThread: '我只能读取你提问所在的对话，请在该话题中问我。',
     created: (count: number) => `已创建 ${count} 项待办：`,
     cancelled: '已取消，没有创建任何内容。',
+    alreadyCreated: '这些待办已经创建，无法取消。可用 `待办 完成 <编号>` 关闭。',
     editHint: '修改任意一行后发送，每行会直接创建待办：',
     more: (count: number) => `……还有 ${count} 项。`,
   },
