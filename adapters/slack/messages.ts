@@ -175,10 +175,11 @@ export async function postReply(
       });
       return { id: result.message_ts ?? '', channel: conversation.channel };
     } catch (error) {
-      if (data.responseUrl && cannotPostThere(error)) {
+      // A private answer never falls back to the channel: through the click's or command's response_url
+      // where there is one, else in the person's direct message.
+      if (data.responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
         return postViaResponseUrl(context, conversation, data.responseUrl, reply);
       }
-      // A private answer never falls back to the channel: it goes to the person's direct message.
       if (cannotShowEphemeral(error)) return postDirect(context, options.privateTo, reply);
       throw error;
     }

@@ -258,6 +258,18 @@ export class FakeLarkServer {
         card.json = JSON.parse(String((body.card as { data: string }).data));
       }),
     );
+    this.route('GET', '/open-apis/im/v1/chats/:chat_id', ({ params }) => {
+      const chat = state.chats.get(params.chat_id);
+      if (!chat?.members.includes(state.botOpenId)) {
+        return { code: 232011, msg: 'the operator is not in the chat' };
+      }
+      return {
+        chat_mode: chat.type,
+        chat_type: chat.isPublic ? 'public' : 'private',
+        external: Boolean(chat.isExternal),
+        name: chat.chatId,
+      };
+    });
     this.route('GET', '/open-apis/im/v1/chats/:chat_id/members', ({ params, query }) =>
       state.chatMembers(params.chat_id, Number(query.page_size ?? 20), query.page_token),
     );

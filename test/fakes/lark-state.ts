@@ -15,6 +15,10 @@ export interface FakeChat {
   chatId: string;
   type: 'group' | 'p2p';
   members: string[];
+  /** A public group (`chat_type: public`): anyone in the tenant may find and read it. */
+  isPublic?: boolean;
+  /** An external group, with people of other organizations (`external: true`). */
+  isExternal?: boolean;
 }
 
 /** A stored message. */
@@ -393,5 +397,23 @@ export class FakeLarkState {
   cardOf(message: FakeMessage): FakeCard | undefined {
     const parsed = JSON.parse(message.content) as { type?: string; data?: { card_id?: string } };
     return parsed.type === 'card' ? this.cards.get(parsed.data?.card_id ?? '') : undefined;
+  }
+
+  /** The callback values of the buttons on a message's card, in order. */
+  buttonsOf(message: FakeMessage): Array<Record<string, unknown>> {
+    const card = this.cardOf(message)?.json ?? JSON.parse(message.content);
+    const values: Array<Record<string, unknown>> = [];
+    const visit = (node: unknown) => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(visit);
+      const record = node as Record<string, unknown>;
+      if (record.tag === 'button') {
+        const behavior = (record.behaviors as Array<{ value: Record<string, unknown> }>)[0];
+        values.push(behavior.value);
+      }
+      Object.values(record).forEach(visit);
+    };
+    visit(card);
+    return values;
   }
 }

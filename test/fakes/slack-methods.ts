@@ -205,10 +205,22 @@ export function defineSlackMethods(
       channel: {
         id: channel.id,
         name: channel.name,
+        is_channel: !channel.isIm && !channel.isPrivate,
+        is_group: Boolean(channel.isPrivate),
         is_im: channel.isIm,
+        is_mpim: false,
+        is_private: Boolean(channel.isPrivate || channel.isIm),
+        is_shared: Boolean(channel.isExternal),
+        is_ext_shared: Boolean(channel.isExternal),
         ...(channel.isIm ? { user: channel.members.find((member) => member !== state.botUserId) } : {}),
       },
     };
+  });
+
+  define('conversations.open', (args) => {
+    const users = required(args, 'users').split(',');
+    if (users.length !== 1 || !state.users.has(users[0])) throw new FakeSlackError('user_not_found');
+    return { channel: { id: state.directChannel(users[0]).id } };
   });
 
   define('users.info', (args) => {

@@ -34,6 +34,10 @@ export interface FakeSlackChannel {
   id: string;
   name: string;
   isIm: boolean;
+  /** A private channel (`is_private`): only its members may read it. */
+  isPrivate?: boolean;
+  /** Shared with another organization (Slack Connect, `is_ext_shared`). */
+  isExternal?: boolean;
   members: string[];
   messages: FakeSlackMessage[];
 }
@@ -87,7 +91,14 @@ export class FakeSlackState {
   }
 
   /** Add a channel (the bot is a member unless left out). */
-  addChannel(channel: { id: string; name: string; members: string[]; isIm?: boolean }): FakeSlackChannel {
+  addChannel(channel: {
+    id: string;
+    name: string;
+    members: string[];
+    isIm?: boolean;
+    isPrivate?: boolean;
+    isExternal?: boolean;
+  }): FakeSlackChannel {
     const created: FakeSlackChannel = { ...channel, isIm: channel.isIm ?? false, messages: [] };
     this.channels.set(channel.id, created);
     return created;

@@ -80,4 +80,39 @@ describe('summarize on Lark, end to end through the real SDK and the fake open A
     const last = harness.fake.state.botMessages().at(-1);
     expect(last && harness.fake.state.visibleText(last)).toMatch(/not a member/);
   });
+
+  test('a private group’s thread summarized from another group goes to the asker’s direct chat only', async () => {
+    const state = harness.fake.state;
+    state.addChat({ chatId: 'oc_private_board', type: 'group', members: [people.alice.openId] });
+    const root = state.userSays({
+      chatId: 'oc_private_board',
+      userId: people.alice.openId,
+      content: JSON.stringify({ text: '收购报价 4200 万' }),
+    });
+    const reply = state.userSays({
+      chatId: 'oc_private_board',
+      userId: people.alice.openId,
+      content: JSON.stringify({ text: '周一董事会决定' }),
+      parentId: root.messageId,
+      inThread: true,
+    });
+    const link = `https://applink.feishu.cn/client/thread/open?open_thread_id=${reply.threadId}`;
+    const before = state.botMessages().length;
+    const { payload } = messageEvent(harness.fake, {
+      chatId: groupChatId,
+      userId: people.alice.openId,
+      text: `{mention:0} 总结 ${link}`,
+      mentions: ['bot'],
+    });
+    await deliver(harness.eventsUrl, payload, harness.encryptKey);
+    await harness.pipeline.drain();
+    const sent = state.botMessages().slice(before);
+    const direct = state.directChat(people.alice.openId).chatId;
+    const summary = sent.find((message) => message.chatId === direct);
+    expect(summary && state.visibleText(summary)).toContain('讨论了发布计划');
+    expect(summary && state.visibleText(summary)).toContain('仅你可见');
+    expect(String(llm.requests.at(-1)?.messages[0].content)).toContain('收购报价');
+    expect(sent.filter((message) => message.chatId === groupChatId)).toEqual([]);
+  });
 });
+

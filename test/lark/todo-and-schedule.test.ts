@@ -45,23 +45,7 @@ describe('todo and schedule on Lark, end to end through the real SDK', () => {
 
   const text = (message: FakeMessage | undefined) => (message ? harness.fake.state.visibleText(message) : '');
 
-  /** The callback values of the buttons on a bot message's card. */
-  function buttonsOf(message: FakeMessage): Array<Record<string, unknown>> {
-    const card = harness.fake.state.cardOf(message)?.json ?? JSON.parse(message.content);
-    const values: Array<Record<string, unknown>> = [];
-    const visit = (node: unknown) => {
-      if (!node || typeof node !== 'object') return;
-      if (Array.isArray(node)) return node.forEach(visit);
-      const record = node as Record<string, unknown>;
-      if (record.tag === 'button') {
-        const behavior = (record.behaviors as Array<{ value: Record<string, unknown> }>)[0];
-        values.push(behavior.value);
-      }
-      Object.values(record).forEach(visit);
-    };
-    visit(card);
-    return values;
-  }
+  const buttonsOf = (message: FakeMessage) => harness.fake.state.buttonsOf(message);
 
   function button(message: FakeMessage, action: string, index = 0): Record<string, unknown> {
     const value = buttonsOf(message).filter((each) => each.action === action)[index];

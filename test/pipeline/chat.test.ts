@@ -69,4 +69,46 @@ describe('chat skill through the pipeline', () => {
     expect(messages[0]).toContain('a service I depend on is unavailable');
     await pipeline.stop();
   });
+
+  test('a mass mention split across streamed pieces is never shown: each piece appends settled text only', async () => {
+    const platform = new RecordingPlatform('console', { streaming: true });
+    const pieces = [
+      'Heads up @chan',
+      'nel and <!he',
+      're> and @a',
+      'll: the office ',
+      'closes <at user_id="a',
+      'll">everyone</at> at 5',
+    ];
+    const llm = {
+      name: 'pieces',
+      configured: true,
+      async complete(): Promise<never> {
+        throw new Error('not routed by the model');
+      },
+      async *stream() {
+        for (const text of pieces) yield { type: 'text' as const, text };
+        const text = pieces.join('');
+        const usage = { inputTokens: 1, outputTokens: 1 };
+        const result = { text, toolCalls: [], stopReason: 'end_turn' as const, truncated: false, usage };
+        yield { type: 'done' as const, result: { ...result, model: 'm', latencyMs: 1 } };
+      },
+    };
+    const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
+    await pipeline.queue.enqueue(inboundMessage('hi', { command: { name: 'chat', args: 'announce it' } }));
+    await pipeline.drain();
+    await pipeline.stop();
+    const stream = platform.sends.find((send) => send.kind === 'stream');
+    if (stream?.kind !== 'stream') throw new Error('the answer was streamed');
+    // What a reader sees after each append: the pieces so far, shown together.
+    let shown = '';
+    for (const chunk of stream.chunks) {
+      shown += chunk;
+      expect(shown).not.toMatch(/(^|[^\w\u200b])@(channel|here|all)\b|<!(channel|here)|<at user_id="all">/);
+    }
+    expect(shown).toContain('the office');
+    expect(stream.reply?.markdown).toMatch(
+      /@\u200bchannel and @\u200bhere and @\u200ball: the office closes @\u200ball at 5/,
+    );
+  });
 });

@@ -30,7 +30,11 @@ const echoSkill: Skill = {
   },
 };
 
-async function runAll(limits: RequestLimits, messages: ReturnType<typeof inboundMessage>[]) {
+async function runAll(
+  limits: RequestLimits,
+  messages: ReturnType<typeof inboundMessage>[],
+  outcomes: string[] = [],
+) {
   const store = createMemoryStateStore();
   const platform = new RecordingPlatform('console');
   const { logger } = createCaptureLogger();
@@ -44,6 +48,7 @@ async function runAll(limits: RequestLimits, messages: ReturnType<typeof inbound
       logger,
       settings: { defaultTimezone: 'UTC' },
       guard: createRequestGuard(store, limits),
+      onJobFinished: ({ outcome }) => outcomes.push(outcome),
     }),
   );
   for (const message of messages) await queue.enqueue(message);
@@ -77,6 +82,17 @@ describe('limits', () => {
     expect(texts.filter((text) => text === 'echo x')).toHaveLength(3);
     expect(texts.filter((text) => /faster than I can take/.test(text))).toHaveLength(1);
     expect(texts).toContain('echo y');
+  });
+
+  test('a flood from one person gets one "slow down" notice; the rest are dropped and counted', async () => {
+    const flood = Array.from({ length: 100 }, (_, index) => inboundMessage(`echo ${index}`));
+    const outcomes: string[] = [];
+    const platform = await runAll({ ...open, userPerMinute: 3 }, flood, outcomes);
+    const texts = platform.visibleMessages();
+    expect(texts.filter((text) => /^echo \d+$/.test(text))).toHaveLength(3);
+    expect(texts.filter((text) => /faster than I can take/.test(text))).toHaveLength(1);
+    expect(texts).toHaveLength(4);
+    expect(outcomes.filter((outcome) => outcome === 'dropped')).toHaveLength(96);
   });
 
   test('the daily workspace budget stops model calls once used up, with a clear reason', async () => {
