@@ -115,4 +115,3 @@ describe('summarize on Lark, end to end through the real SDK and the fake open A
     expect(sent.filter((message) => message.chatId === groupChatId)).toEqual([]);
   });
 });
-
