@@ -20,7 +20,7 @@ import type { StateStore } from '../src/core/state-store';
 import { createHttpServer } from '../src/http/server';
 import { createLogger } from '../src/logger';
 import { startDeskmate } from '../src/main';
-import { createBullQueue } from '../src/pipeline/bull-queue';
+import { createRedisQueue } from '../src/pipeline/redis-queue';
 import { createRedisStateStore } from '../src/state/redis-state-store';
 import { slackAuthor, slackChannel } from '../test/helpers/served-deskmate';
 import { epochNow } from './latency-trace';
@@ -125,7 +125,7 @@ async function startSlack(
   const prefix = `bench-${process.pid}:`;
   const store = createRedisStateStore({ url: redisUrl, prefix });
   await waitForRedis(store);
-  const queue = createBullQueue({ url: redisUrl, prefix, logger });
+  const queue = createRedisQueue({ url: redisUrl, prefix, logger });
   const adapter = createSlackAdapter({ ...secrets, apiUrl: config.apiUrl, queue, store, logger });
   const port = await serve(adapter);
   await adapter.start();
@@ -214,7 +214,7 @@ async function startLark(
   const prefix = `bench-${process.pid}:`;
   const store = createRedisStateStore({ url: redisUrl, prefix });
   await waitForRedis(store);
-  const queue = createBullQueue({ url: redisUrl, prefix, logger });
+  const queue = createRedisQueue({ url: redisUrl, prefix, logger });
   const adapter = createLarkAdapter({
     appId: config.appId ?? '',
     appSecret: config.appSecret ?? '',

@@ -4,7 +4,7 @@ import type { JobQueue } from './core/job-queue';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 
-/** What the chat adapters are built for: receiving events (and replying), or only replying (the job thread). */
+/** What the chat adapters are built for: receiving events (and replying), or only replying (a `jobs` process). */
 export type AdapterRole = 'receive' | 'reply';
 
 /**

@@ -13,8 +13,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a running job stays locked to its process before another may take it over (JOB_LOCK_DURATION_MS). */
   jobLockDurationMs: number;
-  /** Run jobs in a worker thread of their own, so acknowledgements never wait behind them (JOB_THREAD; needs Redis). */
-  jobThread: boolean;
+  /** What this process does (DESKMATE_ROLE): receive events (`web`), run jobs (`jobs`), or both (`all`). */
+  role: DeskmateRole;
   defaultTimezone: string;
   llm: LlmConfig;
   limits: LimitsConfig;
@@ -23,6 +23,9 @@ export interface Config {
   /** Run the console assistant on stdin/stdout (no chat platform configured, or forced). */
   console: boolean;
 }
+
+/** What a process does: `web` receives events and queues them, `jobs` runs them, `all` does both. */
+export type DeskmateRole = 'all' | 'web' | 'jobs';
 
 /** Model settings. */
 export interface LlmConfig {
@@ -137,11 +140,11 @@ const schema = z.object({
   WORKER_CONCURRENCY: wholeNumber('WORKER_CONCURRENCY', 1, 256, 4),
   SHUTDOWN_GRACE_MS: wholeNumber('SHUTDOWN_GRACE_MS', 0, 600000, 10000),
   JOB_LOCK_DURATION_MS: wholeNumber('JOB_LOCK_DURATION_MS', 1000, 600000, 60000),
-  JOB_THREAD: optionalText.pipe(
+  DESKMATE_ROLE: optionalText.pipe(
     z
-      .enum(['on', 'off'], {
+      .enum(['all', 'web', 'jobs'], {
         error: (issue) =>
-          `"${String(issue.input)}" is not valid. Fix: set JOB_THREAD=on (jobs in their own thread, the default with Redis) or JOB_THREAD=off.`,
+          `"${String(issue.input)}" is not a role. Fix: set DESKMATE_ROLE to all (the default: receive and run jobs), web (receive only) or jobs (run jobs only).`,
       })
       .optional(),
   ),
@@ -316,6 +319,14 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     }
   }
 
+  const role = values.DESKMATE_ROLE ?? 'all';
+  if (role !== 'all' && !values.REDIS_URL) {
+    problems.push({
+      variable: 'REDIS_URL',
+      message: `is required with DESKMATE_ROLE=${role}: the web and jobs processes share their queue in Redis. Fix: set REDIS_URL, or use DESKMATE_ROLE=all for one process that does both.`,
+    });
+  }
+
   if (problems.length > 0) return { ok: false, problems };
 
   const modelOverrides: Record<string, string> = {};
@@ -324,7 +335,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     if (match && value?.trim()) modelOverrides[match[1].toLowerCase()] = value.trim();
   }
   const consoleSetting = values.DESKMATE_CONSOLE ?? 'auto';
-  const runConsole = consoleSetting === 'on' || (consoleSetting === 'auto' && !slack && !lark);
+  // The console is a terminal session: it runs only where jobs run in the same process.
+  const runConsole =
+    role === 'all' && (consoleSetting === 'on' || (consoleSetting === 'auto' && !slack && !lark));
   return {
     ok: true,
     config: {
@@ -337,9 +350,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       workerConcurrency: values.WORKER_CONCURRENCY,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
       jobLockDurationMs: values.JOB_LOCK_DURATION_MS,
-      // Jobs leave the acknowledging thread when they can: with Redis (the queue between the threads), and
-      // not for the console, whose replies are printed by this thread.
-      jobThread: (values.JOB_THREAD ?? 'on') === 'on' && Boolean(values.REDIS_URL) && !runConsole,
+      role,
       defaultTimezone: values.DEFAULT_TIMEZONE ?? 'UTC',
       llm: {
         provider,

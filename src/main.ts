@@ -9,7 +9,6 @@ import type { JobQueue } from './core/job-queue';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
-import { startJobThread } from './job-thread';
 import { createLogger } from './logger';
 import { countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { createMemoryQueue } from './pipeline/memory-queue';
@@ -44,10 +43,16 @@ function redisStore(config: Config, url: string): StateStore {
   return redis.createRedisStateStore({ url, prefix: config.redisKeyPrefix });
 }
 
-/** The durable queue; BullMQ is loaded only with Redis. */
-function bullQueue(config: Config, url: string, logger: Logger): JobQueue {
-  const bull = require('./pipeline/bull-queue') as typeof import('./pipeline/bull-queue');
-  return bull.createBullQueue(bull.queueOptionsFrom(config, url, logger));
+/** The durable queue every process of a deployment shares. */
+function redisQueue(config: Config, url: string, logger: Logger): JobQueue {
+  const { createRedisQueue } = require('./pipeline/redis-queue') as typeof import('./pipeline/redis-queue');
+  return createRedisQueue({
+    url,
+    prefix: config.redisKeyPrefix,
+    logger,
+    concurrency: config.workerConcurrency,
+    leaseMs: config.jobLockDurationMs,
+  });
 }
 
 /** Start Deskmate from a validated configuration. */
@@ -63,8 +68,10 @@ export async function startDeskmate(
     });
   }
   const baseQueue = config.redisUrl
-    ? bullQueue(config, config.redisUrl, logger)
+    ? redisQueue(config, config.redisUrl, logger)
     : createMemoryQueue({ store, logger, concurrency: config.workerConcurrency });
+  const receives = config.role !== 'jobs';
+  const runsJobs = config.role !== 'web';
   const metrics = createMetrics(() => baseQueue.depth());
   const queue = countedQueue(baseQueue, metrics);
 
@@ -77,32 +84,29 @@ export async function startDeskmate(
     });
     adapters.push(createConsoleAdapter({ ...streams, queue, logger, onEnd: () => finish() }));
   }
-  adapters.push(...createChatAdapters(config, { queue, store, logger }, 'receive'));
+  // A `jobs` process receives nothing: its adapters only give skills their platform port.
+  adapters.push(...createChatAdapters(config, { queue, store, logger }, receives ? 'receive' : 'reply'));
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
   for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
 
-  // Jobs run in their own thread (JOB_THREAD, with Redis), else here.
-  const jobThread = config.jobThread ? startJobThread(config, logger) : undefined;
   // The skills, the model client and reminders are loaded only where jobs run.
-  const runner = jobThread
-    ? undefined
-    : (require('./job-runner') as typeof import('./job-runner')).createJobRunner(config, {
+  const runner = runsJobs
+    ? (require('./job-runner') as typeof import('./job-runner')).createJobRunner(config, {
         store,
         logger,
         metrics,
         platforms,
-      });
+      })
+    : undefined;
   if (runner) await queue.start(runner.handler);
 
   const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
   let http: HttpServer | undefined;
   let port: number | undefined;
+  // Every process serves /healthz, /readyz and /metrics (orchestrators probe each); a console-only run none.
   if (chatAdapters.length > 0 || !config.console) {
     http = createHttpServer({
-      routes: [
-        ...chatAdapters.flatMap((adapter) => adapter.routes),
-        metricsRoute(metrics, async () => (jobThread ? jobThread.metrics() : [])),
-      ],
+      routes: [...(receives ? chatAdapters.flatMap((adapter) => adapter.routes) : []), metricsRoute(metrics)],
       logger,
       readiness: async () => {
         const checks: Record<string, boolean> = {};
@@ -112,8 +116,7 @@ export async function startDeskmate(
             () => false,
           );
         }
-        if (jobThread) checks.jobs = jobThread.running();
-        for (const adapter of chatAdapters) checks[adapter.platform.name] = adapter.ready();
+        if (receives) for (const adapter of chatAdapters) checks[adapter.platform.name] = adapter.ready();
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     });
@@ -122,14 +125,12 @@ export async function startDeskmate(
   }
   for (const adapter of adapters) await adapter.start();
   await runner?.startReminders();
-  // Events are accepted into Redis meanwhile; a thread that cannot start stops the start here.
-  await jobThread?.ready;
   logger.info(
     {
+      role: config.role,
       adapters: adapters.map((adapter) => adapter.platform.name),
       llm: runner?.llm.name ?? config.llm.provider,
       redis: Boolean(config.redisUrl),
-      jobThread: Boolean(jobThread),
     },
     'deskmate started',
   );
@@ -146,7 +147,6 @@ export async function startDeskmate(
         for (const adapter of adapters) await adapter.stop().catch(() => undefined);
         await http?.close();
         await queue.stop(config.shutdownGraceMs);
-        await jobThread?.stop(config.shutdownGraceMs);
         await runner?.reminders.stop(1000);
         await store.close();
       })();

@@ -1,13 +1,4 @@
-import {
-  AggregatorRegistry,
-  Counter,
-  collectDefaultMetrics,
-  Gauge,
-  Histogram,
-  type MetricObjectWithValues,
-  type MetricValue,
-  Registry,
-} from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpRoute } from '../core/adapter';
 import { isDeskmateError, LlmError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
@@ -32,23 +23,18 @@ export interface Metrics {
   platformApi: Counter<'platform' | 'kind'>;
 }
 
-/**
- * Create the metrics; `queueDepth` is read on each scrape. Without it (the job thread, whose figures the main
- * thread adds to its own) there is no queue depth and no process metrics, so neither is counted twice.
- */
-export function createMetrics(queueDepth?: () => Promise<number>): Metrics {
+/** Create the metrics, with the process's own; `queueDepth` (the deployment's queue) is read on each scrape. */
+export function createMetrics(queueDepth: () => Promise<number>): Metrics {
   const registry = new Registry();
-  if (queueDepth) {
-    collectDefaultMetrics({ register: registry, prefix: 'deskmate_' });
-    new Gauge({
-      name: 'deskmate_queue_depth',
-      help: 'Jobs waiting or running.',
-      registers: [registry],
-      async collect() {
-        this.set(await queueDepth().catch(() => -1));
-      },
-    });
-  }
+  collectDefaultMetrics({ register: registry, prefix: 'deskmate_' });
+  new Gauge({
+    name: 'deskmate_queue_depth',
+    help: 'Jobs waiting or running.',
+    registers: [registry],
+    async collect() {
+      this.set(await queueDepth().catch(() => -1));
+    },
+  });
   return {
     registry,
     events: new Counter({
@@ -150,24 +136,13 @@ export function countedProvider(provider: LlmProvider, metrics: Metrics): LlmPro
   };
 }
 
-/** Metrics as JSON, as another thread sends them. */
-export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
-
-/** The `GET /metrics` route; `others` adds the figures of other threads (the job thread) to this one's. */
-export function metricsRoute(
-  metrics: Metrics,
-  others: () => Promise<MetricsSnapshot[]> = async () => [],
-): HttpRoute {
+/** The `GET /metrics` route: this process's figures (each process is scraped on its own port). */
+export function metricsRoute(metrics: Metrics): HttpRoute {
   return {
     path: '/metrics',
     async handle(request, response) {
       request.resume();
-      const snapshots = await others().catch(() => []);
-      const registry =
-        snapshots.length === 0
-          ? metrics.registry
-          : AggregatorRegistry.aggregate([await metrics.registry.getMetricsAsJSON(), ...snapshots]);
-      const body = await registry.metrics();
+      const body = await metrics.registry.metrics();
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(body);
     },

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { conversationKey } from '../core/conversation';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
@@ -13,7 +14,7 @@ export interface MemoryQueueOptions {
   logger: Logger;
   /** Jobs run at once (default 4). */
   concurrency?: number;
-  /** Attempts per job when the handler throws (default 3). */
+  /** Runs a job gets when its handler throws (default 3), retries backing off from 400 ms. */
   attempts?: number;
 }
 
@@ -22,70 +23,90 @@ interface PendingJob {
   attemptsMade: number;
 }
 
-/** Create an in-process job queue with the same contract as the BullMQ queue (used without REDIS_URL). */
+/**
+ * An in-process job queue with the Redis queue's contract (used without REDIS_URL): deduped on the event
+ * id and the message id, the jobs of one conversation one at a time in arrival order, different
+ * conversations in parallel. Jobs live in memory: a restart loses what was queued.
+ */
 export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const concurrency = options.concurrency ?? 4;
   const attempts = options.attempts ?? 3;
-  const pending: PendingJob[] = [];
-  const running = new Set<Promise<void>>();
+  /** Each conversation's jobs in arrival order; the head is running or next. */
+  const conversations = new Map<string, PendingJob[]>();
+  /** Conversations with a job to run and nothing running. */
+  const ready: string[] = [];
+  const running = new Map<string, Promise<void>>();
   const idleWaiters: Array<() => void> = [];
   const abortController = new AbortController();
-  // Every running job listens to this one signal (stop after the grace period): more than 10 is expected.
   setMaxListeners(Math.max(10, concurrency * 4), abortController.signal);
   let handler: JobHandler | undefined;
-  let accepting = true;
   let stopping = false;
 
+  const depth = () => [...conversations.values()].reduce((count, jobs) => count + jobs.length, 0);
+
   const notifyIfIdle = () => {
-    if (pending.length === 0 && running.size === 0) {
-      for (const resolve of idleWaiters.splice(0)) resolve();
-    }
+    if (conversations.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  /** The head is done: the conversation's next job becomes ready. */
+  const finish = (key: string) => {
+    const jobs = conversations.get(key) ?? [];
+    jobs.shift();
+    if (jobs.length > 0) ready.push(key);
+    else conversations.delete(key);
   };
 
   const pump = () => {
-    while (handler && !stopping && running.size < concurrency && pending.length > 0) {
-      const job = pending.shift()!;
+    while (handler && !stopping && running.size < concurrency && ready.length > 0) {
+      const key = ready.shift() as string;
+      const job = (conversations.get(key) as PendingJob[])[0];
       job.attemptsMade += 1;
+      const jobId = jobIdFor(job.message);
       const run = handler(job.message, {
-        jobId: jobIdFor(job.message),
+        jobId,
         attemptsMade: job.attemptsMade,
         signal: abortController.signal,
       })
+        .then(() => finish(key))
         .catch((error: unknown) => {
-          const jobId = jobIdFor(job.message);
-          if (job.attemptsMade < attempts && !stopping) {
-            options.logger.warn(
-              { err: error, jobId, attemptsMade: job.attemptsMade },
-              'job failed; retrying',
-            );
-            setTimeout(
-              () => {
-                pending.push(job);
-                pump();
-              },
-              200 * 2 ** job.attemptsMade,
-            ).unref();
-          } else {
+          if (job.attemptsMade >= attempts || stopping) {
             options.logger.error(
               { err: error, jobId, attemptsMade: job.attemptsMade },
               'job failed for good',
             );
+            finish(key);
+            return;
           }
+          options.logger.warn({ err: error, jobId, attemptsMade: job.attemptsMade }, 'job failed; retrying');
+          // The head waits for its retry; the conversation's later jobs wait behind it.
+          setTimeout(
+            () => {
+              ready.push(key);
+              pump();
+            },
+            200 * 2 ** job.attemptsMade,
+          ).unref();
         })
         .finally(() => {
-          running.delete(run);
+          running.delete(key);
           pump();
           notifyIfIdle();
         });
-      running.add(run);
+      running.set(key, run);
     }
   };
 
   return {
     async enqueue(message): Promise<EnqueueOutcome> {
-      if (!accepting) throw new Error('queue is shutting down');
+      if (stopping) throw new Error('queue is shutting down');
       if (!(await claimMessage(options.store, message))) return 'duplicate';
-      pending.push({ message, attemptsMade: 0 });
+      const key = conversationKey(message.conversation);
+      const jobs = conversations.get(key);
+      if (jobs) jobs.push({ message, attemptsMade: 0 });
+      else {
+        conversations.set(key, [{ message, attemptsMade: 0 }]);
+        ready.push(key);
+      }
       pump();
       return 'accepted';
     },
@@ -99,22 +120,20 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
         notifyIfIdle();
       });
     },
-    async depth() {
-      return pending.length + running.size;
-    },
+    depth: async () => depth(),
     async stop(graceMs) {
-      accepting = false;
       stopping = true;
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
       });
-      await Promise.race([Promise.allSettled([...running]), grace]);
+      await Promise.race([Promise.allSettled([...running.values()]), grace]);
       clearTimeout(timer);
       abortController.abort();
-      if (pending.length > 0) {
+      const left = depth();
+      if (left > running.size) {
         options.logger.warn(
-          { left: pending.length },
+          { left: left - running.size },
           'in-memory queue stopped with jobs left; they are lost',
         );
       }

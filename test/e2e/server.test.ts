@@ -40,7 +40,7 @@ describe('server mode', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
       status: 'ready',
-      checks: { redis: true, jobs: true },
+      checks: { redis: true },
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     // The job thread's figures are served with the main thread's, each metric once.

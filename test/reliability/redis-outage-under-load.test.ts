@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger';
-import { createBullQueue } from '../../src/pipeline/bull-queue';
+import { createRedisQueue } from '../../src/pipeline/redis-queue';
 import { deliverEvent, type EventEnvelope, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
 import { startLossyRedisProxy } from '../helpers/lossy-redis-proxy';
@@ -140,12 +140,12 @@ describe('Redis stopped and restarted under load', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(eventCount);
   }, 60_000);
 
-  // The case behind lost or doubled events above, made deterministic: the message reached Redis (the intake),
+  // The case behind lost or doubled events above, made deterministic: the message reached Redis ,
   // its answer did not, so the webhook answered 503; the platform's retry must then be taken for a duplicate
   // (the message is there) and the message answered once.
   test('a delivery whose message was written but not answered runs once after its retry', async () => {
     const proxy = await startLossyRedisProxy(redis.url);
-    const queue = createBullQueue({
+    const queue = createRedisQueue({
       url: proxy.url,
       prefix: 'lost-answer:',
       logger: createLogger({ level: 'silent' }),

@@ -2,7 +2,7 @@ import type { JobQueue } from '../../src/core/job-queue';
 import { requestText, type Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createLogger } from '../../src/logger';
-import { createBullQueue } from '../../src/pipeline/bull-queue';
+import { createRedisQueue } from '../../src/pipeline/redis-queue';
 import { createJobHandler } from '../../src/pipeline/worker';
 import { createSkills } from '../../src/skills';
 import { noArguments } from '../../src/skills/arguments';
@@ -42,13 +42,14 @@ async function startProcess(
 ) {
   const store = createRedisStateStore({ url: testRedisUrl(), prefix });
   await store.ping();
-  const queue = createBullQueue({
+  const queue = createRedisQueue({
     url: testRedisUrl(),
     prefix,
     name,
     logger,
     concurrency: 1,
-    lockDurationMs: 1000,
+    leaseMs: 1000,
+    sweepIntervalMs: 100,
   });
   await queue.start(
     createJobHandler({
@@ -63,7 +64,7 @@ async function startProcess(
   return { store, queue };
 }
 
-describe('shutdown and restart (BullMQ on a real Redis)', () => {
+describe('shutdown and restart (the Redis queue on a real Redis)', () => {
   let opened: Array<{ store: StateStore; queue: JobQueue }> = [];
   afterEach(async () => {
     for (const { queue, store } of opened) {
