@@ -265,6 +265,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     );
   }
 
+  const role = values.DESKMATE_ROLE ?? 'all';
   let slack: SlackConfig | undefined;
   if (values.SLACK_BOT_TOKEN || values.SLACK_SIGNING_SECRET || values.SLACK_APP_TOKEN) {
     need(
@@ -272,11 +273,14 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       values.SLACK_BOT_TOKEN,
       'is required for Slack. Fix: set SLACK_BOT_TOKEN to the xoxb- token from OAuth & Permissions.',
     );
-    need(
-      'SLACK_SIGNING_SECRET',
-      values.SLACK_SIGNING_SECRET || values.SLACK_APP_TOKEN,
-      'or SLACK_APP_TOKEN is required for Slack. Fix: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (xapp-, Socket Mode).',
-    );
+    // A `jobs` process only posts: it needs no way to receive events.
+    if (role !== 'jobs') {
+      need(
+        'SLACK_SIGNING_SECRET',
+        values.SLACK_SIGNING_SECRET || values.SLACK_APP_TOKEN,
+        'is missing, and so is SLACK_APP_TOKEN: Deskmate needs one of them to receive Slack events. Fix: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (xapp-, Socket Mode).',
+      );
+    }
     if (values.SLACK_BOT_TOKEN) {
       slack = {
         botToken: values.SLACK_BOT_TOKEN,
@@ -319,7 +323,6 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     }
   }
 
-  const role = values.DESKMATE_ROLE ?? 'all';
   if (role !== 'all' && !values.REDIS_URL) {
     problems.push({
       variable: 'REDIS_URL',

@@ -73,6 +73,34 @@ export class FakeSocketMode {
     return { envelopeId, acknowledged };
   }
 
+  /**
+   * Deliver the same payload to every connected client, each as its own envelope: what a client sees when
+   * Slack retries an envelope on another of the app's connections.
+   */
+  deliverToEach(type: EnvelopeType, payload: Record<string, unknown>): Array<Promise<unknown>> {
+    const open = [...this.sockets].filter((socket) => socket.readyState === socket.OPEN);
+    return open.map((socket) => {
+      const envelopeId = randomUUID();
+      const acknowledged = new Promise((resolve) => this.waiting.set(envelopeId, resolve));
+      socket.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          retry_attempt: 0,
+          retry_reason: '',
+        }),
+      );
+      return acknowledged;
+    });
+  }
+
+  /** How many clients are connected. */
+  connectedCount(): number {
+    return [...this.sockets].filter((socket) => socket.readyState === socket.OPEN).length;
+  }
+
   /** Ask every client to reconnect, as Slack does before it recycles a connection. */
   askToReconnect(): void {
     for (const socket of this.sockets) {
