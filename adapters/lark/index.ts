@@ -16,7 +16,7 @@ import {
   normalizeMenuEvent,
   normalizeMessageEvent,
 } from './normalize';
-import { createLarkPlatform, rememberDirectOwner } from './platform';
+import { createLarkPlatform } from './platform';
 import { createSdkLogger, createTokenCache, type LarkDomain, sdkDomain } from './sdk-bridge';
 import { createLarkWebhookRoute } from './webhook';
 
@@ -164,11 +164,6 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
           'lark message not for the bot',
         );
         return;
-      }
-      if (message.conversation.kind === 'dm') {
-        rememberDirectOwner(context, message.conversation.channel, message.author.id).catch(
-          (error: unknown) => logger.warn({ err: error }, 'could not remember direct chat owner'),
-        );
       }
       await enqueue(message, message.conversation.kind);
     },

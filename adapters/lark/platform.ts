@@ -157,11 +157,7 @@ async function withAuthorNames(context: LarkContext, result: HistoryResult): Pro
 }
 
 /** Remember whose direct chat this is, for membership checks on it. */
-export async function rememberDirectOwner(
-  context: LarkContext,
-  chatId: string,
-  userId: string,
-): Promise<void> {
+async function rememberDirectOwner(context: LarkContext, chatId: string, userId: string): Promise<void> {
   await context.store.setJson(directOwnerKey(chatId), userId, directOwnerTtlSeconds);
 }
 
@@ -178,7 +174,21 @@ export function createLarkPlatform(context: LarkContext): ChatPlatform {
     stream: (conversation, options) => startStream(context, conversation, options),
     messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
     resolveLink: (url, from) => resolveLink(context, url, from),
-    userTimezone: async (userId) => (await userProfile(context, userId)).timezone,
+    prepareMessage: async (message) => {
+      // Whose direct chat this is, for membership checks on it: learned here, off the acknowledgement path.
+      if (message.conversation.kind === 'dm') {
+        await rememberDirectOwner(context, message.conversation.channel, message.author.id);
+      }
+      const profile = await userProfile(context, message.author.id);
+      return {
+        ...message,
+        author: {
+          ...message.author,
+          ...(profile.name && !message.author.name ? { name: profile.name } : {}),
+          ...(profile.timezone ? { timezone: profile.timezone } : {}),
+        },
+      };
+    },
     tasks: createTaskCapability(context),
     calendar: createCalendarCapability(context),
   };

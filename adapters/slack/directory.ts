@@ -1,6 +1,5 @@
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
-import { createRecentCache, type RecentCache } from '../../src/state/recent-cache';
 import type { SlackApi } from './api';
 
 /** What Deskmate knows about a Slack user. */
@@ -23,23 +22,10 @@ export interface SlackDirectory {
   users(ids: readonly string[]): Promise<Map<string, SlackUserProfile>>;
   /** Names of channels by id (without `#`); unknown ids are left out. */
   channelNames(ids: readonly string[]): Promise<Map<string, string>>;
-  /**
-   * The same answers at once, when every id was looked up in this process lately (the usual case on the ack
-   * path); undefined when one was not, and the lookups above are needed.
-   */
-  recentNames(
-    userIds: readonly string[],
-    channelIds: readonly string[],
-  ): { users: Map<string, SlackUserProfile>; channels: Map<string, string> } | undefined;
 }
 
 const profileTtlSeconds = 24 * 60 * 60;
 const missingTtlSeconds = 5 * 60;
-/** How long a name is kept in process: the ack path reads it without a Redis round trip. */
-const recentTtlMs = 10 * 60 * 1000;
-const recentMissingTtlMs = 60 * 1000;
-const recentEntries = 10_000;
-
 interface UsersInfo {
   user?: {
     id?: string;
@@ -52,37 +38,8 @@ interface UsersInfo {
   };
 }
 
-/**
- * Create the directory: `users.info` and `conversations.info`, remembered for a day in the state store and
- * for ten minutes in process (one lookup per person instead of one Redis read per event).
- */
+/** Create the directory: `users.info` and `conversations.info`, remembered for a day in the state store. */
 export function createSlackDirectory(api: SlackApi, store: StateStore, logger: Logger): SlackDirectory {
-  /** A loader that asks the state store (and the API) only when the name is not recent in process. */
-  const throughRecent = <T>(load: (id: string) => Promise<T | undefined>) => {
-    const recent = createRecentCache<{ value?: T }>(recentEntries);
-    return {
-      recent,
-      load: async (id: string): Promise<T | undefined> => {
-        const remembered = recent.get(id);
-        if (remembered) return remembered.value;
-        const value = await load(id);
-        recent.set(id, { value }, value ? recentTtlMs : recentMissingTtlMs);
-        return value;
-      },
-    };
-  };
-  /** What is known of every id from the in-process cache (unknown ones left out), or undefined if one is not cached. */
-  const allRecent = <T>(recent: RecentCache<{ value?: T }>, ids: readonly string[]) => {
-    const found = new Map<string, T>();
-    for (const id of ids) {
-      const remembered = recent.get(id);
-      if (!remembered) return undefined;
-      if (remembered.value) found.set(id, remembered.value);
-    }
-    return found;
-  };
-  const { recent: recentUsers, load: loadUser } = throughRecent((id) => loadStoredUser(id));
-  const { recent: recentChannels, load: loadChannel } = throughRecent((id) => loadStoredChannel(id));
   const loadStoredUser = async (id: string): Promise<SlackUserProfile | undefined> => {
     const key = `slack:user:${id}`;
     const cached = await store.getJson<SlackUserProfile | { missing: true }>(key);
@@ -134,7 +91,7 @@ export function createSlackDirectory(api: SlackApi, store: StateStore, logger: L
   return {
     async users(ids) {
       const unique = [...new Set(ids)];
-      const profiles = await Promise.all(unique.map((id) => loadUser(id).catch(() => undefined)));
+      const profiles = await Promise.all(unique.map((id) => loadStoredUser(id).catch(() => undefined)));
       const result = new Map<string, SlackUserProfile>();
       unique.forEach((id, index) => {
         const profile = profiles[index];
@@ -142,14 +99,9 @@ export function createSlackDirectory(api: SlackApi, store: StateStore, logger: L
       });
       return result;
     },
-    recentNames(userIds, channelIds) {
-      const users = allRecent(recentUsers, userIds);
-      const channels = users && allRecent(recentChannels, channelIds);
-      return users && channels ? { users, channels } : undefined;
-    },
     async channelNames(ids) {
       const unique = [...new Set(ids)];
-      const names = await Promise.all(unique.map((id) => loadChannel(id).catch(() => undefined)));
+      const names = await Promise.all(unique.map((id) => loadStoredChannel(id).catch(() => undefined)));
       const result = new Map<string, string>();
       unique.forEach((id, index) => {
         const name = names[index];

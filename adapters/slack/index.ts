@@ -56,8 +56,6 @@ export interface SlackAdapterOptions {
    * 100+); and streamed `chat.update` calls (default 60, Tier 3 is 50+). Each allows a burst of 10.
    */
   streamBudgets?: { appendsPerMinute?: number; updatesPerMinute?: number };
-  /** Most time name lookups may add before an event is acknowledged (default 1 s). */
-  nameBudgetMs?: number;
   /** Socket Mode: ping timeout, which is also the pause before reconnecting (default 5 s). */
   socketPingTimeoutMs?: number;
   /** Wait before asking `auth.test` again after it failed (default 30 s). */
@@ -164,7 +162,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
   registerListeners(app, {
     context,
     queue: options.queue,
-    nameBudgetMs: options.nameBudgetMs ?? 1000,
     umbrellaCommand: (options.umbrellaCommand ?? 'deskmate').replace(/^\//, '').toLowerCase(),
   });
 

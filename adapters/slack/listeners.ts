@@ -21,7 +21,7 @@ import {
   type SlackMessageEvent,
 } from './normalize';
 import { actionIdPrefix } from './render';
-import { suggestedPrompts, unavailableText, workingStatus } from './wording';
+import { suggestedPrompts, unavailableText } from './wording';
 
 /** What the listeners need. */
 export interface ListenerOptions {
@@ -29,8 +29,6 @@ export interface ListenerOptions {
   context: SlackContext;
   /** Where messages go. */
   queue: JobQueue;
-  /** The most time name lookups may take before the ack. */
-  nameBudgetMs: number;
   /** The slash command that takes a command word first (`deskmate`). */
   umbrellaCommand: string;
 }
@@ -147,12 +145,11 @@ export function registerListeners(app: App, options: ListenerOptions): void {
         const envelope = args.body as Envelope;
         const key = assistantThreadKey(event.channel, event.thread_ts);
         const record = await context.store.getJson<AssistantThreadRecord>(key);
-        const message = await normalizeMessageEvent(context, event, {
+        const message = normalizeMessageEvent(context, event, {
           eventId: envelope.event_id,
           teamId: envelope.team_id,
           botUserId: botUserIdOf(envelope),
           via: record ? 'assistant' : 'dm',
-          nameBudgetMs: options.nameBudgetMs,
           ...(record
             ? {
                 platformData: {
@@ -165,31 +162,8 @@ export function registerListeners(app: App, options: ListenerOptions): void {
               }
             : {}),
         });
-        const outcome = await accept(message, 'assistant', args.context.retryNum);
-        if (!record || outcome !== 'accepted') return;
-        const thread = { channel_id: event.channel, thread_ts: event.thread_ts };
-        detach(
-          'assistant.threads.setStatus',
-          context.api.call(
-            'assistant.threads.setStatus',
-            { ...thread, status: workingStatus },
-            { idempotent: true },
-          ),
-        );
-        if (
-          await context.store.markSeen(
-            `slack:assistant-title:${event.channel}:${event.thread_ts}`,
-            assistantThreadTtlSeconds,
-          )
-        ) {
-          const title = message.text.length > 60 ? `${message.text.slice(0, 59)}…` : message.text;
-          if (title) {
-            detach(
-              'assistant.threads.setTitle',
-              context.api.call('assistant.threads.setTitle', { ...thread, title }, { idempotent: true }),
-            );
-          }
-        }
+        // Status and title are set where the job runs (the platform's prepareMessage): nothing here calls Slack.
+        await accept(message, 'assistant', args.context.retryNum);
       },
     }),
   );
@@ -198,12 +172,11 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     const mention = event as unknown as SlackMessageEvent;
     if (mention.bot_id || !mention.user) return;
     const envelope = body as Envelope;
-    const message = await normalizeMessageEvent(context, mention, {
+    const message = normalizeMessageEvent(context, mention, {
       eventId: envelope.event_id,
       teamId: envelope.team_id,
       botUserId: botUserIdOf(envelope),
       via: 'mention',
-      nameBudgetMs: options.nameBudgetMs,
     });
     await accept(message, 'app_mention', boltContext.retryNum);
   };
@@ -216,22 +189,20 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     const direct = isDirectChannel(posted.channel, posted.channel_type);
     // In channels only a mention is for Deskmate (the same post's `app_mention` then dedupes with it).
     if (!direct && !(botUserId && (posted.text ?? '').includes(`<@${botUserId}`))) return;
-    const message = await normalizeMessageEvent(context, posted, {
+    const message = normalizeMessageEvent(context, posted, {
       eventId: envelope.event_id,
       teamId: envelope.team_id,
       botUserId,
       via: direct ? 'dm' : 'mention',
-      nameBudgetMs: options.nameBudgetMs,
     });
     await accept(message, direct ? 'message.im' : 'message', boltContext.retryNum);
   };
 
   const onCommand = async ({ command, ack }: SlackCommandMiddlewareArgs) => {
     const payload = command as unknown as SlackCommandPayload;
-    const message = await normalizeCommand(context, payload, {
+    const message = normalizeCommand(context, payload, {
       umbrellaCommand: options.umbrellaCommand,
       botUserId: context.identity()?.botUserId,
-      nameBudgetMs: options.nameBudgetMs,
     });
     try {
       await accept(message, 'command');
@@ -245,9 +216,7 @@ export function registerListeners(app: App, options: ListenerOptions): void {
   };
 
   const onAction = async ({ body, ack }: SlackActionMiddlewareArgs) => {
-    const message = await normalizeAction(context, body as unknown as SlackBlockActionsPayload, {
-      nameBudgetMs: options.nameBudgetMs,
-    });
+    const message = normalizeAction(context, body as unknown as SlackBlockActionsPayload);
     if (message) await accept(message, 'action');
     await ack();
   };

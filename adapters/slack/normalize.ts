@@ -1,9 +1,8 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import type { InboundMessage, InboundVia } from '../../src/core/inbound-message';
 import type { SlackContext, SlackPlatformData } from './context';
-import type { SlackUserProfile } from './directory';
 import { decodeActionId } from './render';
-import { type NameLookup, referencedIds, toReadableText } from './text';
+import { type NameLookup, toReadableText } from './text';
 
 /** The fields of a Slack message event Deskmate reads (`app_mention`, `message`). */
 export interface SlackMessageEvent {
@@ -68,43 +67,17 @@ export function isDirectChannel(channel: string, channelType?: string): boolean 
   return channelType === 'im' || (channelType === undefined && channel.startsWith('D'));
 }
 
-/** Resolve names within a budget: the ack must not wait on a slow `users.info`; ids are shown instead. */
-async function lookupNames(context: SlackContext, raw: string, authorId: string, budgetMs: number) {
-  const ids = referencedIds(raw);
-  const userIds = [authorId, ...ids.users];
-  // Names looked up lately are answered at once: no timer and no promises per event on the ack path.
-  const recent = context.directory.recentNames(userIds, ids.channels);
-  if (recent) return { lookup: recent, author: recent.users.get(authorId) };
-  const work = Promise.all([
-    context.directory.users(userIds),
-    context.directory.channelNames(ids.channels),
-  ]).catch(() => [new Map<string, SlackUserProfile>(), new Map<string, string>()] as const);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), budgetMs);
-  });
-  const found = await Promise.race([work, late]).finally(() => clearTimeout(timer));
-  if (!found) context.logger.info({ budgetMs }, 'names not resolved in time; ids kept');
-  const [users, channels] = found ?? [new Map<string, SlackUserProfile>(), new Map<string, string>()];
-  const lookup: NameLookup = { users, channels };
-  return { lookup, author: users.get(authorId) };
-}
+/** Nothing looked up: on the acknowledgement path names come only from the payload (the job side adds the rest). */
+const payloadOnly: NameLookup = { users: new Map(), channels: new Map() };
 
-function author(id: string, profile: SlackUserProfile | undefined, fallbackName?: string) {
-  const name = profile?.name ?? fallbackName;
-  return {
-    id,
-    ...(name ? { name } : {}),
-    ...(profile?.timezone ? { timezone: profile.timezone } : {}),
-  };
+function author(id: string, name?: string) {
+  return { id, ...(name ? { name } : {}) };
 }
 
 /** Options for normalizing a message event. */
 export interface MessageNormalizeOptions extends EventOrigin {
   /** How it reached the bot. */
   via: Extract<InboundVia, 'mention' | 'dm' | 'assistant'>;
-  /** The most time name lookups may take. */
-  nameBudgetMs: number;
   /** Extra platform data (assistant thread). */
   platformData?: SlackPlatformData;
 }
@@ -114,15 +87,14 @@ export interface MessageNormalizeOptions extends EventOrigin {
  * delivered as both `app_mention` and `message` is one job; a mention is answered in its thread (its own
  * `ts` when it was not in one); a direct message at the top level stays at the top level.
  */
-export async function normalizeMessageEvent(
+export function normalizeMessageEvent(
   context: SlackContext,
   event: SlackMessageEvent,
   options: MessageNormalizeOptions,
-): Promise<InboundMessage> {
+): InboundMessage {
   const raw = event.text ?? '';
   const userId = event.user ?? '';
-  const { lookup, author: profile } = await lookupNames(context, raw, userId, options.nameBudgetMs);
-  const readable = toReadableText(raw, lookup, options.botUserId);
+  const readable = toReadableText(raw, payloadOnly, options.botUserId);
   const direct = isDirectChannel(event.channel, event.channel_type);
   const teamId = options.teamId ?? event.team ?? context.identity()?.teamId ?? 'slack';
   const conversation: ConversationRef = {
@@ -138,12 +110,11 @@ export async function normalizeMessageEvent(
     eventId: options.eventId ?? messageId,
     messageId,
     conversation,
-    author: author(userId, profile),
+    author: author(userId),
     text: readable.text,
     via: options.via,
     inThread: Boolean(event.thread_ts && event.thread_ts !== event.ts),
     ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
-    ...(profile?.locale ? { locale: profile.locale } : {}),
     receivedAt: context.now().toISOString(),
     platformData: platformData as Record<string, unknown>,
   };
@@ -155,8 +126,6 @@ export interface CommandNormalizeOptions {
   umbrellaCommand: string;
   /** The bot's user id. */
   botUserId?: string;
-  /** The most time name lookups may take. */
-  nameBudgetMs: number;
 }
 
 /**
@@ -164,14 +133,13 @@ export interface CommandNormalizeOptions {
  * with args `last 24h` (bare `/deskmate` is `help`); `/summarize last 24h` names `summarize`. The router
  * maps the word (English or Chinese) to its skill.
  */
-export async function normalizeCommand(
+export function normalizeCommand(
   context: SlackContext,
   payload: SlackCommandPayload,
   options: CommandNormalizeOptions,
-): Promise<InboundMessage> {
+): InboundMessage {
   const raw = payload.text ?? '';
-  const { lookup, author: profile } = await lookupNames(context, raw, payload.user_id, options.nameBudgetMs);
-  const text = toReadableText(raw, lookup, options.botUserId);
+  const text = toReadableText(raw, payloadOnly, options.botUserId);
   const commandName = payload.command.replace(/^\//, '').toLowerCase();
   let command: { name: string; args: string };
   if (commandName === options.umbrellaCommand) {
@@ -197,23 +165,21 @@ export async function normalizeCommand(
       channel: payload.channel_id,
       kind: direct ? 'dm' : 'group',
     },
-    author: author(payload.user_id, profile, payload.user_name),
+    author: author(payload.user_id, payload.user_name),
     text: text.text,
     via: 'command',
     command,
     ...(text.mentions.length > 0 ? { mentions: text.mentions } : {}),
-    ...(profile?.locale ? { locale: profile.locale } : {}),
     receivedAt: context.now().toISOString(),
     platformData: platformData as Record<string, unknown>,
   };
 }
 
 /** A click on a Deskmate button as an InboundMessage, or `undefined` when the button is not one of ours. */
-export async function normalizeAction(
+export function normalizeAction(
   context: SlackContext,
   payload: SlackBlockActionsPayload,
-  options: { nameBudgetMs: number },
-): Promise<InboundMessage | undefined> {
+): InboundMessage | undefined {
   const action = payload.actions?.[0];
   const decoded = action?.action_id ? decodeActionId(action.action_id) : undefined;
   const channel = payload.container?.channel_id ?? payload.channel?.id;
@@ -226,7 +192,6 @@ export async function normalizeAction(
   ) {
     return undefined;
   }
-  const { author: profile } = await lookupNames(context, '', payload.user.id, options.nameBudgetMs);
   const direct = channel.startsWith('D');
   const sourceTs = payload.container?.message_ts ?? payload.message?.ts;
   const thread =
@@ -242,7 +207,7 @@ export async function normalizeAction(
     eventId: id,
     messageId: id,
     conversation: { platform: 'slack', workspace: teamId, channel, thread, kind: direct ? 'dm' : 'group' },
-    author: author(payload.user.id, profile, payload.user.name ?? payload.user.username),
+    author: author(payload.user.id, payload.user.name ?? payload.user.username),
     text: action.text?.text ?? '',
     via: 'action',
     action: {
@@ -251,7 +216,6 @@ export async function normalizeAction(
       value: action.value ?? '',
       ...(sourceTs ? { sourceMessageId: sourceTs } : {}),
     },
-    ...(profile?.locale ? { locale: profile.locale } : {}),
     receivedAt: context.now().toISOString(),
     platformData: platformData as Record<string, unknown>,
   };

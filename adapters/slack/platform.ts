@@ -4,6 +4,7 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { SlackContext } from './context';
 import { messageLink, readHistory, resolveLink } from './history';
 import { findPostedReply, postReply, updateReply } from './messages';
+import { prepareSlackMessage } from './prepare';
 import { startStream } from './stream';
 
 const memberPageSize = 1000;
@@ -125,6 +126,6 @@ export function createSlackPlatform(context: SlackContext): ChatPlatform {
     setStatus: (conversation, status) => setStatus(context, conversation, status),
     messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
     resolveLink: async (url, from) => resolveLink(context, url, from),
-    userTimezone: async (userId) => (await context.directory.users([userId])).get(userId)?.timezone,
+    prepareMessage: (message) => prepareSlackMessage(context, message),
   };
 }

@@ -1,5 +1,6 @@
 import type { ConversationAudience, ConversationRef } from './conversation';
 import type { HistoryQuery, HistoryResult } from './history-message';
+import type { InboundMessage } from './inbound-message';
 import type { Reply } from './reply';
 
 /** A message Deskmate posted, enough to update it later. */
@@ -116,8 +117,12 @@ export interface ChatPlatform {
    * `from` is the conversation the link was pasted in: a link resolves within its workspace.
    */
   resolveLink?(url: string, from: ConversationRef): Promise<LinkedMessage | undefined>;
-  /** A user's IANA timezone from their profile. */
-  userTimezone?(userId: string): Promise<string | undefined>;
+  /**
+   * Job-side work kept off the acknowledgement path: the message with what its payload did not carry (the
+   * names of its author and of the people and channels it mentions, the author's timezone and locale),
+   * looked up through the platform and cached in the store; and any "working on it" sign the platform shows.
+   */
+  prepareMessage?(message: InboundMessage): Promise<InboundMessage>;
   /** Real tasks, where the platform has them. */
   tasks?: TaskCapability;
   /** A real calendar, where the platform has it. */

@@ -69,10 +69,14 @@ return 1
 
 // KEYS: claimed, owners, active, conversation list, attempts. ARGV: conversation, token, lease ms.
 // The head job of a conversation just taken from `ready`, now owned, and the number of this run; nil when
-// a sweep took the conversation back first.
+// a sweep took the conversation back first. Sent again after a lost answer (Redis restarted), it answers the
+// same without counting another run, so the conversation is not left owned by nobody until its lease ends.
 const own = `
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return false end
 local head = redis.call('LINDEX', KEYS[4], 0)
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+  if not head or redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return false end
+  return { head, tonumber(redis.call('HGET', KEYS[5], cjson.decode(head).jobId) or '1') }
+end
 if not head then return false end
 ${now}
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])

@@ -22,6 +22,21 @@ const noReminders: ReminderScheduler = {
   async cancel() {},
 };
 
+/** The message with what the platform adds on the job side (names, timezone); as received if that fails. */
+async function prepare(
+  platform: ChatPlatform,
+  message: InboundMessage,
+  logger: Logger,
+): Promise<InboundMessage> {
+  if (!platform.prepareMessage) return message;
+  try {
+    return await platform.prepareMessage(message);
+  } catch (error) {
+    logger.warn({ err: error }, 'names and timezone not looked up; the job goes on without them');
+    return message;
+  }
+}
+
 /** What the worker needs to run jobs. */
 export interface WorkerOptions {
   /** The platform ports, by platform name. */
@@ -65,21 +80,22 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
   if (!chatSkill) throw new Error('the skill list needs a `chat` skill');
   const now = options.now ?? (() => new Date());
 
-  return async (message: InboundMessage, attempt: JobAttempt) => {
-    const platform = options.platforms[message.conversation.platform];
+  return async (received: InboundMessage, attempt: JobAttempt) => {
+    const platform = options.platforms[received.conversation.platform];
     const logger = options.logger.child({
       jobId: attempt.jobId,
       attempt: attempt.attemptsMade,
-      platform: message.conversation.platform,
-      workspace: message.conversation.workspace,
-      channel: message.conversation.channel,
-      user: message.author.id,
+      platform: received.conversation.platform,
+      workspace: received.conversation.workspace,
+      channel: received.conversation.channel,
+      user: received.author.id,
     });
     if (!platform) {
       logger.error({ code: 'not_configured' }, 'no adapter for this platform; job dropped');
       return;
     }
     const started = Date.now();
+    const message = await prepare(platform, received, logger);
     const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
     const access = createSourceAccess({ platform, message, keepPrivate: respond.keepPrivate });
     const finished = (outcome: string, skill?: string) =>

@@ -306,11 +306,26 @@ describe('Lark platform port against the fake open API', () => {
     });
   });
 
-  test('a person’s timezone comes from their profile', async () => {
-    expect(await harness.adapter.platform.userTimezone?.(people.alice.openId)).toBe('Asia/Shanghai');
-    expect(
-      await harness.adapter.platform.userTimezone?.('ou_nobody000000000000000000000000'),
-    ).toBeUndefined();
+  test('a message is prepared with its author’s name and timezone from the contact directory', async () => {
+    const prepare = harness.adapter.platform.prepareMessage!;
+    const conversation = {
+      platform: 'lark' as const,
+      workspace: 't',
+      channel: groupChatId,
+      kind: 'group' as const,
+    };
+    const base = {
+      eventId: 'e',
+      messageId: 'm',
+      conversation,
+      text: 'hi',
+      via: 'mention' as const,
+      receivedAt: '',
+    };
+    const known = await prepare({ ...base, author: { id: people.alice.openId } });
+    expect(known.author).toEqual({ id: people.alice.openId, name: 'Alice', timezone: 'Asia/Shanghai' });
+    const unknown = await prepare({ ...base, author: { id: 'ou_nobody000000000000000000000000' } });
+    expect(unknown.author).toEqual({ id: 'ou_nobody000000000000000000000000' });
   });
 
   test('a message link Deskmate gave out resolves back to its message', async () => {

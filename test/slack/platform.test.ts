@@ -300,8 +300,28 @@ describe('the Slack port against the fake Web API', () => {
     ).toBeUndefined();
   });
 
-  test('a user timezone comes from the profile', async () => {
-    expect(await platform().userTimezone!(people.zhang.id)).toBe('Asia/Shanghai');
-    expect(await platform().userTimezone!(people.stranger.id)).toBeUndefined();
+  test('a message is prepared with names, timezone and locale from the profiles', async () => {
+    const conversation = {
+      platform: 'slack' as const,
+      workspace: 'T',
+      channel: generalChannel,
+      kind: 'group' as const,
+    };
+    const prepared = await platform().prepareMessage!({
+      eventId: 'e',
+      messageId: 'm',
+      conversation,
+      author: { id: people.zhang.id },
+      text: `ask @${people.alice.id} in #${generalChannel}`,
+      mentions: [{ id: people.alice.id }],
+      via: 'mention',
+      receivedAt: '',
+    });
+    expect(prepared.author).toEqual({ id: people.zhang.id, name: '张三', timezone: 'Asia/Shanghai' });
+    expect(prepared.locale).toBe('zh-CN');
+    expect(prepared.text).toBe('ask @Alice in #general');
+    expect(prepared.mentions).toEqual([{ id: people.alice.id, name: 'Alice' }]);
+    const stranger = await platform().prepareMessage!({ ...prepared, author: { id: people.stranger.id } });
+    expect(stranger.author.timezone).toBeUndefined();
   });
 });

@@ -94,7 +94,7 @@ async function schedule(context: SkillContext<ScheduleArguments>, explicit: bool
   const text = requestText(context.request) || context.message.text;
   const language = detectLanguage(context.message.text || text);
   const words = scheduleWording[language];
-  const timezone = await requesterTimezone(context);
+  const timezone = requesterTimezone(context);
   const now = context.now();
   const reference = { now, timezone };
   const mentions = context.message.mentions ?? [];

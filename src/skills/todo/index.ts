@@ -41,7 +41,7 @@ function languageOf(context: SkillContext): Language {
 async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, notice?: string) {
   const language = languageOf(context);
   const words = todoWording[language];
-  const timezone = await requesterTimezone(context);
+  const timezone = requesterTimezone(context);
   const conversation = context.message.conversation;
   const mine = conversation.kind === 'dm';
   // A channel's todos are read from it: only for those who may read the channel.
@@ -102,7 +102,7 @@ async function markDone(
 async function addTodo(context: SkillContext, todos: TodoStore, text: string): Promise<Reply> {
   const language = languageOf(context);
   const words = todoWording[language];
-  const timezone = await requesterTimezone(context);
+  const timezone = requesterTimezone(context);
   const parsed = parseTodoText(text, context.message.mentions ?? [], { now: context.now(), timezone });
   if (!parsed.text) return textReply(words.missingText);
   const result = await createTodo(
@@ -148,7 +148,7 @@ async function propose(context: SkillContext, fromConversation: boolean): Promis
   const language = languageOf(context);
   const words = todoWording[language];
   if (!context.llm.configured) return textReply(words.needsModel);
-  const timezone = await requesterTimezone(context);
+  const timezone = requesterTimezone(context);
   let history: HistoryMessage[];
   if (fromConversation) {
     const read = await readSource(context);
