@@ -16,12 +16,19 @@ export interface Config {
   /** Run jobs in a worker thread of their own, so acknowledgements never wait behind them (JOB_THREAD; needs Redis). */
   jobThread: boolean;
   defaultTimezone: string;
+  http: HttpConfig;
   llm: LlmConfig;
   limits: LimitsConfig;
   slack?: SlackConfig;
   lark?: LarkConfig;
   /** Run the console assistant on stdin/stdout (no chat platform configured, or forced). */
   console: boolean;
+}
+
+/** Limits of the shared HTTP server. */
+export interface HttpConfig {
+  /** Bytes that request bodies not yet authenticated may hold at once (MAX_UNAUTHENTICATED_BYTES). */
+  maxUnauthenticatedBytes: number;
 }
 
 /** Model settings. */
@@ -145,6 +152,7 @@ const schema = z.object({
       })
       .optional(),
   ),
+  MAX_UNAUTHENTICATED_BYTES: wholeNumber('MAX_UNAUTHENTICATED_BYTES', 1048576, 4294967296, 33554432),
   DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
     message:
       'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
@@ -341,6 +349,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       // not for the console, whose replies are printed by this thread.
       jobThread: (values.JOB_THREAD ?? 'on') === 'on' && Boolean(values.REDIS_URL) && !runConsole,
       defaultTimezone: values.DEFAULT_TIMEZONE ?? 'UTC',
+      http: {
+        maxUnauthenticatedBytes: values.MAX_UNAUTHENTICATED_BYTES,
+      },
       llm: {
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,

@@ -104,6 +104,7 @@ export async function startDeskmate(
         metricsRoute(metrics, async () => (jobThread ? jobThread.metrics() : [])),
       ],
       logger,
+      limits: config.http,
       readiness: async () => {
         const checks: Record<string, boolean> = {};
         if (config.redisUrl) {

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HttpRoute } from '../core/adapter';
 import type { Logger } from '../core/logger';
+import type { RequestIngress } from '../core/request-ingress';
+import { createUnauthenticatedBytes, readRawBody, type UnauthenticatedBytes } from './read-body';
 
 /** The result of a readiness check: ready when every named check passes. */
 export interface Readiness {
@@ -11,6 +13,21 @@ export interface Readiness {
   checks: Record<string, boolean>;
 }
 
+/** What a client may hold before it proves who it is. */
+export interface IngressLimits {
+  /**
+   * Bytes that request bodies not yet authenticated may hold at once, across the server. A body that does
+   * not fit is answered 503 and its connection closed: the request itself may be fine, the server is out
+   * of room for unverified bytes, and Slack and Lark deliver a refused event again.
+   */
+  maxUnauthenticatedBytes: number;
+}
+
+/** The limits used when the options give none. */
+export const defaultIngressLimits: IngressLimits = {
+  maxUnauthenticatedBytes: 32 * 1024 * 1024,
+};
+
 /** Options for the shared HTTP server. */
 export interface HttpServerOptions {
   /** Routes from the adapters (and metrics). */
@@ -19,6 +36,8 @@ export interface HttpServerOptions {
   readiness: () => Promise<Readiness>;
   /** Logger. */
   logger: Logger;
+  /** Limits for unauthenticated clients (defaults: `defaultIngressLimits`). */
+  limits?: Partial<IngressLimits>;
 }
 
 /** The running HTTP server. */
@@ -41,8 +60,28 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(payload);
 }
 
+/** A request's ingress: its body is read against the budget, whose bytes are given back when it ends. */
+function ingressFor(
+  request: IncomingMessage,
+  response: ServerResponse,
+  budget: UnauthenticatedBytes,
+): RequestIngress {
+  let release = () => {};
+  response.once('close', () => release());
+  return {
+    readBody(limit) {
+      const reading = readRawBody(request, response, limit, budget);
+      release = reading.release;
+      return reading.result;
+    },
+    authenticated: () => release(),
+  };
+}
+
 /** Create the one HTTP server every webhook shares, with `/healthz` and `/readyz`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const limits = { ...defaultIngressLimits, ...options.limits };
+  const budget = createUnauthenticatedBytes(limits.maxUnauthenticatedBytes);
   const routes = new Map(options.routes.map((route) => [route.path, route]));
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -59,7 +98,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       request.resume();
       return sendJson(response, 404, { error: 'not found' });
     }
-    await route.handle(request, response);
+    await route.handle(request, response, ingressFor(request, response, budget));
   };
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {

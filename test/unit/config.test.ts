@@ -60,6 +60,17 @@ describe('configuration', () => {
     expect(result.ok && result.config.console).toBe(false);
   });
 
+  test('the HTTP server limits: defaults, settings, and a fix for a bad value', () => {
+    const defaults = parseConfig({});
+    expect(defaults.ok && defaults.config.http).toEqual({ maxUnauthenticatedBytes: 32 * 1024 * 1024 });
+    const set = parseConfig({ MAX_UNAUTHENTICATED_BYTES: '8388608' });
+    expect(set.ok && set.config.http).toEqual({ maxUnauthenticatedBytes: 8388608 });
+    const bad = parseConfig({ MAX_UNAUTHENTICATED_BYTES: '1000' });
+    expect(bad.ok ? [] : bad.problems.map((problem) => problem.variable)).toEqual([
+      'MAX_UNAUTHENTICATED_BYTES',
+    ]);
+  });
+
   test('npm start with invalid settings exits 2 and names each variable and fix', () => {
     const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
       cwd: root,
