@@ -27,6 +27,10 @@ export interface Config {
 
 /** Limits of the shared HTTP server. */
 export interface HttpConfig {
+  /** A client must send its request head within this (HTTP_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** A client must send its whole request within this (HTTP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   /** Bytes that request bodies not yet authenticated may hold at once (MAX_UNAUTHENTICATED_BYTES). */
   maxUnauthenticatedBytes: number;
 }
@@ -152,6 +156,8 @@ const schema = z.object({
       })
       .optional(),
   ),
+  HTTP_HEADERS_TIMEOUT_MS: wholeNumber('HTTP_HEADERS_TIMEOUT_MS', 1000, 600000, 15000),
+  HTTP_REQUEST_TIMEOUT_MS: wholeNumber('HTTP_REQUEST_TIMEOUT_MS', 1000, 600000, 30000),
   MAX_UNAUTHENTICATED_BYTES: wholeNumber('MAX_UNAUTHENTICATED_BYTES', 1048576, 4294967296, 33554432),
   DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
     message:
@@ -240,6 +246,13 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const need = (variable: string, present: unknown, message: string) => {
     if (!present) problems.push({ variable, message });
   };
+
+  if (values.HTTP_HEADERS_TIMEOUT_MS > values.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push({
+      variable: 'HTTP_HEADERS_TIMEOUT_MS',
+      message: `${values.HTTP_HEADERS_TIMEOUT_MS} is more than HTTP_REQUEST_TIMEOUT_MS (${values.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too. Fix: set HTTP_HEADERS_TIMEOUT_MS to at most HTTP_REQUEST_TIMEOUT_MS, e.g. 15000 and 30000.`,
+    });
+  }
 
   const provider =
     values.LLM_PROVIDER ??
@@ -350,6 +363,8 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       jobThread: (values.JOB_THREAD ?? 'on') === 'on' && Boolean(values.REDIS_URL) && !runConsole,
       defaultTimezone: values.DEFAULT_TIMEZONE ?? 'UTC',
       http: {
+        headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS,
         maxUnauthenticatedBytes: values.MAX_UNAUTHENTICATED_BYTES,
       },
       llm: {

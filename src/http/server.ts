@@ -15,6 +15,10 @@ export interface Readiness {
 
 /** What a client may hold before it proves who it is. */
 export interface IngressLimits {
+  /** A client must send its whole request head within this; else 408 and the connection is closed. */
+  headersTimeoutMs: number;
+  /** A client must send its whole request, body included, within this (not less than `headersTimeoutMs`). */
+  requestTimeoutMs: number;
   /**
    * Bytes that request bodies not yet authenticated may hold at once, across the server. A body that does
    * not fit is answered 503 and its connection closed: the request itself may be fine, the server is out
@@ -25,6 +29,8 @@ export interface IngressLimits {
 
 /** The limits used when the options give none. */
 export const defaultIngressLimits: IngressLimits = {
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
   maxUnauthenticatedBytes: 32 * 1024 * 1024,
 };
 
@@ -100,16 +106,22 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     await route.handle(request, response, ingressFor(request, response, budget));
   };
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      options.logger.error({ err: error, path: request.url }, 'request handler failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-      else response.end();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node looks for requests past those deadlines (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        options.logger.error({ err: error, path: request.url }, 'request handler failed');
+        if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+        else response.end();
+      });
+    },
+  );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
   return {
     server,
     listen: (port, host) =>
