@@ -17,6 +17,8 @@ export interface Config {
   jobThread: boolean;
   defaultTimezone: string;
   http: HttpConfig;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
+  metricsToken?: string;
   llm: LlmConfig;
   limits: LimitsConfig;
   slack?: SlackConfig;
@@ -158,6 +160,7 @@ const schema = z.object({
   ),
   HTTP_HEADERS_TIMEOUT_MS: wholeNumber('HTTP_HEADERS_TIMEOUT_MS', 1000, 600000, 15000),
   HTTP_REQUEST_TIMEOUT_MS: wholeNumber('HTTP_REQUEST_TIMEOUT_MS', 1000, 600000, 30000),
+  METRICS_TOKEN: optionalText,
   MAX_UNAUTHENTICATED_BYTES: wholeNumber('MAX_UNAUTHENTICATED_BYTES', 1048576, 4294967296, 33554432),
   DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
     message:
@@ -367,6 +370,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS,
         maxUnauthenticatedBytes: values.MAX_UNAUTHENTICATED_BYTES,
       },
+      metricsToken: values.METRICS_TOKEN,
       llm: {
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,

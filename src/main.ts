@@ -101,7 +101,7 @@ export async function startDeskmate(
     http = createHttpServer({
       routes: [
         ...chatAdapters.flatMap((adapter) => adapter.routes),
-        metricsRoute(metrics, async () => (jobThread ? jobThread.metrics() : [])),
+        metricsRoute(metrics, async () => (jobThread ? jobThread.metrics() : []), config.metricsToken),
       ],
       logger,
       limits: config.http,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   AggregatorRegistry,
   Counter,
@@ -153,15 +154,31 @@ export function countedProvider(provider: LlmProvider, metrics: Metrics): LlmPro
 /** Metrics as JSON, as another thread sends them. */
 export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
-/** The `GET /metrics` route; `others` adds the figures of other threads (the job thread) to this one's. */
+/** Whether an `Authorization` header is `Bearer <token>`, compared in constant time (digests of equal length). */
+function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/**
+ * The `GET /metrics` route; `others` adds the figures of other threads (the job thread) to this one's. With
+ * a `token` (METRICS_TOKEN) it answers only `Authorization: Bearer <token>`, else 401; without, it is open.
+ */
 export function metricsRoute(
   metrics: Metrics,
   others: () => Promise<MetricsSnapshot[]> = async () => [],
+  token?: string,
 ): HttpRoute {
   return {
     path: '/metrics',
     async handle(request, response) {
       request.resume();
+      if (token && !bearerMatches(request.headers.authorization, token)) {
+        response.writeHead(401, { 'www-authenticate': 'Bearer', 'content-length': 0 });
+        response.end();
+        return;
+      }
       const snapshots = await others().catch(() => []);
       const registry =
         snapshots.length === 0
