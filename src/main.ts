@@ -105,6 +105,7 @@ export async function startDeskmate(
       ],
       logger,
       limits: config.http,
+      onRefused: (route, reason) => metrics.rejectedRequests.inc({ route, reason }),
       readiness: async () => {
         const checks: Record<string, boolean> = {};
         if (config.redisUrl) {

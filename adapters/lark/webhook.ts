@@ -85,12 +85,14 @@ function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
  * bytes; checks `X-Lark-Signature` over the raw bytes in constant time within ±5 minutes (401) before
  * parsing anything; refuses unsigned bodies but a small URL challenge (401); decrypts, answering 400 to
  * anything that does not parse or decrypt; answers `url_verification` at once; checks the verification
- * token (401); and answers 503 when the event could not be queued, so Lark retries.
+ * token (401); and answers 503 when the event could not be queued, so Lark retries. Refusals before
+ * authentication are counted for the server's summary line, not logged one by one.
  */
 export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
   const logger = options.logger.child({ component: 'lark-webhook' });
   return {
     path: options.path,
+    name: 'lark',
     async handle(request, response, ingress) {
       const path = (request.url ?? '/').split('?')[0];
       if (path !== options.path) {
@@ -104,11 +106,11 @@ export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
       const read = await ingress.readBody(maxEventBytes);
       if (read.kind === 'aborted') return;
       if (read.kind === 'too_large') {
-        logger.warn({ limit: maxEventBytes }, 'lark event body too large');
+        ingress.refused('too_large');
         return reply(response, 413, { error: 'payload too large' });
       }
       if (read.kind === 'busy') {
-        logger.warn({}, 'lark event refused: no room for unauthenticated bytes');
+        ingress.refused('busy');
         return reply(response, 503, { error: 'busy, try again later' });
       }
       const rawBody = read.body;
@@ -116,48 +118,48 @@ export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
       const nonce = header(request, 'x-lark-request-nonce');
       const signature = header(request, 'x-lark-signature');
       const signed = Boolean(timestamp && nonce !== undefined && signature);
+      const verified = Boolean(options.encryptKey && signed);
       // The signature is checked over the raw bytes before anything is parsed.
       if (options.encryptKey && signed) {
         const skew = Math.abs(options.now().getTime() / 1000 - Number(timestamp));
         if (!Number.isFinite(skew) || skew > signatureWindowSeconds) {
-          logger.warn(
-            { skewSeconds: Number.isFinite(skew) ? Math.round(skew) : null },
-            'lark event outside the time window',
-          );
+          ingress.refused('stale');
           return reply(response, 401, { error: 'stale request' });
         }
         const expected = larkSignature(timestamp as string, nonce as string, options.encryptKey, rawBody);
         if (!sameText(expected, signature as string)) {
-          logger.warn({ bytes: rawBody.length }, 'lark event signature mismatch');
+          ingress.refused('bad_signature');
           return reply(response, 401, { error: 'bad signature' });
         }
         ingress.authenticated();
       }
       // Unsigned, only the small URL challenge is worth parsing; anything bigger is refused unread.
       if (options.encryptKey && !signed && rawBody.length > maxUnsignedBytes) {
-        logger.warn({ bytes: rawBody.length }, 'unsigned lark event refused');
+        ingress.refused('unsigned');
         return reply(response, 401, { error: 'missing signature' });
       }
+      // A signed body that does not parse is a fault worth a line of its own; an unsigned one is counted.
+      const malformed = (error: string) => {
+        if (verified) logger.warn({ bytes: rawBody.length, error }, 'signed lark event is malformed');
+        else ingress.refused('malformed');
+        reply(response, 400, { error });
+      };
 
       let payload = parseObject(rawBody);
-      if (!payload) return reply(response, 400, { error: 'body is not a JSON object' });
+      if (!payload) return malformed('body is not a JSON object');
       if (typeof payload.encrypt === 'string') {
-        if (!options.encryptKey)
-          return reply(response, 400, { error: 'encrypted event, but no encrypt key is set' });
+        if (!options.encryptKey) return malformed('encrypted event, but no encrypt key is set');
         let decrypted: Record<string, unknown> | undefined;
         try {
           decrypted = parseObject(Buffer.from(decryptEvent(payload.encrypt, options.encryptKey), 'utf8'));
         } catch {}
-        if (!decrypted) {
-          logger.warn({ bytes: rawBody.length }, 'lark event did not decrypt');
-          return reply(response, 400, { error: 'cannot decrypt' });
-        }
+        if (!decrypted) return malformed('cannot decrypt');
         payload = decrypted;
       }
       const isChallenge = payload.type === 'url_verification';
       // Lark signs events; only the URL challenge may come unsigned (it is answered with nothing but its echo).
       if (options.encryptKey && !signed && !isChallenge) {
-        logger.warn({ bytes: rawBody.length }, 'unsigned lark event refused');
+        ingress.refused('unsigned');
         return reply(response, 401, { error: 'missing signature' });
       }
       // Checked where the payload carries a token (events and callbacks do; the signature covers the rest).
@@ -170,10 +172,7 @@ export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
         token !== undefined &&
         (typeof token !== 'string' || !sameText(token, options.verificationToken))
       ) {
-        logger.warn(
-          { eventType: headerFields?.event_type ?? payload.type },
-          'lark verification token mismatch',
-        );
+        ingress.refused('bad_token');
         return reply(response, 401, { error: 'bad token' });
       }
       if (isChallenge) return reply(response, 200, { challenge: payload.challenge });

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { HttpRoute } from '../../src/core/adapter';
 import type { Logger } from '../../src/core/logger';
+import type { RefusalReason } from '../../src/core/request-ingress';
 import type { DeferredAckReceiver } from './receiver';
-import { checkSlackSignature } from './signature';
+import { checkSlackSignature, type SignatureCheck } from './signature';
 
 /** The largest request accepted (a button click carries its whole message; events are a few KB). */
 export const maxRequestBytes = 1024 * 1024;
@@ -42,6 +43,14 @@ function answer(response: ServerResponse, status: number, body?: string | Record
   response.end(payload);
 }
 
+/** Why a failed signature check refuses the request, as counted in the refusal summary. */
+const refusalFor: Record<Exclude<SignatureCheck, 'valid'>, RefusalReason> = {
+  missing: 'unsigned',
+  stale: 'stale',
+  future: 'stale',
+  mismatch: 'bad_signature',
+};
+
 /** A payload from its raw bytes: a form (slash command, or `payload=` JSON for interactivity), or JSON (events). */
 export function parsePayload(rawBody: Buffer, contentType: string | undefined): Record<string, unknown> {
   const text = rawBody.toString('utf8');
@@ -58,8 +67,8 @@ export function parsePayload(rawBody: Buffer, contentType: string | undefined): 
 
 /**
  * The Slack route on the shared server: raw body with a 1 MB limit (413, read no further), or 503 when the
- * server has no room for more unauthenticated bytes; signature checked over the raw
- * bytes within ±5 minutes (401); payload parsed (400, `; charset=utf-8` forms included); the URL
+ * server has no room for more unauthenticated bytes; signature checked over the raw bytes within ±5 minutes
+ * (401; refusals are counted for the server's summary line, not logged one by one); payload parsed (400, `; charset=utf-8` forms included); the URL
  * challenge and SSL check answered; then the delivery runs through Bolt and is answered with the
  * listener's acknowledgement, or 503 when it could not be queued, so Slack delivers it again.
  */
@@ -67,6 +76,7 @@ export function createSlackEventsRoute(options: SlackEventsRouteOptions): HttpRo
   const logger = options.logger.child({ component: 'slack-http' });
   return {
     path: options.path,
+    name: 'slack',
     async handle(request, response, ingress) {
       if (request.method !== 'POST') {
         request.resume();
@@ -75,11 +85,11 @@ export function createSlackEventsRoute(options: SlackEventsRouteOptions): HttpRo
       const read = await ingress.readBody(maxRequestBytes);
       if (read.kind === 'aborted') return;
       if (read.kind === 'too_large') {
-        logger.warn({ limit: maxRequestBytes }, 'slack request body too large');
+        ingress.refused('too_large');
         return answer(response, 413, { error: 'payload too large' });
       }
       if (read.kind === 'busy') {
-        logger.warn({}, 'slack request refused: no room for unauthenticated bytes');
+        ingress.refused('busy');
         return answer(response, 503, { error: 'busy, try again later' });
       }
       const check = checkSlackSignature({
@@ -90,10 +100,7 @@ export function createSlackEventsRoute(options: SlackEventsRouteOptions): HttpRo
         nowSeconds: Math.floor(options.now().getTime() / 1000),
       });
       if (check !== 'valid') {
-        logger.warn(
-          { reason: check, bytes: read.body.length },
-          'slack request refused: signature check failed',
-        );
+        ingress.refused(refusalFor[check]);
         return answer(response, 401);
       }
       ingress.authenticated();

@@ -6,6 +6,8 @@ import type { RequestIngress } from './request-ingress';
 export interface HttpRoute {
   /** Exact path (`/slack/events`). */
   path: string;
+  /** A short name for logs and metrics (`slack`); the path when absent. */
+  name?: string;
   /**
    * Handles the request; must answer (the server answers 500 if it throws). The body is read through
    * `ingress`, which caps what an unauthenticated request may hold.

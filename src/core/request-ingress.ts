@@ -9,6 +9,20 @@ export type BodyRead =
   | { kind: 'busy' }
   | { kind: 'aborted' };
 
+/**
+ * Why a request was refused before it proved who sent it: `bad_signature`, `stale` (timestamp outside the
+ * window), `unsigned`, `too_large`, `malformed` (unreadable before authentication), `bad_token`, or `busy`
+ * (no room left for unauthenticated bytes).
+ */
+export type RefusalReason =
+  | 'bad_signature'
+  | 'stale'
+  | 'unsigned'
+  | 'too_large'
+  | 'malformed'
+  | 'bad_token'
+  | 'busy';
+
 /** What the shared HTTP server gives a route for a request that has not yet proved who sent it. */
 export interface RequestIngress {
   /**
@@ -18,4 +32,9 @@ export interface RequestIngress {
   readBody(limit: number): Promise<BodyRead>;
   /** The request proved who sent it (a valid signature): its bytes no longer count as unauthenticated. */
   authenticated(): void;
+  /**
+   * Count a request refused before it was authenticated (the route still answers it). Refusals are logged
+   * as one summary line a minute, by route and reason, and counted in `/metrics`: never a line each.
+   */
+  refused(reason: RefusalReason): void;
 }

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HttpRoute } from '../core/adapter';
 import type { Logger } from '../core/logger';
-import type { RequestIngress } from '../core/request-ingress';
+import type { RefusalReason, RequestIngress } from '../core/request-ingress';
 import { createUnauthenticatedBytes, readRawBody, type UnauthenticatedBytes } from './read-body';
+import { createRejectionSummary, type RejectionSummary } from './rejection-summary';
 
 /** The result of a readiness check: ready when every named check passes. */
 export interface Readiness {
@@ -44,6 +45,10 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Limits for unauthenticated clients (defaults: `defaultIngressLimits`). */
   limits?: Partial<IngressLimits>;
+  /** How often refused unauthenticated requests are summarized in one log line (default a minute). */
+  rejectionLogIntervalMs?: number;
+  /** Called for each refused unauthenticated request, by route name and reason (the `/metrics` counter). */
+  onRefused?: (route: string, reason: RefusalReason) => void;
 }
 
 /** The running HTTP server. */
@@ -52,7 +57,7 @@ export interface HttpServer {
   server: Server;
   /** Start listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
-  /** Stop accepting connections and close idle ones. */
+  /** Stop accepting connections, close idle ones, and log the refusals not yet summarized. */
   close(): Promise<void>;
 }
 
@@ -66,28 +71,40 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(payload);
 }
 
-/** A request's ingress: its body is read against the budget, whose bytes are given back when it ends. */
+/**
+ * A request's ingress: its body is read against the budget, whose bytes are given back when it ends, and its
+ * refusals are counted under the route's name.
+ */
 function ingressFor(
   request: IncomingMessage,
   response: ServerResponse,
-  budget: UnauthenticatedBytes,
+  route: HttpRoute,
+  shared: { budget: UnauthenticatedBytes; rejections: RejectionSummary },
 ): RequestIngress {
   let release = () => {};
   response.once('close', () => release());
   return {
     readBody(limit) {
-      const reading = readRawBody(request, response, limit, budget);
+      const reading = readRawBody(request, response, limit, shared.budget);
       release = reading.release;
       return reading.result;
     },
     authenticated: () => release(),
+    refused: (reason) => shared.rejections.count(route.name ?? route.path, reason),
   };
 }
 
 /** Create the one HTTP server every webhook shares, with `/healthz` and `/readyz`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const limits = { ...defaultIngressLimits, ...options.limits };
-  const budget = createUnauthenticatedBytes(limits.maxUnauthenticatedBytes);
+  const shared = {
+    budget: createUnauthenticatedBytes(limits.maxUnauthenticatedBytes),
+    rejections: createRejectionSummary({
+      logger: options.logger,
+      intervalMs: options.rejectionLogIntervalMs ?? 60_000,
+      onRefused: options.onRefused,
+    }),
+  };
   const routes = new Map(options.routes.map((route) => [route.path, route]));
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -104,7 +121,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       request.resume();
       return sendJson(response, 404, { error: 'not found' });
     }
-    await route.handle(request, response, ingressFor(request, response, budget));
+    await route.handle(request, response, ingressFor(request, response, route, shared));
   };
   const server = createServer(
     {
@@ -134,7 +151,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }),
     close: () =>
       new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          shared.rejections.stop();
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -31,6 +31,8 @@ export interface Metrics {
   llmErrors: Counter<'model' | 'code'>;
   /** Platform API errors and rate-limit waits, by platform and kind. */
   platformApi: Counter<'platform' | 'kind'>;
+  /** HTTP requests refused before they were authenticated, by route and reason. */
+  rejectedRequests: Counter<'route' | 'reason'>;
 }
 
 /**
@@ -87,6 +89,12 @@ export function createMetrics(queueDepth?: () => Promise<number>): Metrics {
       name: 'deskmate_platform_api_events_total',
       help: 'Platform API errors and rate-limit waits, by platform and kind.',
       labelNames: ['platform', 'kind'],
+      registers: [registry],
+    }),
+    rejectedRequests: new Counter({
+      name: 'deskmate_http_rejected_total',
+      help: 'HTTP requests refused before they were authenticated, by route and reason.',
+      labelNames: ['route', 'reason'],
       registers: [registry],
     }),
   };
@@ -172,9 +180,11 @@ export function metricsRoute(
 ): HttpRoute {
   return {
     path: '/metrics',
-    async handle(request, response) {
+    name: 'metrics',
+    async handle(request, response, ingress) {
       request.resume();
       if (token && !bearerMatches(request.headers.authorization, token)) {
+        ingress.refused('bad_token');
         response.writeHead(401, { 'www-authenticate': 'Bearer', 'content-length': 0 });
         response.end();
         return;

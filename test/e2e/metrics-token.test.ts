@@ -1,4 +1,4 @@
-// Proves: with METRICS_TOKEN set, /metrics answers only `Authorization: Bearer <token>` (401 without it or with a wrong one); unset, /metrics stays open.
+// Proves: with METRICS_TOKEN set, /metrics answers only `Authorization: Bearer <token>` (401 without it or with a wrong one, each counted as a refusal); unset, /metrics stays open.
 import { type ServedDeskmate, startServedDeskmate } from '../helpers/served-deskmate';
 
 describe('/metrics with METRICS_TOKEN', () => {
@@ -27,10 +27,12 @@ describe('/metrics with METRICS_TOKEN', () => {
     }
   });
 
-  test('the right bearer token: the metrics', async () => {
+  test('the right bearer token: the metrics, with the refused scrapes counted', async () => {
     const response = await scrape(`Bearer ${token}`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toMatch(/^# TYPE deskmate_events_total counter$/m);
+    const text = await response.text();
+    expect(text).toMatch(/^# TYPE deskmate_events_total counter$/m);
+    expect(text).toMatch(/^deskmate_http_rejected_total\{route="metrics",reason="bad_token"\} 6$/m);
   });
 
   test('health and readiness stay open', async () => {
