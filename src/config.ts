@@ -250,12 +250,11 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     if (!present) problems.push({ variable, message });
   };
 
-  if (values.HTTP_HEADERS_TIMEOUT_MS > values.HTTP_REQUEST_TIMEOUT_MS) {
-    problems.push({
-      variable: 'HTTP_HEADERS_TIMEOUT_MS',
-      message: `${values.HTTP_HEADERS_TIMEOUT_MS} is more than HTTP_REQUEST_TIMEOUT_MS (${values.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too. Fix: set HTTP_HEADERS_TIMEOUT_MS to at most HTTP_REQUEST_TIMEOUT_MS, e.g. 15000 and 30000.`,
-    });
-  }
+  need(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    values.HTTP_HEADERS_TIMEOUT_MS <= values.HTTP_REQUEST_TIMEOUT_MS,
+    `${values.HTTP_HEADERS_TIMEOUT_MS} is more than HTTP_REQUEST_TIMEOUT_MS (${values.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too. Fix: set HTTP_HEADERS_TIMEOUT_MS to at most HTTP_REQUEST_TIMEOUT_MS, e.g. 15000 and 30000.`,
+  );
 
   const provider =
     values.LLM_PROVIDER ??
