@@ -7,7 +7,7 @@ import type { Logger } from '../../src/core/logger';
 export const maxEventBytes = 1024 * 1024;
 /** How far the request timestamp may be from our clock, either way. */
 export const signatureWindowSeconds = 5 * 60;
-/** The largest unsigned body parsed: only the URL challenge may come unsigned, and it is ~200 bytes even encrypted. */
+/** The largest unsigned body parsed: only the URL challenge may come unsigned (~200 bytes, encrypted). */
 export const maxUnsignedBytes = 4 * 1024;
 
 /** Something that dispatches a verified, decrypted event to its handler (the SDK's EventDispatcher). */

@@ -67,10 +67,11 @@ export function parsePayload(rawBody: Buffer, contentType: string | undefined): 
 
 /**
  * The Slack route on the shared server: raw body with a 1 MB limit (413, read no further), or 503 when the
- * server has no room for more unauthenticated bytes; signature checked over the raw bytes within ±5 minutes
- * (401; refusals are counted for the server's summary line, not logged one by one); payload parsed (400, `; charset=utf-8` forms included); the URL
- * challenge and SSL check answered; then the delivery runs through Bolt and is answered with the
- * listener's acknowledgement, or 503 when it could not be queued, so Slack delivers it again.
+ * server has no room for more unauthenticated bytes; signature checked over the raw bytes within ±5
+ * minutes (401; refusals are counted for the server's summary line, not logged one by one); payload parsed
+ * (400, `; charset=utf-8` forms included); the URL challenge and SSL check answered; then the delivery runs
+ * through Bolt and is answered with the listener's acknowledgement, or 503 when it could not be queued, so
+ * Slack delivers it again.
  */
 export function createSlackEventsRoute(options: SlackEventsRouteOptions): HttpRoute {
   const logger = options.logger.child({ component: 'slack-http' });

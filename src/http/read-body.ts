@@ -30,7 +30,7 @@ export function createUnauthenticatedBytes(limit: number): UnauthenticatedBytes 
   };
 }
 
-/** A body being read: its outcome, and `release` to give its bytes back to the budget (safe to call twice). */
+/** A body being read: its outcome, and `release` to give its bytes back to the budget (safe twice). */
 export interface BodyReading {
   /** The outcome of the read. */
   result: Promise<BodyRead>;

@@ -162,7 +162,7 @@ export function countedProvider(provider: LlmProvider, metrics: Metrics): LlmPro
 /** Metrics as JSON, as another thread sends them. */
 export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
-/** Whether an `Authorization` header is `Bearer <token>`, compared in constant time (digests of equal length). */
+/** Whether an `Authorization` header is `Bearer <token>`, compared in constant time (as digests). */
 function bearerMatches(authorization: string | undefined, token: string): boolean {
   const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();

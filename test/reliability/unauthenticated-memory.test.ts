@@ -21,7 +21,7 @@ const declaredBytes = 1_000_000;
 const sentBytes = 999_999;
 /** The server's default budget for unauthenticated bytes. */
 const budgetBytes = 32 * 1024 * 1024;
-/** Resident memory may grow this much over the baseline while the attack holds (unbounded, it would hold ~400 MB). */
+/** Resident memory may grow this much over the baseline during the attack (unbounded: ~400 MB). */
 const allowedGrowthBytes = 100 * 1024 * 1024;
 /**
  * What may stay resident after the connections closed: the budget's worth of bodies plus the server's own
