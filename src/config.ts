@@ -16,6 +16,9 @@ export interface Config {
   /** What this process does (DESKMATE_ROLE): receive events (`web`), run jobs (`jobs`), or both (`all`). */
   role: DeskmateRole;
   defaultTimezone: string;
+  http: HttpConfig;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
+  metricsToken?: string;
   llm: LlmConfig;
   limits: LimitsConfig;
   slack?: SlackConfig;
@@ -26,6 +29,16 @@ export interface Config {
 
 /** What a process does: `web` receives events and queues them, `jobs` runs them, `all` does both. */
 export type DeskmateRole = 'all' | 'web' | 'jobs';
+
+/** Limits of the shared HTTP server. */
+export interface HttpConfig {
+  /** A client must send its request head within this (HTTP_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** A client must send its whole request within this (HTTP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** Bytes that request bodies not yet authenticated may hold at once (MAX_UNAUTHENTICATED_BYTES). */
+  maxUnauthenticatedBytes: number;
+}
 
 /** Model settings. */
 export interface LlmConfig {
@@ -148,6 +161,10 @@ const schema = z.object({
       })
       .optional(),
   ),
+  HTTP_HEADERS_TIMEOUT_MS: wholeNumber('HTTP_HEADERS_TIMEOUT_MS', 1000, 600000, 15000),
+  HTTP_REQUEST_TIMEOUT_MS: wholeNumber('HTTP_REQUEST_TIMEOUT_MS', 1000, 600000, 30000),
+  METRICS_TOKEN: optionalText,
+  MAX_UNAUTHENTICATED_BYTES: wholeNumber('MAX_UNAUTHENTICATED_BYTES', 1048576, 4294967296, 33554432),
   DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
     message:
       'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
@@ -235,6 +252,12 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const need = (variable: string, present: unknown, message: string) => {
     if (!present) problems.push({ variable, message });
   };
+
+  need(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    values.HTTP_HEADERS_TIMEOUT_MS <= values.HTTP_REQUEST_TIMEOUT_MS,
+    `${values.HTTP_HEADERS_TIMEOUT_MS} is more than HTTP_REQUEST_TIMEOUT_MS (${values.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too. Fix: set HTTP_HEADERS_TIMEOUT_MS to at most HTTP_REQUEST_TIMEOUT_MS, e.g. 15000 and 30000.`,
+  );
 
   const provider =
     values.LLM_PROVIDER ??
@@ -355,6 +378,12 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       jobLockDurationMs: values.JOB_LOCK_DURATION_MS,
       role,
       defaultTimezone: values.DEFAULT_TIMEZONE ?? 'UTC',
+      http: {
+        headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS,
+        maxUnauthenticatedBytes: values.MAX_UNAUTHENTICATED_BYTES,
+      },
+      metricsToken: values.METRICS_TOKEN,
       llm: {
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,

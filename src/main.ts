@@ -106,8 +106,13 @@ export async function startDeskmate(
   // Every process serves /healthz, /readyz and /metrics (orchestrators probe each); a console-only run none.
   if (chatAdapters.length > 0 || !config.console) {
     http = createHttpServer({
-      routes: [...(receives ? chatAdapters.flatMap((adapter) => adapter.routes) : []), metricsRoute(metrics)],
+      routes: [
+        ...(receives ? chatAdapters.flatMap((adapter) => adapter.routes) : []),
+        metricsRoute(metrics, config.metricsToken),
+      ],
       logger,
+      limits: config.http,
+      onRefused: (route, reason) => metrics.rejectedRequests.inc({ route, reason }),
       readiness: async () => {
         const checks: Record<string, boolean> = {};
         if (config.redisUrl) {

@@ -7,6 +7,8 @@ import type { Logger } from '../../src/core/logger';
 export const maxEventBytes = 1024 * 1024;
 /** How far the request timestamp may be from our clock, either way. */
 export const signatureWindowSeconds = 5 * 60;
+/** The largest unsigned body parsed: only the URL challenge may come unsigned (~200 bytes, encrypted). */
+export const maxUnsignedBytes = 4 * 1024;
 
 /** Something that dispatches a verified, decrypted event to its handler (the SDK's EventDispatcher). */
 export interface EventInvoker {
@@ -58,68 +60,40 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function reply(response: ServerResponse, status: number, body: unknown, close = false): void {
+function reply(response: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
-    ...(close ? { connection: 'close' } : {}),
   });
   response.end(payload);
 }
 
-type BodyResult =
-  | { kind: 'body'; body: Buffer }
-  | { kind: 'too_large'; drained: boolean }
-  | { kind: 'aborted' };
-
-/** Past this many bytes an oversized body is no longer drained: the answer is sent and the socket closed. */
-const drainCapBytes = 16 * maxEventBytes;
-
-/**
- * Read the raw body, keeping at most `limit` bytes. An oversized body is drained without being kept (so
- * the client reads the 413 cleanly), up to a cap past which the connection is cut.
- */
-function readBody(request: IncomingMessage, limit: number): Promise<BodyResult> {
-  const declared = Number(header(request, 'content-length'));
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyResult) => {
-      if (!settled) {
-        settled = true;
-        resolve(result);
-      }
-    };
-    if (Number.isFinite(declared) && declared > drainCapBytes) settle({ kind: 'too_large', drained: false });
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) chunks.length = 0;
-      else chunks.push(chunk);
-      if (size > drainCapBytes) settle({ kind: 'too_large', drained: false });
-    });
-    request.on('end', () =>
-      settle(
-        size > limit ? { kind: 'too_large', drained: true } : { kind: 'body', body: Buffer.concat(chunks) },
-      ),
-    );
-    request.on('error', () => settle({ kind: 'aborted' }));
-    request.on('close', () => settle({ kind: 'aborted' }));
-  });
+/** A JSON object from bytes, or undefined when they are not one. */
+function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The hardened Lark event route. In front of the SDK's dispatcher it: reads the raw body with a 1 MB
- * limit (413); checks `X-Lark-Signature` over the raw bytes in constant time within ±5 minutes (401);
- * decrypts, answering 400 to anything that does not decrypt; answers `url_verification` at once; checks
- * the verification token (401); and answers 503 when the event could not be queued, so Lark retries.
+ * limit (413, read no further), or answers 503 when the server has no room for more unauthenticated
+ * bytes; checks `X-Lark-Signature` over the raw bytes in constant time within ±5 minutes (401) before
+ * parsing anything; refuses unsigned bodies but a small URL challenge (401); decrypts, answering 400 to
+ * anything that does not parse or decrypt; answers `url_verification` at once; checks the verification
+ * token (401); and answers 503 when the event could not be queued, so Lark retries. Refusals before
+ * authentication are counted for the server's summary line, not logged one by one.
  */
 export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
   const logger = options.logger.child({ component: 'lark-webhook' });
   return {
     path: options.path,
-    async handle(request, response) {
+    name: 'lark',
+    async handle(request, response, ingress) {
       const path = (request.url ?? '/').split('?')[0];
       if (path !== options.path) {
         request.resume();
@@ -129,60 +103,63 @@ export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
         request.resume();
         return reply(response, 405, { error: 'method not allowed' });
       }
-      const read = await readBody(request, maxEventBytes);
+      const read = await ingress.readBody(maxEventBytes);
       if (read.kind === 'aborted') return;
       if (read.kind === 'too_large') {
-        logger.warn({ limit: maxEventBytes, drained: read.drained }, 'lark event body too large');
-        if (!read.drained) response.once('finish', () => request.socket?.destroy());
-        return reply(response, 413, { error: 'payload too large' }, !read.drained);
+        ingress.refused('too_large');
+        return reply(response, 413, { error: 'payload too large' });
+      }
+      if (read.kind === 'busy') {
+        ingress.refused('busy');
+        return reply(response, 503, { error: 'busy, try again later' });
       }
       const rawBody = read.body;
-      let envelope: unknown;
-      try {
-        envelope = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        return reply(response, 400, { error: 'body is not JSON' });
-      }
-      if (typeof envelope !== 'object' || envelope === null)
-        return reply(response, 400, { error: 'bad body' });
-
       const timestamp = header(request, 'x-lark-request-timestamp');
       const nonce = header(request, 'x-lark-request-nonce');
       const signature = header(request, 'x-lark-signature');
       const signed = Boolean(timestamp && nonce !== undefined && signature);
+      const verified = Boolean(options.encryptKey && signed);
+      // The signature is checked over the raw bytes before anything is parsed.
       if (options.encryptKey && signed) {
         const skew = Math.abs(options.now().getTime() / 1000 - Number(timestamp));
         if (!Number.isFinite(skew) || skew > signatureWindowSeconds) {
-          logger.warn(
-            { skewSeconds: Number.isFinite(skew) ? Math.round(skew) : null },
-            'lark event outside the time window',
-          );
+          ingress.refused('stale');
           return reply(response, 401, { error: 'stale request' });
         }
         const expected = larkSignature(timestamp as string, nonce as string, options.encryptKey, rawBody);
         if (!sameText(expected, signature as string)) {
-          logger.warn({ bytes: rawBody.length }, 'lark event signature mismatch');
+          ingress.refused('bad_signature');
           return reply(response, 401, { error: 'bad signature' });
         }
+        ingress.authenticated();
       }
+      // Unsigned, only the small URL challenge is worth parsing; anything bigger is refused unread.
+      if (options.encryptKey && !signed && rawBody.length > maxUnsignedBytes) {
+        ingress.refused('unsigned');
+        return reply(response, 401, { error: 'missing signature' });
+      }
+      // A signed body that does not parse is a fault worth a line of its own; an unsigned one is counted.
+      const malformed = (error: string) => {
+        if (verified) logger.warn({ bytes: rawBody.length, error }, 'signed lark event is malformed');
+        else ingress.refused('malformed');
+        reply(response, 400, { error });
+      };
 
-      let payload = envelope as Record<string, unknown>;
+      let payload = parseObject(rawBody);
+      if (!payload) return malformed('body is not a JSON object');
       if (typeof payload.encrypt === 'string') {
-        if (!options.encryptKey)
-          return reply(response, 400, { error: 'encrypted event, but no encrypt key is set' });
+        if (!options.encryptKey) return malformed('encrypted event, but no encrypt key is set');
+        let decrypted: Record<string, unknown> | undefined;
         try {
-          const decrypted = JSON.parse(decryptEvent(payload.encrypt, options.encryptKey)) as unknown;
-          if (typeof decrypted !== 'object' || decrypted === null) throw new Error('not an object');
-          payload = decrypted as Record<string, unknown>;
-        } catch {
-          logger.warn({ bytes: rawBody.length }, 'lark event did not decrypt');
-          return reply(response, 400, { error: 'cannot decrypt' });
-        }
+          decrypted = parseObject(Buffer.from(decryptEvent(payload.encrypt, options.encryptKey), 'utf8'));
+        } catch {}
+        if (!decrypted) return malformed('cannot decrypt');
+        payload = decrypted;
       }
       const isChallenge = payload.type === 'url_verification';
       // Lark signs events; only the URL challenge may come unsigned (it is answered with nothing but its echo).
       if (options.encryptKey && !signed && !isChallenge) {
-        logger.warn({ bytes: rawBody.length }, 'unsigned lark event refused');
+        ingress.refused('unsigned');
         return reply(response, 401, { error: 'missing signature' });
       }
       // Checked where the payload carries a token (events and callbacks do; the signature covers the rest).
@@ -195,10 +172,7 @@ export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
         token !== undefined &&
         (typeof token !== 'string' || !sameText(token, options.verificationToken))
       ) {
-        logger.warn(
-          { eventType: headerFields?.event_type ?? payload.type },
-          'lark verification token mismatch',
-        );
+        ingress.refused('bad_token');
         return reply(response, 401, { error: 'bad token' });
       }
       if (isChallenge) return reply(response, 200, { challenge: payload.challenge });

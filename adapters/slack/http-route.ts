@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { HttpRoute } from '../../src/core/adapter';
 import type { Logger } from '../../src/core/logger';
+import type { RefusalReason } from '../../src/core/request-ingress';
 import type { DeferredAckReceiver } from './receiver';
-import { checkSlackSignature } from './signature';
+import { checkSlackSignature, type SignatureCheck } from './signature';
 
 /** The largest request accepted (a button click carries its whole message; events are a few KB). */
 export const maxRequestBytes = 1024 * 1024;
@@ -42,37 +43,13 @@ function answer(response: ServerResponse, status: number, body?: string | Record
   response.end(payload);
 }
 
-type BodyRead = { kind: 'body'; body: Buffer } | { kind: 'too_large' } | { kind: 'aborted' };
-
-/** Read the raw body, keeping at most `limit` bytes (an oversized body is drained, not kept). */
-function readBody(request: IncomingMessage, limit: number): Promise<BodyRead> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyRead) => {
-      if (!settled) {
-        settled = true;
-        resolve(result);
-      }
-    };
-    if (Number(header(request, 'content-length')) > limit) {
-      request.resume();
-      settle({ kind: 'too_large' });
-      return;
-    }
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    request.on('end', () =>
-      settle(size > limit ? { kind: 'too_large' } : { kind: 'body', body: Buffer.concat(chunks) }),
-    );
-    request.on('error', () => settle({ kind: 'aborted' }));
-    request.on('close', () => settle({ kind: 'aborted' }));
-  });
-}
+/** Why a failed signature check refuses the request, as counted in the refusal summary. */
+const refusalFor: Record<Exclude<SignatureCheck, 'valid'>, RefusalReason> = {
+  missing: 'unsigned',
+  stale: 'stale',
+  future: 'stale',
+  mismatch: 'bad_signature',
+};
 
 /** A payload from its raw bytes: a form (slash command, or `payload=` JSON for interactivity), or JSON (events). */
 export function parsePayload(rawBody: Buffer, contentType: string | undefined): Record<string, unknown> {
@@ -89,26 +66,32 @@ export function parsePayload(rawBody: Buffer, contentType: string | undefined): 
 }
 
 /**
- * The Slack route on the shared server: raw body with a 1 MB limit (413); signature checked over the raw
- * bytes within ±5 minutes (401); payload parsed (400, `; charset=utf-8` forms included); the URL
- * challenge and SSL check answered; then the delivery runs through Bolt and is answered with the
- * listener's acknowledgement, or 503 when it could not be queued, so Slack delivers it again.
+ * The Slack route on the shared server: raw body with a 1 MB limit (413, read no further), or 503 when the
+ * server has no room for more unauthenticated bytes; signature checked over the raw bytes within ±5
+ * minutes (401; refusals are counted for the server's summary line, not logged one by one); payload parsed
+ * (400, `; charset=utf-8` forms included); the URL challenge and SSL check answered; then the delivery runs
+ * through Bolt and is answered with the listener's acknowledgement, or 503 when it could not be queued, so
+ * Slack delivers it again.
  */
 export function createSlackEventsRoute(options: SlackEventsRouteOptions): HttpRoute {
   const logger = options.logger.child({ component: 'slack-http' });
   return {
     path: options.path,
-    async handle(request, response) {
+    name: 'slack',
+    async handle(request, response, ingress) {
       if (request.method !== 'POST') {
         request.resume();
         return answer(response, 405, { error: 'method not allowed' });
       }
-      const read = await readBody(request, maxRequestBytes);
+      const read = await ingress.readBody(maxRequestBytes);
       if (read.kind === 'aborted') return;
       if (read.kind === 'too_large') {
-        logger.warn({ limit: maxRequestBytes }, 'slack request body too large');
-        response.setHeader('connection', 'close');
+        ingress.refused('too_large');
         return answer(response, 413, { error: 'payload too large' });
+      }
+      if (read.kind === 'busy') {
+        ingress.refused('busy');
+        return answer(response, 503, { error: 'busy, try again later' });
       }
       const check = checkSlackSignature({
         signingSecret: options.signingSecret,
@@ -118,12 +101,10 @@ export function createSlackEventsRoute(options: SlackEventsRouteOptions): HttpRo
         nowSeconds: Math.floor(options.now().getTime() / 1000),
       });
       if (check !== 'valid') {
-        logger.warn(
-          { reason: check, bytes: read.body.length },
-          'slack request refused: signature check failed',
-        );
+        ingress.refused(refusalFor[check]);
         return answer(response, 401);
       }
+      ingress.authenticated();
       let body: Record<string, unknown>;
       try {
         body = parsePayload(read.body, header(request, 'content-type'));

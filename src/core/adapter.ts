@@ -1,12 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatPlatform } from './chat-platform';
+import type { RequestIngress } from './request-ingress';
 
 /** An HTTP route an adapter serves on the shared server. */
 export interface HttpRoute {
   /** Exact path (`/slack/events`). */
   path: string;
-  /** Handles the request; must answer (the server answers 500 if it throws). */
-  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** A short name for logs and metrics (`slack`); the path when absent. */
+  name?: string;
+  /**
+   * Handles the request; must answer (the server answers 500 if it throws). The body is read through
+   * `ingress`, which caps what an unauthenticated request may hold.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, ingress: RequestIngress): Promise<void>;
 }
 
 /** A platform adapter: receives events into the queue and gives skills its platform port. */

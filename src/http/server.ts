@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HttpRoute } from '../core/adapter';
 import type { Logger } from '../core/logger';
+import type { RefusalReason, RequestIngress } from '../core/request-ingress';
+import { createUnauthenticatedBytes, readRawBody, type UnauthenticatedBytes } from './read-body';
+import { createRejectionSummary, type RejectionSummary } from './rejection-summary';
 
 /** The result of a readiness check: ready when every named check passes. */
 export interface Readiness {
@@ -11,6 +14,27 @@ export interface Readiness {
   checks: Record<string, boolean>;
 }
 
+/** What a client may hold before it proves who it is. */
+export interface IngressLimits {
+  /** A client must send its whole request head within this; else 408 and the connection is closed. */
+  headersTimeoutMs: number;
+  /** A client must send its whole request, body included, within this (not less than `headersTimeoutMs`). */
+  requestTimeoutMs: number;
+  /**
+   * Bytes that request bodies not yet authenticated may hold at once, across the server. A body that does
+   * not fit is answered 503 and its connection closed: the request itself may be fine, the server is out
+   * of room for unverified bytes, and Slack and Lark deliver a refused event again.
+   */
+  maxUnauthenticatedBytes: number;
+}
+
+/** The limits used when the options give none. */
+export const defaultIngressLimits: IngressLimits = {
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
+  maxUnauthenticatedBytes: 32 * 1024 * 1024,
+};
+
 /** Options for the shared HTTP server. */
 export interface HttpServerOptions {
   /** Routes from the adapters (and metrics). */
@@ -19,6 +43,12 @@ export interface HttpServerOptions {
   readiness: () => Promise<Readiness>;
   /** Logger. */
   logger: Logger;
+  /** Limits for unauthenticated clients (defaults: `defaultIngressLimits`). */
+  limits?: Partial<IngressLimits>;
+  /** How often refused unauthenticated requests are summarized in one log line (default a minute). */
+  rejectionLogIntervalMs?: number;
+  /** Called for each refused unauthenticated request, by route name and reason (the `/metrics` counter). */
+  onRefused?: (route: string, reason: RefusalReason) => void;
 }
 
 /** The running HTTP server. */
@@ -27,7 +57,7 @@ export interface HttpServer {
   server: Server;
   /** Start listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
-  /** Stop accepting connections and close idle ones. */
+  /** Stop accepting connections, close idle ones, and log the refusals not yet summarized. */
   close(): Promise<void>;
 }
 
@@ -41,8 +71,40 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(payload);
 }
 
+/**
+ * A request's ingress: its body is read against the budget, whose bytes are given back when it ends, and its
+ * refusals are counted under the route's name.
+ */
+function ingressFor(
+  request: IncomingMessage,
+  response: ServerResponse,
+  route: HttpRoute,
+  shared: { budget: UnauthenticatedBytes; rejections: RejectionSummary },
+): RequestIngress {
+  let release = () => {};
+  response.once('close', () => release());
+  return {
+    readBody(limit) {
+      const reading = readRawBody(request, response, limit, shared.budget);
+      release = reading.release;
+      return reading.result;
+    },
+    authenticated: () => release(),
+    refused: (reason) => shared.rejections.count(route.name ?? route.path, reason),
+  };
+}
+
 /** Create the one HTTP server every webhook shares, with `/healthz` and `/readyz`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const limits = { ...defaultIngressLimits, ...options.limits };
+  const shared = {
+    budget: createUnauthenticatedBytes(limits.maxUnauthenticatedBytes),
+    rejections: createRejectionSummary({
+      logger: options.logger,
+      intervalMs: options.rejectionLogIntervalMs ?? 60_000,
+      onRefused: options.onRefused,
+    }),
+  };
   const routes = new Map(options.routes.map((route) => [route.path, route]));
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -59,18 +121,24 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       request.resume();
       return sendJson(response, 404, { error: 'not found' });
     }
-    await route.handle(request, response);
+    await route.handle(request, response, ingressFor(request, response, route, shared));
   };
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      options.logger.error({ err: error, path: request.url }, 'request handler failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-      else response.end();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node looks for requests past those deadlines (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        options.logger.error({ err: error, path: request.url }, 'request handler failed');
+        if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+        else response.end();
+      });
+    },
+  );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
   return {
     server,
     listen: (port, host) =>
@@ -83,7 +151,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }),
     close: () =>
       new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          shared.rejections.stop();
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

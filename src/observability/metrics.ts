@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpRoute } from '../core/adapter';
 import { isDeskmateError, LlmError } from '../core/errors';
@@ -21,6 +22,8 @@ export interface Metrics {
   llmErrors: Counter<'model' | 'code'>;
   /** Platform API errors and rate-limit waits, by platform and kind. */
   platformApi: Counter<'platform' | 'kind'>;
+  /** HTTP requests refused before they were authenticated, by route and reason. */
+  rejectedRequests: Counter<'route' | 'reason'>;
 }
 
 /** Create the metrics, with the process's own; `queueDepth` (the deployment's queue) is read on each scrape. */
@@ -72,6 +75,12 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
       name: 'deskmate_platform_api_events_total',
       help: 'Platform API errors and rate-limit waits, by platform and kind.',
       labelNames: ['platform', 'kind'],
+      registers: [registry],
+    }),
+    rejectedRequests: new Counter({
+      name: 'deskmate_http_rejected_total',
+      help: 'HTTP requests refused before they were authenticated, by route and reason.',
+      labelNames: ['route', 'reason'],
       registers: [registry],
     }),
   };
@@ -136,12 +145,29 @@ export function countedProvider(provider: LlmProvider, metrics: Metrics): LlmPro
   };
 }
 
-/** The `GET /metrics` route: this process's figures (each process is scraped on its own port). */
-export function metricsRoute(metrics: Metrics): HttpRoute {
+/** Whether an `Authorization` header is `Bearer <token>`, compared in constant time (as digests). */
+function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/**
+ * The `GET /metrics` route: this process's figures (each process is scraped on its own port). With a
+ * `token` (METRICS_TOKEN) it answers only `Authorization: Bearer <token>`, else 401; without, it is open.
+ */
+export function metricsRoute(metrics: Metrics, token?: string): HttpRoute {
   return {
     path: '/metrics',
-    async handle(request, response) {
+    name: 'metrics',
+    async handle(request, response, ingress) {
       request.resume();
+      if (token && !bearerMatches(request.headers.authorization, token)) {
+        ingress.refused('bad_token');
+        response.writeHead(401, { 'www-authenticate': 'Bearer', 'content-length': 0 });
+        response.end();
+        return;
+      }
       const body = await metrics.registry.metrics();
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       response.end(body);

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLarkAdapter, type LarkAdapterOptions } from '../../adapters/lark';
 import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import type { StateStore } from '../../src/core/state-store';
+import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
@@ -92,19 +91,13 @@ export async function startLarkHarness(options: HarnessOptions = {}): Promise<La
     llm: options.llm,
     now: options.now,
   });
-  const route = adapter.routes[0];
-  const server: Server = createServer((request, response) => {
-    if (!route) {
-      response.writeHead(404).end();
-      return;
-    }
-    route.handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
+  // The real shared server, as Deskmate serves the route.
+  const http = createHttpServer({
+    routes: adapter.routes,
+    logger,
+    readiness: async () => ({ ready: true, checks: {} }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const serverUrl = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
   await adapter.start();
   if ((options.mode ?? 'webhook') === 'ws')
     await waitUntil(() => adapter.ready(), 'the long connection to be ready');
@@ -120,8 +113,8 @@ export async function startLarkHarness(options: HarnessOptions = {}): Promise<La
     async stop() {
       await adapter.stop();
       await pipeline.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      http.server.closeAllConnections();
+      await http.close();
       await fake.stop();
     },
   };

@@ -11,6 +11,7 @@ import {
   signatureHeaders,
 } from '../fakes/lark-events';
 import { ScriptedLlm } from '../fakes/scripted-llm';
+import { chunkedUploadUntilAnswer } from '../helpers/raw-http';
 import { groupChatId, type LarkHarness, people, startLarkHarness } from './lark-harness';
 
 describe('Lark webhook, end to end through the SDK', () => {
@@ -141,6 +142,24 @@ describe('Lark webhook, end to end through the SDK', () => {
     const body = JSON.stringify({ encrypt: 'A'.repeat(2 * 1024 * 1024) });
     const answer = await postRaw(harness.eventsUrl, body, signatureHeaders(body, harness.encryptKey));
     expect(answer.status).toBe(413);
+  });
+
+  test('the signature is checked before anything is parsed: a forged or unsigned body that is not JSON is 401', async () => {
+    const notJson = `{"encrypt":"${'x'.repeat(8 * 1024)}`;
+    const forged = signatureHeaders(notJson, 'someone-elses-key');
+    expect((await postRaw(harness.eventsUrl, notJson, forged)).status).toBe(401);
+    // Unsigned, only a body small enough to be the URL challenge is parsed.
+    expect((await postRaw(harness.eventsUrl, notJson)).status).toBe(401);
+  });
+
+  test('a chunked body past the 1 MB limit is answered 413 as soon as the limit is passed, not read to its end', async () => {
+    const answer = await chunkedUploadUntilAnswer(harness.eventsUrl, {
+      pieceBytes: 64 * 1024,
+      maxBytes: 256 * 1024 * 1024,
+    });
+    expect(answer.status).toBe(413);
+    // The client was still sending: what it had handed to the kernel is the limit plus the socket buffers.
+    expect(answer.sentBeforeAnswer).toBeLessThan(8 * 1024 * 1024);
   });
 
   test('the URL challenge is answered, and other paths are 404', async () => {

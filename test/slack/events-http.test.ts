@@ -12,6 +12,7 @@ import {
   slackFixture,
   slashCommand,
 } from '../fakes/slack-events';
+import { chunkedUploadUntilAnswer } from '../helpers/raw-http';
 import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
 import { confirmSkill, echoSkill } from './test-skills';
 
@@ -158,6 +159,16 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
       contentType: 'application/json',
     });
     expect(malformed.status).toBe(400);
+  });
+
+  test('a chunked body past the 1 MB limit is answered 413 as soon as the limit is passed, not read to its end', async () => {
+    const answer = await chunkedUploadUntilAnswer(harness.eventsUrl, {
+      pieceBytes: 64 * 1024,
+      maxBytes: 256 * 1024 * 1024,
+    });
+    expect(answer.status).toBe(413);
+    // The client was still sending: what it had handed to the kernel is the limit plus the socket buffers.
+    expect(answer.sentBeforeAnswer).toBeLessThan(8 * 1024 * 1024);
   });
 
   test('/summarize is acknowledged at once, then answered in the channel', async () => {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSlackAdapter, type SlackAdapterOptions } from '../../adapters/slack';
 import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
@@ -7,6 +5,7 @@ import type { LlmProvider } from '../../src/core/llm-provider';
 import type { Logger } from '../../src/core/logger';
 import type { Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
+import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
 import { createReminderDelivery } from '../../src/pipeline/reminder-delivery';
@@ -117,19 +116,13 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
   await options.reminders?.start(
     createReminderDelivery({ platforms: { slack: adapter.platform }, store, logger }),
   );
-  const route = adapter.routes[0];
-  const server: Server = createServer((request, response) => {
-    if (!route || (request.url ?? '').split('?')[0] !== route.path) {
-      response.writeHead(404).end();
-      return;
-    }
-    route.handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
+  // The real shared server, as Deskmate serves the route.
+  const http = createHttpServer({
+    routes: adapter.routes,
+    logger,
+    readiness: async () => ({ ready: true, checks: {} }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const serverUrl = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
   await adapter.start();
   if (mode === 'socket') await waitUntil(() => adapter.ready(), 'the Socket Mode connection');
   return {
@@ -143,8 +136,8 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
       await adapter.stop();
       await pipeline.stop();
       await options.reminders?.stop(500);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      http.server.closeAllConnections();
+      await http.close();
       await fake.stop();
     },
   };

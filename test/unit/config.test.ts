@@ -60,6 +60,34 @@ describe('configuration', () => {
     expect(result.ok && result.config.console).toBe(false);
   });
 
+  test('the HTTP server limits: defaults, settings, and a fix for a bad value', () => {
+    const defaults = parseConfig({});
+    expect(defaults.ok && defaults.config.http).toEqual({
+      headersTimeoutMs: 15000,
+      requestTimeoutMs: 30000,
+      maxUnauthenticatedBytes: 32 * 1024 * 1024,
+    });
+    const set = parseConfig({
+      HTTP_HEADERS_TIMEOUT_MS: '10000',
+      HTTP_REQUEST_TIMEOUT_MS: '20000',
+      MAX_UNAUTHENTICATED_BYTES: '8388608',
+    });
+    expect(set.ok && set.config.http).toEqual({
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 20000,
+      maxUnauthenticatedBytes: 8388608,
+    });
+    const bad = parseConfig({ MAX_UNAUTHENTICATED_BYTES: '1000' });
+    expect(bad.ok ? [] : bad.problems.map((problem) => problem.variable)).toEqual([
+      'MAX_UNAUTHENTICATED_BYTES',
+    ]);
+    // Node refuses a headers timeout longer than the request timeout; the settings say how to fix it.
+    const inverted = parseConfig({ HTTP_HEADERS_TIMEOUT_MS: '66000', HTTP_REQUEST_TIMEOUT_MS: '30000' });
+    expect(inverted.ok ? '' : formatConfigProblems(inverted.problems)).toMatch(
+      /HTTP_HEADERS_TIMEOUT_MS: 66000 is more than HTTP_REQUEST_TIMEOUT_MS \(30000\).*Fix:/,
+    );
+  });
+
   test('npm start with invalid settings exits 2 and names each variable and fix', () => {
     const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
       cwd: root,
