@@ -134,8 +134,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
     streamIntervalMs: options.streamIntervalMs ?? 500,
     updateIntervalMs: options.updateIntervalMs ?? 1000,
     streamBudgets: {
-      append: createCallBudget(options.streamBudgets?.appendsPerMinute ?? 120, streamBurst),
-      update: createCallBudget(options.streamBudgets?.updatesPerMinute ?? 60, streamBurst),
+      append: createCallBudget(
+        options.store,
+        'chat.appendStream',
+        options.streamBudgets?.appendsPerMinute ?? 120,
+        streamBurst,
+      ),
+      update: createCallBudget(
+        options.store,
+        'chat.update',
+        options.streamBudgets?.updatesPerMinute ?? 60,
+        streamBurst,
+      ),
     },
     postToResponseUrl: postJson,
   };

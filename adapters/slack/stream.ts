@@ -143,7 +143,7 @@ export async function startStream(
       // text waits for a later append or the end. Starting the stream or posting the message is not counted.
       const budget =
         mode === 'native' ? context.streamBudgets.append : ref ? context.streamBudgets.update : undefined;
-      if (budget && !budget.take(conversation.workspace)) return;
+      if (budget && !(await budget.take(conversation.workspace))) return;
       await flush(piece);
     },
     async finish(reply: Reply): Promise<PostedMessageRef> {
