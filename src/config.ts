@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
-import { z } from 'zod';
+import { larkConfigFrom, slackConfigFrom } from './config-platforms';
+import { environmentSchema } from './config-schema';
 
 /** Deskmate's validated settings, read once at start. */
 export interface Config {
@@ -92,141 +93,6 @@ export interface ConfigProblem {
   message: string;
 }
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-
-const wholeNumber = (name: string, minimum: number, maximum: number, fallback: number) =>
-  optionalText.pipe(
-    z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        if (value === undefined) return fallback;
-        const number = Number(value);
-        if (!/^\d+$/.test(value) || number < minimum || number > maximum) {
-          context.addIssue({
-            code: 'custom',
-            message: `"${value}" is not valid. Fix: set ${name} to a whole number from ${minimum} to ${maximum}, e.g. ${name}=${fallback}.`,
-          });
-          return z.NEVER;
-        }
-        return number;
-      }),
-  );
-
-const isTimezone = (value: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const isUrl = (value: string) => {
-  try {
-    const url = new URL(value);
-    return ['http:', 'https:', 'redis:', 'rediss:'].includes(url.protocol);
-  } catch {
-    return false;
-  }
-};
-
-const schema = z.object({
-  PORT: wholeNumber('PORT', 0, 65535, 3000),
-  HOST: optionalText,
-  LOG_LEVEL: optionalText.pipe(
-    z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-        error: (issue) =>
-          `"${String(issue.input)}" is not a log level. Fix: set LOG_LEVEL to one of error, warn, info, debug, trace, silent.`,
-      })
-      .optional(),
-  ),
-  REDIS_URL: optionalText.refine((value) => value === undefined || /^rediss?:\/\//.test(value), {
-    message:
-      'must start with redis:// or rediss://. Fix: e.g. REDIS_URL=redis://127.0.0.1:6379, or unset it to keep state in memory.',
-  }),
-  REDIS_KEY_PREFIX: optionalText,
-  WORKER_CONCURRENCY: wholeNumber('WORKER_CONCURRENCY', 1, 256, 4),
-  SHUTDOWN_GRACE_MS: wholeNumber('SHUTDOWN_GRACE_MS', 0, 600000, 10000),
-  JOB_LOCK_DURATION_MS: wholeNumber('JOB_LOCK_DURATION_MS', 1000, 600000, 60000),
-  DESKMATE_ROLE: optionalText.pipe(
-    z
-      .enum(['all', 'web', 'jobs'], {
-        error: (issue) =>
-          `"${String(issue.input)}" is not a role. Fix: set DESKMATE_ROLE to all (the default: receive and run jobs), web (receive only) or jobs (run jobs only).`,
-      })
-      .optional(),
-  ),
-  HTTP_HEADERS_TIMEOUT_MS: wholeNumber('HTTP_HEADERS_TIMEOUT_MS', 1000, 600000, 15000),
-  HTTP_REQUEST_TIMEOUT_MS: wholeNumber('HTTP_REQUEST_TIMEOUT_MS', 1000, 600000, 30000),
-  METRICS_TOKEN: optionalText,
-  MAX_UNAUTHENTICATED_BYTES: wholeNumber('MAX_UNAUTHENTICATED_BYTES', 1048576, 4294967296, 33554432),
-  DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
-    message:
-      'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
-  }),
-  LLM_PROVIDER: optionalText.pipe(
-    z
-      .enum(['bedrock', 'openai', 'offline'], {
-        error: (issue) =>
-          `"${String(issue.input)}" is not a provider. Fix: set LLM_PROVIDER to bedrock, openai or offline.`,
-      })
-      .optional(),
-  ),
-  BEDROCK_MODEL_ID: optionalText,
-  AWS_REGION: optionalText,
-  AWS_DEFAULT_REGION: optionalText,
-  OPENAI_BASE_URL: optionalText.refine((value) => value === undefined || isUrl(value), {
-    message: 'is not a URL. Fix: e.g. OPENAI_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1',
-  }),
-  OPENAI_API_KEY: optionalText,
-  OPENAI_MODEL: optionalText,
-  LLM_FIRST_TOKEN_TIMEOUT_MS: wholeNumber('LLM_FIRST_TOKEN_TIMEOUT_MS', 100, 600000, 30000),
-  LLM_TOTAL_TIMEOUT_MS: wholeNumber('LLM_TOTAL_TIMEOUT_MS', 100, 1800000, 120000),
-  LLM_MAX_RETRIES: wholeNumber('LLM_MAX_RETRIES', 0, 10, 2),
-  ALLOW_WORKSPACES: optionalText,
-  ALLOW_CHANNELS: optionalText,
-  ALLOW_USERS: optionalText,
-  RATE_LIMIT_USER_PER_MINUTE: wholeNumber('RATE_LIMIT_USER_PER_MINUTE', 0, 100000, 20),
-  RATE_LIMIT_WORKSPACE_PER_MINUTE: wholeNumber('RATE_LIMIT_WORKSPACE_PER_MINUTE', 0, 1000000, 600),
-  LLM_MAX_REQUEST_TOKENS: wholeNumber('LLM_MAX_REQUEST_TOKENS', 0, 10000000, 150000),
-  DAILY_TOKEN_BUDGET_PER_WORKSPACE: wholeNumber('DAILY_TOKEN_BUDGET_PER_WORKSPACE', 0, 1000000000000, 0),
-  SLACK_BOT_TOKEN: optionalText,
-  SLACK_SIGNING_SECRET: optionalText,
-  SLACK_APP_TOKEN: optionalText,
-  SLACK_API_URL: optionalText.refine((value) => value === undefined || isUrl(value), {
-    message:
-      'is not a URL. Fix: unset it (Slack itself), or e.g. SLACK_API_URL=http://127.0.0.1:4020/api/ for a fake.',
-  }),
-  LARK_APP_ID: optionalText,
-  LARK_APP_SECRET: optionalText,
-  LARK_ENCRYPT_KEY: optionalText,
-  LARK_VERIFICATION_TOKEN: optionalText,
-  LARK_DOMAIN: optionalText.refine(
-    (value) => value === undefined || value === 'feishu' || value === 'lark' || isUrl(value),
-    {
-      message:
-        'must be feishu, lark or a base URL. Fix: e.g. LARK_DOMAIN=feishu (China) or LARK_DOMAIN=lark.',
-    },
-  ),
-  LARK_MODE: optionalText.pipe(
-    z
-      .enum(['ws', 'webhook'], {
-        error: (issue) => `"${String(issue.input)}" is not a mode. Fix: set LARK_MODE to ws or webhook.`,
-      })
-      .optional(),
-  ),
-  DESKMATE_CONSOLE: optionalText.pipe(
-    z
-      .enum(['on', 'off', 'auto'], { error: () => 'Fix: set DESKMATE_CONSOLE to on, off or auto.' })
-      .optional(),
-  ),
-});
-
 /** A comma-separated list (spaces allowed) as an array. */
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -235,13 +101,16 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** The outcome of reading the configuration. */
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+/** The outcome of reading the configuration: the settings and what is risky in them, or what is wrong. */
+export type ConfigResult =
+  | { ok: true; config: Config; warnings: ConfigProblem[] }
+  | { ok: false; problems: ConfigProblem[] };
 
 /** Validate settings from an environment (pure: no process access). */
 export function parseConfig(environment: Record<string, string | undefined>): ConfigResult {
-  const parsed = schema.safeParse(environment);
+  const parsed = environmentSchema.safeParse(environment);
   const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       problems.push({ variable: String(issue.path[0]), message: issue.message });
@@ -289,62 +158,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   }
 
   const role = values.DESKMATE_ROLE ?? 'all';
-  let slack: SlackConfig | undefined;
-  if (values.SLACK_BOT_TOKEN || values.SLACK_SIGNING_SECRET || values.SLACK_APP_TOKEN) {
-    need(
-      'SLACK_BOT_TOKEN',
-      values.SLACK_BOT_TOKEN,
-      'is required for Slack. Fix: set SLACK_BOT_TOKEN to the xoxb- token from OAuth & Permissions.',
-    );
-    // A `jobs` process only posts: it needs no way to receive events.
-    if (role !== 'jobs') {
-      need(
-        'SLACK_SIGNING_SECRET',
-        values.SLACK_SIGNING_SECRET || values.SLACK_APP_TOKEN,
-        'is missing, and so is SLACK_APP_TOKEN: Deskmate needs one of them to receive Slack events. Fix: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (xapp-, Socket Mode).',
-      );
-    }
-    if (values.SLACK_BOT_TOKEN) {
-      slack = {
-        botToken: values.SLACK_BOT_TOKEN,
-        signingSecret: values.SLACK_SIGNING_SECRET,
-        appToken: values.SLACK_APP_TOKEN,
-        apiUrl: values.SLACK_API_URL,
-      };
-    }
-  }
-
-  let lark: LarkConfig | undefined;
-  if (values.LARK_APP_ID || values.LARK_APP_SECRET) {
-    need(
-      'LARK_APP_ID',
-      values.LARK_APP_ID,
-      'is required for Lark. Fix: set LARK_APP_ID to the cli_… id from the developer console.',
-    );
-    need(
-      'LARK_APP_SECRET',
-      values.LARK_APP_SECRET,
-      'is required for Lark. Fix: set LARK_APP_SECRET from the developer console (Credentials).',
-    );
-    const mode = values.LARK_MODE ?? 'ws';
-    if (mode === 'webhook') {
-      need(
-        'LARK_ENCRYPT_KEY',
-        values.LARK_ENCRYPT_KEY,
-        'is required with LARK_MODE=webhook. Fix: set LARK_ENCRYPT_KEY, or use LARK_MODE=ws.',
-      );
-    }
-    if (values.LARK_APP_ID && values.LARK_APP_SECRET) {
-      lark = {
-        appId: values.LARK_APP_ID,
-        appSecret: values.LARK_APP_SECRET,
-        encryptKey: values.LARK_ENCRYPT_KEY,
-        verificationToken: values.LARK_VERIFICATION_TOKEN,
-        domain: values.LARK_DOMAIN ?? 'feishu',
-        mode,
-      };
-    }
-  }
+  const report = { need, warn: (variable: string, message: string) => warnings.push({ variable, message }) };
+  const slack = slackConfigFrom(values, role, report);
+  const lark = larkConfigFrom(values, report);
 
   if (role !== 'all' && !values.REDIS_URL) {
     problems.push({
@@ -366,6 +182,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     role === 'all' && (consoleSetting === 'on' || (consoleSetting === 'auto' && !slack && !lark));
   return {
     ok: true,
+    warnings,
     config: {
       port: values.PORT,
       host: values.HOST ?? '0.0.0.0',

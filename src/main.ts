@@ -1,5 +1,4 @@
 import { createConsoleAdapter } from '../adapters/console';
-import { checkLarkConfig } from '../adapters/lark/config-check';
 import { createChatAdapters } from './chat-adapters';
 import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
@@ -168,17 +167,10 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
   const config = result.config;
-  // Adapters know their own settings best: their errors stop the start like any config error.
-  const adapterProblems = config.lark ? checkLarkConfig(config.lark) : [];
-  const adapterErrors = adapterProblems.filter((problem) => problem.severity === 'error');
-  if (adapterErrors.length > 0) {
-    process.stderr.write(`${formatConfigProblems(adapterErrors)}\n`);
-    process.exit(2);
-  }
   // In console mode replies own stdout, so logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: config.console ? 2 : 1 });
-  for (const problem of adapterProblems.filter((each) => each.severity !== 'error')) {
-    logger.warn({ variable: problem.variable }, problem.message);
+  for (const warning of result.warnings) {
+    logger.warn({ variable: warning.variable }, `${warning.variable} ${warning.message}`);
   }
   const interactive = process.stdin.isTTY === true;
   const deskmate = await startDeskmate(config, logger, {

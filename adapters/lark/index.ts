@@ -5,7 +5,6 @@ import type { InboundMessage } from '../../src/core/inbound-message';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
-import { checkLarkConfig } from './config-check';
 import type { LarkContext } from './context';
 import { createLarkTransport, type LarkTransportOptions } from './http-instance';
 import {
@@ -20,7 +19,6 @@ import { createLarkPlatform } from './platform';
 import { createSdkLogger, createTokenCache, type LarkDomain, sdkDomain } from './sdk-bridge';
 import { createLarkWebhookRoute } from './webhook';
 
-export { checkLarkConfig, type LarkConfigProblem, type LarkSettings } from './config-check';
 export type { LarkDomain } from './sdk-bridge';
 
 /** Options for the Lark/Feishu adapter; nothing is read from the environment here. */
@@ -69,11 +67,6 @@ const acknowledgement = {
  * queued at once; a platform port with history, membership, cards, CardKit streaming, tasks and calendar.
  */
 export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
-  const errors = checkLarkConfig(options).filter((problem) => problem.severity === 'error');
-  if (errors.length > 0) {
-    const detail = errors.map((problem) => `${problem.variable} ${problem.message}`).join(' ');
-    throw new DeskmateError('not_configured', `Lark adapter cannot start: ${detail}`);
-  }
   const logger = options.logger.child({ platform: 'lark' });
   const now = options.now ?? (() => new Date());
   const sleep =

@@ -88,6 +88,45 @@ describe('configuration', () => {
     );
   });
 
+  describe('Lark settings, checked once here', () => {
+    const lark = { LARK_APP_ID: 'cli_a1b2c3d4e5f60718', LARK_APP_SECRET: 'secret' };
+    const problemsOf = (environment: Record<string, string>) => {
+      const result = parseConfig(environment);
+      return result.ok ? [] : result.problems.map((problem) => problem.variable);
+    };
+
+    test('a complete long-connection setup has no problems and no warnings', () => {
+      const result = parseConfig(lark);
+      expect(result.ok && result.warnings).toEqual([]);
+      expect(result.ok && result.config.lark).toMatchObject({ mode: 'ws', domain: 'feishu' });
+    });
+
+    test('webhook mode needs an encrypt key, and warns without a verification token, naming it', () => {
+      const result = parseConfig({ ...lark, LARK_MODE: 'webhook' });
+      expect(!result.ok && result.problems).toContainEqual({
+        variable: 'LARK_ENCRYPT_KEY',
+        message: expect.stringContaining('set LARK_ENCRYPT_KEY, or use LARK_MODE=ws'),
+      });
+      const warned = parseConfig({ ...lark, LARK_MODE: 'webhook', LARK_ENCRYPT_KEY: 'key' });
+      expect(warned.ok && warned.warnings.map((warning) => warning.variable)).toEqual([
+        'LARK_VERIFICATION_TOKEN',
+      ]);
+    });
+
+    test('a missing secret, a malformed app id (long connection) and an unknown domain stop the start', () => {
+      expect(problemsOf({ LARK_APP_ID: 'my-app' })).toEqual(['LARK_APP_ID', 'LARK_APP_SECRET']);
+      expect(problemsOf({ ...lark, LARK_DOMAIN: 'example' })).toEqual(['LARK_DOMAIN']);
+      // With webhooks a strange id only warns: Lark itself is the judge there.
+      const webhook = parseConfig({
+        ...lark,
+        LARK_APP_ID: 'my-app',
+        LARK_MODE: 'webhook',
+        LARK_ENCRYPT_KEY: 'k',
+      });
+      expect(webhook.ok && webhook.warnings.map((warning) => warning.variable)).toContain('LARK_APP_ID');
+    });
+  });
+
   test('npm start with invalid settings exits 2 and names each variable and fix', () => {
     const child = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts'], {
       cwd: root,
