@@ -3,8 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createLarkTransport } from '../../adapters/lark/http-instance';
 import { isDeskmateError } from '../../src/core/errors';
 import { createLogger } from '../../src/logger';
-import { createMemoryQueue } from '../../src/pipeline/memory-queue';
-import { createMemoryStateStore } from '../../src/state/memory-state-store';
 
 describe('Lark transport', () => {
   let server: Server;
