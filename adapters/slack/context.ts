@@ -42,8 +42,8 @@ export interface SlackContext {
   postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void>;
 }
 
-/** What the adapter carries in `InboundMessage.platformData` for the port to use later. */
-export interface SlackPlatformData {
+/** What the adapter carries in `InboundMessage.platformData` for the port to use later (JSON only). */
+export type SlackPlatformData = {
   /** The user who wrote the message (stream recipient). */
   userId?: string;
   /** Their workspace (stream recipient team). */
@@ -52,9 +52,29 @@ export interface SlackPlatformData {
   responseUrl?: string;
   /** The assistant thread the message belongs to. */
   assistantThread?: { channelId: string; threadTs: string; contextChannelId?: string };
-}
+};
 
-/** The Slack fields of a message's platform data. */
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The Slack fields of a message's platform data, read field by field: the data went through the queue as
+ * JSON, so nothing is taken on trust; a field of the wrong shape is left out.
+ */
 export function slackPlatformData(value: Record<string, unknown> | undefined): SlackPlatformData {
-  return (value ?? {}) as SlackPlatformData;
+  const data = value ?? {};
+  const thread = data.assistantThread as Record<string, unknown> | undefined;
+  const channelId = text(thread?.channelId);
+  const threadTs = text(thread?.threadTs);
+  const contextChannelId = text(thread?.contextChannelId);
+  const userId = text(data.userId);
+  const teamId = text(data.teamId);
+  const responseUrl = text(data.responseUrl);
+  return {
+    ...(userId ? { userId } : {}),
+    ...(teamId ? { teamId } : {}),
+    ...(responseUrl ? { responseUrl } : {}),
+    ...(channelId && threadTs
+      ? { assistantThread: { channelId, threadTs, ...(contextChannelId ? { contextChannelId } : {}) } }
+      : {}),
+  };
 }

@@ -116,7 +116,7 @@ export function normalizeMessageEvent(
     inThread: Boolean(event.thread_ts && event.thread_ts !== event.ts),
     ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
     receivedAt: context.now().toISOString(),
-    platformData: platformData as Record<string, unknown>,
+    platformData,
   };
 }
 
@@ -171,7 +171,7 @@ export function normalizeCommand(
     command,
     ...(text.mentions.length > 0 ? { mentions: text.mentions } : {}),
     receivedAt: context.now().toISOString(),
-    platformData: platformData as Record<string, unknown>,
+    platformData,
   };
 }
 
@@ -217,6 +217,6 @@ export function normalizeAction(
       ...(sourceTs ? { sourceMessageId: sourceTs } : {}),
     },
     receivedAt: context.now().toISOString(),
-    platformData: platformData as Record<string, unknown>,
+    platformData,
   };
 }
