@@ -2,6 +2,7 @@ import type { PostedMessageRef, PostOptions, ReplyStream } from '../../src/core/
 import type { ConversationRef } from '../../src/core/conversation';
 import { isDeskmateError } from '../../src/core/errors';
 import type { Reply } from '../../src/core/reply';
+import { createEditStream, createPacer } from '../../src/pipeline/edit-stream';
 import { idempotencyKey, type LarkEnvelope, larkCodeOf, unwrap } from './api';
 import type { LarkContext } from './context';
 import { type CardEntity, nextSequence, postReply, rememberCardEntity, sendInteractive } from './messages';
@@ -17,19 +18,6 @@ interface StreamRecord extends CardEntity {
   channel: string;
 }
 
-/** Spaces operations on one message at least `intervalMs` apart. */
-function createPacer(context: LarkContext, intervalMs: number) {
-  let last = 0;
-  return {
-    due: () => Date.now() - last >= intervalMs,
-    async wait() {
-      const remaining = last + intervalMs - Date.now();
-      if (remaining > 0) await context.sleep(remaining);
-      last = Date.now();
-    },
-  };
-}
-
 /**
  * Stream through CardKit: the answer element of a streaming-mode card gets the whole text so far with a
  * strictly increasing `sequence`, at least `streamIntervalMs` apart (CardKit takes 10 operations a second
@@ -42,7 +30,7 @@ function cardKitStream(
   record: StreamRecord,
 ): ReplyStream {
   const ref: PostedMessageRef = { id: record.messageId, channel: record.channel };
-  const pacer = createPacer(context, context.streamIntervalMs);
+  const pacer = createPacer(context.streamIntervalMs);
   const cardkit = context.client.cardkit.v1;
   const entity: CardEntity = {
     cardId: record.cardId,
@@ -54,7 +42,7 @@ function cardKitStream(
 
   /** One paced operation; a retry of an operation that had gone through is not an error. */
   const operate = async (name: string, call: (sequence: number) => Promise<LarkEnvelope<unknown>>) => {
-    await pacer.wait();
+    await pacer.wait(context.sleep);
     entity.sequence = nextSequence(entity);
     try {
       await unwrap(name, call(entity.sequence));
@@ -111,40 +99,24 @@ function cardKitStream(
   };
 }
 
-/** Stream by patching an ordinary card, at most every `patchIntervalMs` (Lark takes 5 patches a second). */
-async function patchStream(
-  context: LarkContext,
-  conversation: ConversationRef,
-  options: PostOptions,
-): Promise<ReplyStream> {
-  // A retried job gets the same message back (same `uuid`), and patches it.
-  const ref = await postReply(context, conversation, { markdown: '…' }, options);
-  const pacer = createPacer(context, context.patchIntervalMs);
+/** Stream by patching an ordinary card (the shared post-then-edit stream), at most every `patchIntervalMs`. */
+function patchStream(context: LarkContext, conversation: ConversationRef, options: PostOptions): ReplyStream {
   const place = { kind: conversation.kind, thread: conversation.thread };
-  let text = '';
-  const patch = async (reply: Reply) => {
-    await pacer.wait();
-    await unwrap(
-      'im.v1.message.patch',
-      context.client.im.v1.message.patch({
-        path: { message_id: ref.id },
-        data: { content: JSON.stringify(renderCard(reply, place)) },
-      }),
-    );
-  };
-  return {
-    async append(markdown) {
-      text += markdown;
-      if (!pacer.due()) return;
-      await patch({ markdown: text }).catch((error: unknown) => {
-        context.logger.warn({ err: error, messageId: ref.id }, 'streaming patch failed; continuing');
-      });
+  return createEditStream({
+    intervalMs: context.patchIntervalMs,
+    // A retried job gets the same message back (the same `uuid`), and patches it.
+    post: (reply) => postReply(context, conversation, reply, options),
+    edit: async (message, reply) => {
+      await unwrap(
+        'im.v1.message.patch',
+        context.client.im.v1.message.patch({
+          path: { message_id: message.id },
+          data: { content: JSON.stringify(renderCard(reply, place)) },
+        }),
+      );
     },
-    async finish(reply) {
-      await patch(reply);
-      return ref;
-    },
-  };
+    onEditFailed: (error) => context.logger.warn({ err: error }, 'streaming patch failed; continuing'),
+  });
 }
 
 /**

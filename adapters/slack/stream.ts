@@ -2,6 +2,7 @@ import type { PostedMessageRef, PostOptions, ReplyStream } from '../../src/core/
 import type { ConversationRef } from '../../src/core/conversation';
 import { isDeskmateError } from '../../src/core/errors';
 import type { Reply } from '../../src/core/reply';
+import { createEditStream, createPacer } from '../../src/pipeline/edit-stream';
 import { type SlackContext, slackPlatformData } from './context';
 import { messageFields, postReply, updateReply, uploadFile } from './messages';
 import { safeMarkdown } from './mrkdwn';
@@ -14,17 +15,6 @@ const maxHeldCharacters = 400;
 interface StreamRecord {
   channel: string;
   ts: string;
-}
-
-/** Spaces calls on one message at least `intervalMs` apart (checked, never waited on a timer). */
-function createPacer(intervalMs: number) {
-  let last = 0;
-  return {
-    due: () => Date.now() - last >= intervalMs,
-    mark: () => {
-      last = Date.now();
-    },
-  };
 }
 
 /**
@@ -40,10 +30,10 @@ function sendable(pending: string): string {
 /**
  * Start a streamed reply. In a thread it uses Slack's streaming (`chat.startStream`, `chat.appendStream`
  * at most every `streamIntervalMs`, `chat.stopStream` with the rest of the text and any buttons or sources
- * as blocks). Where Slack has no streaming (no thread, an older workspace, the method refused), the reply
- * is posted and then updated with `chat.update` at most every `updateIntervalMs`. Both kinds of call also
- * keep within the workspace's budget shared by all replies (`streamBudgets`). `finish` always leaves the
- * message holding the full final reply.
+ * as blocks). Where Slack has no streaming (no thread, an older workspace, the method refused), or for a
+ * retried job, the shared post-then-edit stream takes over with `chat.update` at most every
+ * `updateIntervalMs`. Both kinds of call keep within the workspace's budget shared by all replies
+ * (`streamBudgets`). `finish` always leaves the message holding the full final reply.
  */
 export async function startStream(
   context: SlackContext,
@@ -53,24 +43,57 @@ export async function startStream(
   const data = slackPlatformData(options.platformData);
   const recordKey = options.idempotencyKey ? `slack:stream:${options.idempotencyKey}` : undefined;
   const earlier = recordKey ? await context.store.getJson<StreamRecord>(recordKey) : undefined;
-
-  let mode: 'idle' | 'native' | 'updates' = 'idle';
-  let ref: PostedMessageRef | undefined;
-  let pending = '';
-  let sent = '';
-  let broken = false;
-  const streamPacer = createPacer(context.streamIntervalMs);
-  const updatePacer = createPacer(context.updateIntervalMs);
+  const remember = async (ref: PostedMessageRef) => {
+    if (recordKey)
+      await context.store.setJson(recordKey, { channel: ref.channel, ts: ref.id }, streamRecordTtlSeconds);
+  };
+  const forget = async () => {
+    if (recordKey) await context.store.delete(recordKey).catch(() => undefined);
+  };
+  const byEdits = (existing?: PostedMessageRef): ReplyStream => {
+    const edits = createEditStream({
+      intervalMs: context.updateIntervalMs,
+      existing,
+      post: async (reply) => {
+        const posted = await postReply(context, conversation, reply, options);
+        await remember(posted);
+        return posted;
+      },
+      edit: (message, reply) => updateReply(context, conversation, message, reply),
+      mayEdit: () => context.streamBudgets.update.take(conversation.workspace),
+      showable: sendable,
+      onEditFailed: (error) =>
+        context.logger.warn(
+          { err: error, channel: conversation.channel },
+          'streaming update failed; continuing',
+        ),
+    });
+    return {
+      append: (markdown) => edits.append(markdown),
+      async finish(reply) {
+        const ref = await edits.finish(reply);
+        await forget();
+        return ref;
+      },
+    };
+  };
 
   if (earlier) {
     // A retried job: the message its first run started is taken over and updated, not streamed again.
     await context.api
       .call('chat.stopStream', { channel: earlier.channel, ts: earlier.ts }, { idempotent: true })
       .catch(() => undefined);
-    mode = 'updates';
-    ref = { id: earlier.ts, channel: earlier.channel };
+    return byEdits({ id: earlier.ts, channel: earlier.channel });
   }
 
+  let fallback: ReplyStream | undefined;
+  let ref: PostedMessageRef | undefined;
+  let pending = '';
+  let sent = '';
+  let broken = false;
+  const pacer = createPacer(context.streamIntervalMs);
+
+  /** Start Slack's own stream with the first piece; false where it cannot be used here. */
   const startNative = async (text: string): Promise<boolean> => {
     if (!conversation.thread) return false;
     try {
@@ -83,8 +106,7 @@ export async function startStream(
           : {}),
       });
       ref = { id: result.ts ?? '', channel: result.channel ?? conversation.channel };
-      if (recordKey)
-        await context.store.setJson(recordKey, { channel: ref.channel, ts: ref.id }, streamRecordTtlSeconds);
+      await remember(ref);
       return true;
     } catch (error) {
       if (isDeskmateError(error) && error.retryable) throw error;
@@ -96,89 +118,72 @@ export async function startStream(
     }
   };
 
-  const showByUpdate = async (markdown: string) => {
-    if (!ref) {
-      ref = await postReply(context, conversation, { markdown }, options);
-      if (recordKey)
-        await context.store.setJson(recordKey, { channel: ref.channel, ts: ref.id }, streamRecordTtlSeconds);
-    } else {
-      await updateReply(context, conversation, ref, { markdown });
+  /** Append a piece to the native stream; a lost piece is rewritten whole at the end. */
+  const appendNative = async (text: string) => {
+    try {
+      await context.api.call('chat.appendStream', {
+        channel: ref?.channel,
+        ts: ref?.id,
+        markdown_text: text,
+      });
+    } catch (error) {
+      broken = true;
+      context.logger.warn(
+        { err: error, channel: ref?.channel },
+        'appending to the stream failed; will rewrite at the end',
+      );
     }
-    updatePacer.mark();
-  };
-
-  /** Send `piece`, the part of the pending text that can go now. */
-  const flush = async (piece: string) => {
-    const text = safeMarkdown(piece);
-    if (mode === 'idle') mode = (await startNative(text)) ? 'native' : 'updates';
-    else if (mode === 'native') {
-      try {
-        await context.api.call('chat.appendStream', {
-          channel: ref?.channel,
-          ts: ref?.id,
-          markdown_text: text,
-        });
-      } catch (error) {
-        // The final message is rewritten whole at the end: a lost piece costs nothing but this log line.
-        broken = true;
-        context.logger.warn(
-          { err: error, channel: ref?.channel },
-          'appending to the stream failed; will rewrite at the end',
-        );
-      }
-    }
-    pending = pending.slice(piece.length);
-    sent += text;
-    streamPacer.mark();
-    if (mode === 'updates') await showByUpdate(sent);
   };
 
   return {
     async append(markdown) {
+      if (fallback) return fallback.append(markdown);
       pending += markdown;
-      const due = mode === 'updates' ? updatePacer.due() : streamPacer.due();
-      const piece = due ? sendable(pending) : '';
+      const piece = pacer.due() ? sendable(pending) : '';
       if (!piece) return;
       // The workspace's share of Slack's limit, spent by every reply streaming now: when it is used up, the
-      // text waits for a later append or the end. Starting the stream or posting the message is not counted.
-      const budget =
-        mode === 'native' ? context.streamBudgets.append : ref ? context.streamBudgets.update : undefined;
-      if (budget && !(await budget.take(conversation.workspace))) return;
-      await flush(piece);
+      // text waits for a later append or the end. Starting the stream is not counted.
+      if (ref && !(await context.streamBudgets.append.take(conversation.workspace))) return;
+      const text = safeMarkdown(piece);
+      if (ref) await appendNative(text);
+      else if (!(await startNative(text))) {
+        fallback = byEdits();
+        const held = pending;
+        pending = '';
+        return fallback.append(held);
+      }
+      pending = pending.slice(piece.length);
+      sent += text;
+      pacer.mark();
     },
     async finish(reply: Reply): Promise<PostedMessageRef> {
-      if (mode === 'idle' && sent === '') {
+      if (fallback) return fallback.finish(reply);
+      if (!ref) {
         // Nothing was shown yet: one ordinary message says it all.
         const posted = await postReply(context, conversation, reply, options);
-        if (recordKey) await context.store.delete(recordKey).catch(() => undefined);
+        await forget();
         return posted;
       }
-      if (mode === 'native' && ref) {
-        const final = safeMarkdown(reply.markdown);
-        const extras = renderReply(reply, { withoutMain: true }).blocks;
-        const continues = !broken && final.startsWith(sent) && !(reply.notify?.length ?? 0);
-        await context.api.call('chat.stopStream', {
-          channel: ref.channel,
-          ts: ref.id,
-          ...(continues && final.length > sent.length ? { markdown_text: final.slice(sent.length) } : {}),
-          ...(continues && extras.length > 0 ? { blocks: extras } : {}),
-        });
-        if (!continues) {
-          await context.api.call(
-            'chat.update',
-            { channel: ref.channel, ts: ref.id, ...messageFields(renderReply(reply)) },
-            { idempotent: true },
-          );
-        }
-        if (reply.file) await uploadFile(context, conversation, ref, reply.file);
-      } else if (ref) {
-        await updateReply(context, conversation, ref, reply);
-      } else {
-        ref = await postReply(context, conversation, reply, options);
+      const final = safeMarkdown(reply.markdown);
+      const extras = renderReply(reply, { withoutMain: true }).blocks;
+      const continues = !broken && final.startsWith(sent) && !(reply.notify?.length ?? 0);
+      await context.api.call('chat.stopStream', {
+        channel: ref.channel,
+        ts: ref.id,
+        ...(continues && final.length > sent.length ? { markdown_text: final.slice(sent.length) } : {}),
+        ...(continues && extras.length > 0 ? { blocks: extras } : {}),
+      });
+      if (!continues) {
+        await context.api.call(
+          'chat.update',
+          { channel: ref.channel, ts: ref.id, ...messageFields(renderReply(reply)) },
+          { idempotent: true },
+        );
       }
-      if (recordKey) await context.store.delete(recordKey).catch(() => undefined);
+      if (reply.file) await uploadFile(context, conversation, ref, reply.file);
+      await forget();
       context.logger.debug(
-        { channel: ref.channel, mode, characters: reply.markdown.length },
+        { channel: ref.channel, characters: reply.markdown.length },
         'streamed reply finished',
       );
       return ref;

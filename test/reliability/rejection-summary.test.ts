@@ -86,18 +86,32 @@ describe('refused unauthenticated requests are summarized', () => {
 
       await waitUntil(() => summariesIn(capture.lines).length > 0, 'the summary line', intervalMs * 3);
       // A window with nothing refused writes nothing.
+      const written = summariesIn(capture.lines).length;
       await new Promise((resolve) => setTimeout(resolve, intervalMs + 300));
       const summaries = summariesIn(capture.lines);
-      expect(summaries).toHaveLength(1);
-      expect(summaries[0]).toMatchObject({ level: 40, windowSeconds: expect.any(Number) });
-      expect(Math.abs(Number(summaries[0].windowSeconds) - intervalMs / 1000)).toBeLessThanOrEqual(1);
-      expect(summaries[0].rejected).toEqual({
+      expect(summaries).toHaveLength(written);
+      // One line a window: on a busy machine the 84 requests may straddle two windows, never one line each.
+      expect(summaries.length).toBeLessThanOrEqual(2);
+      for (const summary of summaries) {
+        expect(summary).toMatchObject({ level: 40, windowSeconds: expect.any(Number) });
+      }
+      const totals: Record<string, Record<string, number>> = {};
+      for (const summary of summaries) {
+        for (const [route, reasons] of Object.entries(
+          summary.rejected as Record<string, Record<string, number>>,
+        )) {
+          for (const [reason, count] of Object.entries(reasons)) {
+            totals[route] = { ...totals[route], [reason]: (totals[route]?.[reason] ?? 0) + count };
+          }
+        }
+      }
+      expect(totals).toEqual({
         slack: { bad_signature: 50, stale: 5, unsigned: 3 },
         lark: { bad_signature: 20, malformed: 4 },
         metrics: { bad_token: 2 },
       });
-      // No line for each refused request: the summary is the only warning.
-      expect(capture.lines.filter((line) => Number(line.level) >= 40)).toHaveLength(1);
+      // No line for each refused request: the summaries are the only warnings.
+      expect(capture.lines.filter((line) => Number(line.level) >= 40)).toHaveLength(summaries.length);
 
       // Each refusal is counted in /metrics too.
       const scrape = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
