@@ -19,7 +19,10 @@ export interface Delivery {
  * A Bolt receiver whose acknowledgement waits for the listeners: Deskmate's listeners only enqueue (fast),
  * so the answer to Slack says whether the job was really accepted. A delivery that could not be queued
  * (Redis down) is answered 503 over HTTP, or left unacknowledged over Socket Mode, and Slack delivers it
- * again. Bolt's own receivers acknowledge events before any listener runs, losing such events.
+ * again. Bolt does the rest with its grain: middleware, listeners, `ack`, the Assistant and retry context.
+ * Why not Bolt's HTTPReceiver with `processBeforeResponse`: it reads a body whole (no 1 MB cut, no shared
+ * budget for unauthenticated bytes), accepts timestamps from the future, needs its own port (Deskmate serves
+ * Slack, Lark and `/metrics` on one), and answers a failed listener 500 (see http-route.ts).
  */
 export class DeferredAckReceiver implements Receiver {
   private app?: App;
