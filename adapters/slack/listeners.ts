@@ -90,7 +90,8 @@ function threadContextStore(context: SlackContext): AssistantThreadContextStore 
 
 /**
  * Register Deskmate's listeners on the Bolt app. Each one only normalizes and enqueues (the ack waits for
- * it); anything slower (suggested prompts, status, title) runs detached. Bots, including Deskmate itself,
+ * it) and call no Slack API before the acknowledgement: suggested prompts go after it, status and title
+ * where the job runs. Bots, including Deskmate itself,
  * are never answered.
  */
 export function registerListeners(app: App, options: ListenerOptions): void {
@@ -111,8 +112,11 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     );
     return outcome;
   };
-  const detach = (what: string, work: Promise<unknown>) => {
-    work.catch((error: unknown) => logger.warn({ err: error, what }, 'slack background call failed'));
+  /** A cosmetic call made after the acknowledgement went out (the next turn of the event loop), never before. */
+  const afterAck = (what: string, work: () => Promise<unknown>) => {
+    setImmediate(() => {
+      work().catch((error: unknown) => logger.warn({ err: error, what }, 'slack background call failed'));
+    });
   };
   const store = threadContextStore(context);
 
@@ -127,8 +131,7 @@ export function registerListeners(app: App, options: ListenerOptions): void {
       threadStarted: async (args) => {
         const thread = args.event.assistant_thread;
         await store.save(args);
-        detach(
-          'assistant.threads.setSuggestedPrompts',
+        afterAck('assistant.threads.setSuggestedPrompts', () =>
           context.api.call(
             'assistant.threads.setSuggestedPrompts',
             { channel_id: thread.channel_id, thread_ts: thread.thread_ts, ...suggestedPrompts },
