@@ -90,9 +90,8 @@ function threadContextStore(context: SlackContext): AssistantThreadContextStore 
 
 /**
  * Register Deskmate's listeners on the Bolt app. Each one only normalizes and enqueues (the ack waits for
- * it) and call no Slack API before the acknowledgement: suggested prompts go after it, status and title
- * where the job runs. Bots, including Deskmate itself,
- * are never answered.
+ * it) and calls no Slack API before the acknowledgement: suggested prompts go after it, status and title
+ * where the job runs. Bots, including Deskmate itself, are never answered.
  */
 export function registerListeners(app: App, options: ListenerOptions): void {
   const { context, queue } = options;
