@@ -92,6 +92,8 @@ export const environmentSchema = z.object({
   ),
   BEDROCK_MODEL_ID: optionalText,
   AWS_REGION: optionalText,
+  BEDROCK_GUARDRAIL_ID: optionalText,
+  BEDROCK_GUARDRAIL_VERSION: optionalText,
   AWS_DEFAULT_REGION: optionalText,
   OPENAI_BASE_URL: optionalText.refine((value) => value === undefined || isUrl(value), {
     message: 'is not a URL. Fix: e.g. OPENAI_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1',

@@ -46,6 +46,8 @@ export interface LlmConfig {
   provider: 'bedrock' | 'openai' | 'offline';
   bedrockModelId?: string;
   awsRegion?: string;
+  /** The Bedrock Guardrail sent with every request (BEDROCK_GUARDRAIL_ID and BEDROCK_GUARDRAIL_VERSION). */
+  bedrockGuardrail?: { id: string; version: string };
   openaiBaseUrl?: string;
   openaiApiKey?: string;
   openaiModel?: string;
@@ -144,6 +146,23 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       'is required with LLM_PROVIDER=bedrock. Fix: e.g. AWS_REGION=us-east-1 (Bedrock is not offered in mainland China: use LLM_PROVIDER=openai there).',
     );
   }
+  if (values.BEDROCK_GUARDRAIL_ID || values.BEDROCK_GUARDRAIL_VERSION) {
+    need(
+      'BEDROCK_GUARDRAIL_ID',
+      values.BEDROCK_GUARDRAIL_ID,
+      'is required with BEDROCK_GUARDRAIL_VERSION. Fix: set BEDROCK_GUARDRAIL_ID to the guardrail id or ARN from the Bedrock console, or unset both.',
+    );
+    need(
+      'BEDROCK_GUARDRAIL_VERSION',
+      values.BEDROCK_GUARDRAIL_VERSION,
+      'is required with BEDROCK_GUARDRAIL_ID. Fix: set BEDROCK_GUARDRAIL_VERSION to a published version (e.g. 1) or DRAFT.',
+    );
+    need(
+      'BEDROCK_GUARDRAIL_ID',
+      provider === 'bedrock',
+      'applies to Bedrock only. Fix: use LLM_PROVIDER=bedrock, or unset BEDROCK_GUARDRAIL_ID and BEDROCK_GUARDRAIL_VERSION.',
+    );
+  }
   if (provider === 'openai') {
     need(
       'OPENAI_BASE_URL',
@@ -205,6 +224,14 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,
         awsRegion,
+        ...(values.BEDROCK_GUARDRAIL_ID && values.BEDROCK_GUARDRAIL_VERSION
+          ? {
+              bedrockGuardrail: {
+                id: values.BEDROCK_GUARDRAIL_ID,
+                version: values.BEDROCK_GUARDRAIL_VERSION,
+              },
+            }
+          : {}),
         openaiBaseUrl: values.OPENAI_BASE_URL,
         openaiApiKey: values.OPENAI_API_KEY,
         openaiModel: values.OPENAI_MODEL,

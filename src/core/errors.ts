@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'timeout'
   | 'invalid_request'
   | 'content_filtered'
+  | 'policy_blocked'
   | 'context_too_long'
   | 'not_configured'
   | 'forbidden'

@@ -17,7 +17,7 @@ import type {
   StopReason,
   ToolCall,
 } from '../core/llm-provider';
-import { contentFilteredError, llmErrorFromBedrock } from './llm-errors';
+import { contentFilteredError, llmErrorFromBedrock, policyBlockedError } from './llm-errors';
 import {
   asLlmError,
   assertNotCutOff,
@@ -37,6 +37,8 @@ export interface BedrockProviderOptions extends ProviderPolicy {
   region?: string;
   /** Endpoint override; the SDK also honours AWS_ENDPOINT_URL_BEDROCK_RUNTIME by itself. */
   endpoint?: string;
+  /** A Bedrock Guardrail applied to every request, streamed answers too (BEDROCK_GUARDRAIL_ID, _VERSION). */
+  guardrail?: { id: string; version: string };
 }
 
 function toBedrockMessage(message: LlmMessage): Message {
@@ -96,6 +98,7 @@ function mapStopReason(reason: string | undefined, model: string, text: string):
     case 'stop_sequence':
       return 'stop_sequence';
     case 'guardrail_intervened':
+      throw policyBlockedError(model, text);
     case 'content_filtered':
       throw contentFilteredError(model, reason, text);
     case 'model_context_window_exceeded':
@@ -126,6 +129,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
   });
   const modelFor = modelChooser(options.modelId, options.modelOverrides);
 
+  const guardrail = options.guardrail;
   const input = (request: LlmRequest, model: string): ConverseCommandInput => {
     const tools: Tool[] | undefined = request.tools?.map((tool) => ({
       toolSpec: {
@@ -143,6 +147,9 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       },
       toolConfig: tools?.length ? { tools, toolChoice: toolChoiceOf(request.toolChoice) } : undefined,
+      ...(guardrail
+        ? { guardrailConfig: { guardrailIdentifier: guardrail.id, guardrailVersion: guardrail.version } }
+        : {}),
     };
   };
 
@@ -196,7 +203,20 @@ export function createBedrockProvider(options: BedrockProviderOptions): LlmProvi
     const deadlines = startDeadlines(request, options.firstTokenTimeoutMs, options.totalTimeoutMs);
     let text = '';
     try {
-      const command = new ConverseStreamCommand(input(request, model));
+      // A streamed answer is checked as it goes (`sync`): nothing the guardrail would block is shown first.
+      const streamInput = input(request, model);
+      const command = new ConverseStreamCommand({
+        ...streamInput,
+        ...(guardrail
+          ? {
+              guardrailConfig: {
+                guardrailIdentifier: guardrail.id,
+                guardrailVersion: guardrail.version,
+                streamProcessingMode: 'sync' as const,
+              },
+            }
+          : {}),
+      });
       const response = await client.send(command, { abortSignal: deadlines.signal });
       const calls = new Map<number, { id: string; name: string; input: string }>();
       let stopReason: string | undefined;

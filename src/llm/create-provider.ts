@@ -34,6 +34,7 @@ export function createProvider(config: LlmConfig, logger: Logger): LlmProvider {
         ...deadlines,
         modelId: config.bedrockModelId as string,
         region: config.awsRegion,
+        ...(config.bedrockGuardrail ? { guardrail: config.bedrockGuardrail } : {}),
         logger,
       });
     default:

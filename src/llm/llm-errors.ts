@@ -13,6 +13,17 @@ export function contentFilteredError(model: string, reason: string, partialText?
   });
 }
 
+/**
+ * A Bedrock Guardrail intervened: the organization's own content policy, not the model's filter. Never
+ * retried; the worker answers in the asker's language that the policy blocked it.
+ */
+export function policyBlockedError(model: string, partialText?: string): LlmError {
+  return new LlmError('policy_blocked', `model ${model} stopped: the guardrail intervened`, {
+    model,
+    partialText: partialText || undefined,
+  });
+}
+
 /** Bedrock exception names (HTTP `x-amzn-errortype`, or in-stream exception types) that a later try may fix. */
 const bedrockUnavailableNames = [
   'ModelNotReadyException',

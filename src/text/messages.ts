@@ -19,6 +19,10 @@ const failureMessages: Record<ErrorCode, Record<Language, string>> = {
     en: "I couldn't finish that: the request was not valid for the model.",
     zh: '没能完成：该请求不被模型接受。',
   },
+  policy_blocked: {
+    en: "I can't answer that: it was blocked by your organization's content policy.",
+    zh: '无法回答：该内容被你所在组织的内容策略拦截。',
+  },
   content_filtered: {
     en: "I can't help with that: the model's content filter blocked the answer.",
     zh: '无法处理：模型的内容过滤拦截了这次回答。',

@@ -241,10 +241,10 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     expect(fake.requests.map((request) => request.operation)).toEqual(['converse', 'converse-stream']);
   });
 
-  test('max_tokens marks the answer truncated; a guardrail is a clear content_filtered error', async () => {
+  test('max_tokens marks the answer truncated; a content filter stop is a clear content_filtered error', async () => {
     fake.enqueue(
       { chunks: ['cut'], stopReason: 'max_tokens' },
-      { chunks: [], stopReason: 'guardrail_intervened' },
+      { chunks: [], stopReason: 'content_filtered' },
     );
     expect(await provider().complete({ messages: [{ role: 'user', content: 'a' }] })).toMatchObject({
       truncated: true,
@@ -253,6 +253,37 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
       code: 'content_filtered',
       userMessage: expect.stringMatching(/content filter/),
     });
+  });
+
+  test('a guardrail goes with every request, streamed ones checked as they go; an intervention is policy_blocked, never retried', async () => {
+    const guarded = provider({ guardrail: { id: 'gr-abc123', version: '2' } });
+    fake.enqueue({ chunks: ['fine'] }, { chunks: ['fine'] });
+    await guarded.complete({ messages: [{ role: 'user', content: 'a' }] });
+    for await (const _event of guarded.stream({ messages: [{ role: 'user', content: 'b' }] })) {
+      // drain
+    }
+    expect(fake.requests.map((request) => [request.operation, request.body.guardrailConfig])).toEqual([
+      ['converse', { guardrailIdentifier: 'gr-abc123', guardrailVersion: '2' }],
+      [
+        'converse-stream',
+        { guardrailIdentifier: 'gr-abc123', guardrailVersion: '2', streamProcessingMode: 'sync' },
+      ],
+    ]);
+    fake.requests.length = 0;
+    fake.enqueue({ chunks: ['Half an ans'], stopReason: 'guardrail_intervened' });
+    const events = guarded.stream({ messages: [{ role: 'user', content: 'c' }] });
+    await expect(
+      (async () => {
+        for await (const _event of events) {
+          // drain
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'policy_blocked', retryable: false, partialText: 'Half an ans' });
+    expect(fake.requests).toHaveLength(1);
+    // Without a guardrail nothing is sent for one.
+    fake.enqueue({ chunks: ['x'] });
+    await provider().complete({ messages: [{ role: 'user', content: 'd' }] });
+    expect(fake.requests.at(-1)?.body.guardrailConfig).toBeUndefined();
   });
 
   test('a rejected request, a model the account cannot use, and too long an input each say what is wrong', async () => {
