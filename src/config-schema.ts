@@ -92,6 +92,14 @@ export const environmentSchema = z.object({
   ),
   BEDROCK_MODEL_ID: optionalText,
   AWS_REGION: optionalText,
+  MASK_PERSONAL_DATA: optionalText.pipe(
+    z
+      .enum(['on', 'off'], {
+        error: (issue) =>
+          `"${String(issue.input)}" is not valid. Fix: set MASK_PERSONAL_DATA=on (mask personal data before the model) or off.`,
+      })
+      .optional(),
+  ),
   BEDROCK_GUARDRAIL_ID: optionalText,
   BEDROCK_GUARDRAIL_VERSION: optionalText,
   AWS_DEFAULT_REGION: optionalText,

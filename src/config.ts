@@ -18,6 +18,8 @@ export interface Config {
   role: DeskmateRole;
   defaultTimezone: string;
   http: HttpConfig;
+  /** Mask personal data and secrets in everything sent to the model (MASK_PERSONAL_DATA). */
+  maskPersonalData: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
   metricsToken?: string;
   llm: LlmConfig;
@@ -220,6 +222,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         maxUnauthenticatedBytes: values.MAX_UNAUTHENTICATED_BYTES,
       },
       metricsToken: values.METRICS_TOKEN,
+      maskPersonalData: values.MASK_PERSONAL_DATA === 'on',
       llm: {
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,

@@ -14,6 +14,7 @@ import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
 import { createReminderDelivery } from './pipeline/reminder-delivery';
 import type { ReminderService } from './pipeline/reminder-service';
 import { createJobHandler } from './pipeline/worker';
+import { withPersonalDataMasking } from './privacy/masking-provider';
 import { createSkills } from './skills';
 
 /** What runs jobs: the handler the queue calls, the model behind it and the reminders it schedules. */
@@ -39,11 +40,16 @@ export function createJobRunner(
   },
 ): JobRunner {
   const { store, logger, metrics, platforms } = parts;
+  const model = createProvider(config.llm, logger);
   const llm = countedProvider(
-    withTokenLimits(withUsageRecording(createProvider(config.llm, logger), store), store, {
-      maxRequestTokens: config.limits.maxRequestTokens,
-      dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
-    }),
+    withTokenLimits(
+      withUsageRecording(config.maskPersonalData ? withPersonalDataMasking(model, logger) : model, store),
+      store,
+      {
+        maxRequestTokens: config.limits.maxRequestTokens,
+        dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
+      },
+    ),
     metrics,
   );
   // Durable delayed jobs with Redis (BullMQ is loaded only then), timers without.

@@ -51,4 +51,26 @@ describe('console assistant with an OpenAI-compatible model (fake on loopback)',
     );
     expect(tools).toEqual(expect.arrayContaining(['summarize', 'draft', 'help']));
   });
+
+  test('with MASK_PERSONAL_DATA=on the model sees placeholders and the answer shows the values', async () => {
+    fake.requests.length = 0;
+    // The model echoes what it was given: placeholders in, placeholders out.
+    fake.fallback = (body) => {
+      const messages = body.messages as Array<{ role: string; content: string }>;
+      const last = messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+      return { chunks: [`Noted: ${last}`] };
+    };
+    const result = await runConsole('please email zhao.lei@example.com or call 13812345678 about it\n', {
+      LLM_PROVIDER: 'openai',
+      OPENAI_BASE_URL: baseUrl,
+      OPENAI_MODEL: 'deepseek-chat',
+      MASK_PERSONAL_DATA: 'on',
+    });
+    expect(result.status).toBe(0);
+    const sent = JSON.stringify(fake.requests);
+    expect(sent).not.toContain('zhao.lei@example.com');
+    expect(sent).not.toContain('13812345678');
+    expect(sent).toContain('<EMAIL_1>');
+    expect(result.stdout).toContain('Noted: please email zhao.lei@example.com or call 13812345678 about it');
+  });
 });
