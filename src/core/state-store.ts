@@ -10,6 +10,8 @@ export interface ConversationTurn {
   tokens: number;
   /** Which skill produced or handled it (lets `draft` find its previous draft). */
   skill?: string;
+  /** Who said it (user turns), so a person's words can be forgotten on request. */
+  userId?: string;
 }
 
 /** Bounds on a conversation's memory. */
@@ -38,13 +40,15 @@ export interface StateStore {
   appendTurn(conversation: string, turn: ConversationTurn, limits: MemoryLimits): Promise<void>;
   /** A conversation's remembered turns, oldest first. */
   turns(conversation: string): Promise<ConversationTurn[]>;
+  /** Forget a person's turns in a conversation and the answers to them; returns how many turns went. */
+  forgetTurns(conversation: string, userId: string): Promise<number>;
   /** Take a short lock; null when someone else holds it. */
   acquireLock(key: string, ttlMs: number): Promise<Lock | null>;
   /** Read a JSON record. */
   getJson<T>(key: string): Promise<T | undefined>;
   /** Write a JSON record, optionally expiring. */
   setJson(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
-  /** Delete a record. */
+  /** Delete a record: the JSON record and the counter record of that name. */
   delete(key: string): Promise<void>;
   /** Add to numeric fields of a counter record (usage per day); returns the new values. */
   incrementCounters(

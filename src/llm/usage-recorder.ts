@@ -1,8 +1,9 @@
 import type { LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from '../core/llm-provider';
 import type { StateStore } from '../core/state-store';
 
-/** How long daily usage records are kept. */
-const usageTtlSeconds = 40 * 24 * 60 * 60;
+/** How many days daily usage records are kept. */
+export const usageRetentionDays = 40;
+const usageTtlSeconds = usageRetentionDays * 24 * 60 * 60;
 
 /** Store keys of one day's usage: for the workspace, and for the user in it. */
 export function usageKeys(workspace: string, user: string | undefined, day: string): string[] {
@@ -53,6 +54,14 @@ export function summarizeUsage(record: UsageRecord): UsageSummary {
     latencyMs: record.latencyMs ?? 0,
     models,
   };
+}
+
+/** The store keys of a user's daily usage records over the days they are kept, newest first. */
+export function userUsageKeys(workspace: string, user: string, now: Date): string[] {
+  return Array.from({ length: usageRetentionDays + 1 }, (_, daysAgo) => {
+    const day = usageDay(new Date(now.getTime() - daysAgo * 24 * 60 * 60 * 1000));
+    return `usage:${workspace}:${user}:${day}`;
+  });
 }
 
 /** Read a day's usage of a workspace (or of one user in it). */

@@ -14,6 +14,11 @@ export const conversationMemoryLimits: MemoryLimits = {
   ttlSeconds: 24 * 60 * 60,
 };
 
+/** The record of the conversations a person's words are remembered in. */
+export function memoryIndexKey(message: Pick<InboundMessage, 'conversation' | 'author'>): string {
+  return `memory-index:${message.conversation.platform}:${message.conversation.workspace}:${message.author.id}`;
+}
+
 /** Who a model call is for, for usage accounting and budgets. */
 export function usageScope(message: InboundMessage): UsageScope {
   return {
@@ -54,10 +59,17 @@ export async function rememberExchange(
 ): Promise<void> {
   const key = conversationKey(context.message.conversation);
   const at = context.now().toISOString();
+  const userId = context.message.author.id;
   await context.store.appendTurn(
     key,
-    { role: 'user', text: userText, at, tokens: estimateTokens(userText), skill },
+    { role: 'user', text: userText, at, tokens: estimateTokens(userText), skill, userId },
     conversationMemoryLimits,
+  );
+  // Which conversations hold this person's words, so "forget me" finds them all (kept as long as memory).
+  await context.store.incrementCounters(
+    memoryIndexKey(context.message),
+    { [key]: 1 },
+    conversationMemoryLimits.ttlSeconds,
   );
   await context.store.appendTurn(
     key,

@@ -1,6 +1,7 @@
 import type { Skill } from '../core/skill';
 import { createChatSkill } from './chat';
 import { createDraftSkill } from './draft';
+import { createForgetSkill } from './forget';
 import { createHelpSkill } from './help';
 import { createScheduleSkill } from './schedule';
 import { createSummarizeSkill, type SummarizeOptions } from './summarize';
@@ -20,6 +21,7 @@ export function createSkills(options: SkillOptions = {}): Skill[] {
     createDraftSkill(),
     createTodoSkill(),
     createScheduleSkill(),
+    createForgetSkill(),
     createHelpSkill(() => skills),
     createChatSkill(),
   );

@@ -10,3 +10,12 @@ export function applyMemoryLimits(turns: ConversationTurn[], limits: MemoryLimit
   }
   return kept;
 }
+
+/** The turns without a person's own (and the assistant turns that answered them, up to the next user turn). */
+export function withoutTurnsOf(turns: ConversationTurn[], userId: string): ConversationTurn[] {
+  let dropping = false;
+  return turns.filter((turn) => {
+    if (turn.role === 'user') dropping = turn.userId === userId;
+    return !dropping;
+  });
+}

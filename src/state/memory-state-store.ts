@@ -1,5 +1,5 @@
 import type { ConversationTurn, Lock, MemoryLimits, StateStore } from '../core/state-store';
-import { applyMemoryLimits } from './memory-limits';
+import { applyMemoryLimits, withoutTurnsOf } from './memory-limits';
 
 /** Options for the in-memory store. */
 export interface MemoryStateStoreOptions {
@@ -65,6 +65,16 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
       const turns = [...((read(key) as ConversationTurn[] | undefined) ?? []), turn];
       write(key, applyMemoryLimits(turns, limits), limits.ttlSeconds);
     },
+    async forgetTurns(conversation, userId) {
+      const key = `turns:${conversation}`;
+      const entry = entries.get(prefix + key);
+      const turns = (read(key) as ConversationTurn[] | undefined) ?? [];
+      const kept = withoutTurnsOf(turns, userId);
+      if (kept.length === turns.length) return 0;
+      if (kept.length === 0) entries.delete(prefix + key);
+      else entries.set(prefix + key, { value: kept, expiresAt: entry?.expiresAt });
+      return turns.length - kept.length;
+    },
     async turns(conversation) {
       return [...((read(`turns:${conversation}`) as ConversationTurn[] | undefined) ?? [])];
     },
@@ -89,6 +99,7 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
     },
     async delete(key) {
       entries.delete(`${prefix}json:${key}`);
+      entries.delete(`${prefix}counters:${key}`);
     },
     async incrementCounters(key, increments, ttlSeconds) {
       const counterKey = `counters:${key}`;

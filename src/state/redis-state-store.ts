@@ -35,6 +35,27 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 return #items - drop
 `;
 
+// Drop a person's turns and the assistant turn answering each; the list keeps its TTL. Returns how many went.
+const forgetTurnsScript = `
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+local kept = {}
+local dropping = false
+for _, item in ipairs(items) do
+  local turn = cjson.decode(item)
+  if turn.role == 'user' then dropping = turn.userId == ARGV[1] end
+  if not dropping then table.insert(kept, item) end
+end
+local removed = #items - #kept
+if removed == 0 then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+redis.call('DEL', KEYS[1])
+if #kept > 0 then
+  redis.call('RPUSH', KEYS[1], unpack(kept))
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+end
+return removed
+`;
+
 const releaseLockScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -141,6 +162,10 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
           limits.ttlSeconds,
         );
       }),
+    forgetTurns: (conversation, userId) =>
+      wrap('forgetTurns', async () =>
+        Number(await client.eval(forgetTurnsScript, 1, `turns:${conversation}`, userId)),
+      ),
     turns: (conversation) =>
       wrap('turns', async () =>
         (await client.lrange(`turns:${conversation}`, 0, -1)).map(
@@ -173,7 +198,7 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
       }),
     delete: (key) =>
       wrap('delete', async () => {
-        await client.del(`json:${key}`);
+        await client.del(`json:${key}`, `counters:${key}`);
       }),
     incrementCounters: (key, increments, ttlSeconds) =>
       wrap('incrementCounters', async () => {

@@ -71,6 +71,26 @@ export function describeStateStoreContract(
       expect((await store.turns('c2')).map((each) => each.text)).toEqual(['huge']);
     });
 
+    test('forgetting a person drops their turns and the answers to them, keeps the others and the expiry', async () => {
+      const limits = { maxTurns: 10, maxTokens: 1000, ttlSeconds: 1 };
+      const said = (text: string, userId: string) => ({ ...turn(text, 1, 'user'), userId });
+      await store.appendTurn('c4', said('alice asks', 'U1'), limits);
+      await store.appendTurn('c4', turn('answer to alice', 1, 'assistant'), limits);
+      await store.appendTurn('c4', said('bob asks', 'U2'), limits);
+      await store.appendTurn('c4', turn('answer to bob', 1, 'assistant'), limits);
+      await store.appendTurn('c4', said('alice again', 'U1'), limits);
+      await store.appendTurn('c4', turn('second answer to alice', 1, 'assistant'), limits);
+      expect(await store.forgetTurns('c4', 'U1')).toBe(4);
+      expect((await store.turns('c4')).map((each) => each.text)).toEqual(['bob asks', 'answer to bob']);
+      expect(await store.forgetTurns('c4', 'U1')).toBe(0);
+      expect(await store.forgetTurns('c4', 'U2')).toBe(2);
+      expect(await store.turns('c4')).toEqual([]);
+      await store.appendTurn('c5', said('still here', 'U2'), limits);
+      await store.forgetTurns('c5', 'U1');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await store.turns('c5')).toEqual([]);
+    });
+
     test('conversation memory keeps roles and expires', async () => {
       const limits = { maxTurns: 10, maxTokens: 100, ttlSeconds: 1 };
       await store.appendTurn('c3', turn('question', 2, 'user'), limits);
@@ -108,6 +128,14 @@ export function describeStateStoreContract(
       await store.setJson('short', 1, 1);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect(await store.getJson('short')).toBeUndefined();
+    });
+
+    test('deleting a record removes its counters too', async () => {
+      await store.incrementCounters('gone', { calls: 2 });
+      await store.setJson('gone', { kept: false });
+      await store.delete('gone');
+      expect(await store.counters('gone')).toEqual({});
+      expect(await store.getJson('gone')).toBeUndefined();
     });
 
     test('counters add up per field', async () => {

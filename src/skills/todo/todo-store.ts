@@ -115,6 +115,24 @@ export class TodoStore {
     );
   }
 
+  /** Delete a todo and its place in the channel's and owner's lists. */
+  async remove(item: TodoItem): Promise<void> {
+    await this.store.delete(`${this.base(item.conversation)}:item:${item.number}`);
+    const indexes = [
+      this.channelIndex(item.conversation),
+      this.userIndex(item.conversation, item.ownerId ?? item.createdBy),
+    ];
+    for (const index of indexes) {
+      await this.withLock(index, async () => {
+        const numbers = (await this.store.getJson<number[]>(index)) ?? [];
+        await this.store.setJson(
+          index,
+          numbers.filter((number) => number !== item.number),
+        );
+      });
+    }
+  }
+
   /** Mark a todo done; returns it, or undefined when there is no such todo. */
   async markDone(
     conversation: Pick<ConversationRef, 'platform' | 'workspace'>,
