@@ -92,6 +92,7 @@ export const environmentSchema = z.object({
   ),
   BEDROCK_MODEL_ID: optionalText,
   AWS_REGION: optionalText,
+  AUDIT_RETENTION_DAYS: wholeNumber('AUDIT_RETENTION_DAYS', 1, 3650, 90),
   MASK_PERSONAL_DATA: optionalText.pipe(
     z
       .enum(['on', 'off'], {

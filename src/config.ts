@@ -18,6 +18,8 @@ export interface Config {
   role: DeskmateRole;
   defaultTimezone: string;
   http: HttpConfig;
+  /** How many days the audit trail keeps each request's record (AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
   /** Mask personal data and secrets in everything sent to the model (MASK_PERSONAL_DATA). */
   maskPersonalData: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
@@ -223,6 +225,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       },
       metricsToken: values.METRICS_TOKEN,
       maskPersonalData: values.MASK_PERSONAL_DATA === 'on',
+      auditRetentionDays: values.AUDIT_RETENTION_DAYS,
       llm: {
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,

@@ -1,3 +1,4 @@
+import { auditRecordOf, createAuditLog } from './audit/audit-log';
 import type { Config } from './config';
 import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
@@ -64,6 +65,7 @@ export function createJobRunner(
       })
     : createMemoryReminderScheduler({ store });
   const requestGuard = createRequestGuard(store, config.limits);
+  const audit = createAuditLog(store, config.auditRetentionDays);
   const handler = createJobHandler({
     platforms,
     skills: createSkills(),
@@ -75,9 +77,14 @@ export function createJobRunner(
     // The console is the operator's own terminal: no allow-lists or rate limits there.
     guard: async (message) =>
       message.conversation.platform === 'console' ? undefined : requestGuard(message),
-    onJobFinished: ({ skill, outcome, durationMs }) => {
+    onJobFinished: (finished) => {
+      const { skill, outcome, durationMs } = finished;
       metrics.jobs.inc({ skill: skill ?? 'none', outcome });
       if (skill) metrics.skillSeconds.observe({ skill }, durationMs / 1000);
+      // The audit trail must never fail a job the user already has an answer to.
+      audit.write(auditRecordOf(finished, new Date())).catch((error: unknown) => {
+        logger.warn({ err: error, jobId: finished.jobId }, 'audit record not written');
+      });
     },
   });
   return {

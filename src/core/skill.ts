@@ -46,6 +46,12 @@ export interface SourceAccess {
   allow(conversation: ConversationRef): Promise<void>;
 }
 
+/** What a skill changed in the world, for the audit trail: kinds and ids, never text. */
+export interface SideEffects {
+  /** Record that the skill created, closed or deleted something (`todo` `#12`, `calendar_event` `ev_1`). */
+  record(action: 'created' | 'closed' | 'deleted', kind: string, id: string): void;
+}
+
 /** Everything a skill may use; nothing platform-specific. */
 export interface SkillContext<Arguments = Record<string, unknown>> {
   /** The message being answered. */
@@ -58,6 +64,8 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
   platform: ChatPlatform;
   /** Membership checks and reply visibility for what the skill reads. */
   access: SourceAccess;
+  /** Where the skill records what it created, closed or deleted (the audit trail). */
+  effects: SideEffects;
   /** The language model. */
   llm: LlmProvider;
   /** The state store. */

@@ -1,3 +1,4 @@
+import { type JobUsage, meteredProvider } from '../audit/metered-llm';
 import type { ChatPlatform } from '../core/chat-platform';
 import type { Platform } from '../core/conversation';
 import { DeskmateError, isDeskmateError } from '../core/errors';
@@ -61,7 +62,7 @@ export interface WorkerOptions {
   onJobFinished?: (outcome: JobOutcome) => void;
 }
 
-/** How a job ended, for metrics. */
+/** How a job ended, for metrics and the audit trail (ids, counts and codes; never text). */
 export interface JobOutcome {
   /** The skill that ran, when one was chosen. */
   skill?: string;
@@ -69,6 +70,16 @@ export interface JobOutcome {
   outcome: string;
   /** Wall time in milliseconds. */
   durationMs: number;
+  /** The job id. */
+  jobId: string;
+  /** The message the job answered. */
+  message: InboundMessage;
+  /** What picked the skill. */
+  routedBy?: string;
+  /** The models the job called and their tokens. */
+  usage: JobUsage;
+  /** What the skill created, closed or deleted. */
+  effects: Array<{ action: 'created' | 'closed' | 'deleted'; kind: string; id: string }>;
 }
 
 /**
@@ -98,9 +109,21 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     const message = await prepare(platform, received, logger);
     const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
     const access = createSourceAccess({ platform, message, keepPrivate: respond.keepPrivate });
-    const finished = (outcome: string, skill?: string) =>
-      options.onJobFinished?.({ ...(skill ? { skill } : {}), outcome, durationMs: Date.now() - started });
+    const metered = meteredProvider(options.llm);
+    const effects: JobOutcome['effects'] = [];
     let skillName: string | undefined;
+    let routedBy: string | undefined;
+    const finished = (outcome: string, skill?: string) =>
+      options.onJobFinished?.({
+        ...(skill ? { skill } : {}),
+        outcome,
+        durationMs: Date.now() - started,
+        jobId: attempt.jobId,
+        message,
+        ...(routedBy ? { routedBy } : {}),
+        usage: metered.usage(),
+        effects,
+      });
     try {
       const verdict = await options.guard?.(message);
       if (verdict?.kind === 'drop') {
@@ -115,7 +138,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         return;
       }
       const route = await routeMessage(message, options.skills, {
-        llm: options.llm,
+        llm: metered.llm,
         store: options.store,
         chatSkill,
         now: now(),
@@ -130,6 +153,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         return;
       }
       skillName = route.skill.name;
+      routedBy = route.routedBy;
       // A click acts on the conversation its card is in: the clicker must be able to read it.
       if (route.request.kind === 'action') await access.allow(message.conversation);
       const reply = await route.skill.run({
@@ -138,7 +162,8 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         args: route.args,
         platform: withSourceAccess(platform, access),
         access,
-        llm: options.llm,
+        effects: { record: (action, kind, id) => effects.push({ action, kind, id }) },
+        llm: metered.llm,
         store: options.store,
         reminders: options.reminders ?? noReminders,
         respond,

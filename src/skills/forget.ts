@@ -96,6 +96,7 @@ async function confirmTodos(context: SkillContext, todos: TodoStore): Promise<Re
     const item = await todos.get(proposal.conversation, number);
     if (!item || (item.ownerId ?? item.createdBy) !== proposal.requestedBy) continue;
     await todos.remove(item);
+    context.effects.record('deleted', 'todo', `#${item.number}`);
     if (item.task) withTasks = true;
     deleted += 1;
   }

@@ -78,6 +78,7 @@ export async function bookMeeting(
       attendeeIds: people.map((person) => person.id).filter((id): id is string => Boolean(id)),
       idempotencyKey: `meeting:${idempotencyKey}`,
     });
+    context.effects.record('created', 'calendar_event', event.id);
     const link = event.url ? `\n[${words.openEvent}](${event.url})` : '';
     return textReply(`📅 ${words.booked}: ${meetingCard(plan, slot)}${link}`, { notify });
   }
@@ -97,6 +98,7 @@ export async function bookMeeting(
       if (!isDeskmateError(error) || error.code !== 'not_configured') throw error;
     }
   }
+  context.effects.record('created', 'meeting_invite', idempotencyKey);
   const file = icsInvite({
     uid: `${idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '-')}@deskmate`,
     title: plan.title,

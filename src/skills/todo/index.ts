@@ -85,6 +85,7 @@ async function markDone(
       lines.push(words.notFound(number));
       continue;
     }
+    if (result.changed) context.effects.record('closed', 'todo', `#${number}`);
     await context.reminders.cancel(todoReminderId(result.item)).catch(() => undefined);
     if (result.changed && result.item.task && context.platform.tasks?.completeTask) {
       // The todo is done in Deskmate's list either way; a task someone completed in Lark may refuse.

@@ -34,6 +34,7 @@ export async function createTodo(
 ): Promise<CreatedTodo> {
   const now = context.now();
   let { item, created } = await todos.add(todo, idempotencyKey, now);
+  if (created) context.effects.record('created', 'todo', `#${item.number}`);
   const tasks = context.platform.tasks;
   if (tasks && !item.task) {
     const task = await tasks.createTask({
@@ -43,6 +44,7 @@ export async function createTodo(
       idempotencyKey: `todo:${idempotencyKey}`,
     });
     item = { ...item, task: { id: task.id, ...(task.url ? { url: task.url } : {}) } };
+    context.effects.record('created', 'task', task.id);
     await todos.save(item);
   }
   let reminder: CreatedTodo['reminder'] = 'none';

@@ -1,0 +1,59 @@
+/**
+ * Print the audit trail as JSON lines: `npm run audit -- --since 2026-12-01 [--until 2026-12-05]` (UTC
+ * dates; `--since` defaults to seven days ago, `--until` to today). Reads the Redis the deployment uses
+ * (REDIS_URL and REDIS_KEY_PREFIX from the environment or .env).
+ */
+import { parseConfig, readEnvironment } from '../config';
+import { createRedisStateStore } from '../state/redis-state-store';
+import { createAuditLog } from './audit-log';
+
+/** A `yyyy-mm-dd` argument as a UTC date, or a message saying what to write instead. */
+function dateArgument(name: string, value: string | undefined, fallback: Date): Date | string {
+  if (value === undefined) return fallback;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    return `--${name} ${value} is not a date. Fix: write it as yyyy-mm-dd, e.g. --${name} 2026-12-01.`;
+  }
+  return new Date(`${value}T00:00:00Z`);
+}
+
+/** Run the export; resolves with the process exit code. */
+export async function exportAudit(argv: string[], output: NodeJS.WritableStream): Promise<number> {
+  const option = (name: string) => {
+    const index = argv.indexOf(`--${name}`);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const today = new Date();
+  const since = dateArgument('since', option('since'), new Date(today.getTime() - 7 * 24 * 60 * 60 * 1000));
+  const until = dateArgument('until', option('until'), today);
+  const problems = [since, until].filter((value): value is string => typeof value === 'string');
+  const parsed = parseConfig(readEnvironment());
+  if (!parsed.ok)
+    problems.push(...parsed.problems.map((problem) => `${problem.variable}: ${problem.message}`));
+  else if (!parsed.config.redisUrl) {
+    problems.push(
+      'REDIS_URL is not set: the audit trail is kept in Redis. Fix: set REDIS_URL to the Redis Deskmate uses.',
+    );
+  }
+  if (problems.length > 0 || !parsed.ok || !parsed.config.redisUrl) {
+    process.stderr.write(`${problems.join('\n')}\n`);
+    return 2;
+  }
+  const store = createRedisStateStore({ url: parsed.config.redisUrl, prefix: parsed.config.redisKeyPrefix });
+  try {
+    await store.ping();
+    const records = await createAuditLog(store).read(since as Date, until as Date);
+    for (const record of records) output.write(`${JSON.stringify(record)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(
+      `Cannot read the audit trail from Redis: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  exportAudit(process.argv.slice(2), process.stdout).then((code) => process.exit(code));
+}
