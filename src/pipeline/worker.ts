@@ -106,7 +106,8 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       return;
     }
     const started = Date.now();
-    const message = await prepare(platform, received, logger);
+    // The reply's place and the reader are the payload's; names and timezone are added after the guard.
+    let message = received;
     const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
     const access = createSourceAccess({ platform, message, keepPrivate: respond.keepPrivate });
     const metered = meteredProvider(options.llm);
@@ -125,7 +126,8 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         effects,
       });
     try {
-      const verdict = await options.guard?.(message);
+      // Allow-lists and rate limits first: a refused or dropped request costs no platform lookups.
+      const verdict = await options.guard?.(received);
       if (verdict?.kind === 'drop') {
         logger.info({ code: verdict.reason }, 'job dropped by limits: the requester was told once already');
         finished('dropped');
@@ -137,6 +139,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         finished('refused');
         return;
       }
+      message = await prepare(platform, received, logger);
       const route = await routeMessage(message, options.skills, {
         llm: metered.llm,
         store: options.store,
@@ -177,6 +180,8 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       logger.info({ skill: skillName, routedBy: route.routedBy, durationMs }, 'job done');
       finished('ok', skillName);
     } catch (error) {
+      // Stopped past the grace period: the job goes back to the queue and runs again; no apology now.
+      if (attempt.signal.aborted) throw error;
       const code = isDeskmateError(error) ? error.code : 'internal';
       const language = detectLanguage(message.text);
       const userText =

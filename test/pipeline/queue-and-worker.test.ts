@@ -173,3 +173,40 @@ test('a job that runs again updates the message it already posted instead of pos
   expect(platform.sends.map((send) => send.kind)).toEqual(['post', 'update']);
   expect(platform.visibleMessages()).toEqual(['run 2']);
 });
+
+test('a job stopped past the grace period posts no apology: it goes back to the queue instead', async () => {
+  const store = createMemoryStateStore();
+  const platform = new RecordingPlatform('console');
+  const { logger } = createCaptureLogger();
+  const queue = createMemoryQueue({ store, logger });
+  let started = false;
+  const waitsForStop: Skill = {
+    name: 'wait',
+    commandWords: ['wait'],
+    description: 'waits until stopped',
+    ...noArguments,
+    help: { en: 'waits', zh: '等待', examples: [] },
+    async run(context) {
+      started = true;
+      await new Promise((_resolve, reject) =>
+        context.signal.addEventListener('abort', () => reject(new LlmError('timeout', 'aborted'))),
+      );
+      return undefined;
+    },
+  };
+  await queue.start(
+    createJobHandler({
+      platforms: { console: platform },
+      skills: [...createSkills(), waitsForStop],
+      llm: new ScriptedLlm(),
+      store,
+      logger,
+      settings: { defaultTimezone: 'UTC' },
+    }),
+  );
+  await queue.enqueue(inboundMessage('wait'));
+  while (!started) await new Promise((resolve) => setTimeout(resolve, 5));
+  await queue.stop(20);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(platform.visibleMessages()).toEqual([]);
+});
