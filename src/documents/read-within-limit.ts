@@ -1,0 +1,39 @@
+import { tooLargeError } from './document-error';
+
+/** How a download declares its size before it is read (a `Content-Length` header, a platform's file size). */
+export interface ReadWithinLimitOptions {
+  /** The size the source says it has; over the limit fails before reading a byte. */
+  declaredBytes?: number;
+}
+
+/**
+ * Read a download (a Node stream, a fetch body, any async iterable of bytes) into memory, stopping it as soon
+ * as it passes `maxBytes`: the stream is ended (its iterator's `return`, which destroys a Node stream and
+ * cancels a web stream), so an adapter never downloads more than the limit.
+ */
+export async function readWithinLimit(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  options: ReadWithinLimitOptions = {},
+): Promise<Buffer> {
+  const iterator = source[Symbol.asyncIterator]();
+  if (options.declaredBytes !== undefined && options.declaredBytes > maxBytes) {
+    await iterator.return?.();
+    throw tooLargeError(maxBytes, options.declaredBytes);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await iterator.next();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) throw tooLargeError(maxBytes);
+      chunks.push(value);
+    }
+  } catch (error) {
+    await iterator.return?.();
+    throw error;
+  }
+  return Buffer.concat(chunks, total);
+}
