@@ -33,8 +33,7 @@ export function isDocumentError(value: unknown): value is DocumentError {
 
 /** A size in megabytes for people: `25 MB`, `31.2 MB`. */
 export function formatMegabytes(bytes: number): string {
-  const megabytes = bytes / (1024 * 1024);
-  return `${Number.isInteger(megabytes) ? megabytes : megabytes.toFixed(1)} MB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
 }
 
 /** What each format is called in a sentence. */

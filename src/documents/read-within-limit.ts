@@ -16,11 +16,14 @@ export async function readWithinLimit(
   maxBytes: number,
   options: ReadWithinLimitOptions = {},
 ): Promise<Buffer> {
-  const iterator = source[Symbol.asyncIterator]();
   if (options.declaredBytes !== undefined && options.declaredBytes > maxBytes) {
-    await iterator.return?.();
+    // Not read at all: a Node stream is destroyed, a web stream cancelled.
+    const stream = source as { destroy?: () => void; cancel?: () => Promise<void> };
+    if (typeof stream.destroy === 'function') stream.destroy();
+    else if (typeof stream.cancel === 'function') await stream.cancel();
     throw tooLargeError(maxBytes, options.declaredBytes);
   }
+  const iterator = source[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
