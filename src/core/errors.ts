@@ -14,6 +14,14 @@ export type ErrorCode =
   | 'platform_error'
   | 'rate_limited'
   | 'budget_exceeded'
+  | 'document_too_large'
+  | 'document_zip_bomb'
+  | 'document_encrypted'
+  | 'document_corrupt'
+  | 'document_empty'
+  | 'document_scanned'
+  | 'document_unsupported'
+  | 'document_timeout'
   | 'internal';
 
 /** Options for a Deskmate error. */

@@ -53,6 +53,35 @@ const failureMessages: Record<ErrorCode, Record<Language, string>> = {
     en: "Today's model budget for this workspace is used up. It resets at midnight UTC.",
     zh: '本工作区今天的模型用量已达上限，将在 UTC 零点重置。',
   },
+  document_too_large: {
+    en: 'That file is too large for me to read. Share a smaller file or an excerpt.',
+    zh: '这个文件太大，无法读取。请分享更小的文件或节选。',
+  },
+  document_zip_bomb: {
+    en: "That file unpacks to far more than its size (it looks like a zip bomb), so I didn't open it.",
+    zh: '这个文件解压后远大于其本身（疑似压缩炸弹），因此没有打开。',
+  },
+  document_encrypted: {
+    en: "That file is password-protected, so I can't read it. Share a copy without a password.",
+    zh: '这个文件设有密码，无法读取。请分享一份未加密的副本。',
+  },
+  document_corrupt: {
+    en: "That file looks damaged or cut short, so I couldn't read it. Try uploading it again.",
+    zh: '这个文件似乎已损坏或不完整，无法读取。请重新上传。',
+  },
+  document_empty: { en: 'That file has no text in it to read.', zh: '这个文件里没有可读取的文字。' },
+  document_scanned: {
+    en: 'That file has no text layer (it looks like a scan), so there is no text for me to read. Run it through OCR first.',
+    zh: '这个文件没有文字层（看起来是扫描件），没有可读取的文字。请先进行文字识别（OCR）。',
+  },
+  document_unsupported: {
+    en: "I can't read that kind of file. I read PDF, Word, PowerPoint, Excel, CSV, HTML, Markdown, text and VTT/SRT transcripts.",
+    zh: '无法读取这种类型的文件。支持 PDF、Word、PowerPoint、Excel、CSV、HTML、Markdown、纯文本以及 VTT/SRT 字幕。',
+  },
+  document_timeout: {
+    en: 'Reading that file took too long, so I stopped. Try a smaller file or an excerpt.',
+    zh: '读取这个文件耗时过长，已停止。请尝试更小的文件或节选。',
+  },
   internal: {
     en: "Sorry, something went wrong on my side and I couldn't finish that. It has been logged.",
     zh: '抱歉，我这边出错了，没能完成。错误已记录。',
