@@ -8,6 +8,7 @@ import type { InboundMessage } from '../../src/core/inbound-message';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
 import type { ReplyButton } from '../../src/core/reply';
+import { detectLanguage } from '../../src/text/language';
 import { renderForConsole } from './render';
 
 /** Options for the console assistant. */
@@ -24,9 +25,22 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   /** The user's name. */
   userName?: string;
-  /** Called after the input ended and every reply was printed. */
-  onEnd?: () => void;
+  /**
+   * What to say when a message cannot be queued (e.g. Redis at REDIS_URL is down), in English and Chinese:
+   * the console then prints it, stops reading and ends `failed`.
+   */
+  unavailableHint?: { en: string; zh: string };
+  /** Called after the input ended and every reply was printed (`failed`: a message could not be queued). */
+  onEnd?: (outcome: ConsoleOutcome) => void;
 }
+
+/** How a console session ended: its input ran out, or a message could not be queued. */
+export type ConsoleOutcome = 'ended' | 'failed';
+
+const notQueued = {
+  en: 'Deskmate could not take that message: its queue is unavailable.',
+  zh: 'Deskmate 无法接收这条消息：队列不可用。',
+};
 
 const conversation: ConversationRef = {
   platform: 'console',
@@ -136,20 +150,32 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
       prompt();
       // Lines are handled one at a time so replies print in the order they were asked.
       let chain = Promise.resolve();
+      let outcome: ConsoleOutcome = 'ended';
       lines.on('line', (line) => {
         if (line.trim() === '') return prompt();
         chain = chain.then(async () => {
+          if (outcome === 'failed') return;
           try {
             await options.queue.enqueue(toMessage(line));
             await options.queue.drain();
           } catch (error) {
-            options.logger.error({ err: error }, 'console message could not be queued');
+            // Said on screen, where the person is looking; the rest of the input is not read.
+            outcome = 'failed';
+            const language = detectLanguage(line);
+            const hint = options.unavailableHint?.[language];
+            write(`${notQueued[language]}${hint ? `\n${hint}` : ''}\n`);
+            options.logger.info(
+              { code: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
+              'console message could not be queued',
+            );
+            lines.close();
+            return;
           }
           prompt();
         });
       });
       lines.on('close', () => {
-        chain.then(() => options.onEnd?.());
+        chain.then(() => options.onEnd?.(outcome));
       });
     },
     async stop() {
