@@ -1,6 +1,6 @@
 import type { ChatPlatform } from '../core/chat-platform';
 import type { Platform } from '../core/conversation';
-import { DeskmateError, isDeskmateError } from '../core/errors';
+import { DeskmateError, type ErrorCode, isDeskmateError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
 import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
@@ -14,6 +14,18 @@ import { failureMessage } from '../text/messages';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
+
+/**
+ * Conditions the requester or the setup causes, not bugs: answered politely and logged at info without a
+ * stack (the console shows warnings only). Stacks are for the rest.
+ */
+const expectedCodes = new Set<ErrorCode>([
+  'not_configured',
+  'bad_input',
+  'content_filtered',
+  'context_too_long',
+  'budget_exceeded',
+]);
 
 const noReminders: ReminderScheduler = {
   async schedule() {
@@ -163,9 +175,12 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
           { code, skill: skillName, durationMs },
           'job refused: the requester may not read the source',
         );
+      } else if (expectedCodes.has(code)) {
+        // Expected and answered (no model configured, input it cannot use): one line, no stack.
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.info({ code, reason, skill: skillName, durationMs }, 'job answered with a known condition');
       } else {
-        const level = code === 'not_configured' ? 'warn' : 'error';
-        logger[level]({ err: error, code, skill: skillName, durationMs }, 'job failed');
+        logger.error({ err: error, code, skill: skillName, durationMs }, 'job failed');
       }
       finished(code, skillName);
       // A refusal goes only to the person refused. If even the apology cannot be posted, the queue
