@@ -29,8 +29,25 @@ describe('console assistant (npm start with piped input)', () => {
   test('free text without a model gets an honest answer with how to configure one', () => {
     const result = runConsole('what is on my plate today?\n');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/No language model is configured/);
+    expect(result.stdout).toMatch(
+      /Answering in your own words needs a language model, and none is configured/,
+    );
     expect(result.stdout).toMatch(/LLM_PROVIDER=bedrock/);
+  });
+
+  test('offline, help marks what needs a model and each such command says what to configure', () => {
+    const result = runConsole('help\n帮助\ndraft a note that the office is closed\n起草 通知\n');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/`draft` \/ `起草` \(needs a model\): Write a draft/);
+    expect(result.stdout).toMatch(/`todo from this thread` \(needs a model\)/);
+    expect(result.stdout).toMatch(/`draft` \/ `起草` \(需要模型\)/);
+    // Commands that work offline are not marked.
+    expect(result.stdout).not.toMatch(/`(summarize|todo|schedule)` \/ `[^`]+` \(needs a model\)/);
+    expect(result.stdout).toMatch(
+      /Drafting needs a language model, and none is configured\. An admin can set LLM_PROVIDER=bedrock/,
+    );
+    expect(result.stdout).toMatch(/起草和改写需要语言模型，但尚未配置。管理员可设置 LLM_PROVIDER=bedrock/);
+    expect(result.stdout).not.toMatch(/I can only run commands/);
   });
 
   test('without a model, explicit todo and schedule commands still work; model-only requests say what to set', () => {
@@ -53,7 +70,7 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).toMatch(/\*\*Your todos\*\* \(1 open\)\n• #2 提交预算/);
     expect(result.stdout).toMatch(/📅 \*\*Budget review\*\*\n.*15:00–15:45 \(Asia\/Shanghai\)/);
     expect(result.stdout).toMatch(/attached: Budget review\.ics/);
-    expect(result.stdout).toContain('Finding action items needs a language model (set LLM_PROVIDER)');
+    expect(result.stdout).toContain('Finding action items needs a language model, and none is configured.');
   });
 
   test('empty input exits 0 with nothing printed on stdout', () => {

@@ -277,6 +277,7 @@ export function createTodoSkill(): Skill<TodoArguments> {
         'todo from this thread',
         '待办 明天下午3点前提交预算',
       ],
+      needsModel: ['todo from this thread'],
     },
     routable: true,
     ownsButtons: true,

@@ -1,3 +1,7 @@
+import { modelNeeded } from '../../text/messages';
+
+const findingActionItems = { en: 'Finding action items', zh: '提取待办' };
+
 /** What the todo skill says, in English and Chinese. */
 export const todoWording = {
   en: {
@@ -20,8 +24,7 @@ export const todoWording = {
     proposalTitle: (count: number) =>
       count === 1 ? 'I found 1 action item. Create it?' : `I found ${count} action items. Create them?`,
     noItems: 'I found no clear action items there.',
-    needsModel:
-      'Finding action items needs a language model (set LLM_PROVIDER). Meanwhile use `todo add <text> [due] [@owner]`.',
+    needsModel: `${modelNeeded(findingActionItems, 'en')} Meanwhile use \`todo add <text> [due] [@owner]\`.`,
     needsThread: 'I can read only the conversation you ask in. Ask me inside the thread.',
     created: (count: number) => (count === 1 ? 'Created 1 todo:' : `Created ${count} todos:`),
     cancelled: 'Cancelled: nothing was created.',
@@ -49,8 +52,7 @@ export const todoWording = {
     remindersOff: '当前部署没有开启提醒。',
     proposalTitle: (count: number) => `我找到 ${count} 项待办，要创建吗？`,
     noItems: '没有找到明确的待办事项。',
-    needsModel:
-      '提取待办需要配置语言模型（LLM_PROVIDER）。可以先用 `待办 添加 <内容> [截止时间] [@负责人]`。',
+    needsModel: `${modelNeeded(findingActionItems, 'zh')}可以先用 \`待办 添加 <内容> [截止时间] [@负责人]\`。`,
     needsThread: '我只能读取你提问所在的对话，请在该话题中问我。',
     created: (count: number) => `已创建 ${count} 项待办：`,
     cancelled: '已取消，没有创建任何内容。',
