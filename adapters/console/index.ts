@@ -7,8 +7,9 @@ import type { HistoryMessage } from '../../src/core/history-message';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
-import type { ReplyButton } from '../../src/core/reply';
-import { detectLanguage } from '../../src/text/language';
+import type { Reply, ReplyButton } from '../../src/core/reply';
+import { detectLanguage, type Language } from '../../src/text/language';
+import { readClick } from './click';
 import { renderForConsole } from './render';
 
 /** Options for the console assistant. */
@@ -53,6 +54,12 @@ const conversation: ConversationRef = {
 export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
   const transcript: HistoryMessage[] = [];
   let lastButtons: ReplyButton[] = [];
+  let lastCardLanguage: Language = 'en';
+  const remember = (reply: Reply) => {
+    if (!reply.buttons) return;
+    lastButtons = reply.buttons;
+    lastCardLanguage = detectLanguage(reply.markdown);
+  };
   let counter = 0;
   let started = false;
   const write = (text: string) => options.output.write(text);
@@ -86,12 +93,12 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     },
     async post(_conversation, reply): Promise<PostedMessageRef> {
       const id = `reply-${++counter}`;
-      lastButtons = reply.buttons ?? lastButtons;
+      remember(reply);
       print(renderForConsole(reply), id);
       return { id, channel: conversation.channel };
     },
     async update(_conversation, message, reply) {
-      lastButtons = reply.buttons ?? lastButtons;
+      remember(reply);
       print(renderForConsole(reply), message.id);
     },
     async stream() {
@@ -119,15 +126,14 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     },
   };
 
-  const toMessage = (line: string): InboundMessage => {
+  const toMessage = (line: string, button?: ReplyButton): InboundMessage => {
     const id = `console-${Date.now()}-${++counter}-${randomUUID().slice(0, 8)}`;
     const base = { eventId: id, messageId: id, conversation, author, receivedAt: new Date().toISOString() };
-    const click = /^\/click\s+(\d+)$/.exec(line.trim());
-    const button = click ? lastButtons[Number(click[1]) - 1] : undefined;
     if (button) {
+      // As on the chat platforms, a click's text is the button's label (its language is the card's).
       return {
         ...base,
-        text: line,
+        text: button.label,
         via: 'action',
         action: { skill: button.skill, action: button.action, value: button.value },
       };
@@ -155,8 +161,14 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
         if (line.trim() === '') return prompt();
         chain = chain.then(async () => {
           if (outcome === 'failed') return;
+          // A click is the console's own: one that names no button is answered here, never sent on.
+          const click = readClick(line, lastButtons, lastCardLanguage);
+          if (click && 'answer' in click) {
+            write(`${click.answer}\n\n`);
+            return prompt();
+          }
           try {
-            await options.queue.enqueue(toMessage(line));
+            await options.queue.enqueue(toMessage(line, click?.button));
             await options.queue.drain();
           } catch (error) {
             // Said on screen, where the person is looking; the rest of the input is not read.

@@ -73,6 +73,31 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).toContain('Finding action items needs a language model, and none is configured.');
   });
 
+  test('wrong commands do nothing: a close without a number, a click on no button, a todo too long', () => {
+    const result = runConsole(
+      [
+        '/click 9',
+        'todo done abc',
+        `todo add ${'x'.repeat(20_000)}`,
+        'todo add Send the report',
+        '/click 9',
+        '/click',
+        'todo list',
+        '',
+      ].join('\n'),
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('There is nothing to click yet');
+    expect(result.stdout).toContain('Which todo? Give its number: `todo done 3`');
+    expect(result.stdout).toContain('A todo can be at most 500 characters; this one has 20,000.');
+    expect(result.stdout).toContain('There is no button 9: the last card has one button, /click 1.');
+    expect(result.stdout).toContain('Type /click 1 to press the button of the last card.');
+    // Only the one real todo exists, and no line went to the (absent) model.
+    expect(result.stdout).toMatch(/Added todo #1: Send the report/);
+    expect(result.stdout).toMatch(/\(1 open\)\n• #1 Send the report\n/);
+    expect(result.stdout).not.toMatch(/done abc|needs a language model/);
+  });
+
   test('empty input exits 0 with nothing printed on stdout', () => {
     const result = runConsole('');
     expect(result.status).toBe(0);

@@ -133,6 +133,14 @@ describe('todo commands', () => {
     expect(parseTodoCommand('Send the report')).toEqual({ kind: 'add', text: 'Send the report' });
   });
 
+  test('a close with no number is answered with its usage, never added as a todo', () => {
+    for (const text of ['done abc', 'done', 'done #abc', 'close 3a', 'completed the slides', '已完成 周报']) {
+      expect(parseTodoCommand(text)).toEqual({ kind: 'usage', of: 'done' });
+    }
+    // A todo may start with a verb that also closes one.
+    expect(parseTodoCommand('finish the slides')).toEqual({ kind: 'add', text: 'finish the slides' });
+  });
+
   test('text, owner and due split apart; a day without a time is due at 17:00', () => {
     const english = parseTodoText(
       'Send the weekly report by Friday @Alice Smith',

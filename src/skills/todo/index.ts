@@ -14,7 +14,7 @@ import {
 } from '../proposals';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
-import { parseTodoCommand, parseTodoText } from './command';
+import { maxTodoLength, parseTodoCommand, parseTodoText } from './command';
 import { extractTodos, type ProposedTodo, peopleOf } from './extract';
 import { canReach, createTodo, doneButton, todoLine, todoReminderId } from './todo-actions';
 import { type TodoItem, TodoStore } from './todo-store';
@@ -105,6 +105,7 @@ async function addTodo(context: SkillContext, todos: TodoStore, text: string): P
   const timezone = requesterTimezone(context);
   const parsed = parseTodoText(text, context.message.mentions ?? [], { now: context.now(), timezone });
   if (!parsed.text) return textReply(words.missingText);
+  if (parsed.text.length > maxTodoLength) return textReply(words.tooLong(maxTodoLength, parsed.text.length));
   const result = await createTodo(
     context,
     todos,
@@ -303,6 +304,8 @@ export function createTodoSkill(): Skill<TodoArguments> {
           return propose(context, true);
         case 'add':
           return addTodo(context, todos, command.text);
+        case 'usage':
+          return textReply(todoWording[language].doneUsage);
       }
     },
   };

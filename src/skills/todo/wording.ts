@@ -17,6 +17,10 @@ export const todoWording = {
     alreadyDone: (number: number) => `Todo #${number} was already done.`,
     notFound: (number: number) => `There is no todo #${number} here. \`todo list\` shows the open ones.`,
     missingText: 'What should the todo say? For example: `todo add Send the weekly report by Friday @alice`.',
+    doneUsage:
+      'Which todo? Give its number: `todo done 3` (or several: `todo done 3 4`). `todo list` shows the numbers.',
+    tooLong: (limit: number, length: number) =>
+      `A todo can be at most ${limit} characters; this one has ${length.toLocaleString('en-US')}. Shorten it (details can go in a thread), then add it again.`,
     openTask: 'Open the task',
     reminder: (number: number, text: string) => `⏰ Reminder: todo #${number} is due now: ${text}`,
     reminderSet: (when: string) => `I'll remind them at ${when}.`,
@@ -46,6 +50,9 @@ export const todoWording = {
     alreadyDone: (number: number) => `待办 #${number} 已经完成了。`,
     notFound: (number: number) => `这里没有待办 #${number}。\`待办 列表\` 可查看未完成的待办。`,
     missingText: '待办内容是什么？例如：`待办 添加 周五前发周报 @张三`。',
+    doneUsage: '要完成哪一项？请给出编号：`待办 完成 3`（多项：`待办 完成 3 4`）。`待办 列表` 可查看编号。',
+    tooLong: (limit: number, length: number) =>
+      `待办内容最多 ${limit} 个字符，这条有 ${length} 个。请缩短（详情可放在话题里）后再添加。`,
     openTask: '打开任务',
     reminder: (number: number, text: string) => `⏰ 提醒：待办 #${number} 到期了：${text}`,
     reminderSet: (when: string) => `我会在 ${when} 提醒。`,
