@@ -36,6 +36,8 @@ export function createJobRunner(
     logger: Logger;
     metrics: Metrics;
     platforms: Partial<Record<Platform, ChatPlatform>>;
+    /** Set no reminders: the process ends before any would be due (a console reading piped input). */
+    remindersOff?: boolean;
   },
 ): JobRunner {
   const { store, logger, metrics, platforms } = parts;
@@ -63,7 +65,8 @@ export function createJobRunner(
     skills: createSkills(),
     llm,
     store,
-    reminders,
+    // Without a scheduler the worker's default refuses (not_configured): skills then promise no reminder.
+    reminders: parts.remindersOff ? undefined : reminders,
     logger,
     settings: { defaultTimezone: config.defaultTimezone },
     // The console is the operator's own terminal: no allow-lists or rate limits there.

@@ -129,6 +129,10 @@ export async function startDeskmate(
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
   for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
 
+  // A console reading piped input ends with it: a reminder set there would never be delivered.
+  const endsWithInput =
+    Boolean(consoleFinished && streams && !streams.interactive) &&
+    adapters.every((adapter) => adapter.platform.name === 'console');
   // The skills, the model client and reminders are loaded only where jobs run.
   const runner = runsJobs
     ? (require('./job-runner') as typeof import('./job-runner')).createJobRunner(config, {
@@ -136,6 +140,7 @@ export async function startDeskmate(
         logger,
         metrics,
         platforms,
+        remindersOff: endsWithInput,
       })
     : undefined;
   if (runner) await queue.start(runner.handler);

@@ -10,7 +10,8 @@ import type { Logger } from '../../src/core/logger';
 import type { Reply, ReplyButton } from '../../src/core/reply';
 import { detectLanguage, type Language } from '../../src/text/language';
 import { readClick } from './click';
-import { renderForConsole } from './render';
+import { createFileSaver } from './files';
+import { plainText, renderForConsole } from './render';
 
 /** Options for the console assistant. */
 export interface ConsoleAdapterOptions {
@@ -26,6 +27,8 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   /** The user's name. */
   userName?: string;
+  /** Where files replies carry (`.ics` invites) are saved (default: the folder `npm start` was typed in). */
+  saveDirectory?: string;
   /**
    * What to say when a message cannot be queued (e.g. Redis at REDIS_URL is down), in English and Chinese:
    * the console then prints it, stops reading and ends `failed`.
@@ -65,6 +68,13 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
   const write = (text: string) => options.output.write(text);
   const author = { id: 'console-user', name: options.userName ?? 'you' };
 
+  const files = createFileSaver(options.saveDirectory ?? process.env.INIT_CWD ?? process.cwd());
+  /** A reply as the terminal shows it, with where its file (an invite) was saved. */
+  const rendered = (reply: Reply): string => {
+    const text = renderForConsole(reply);
+    return reply.file ? `${text}\n${files.save(reply.file, detectLanguage(reply.markdown))}` : text;
+  };
+
   const print = (text: string, id: string) => {
     write(`${text}\n\n`);
     transcript.push({
@@ -94,29 +104,36 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     async post(_conversation, reply): Promise<PostedMessageRef> {
       const id = `reply-${++counter}`;
       remember(reply);
-      print(renderForConsole(reply), id);
+      print(rendered(reply), id);
       return { id, channel: conversation.channel };
     },
     async update(_conversation, message, reply) {
       remember(reply);
-      print(renderForConsole(reply), message.id);
+      print(rendered(reply), message.id);
     },
     async stream() {
       const id = `reply-${++counter}`;
+      // Streamed text is shown a whole line at a time, made plain like the final reply.
+      let received = '';
       let shown = '';
       return {
         async append(markdown) {
-          shown += markdown;
-          write(markdown);
+          received += markdown;
+          const complete = received.slice(0, received.lastIndexOf('\n') + 1);
+          const plain = plainText(complete);
+          if (plain.length > shown.length && plain.startsWith(shown)) {
+            write(plain.slice(shown.length));
+            shown = plain;
+          }
         },
         async finish(reply) {
-          const rendered = renderForConsole(reply);
+          const text = rendered(reply);
           // What streamed is already on screen; print only what the final form adds.
-          write(rendered.startsWith(shown) ? `${rendered.slice(shown.length)}\n\n` : `\n${rendered}\n\n`);
+          write(text.startsWith(shown) ? `${text.slice(shown.length)}\n\n` : `\n${text}\n\n`);
           transcript.push({
             id,
             author: { id: 'deskmate' },
-            text: rendered,
+            text,
             at: new Date().toISOString(),
             isBot: true,
           });
@@ -149,6 +166,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     async start() {
       started = true;
       const lines = createInterface({ input: options.input, terminal: false });
+      // A reader that went away (`npm start | head`) ends the session instead of crashing the process.
+      options.output.on('error', () => lines.close());
       const prompt = () => {
         if (options.interactive) write('you> ');
       };

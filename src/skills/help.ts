@@ -7,6 +7,10 @@ const intro = {
   en: '**Deskmate** is your office assistant. Mention me in a channel, message me directly, or use a slash command:',
   zh: '**Deskmate** 是你的办公助手。在群里 @我、私聊我，或使用斜杠命令：',
 };
+const consoleIntro = {
+  en: '**Deskmate** is your office assistant. Type a command, or ask in your own words; `/click <number>` presses a button on a card:',
+  zh: '**Deskmate** 是你的办公助手。输入命令，或直接提问；`/click <编号>` 点击卡片上的按钮：',
+};
 const freeText = {
   en: 'Anything else: just ask in your own words, in English or Chinese.',
   zh: '其他需求直接用中文或英文说就行。',
@@ -49,7 +53,9 @@ export function createHelpSkill(listSkills: () => readonly Skill[]): Skill {
           const whole = offline && modelOnly === true ? ` ${mark}` : '';
           return `• ${words.join(' / ')}${whole}: ${skill.help[language]}${examples ? ` (${examples})` : ''}`;
         });
-      const parts = [intro[language], ...lines, '', freeText[language]];
+      // The console is a terminal: no channels to mention anyone in, and buttons are pressed by number.
+      const opening = context.message.conversation.platform === 'console' ? consoleIntro : intro;
+      const parts = [opening[language], ...lines, '', freeText[language]];
       if (offline) parts.push(noModel[language]);
       return textReply(parts.join('\n'));
     },

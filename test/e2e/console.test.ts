@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { temporaryDirectory } from '../helpers/console-run';
 
 const root = resolve(__dirname, '../..');
+/** The folder the person types `npm start` in (npm runs it in the project, and tells it the folder). */
+const folder = temporaryDirectory();
+afterAll(() => folder.remove());
 
 function runConsole(input: string, environment: Record<string, string> = {}) {
-  return spawnSync('npm', ['start', '--silent'], {
-    cwd: root,
+  return spawnSync('npm', ['--prefix', root, 'start', '--silent'], {
+    cwd: folder.path,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...environment },
     input,
     encoding: 'utf8',
@@ -67,9 +72,9 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).toMatch(/Added todo #1: Send the weekly report · @alice · due Fri/);
     expect(result.stdout).toMatch(/已添加待办 #2: 提交预算 · 截止/);
     expect(result.stdout).toContain('✅ Todo #1 done: Send the weekly report');
-    expect(result.stdout).toMatch(/\*\*Your todos\*\* \(1 open\)\n• #2 提交预算/);
-    expect(result.stdout).toMatch(/📅 \*\*Budget review\*\*\n.*15:00–15:45 \(Asia\/Shanghai\)/);
-    expect(result.stdout).toMatch(/attached: Budget review\.ics/);
+    expect(result.stdout).toMatch(/\nYour todos \(1 open\)\n• #2 提交预算/);
+    expect(result.stdout).toMatch(/📅 Budget review\n.*15:00–15:45 \(Asia\/Shanghai\)/);
+    expect(result.stdout).toContain(`Invite file saved: ${join(folder.path, 'Budget review.ics')}`);
     expect(result.stdout).toContain('Finding action items needs a language model, and none is configured.');
   });
 
@@ -96,6 +101,42 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).toMatch(/Added todo #1: Send the report/);
     expect(result.stdout).toMatch(/\(1 open\)\n• #1 Send the report\n/);
     expect(result.stdout).not.toMatch(/done abc|needs a language model/);
+  });
+
+  test('a terminal program: plain text, a console help, clicks in the card language, the invite saved here, no promise a piped session cannot keep, one answer per command', () => {
+    const result = runConsole(
+      [
+        'help',
+        '待办 添加 写周报',
+        'todo add Send the report by Friday',
+        'todo done 2',
+        'todo done 1',
+        'schedule Planning tomorrow 3pm',
+        '',
+      ].join('\n'),
+    );
+    expect(result.status).toBe(0);
+    // Plain text: no Markdown emphasis or headings reach the terminal.
+    expect(result.stdout).not.toMatch(/\*\*|(^|\s)_\S|\S_($|\s)|^#+ /m);
+    expect(result.stdout).toMatch(
+      /^Deskmate is your office assistant\. Type a command, or ask in your own words; `\/click <number>` presses a button on a card:/,
+    );
+    expect(result.stdout).not.toMatch(/Mention me in a channel/);
+    // How to press a button, in the language of the card it is under.
+    expect(result.stdout).toContain('[1] 完成 #1   (输入 /click 加编号来点击按钮)');
+    expect(result.stdout).toContain('[1] Done #2   (type /click and a number to press a button)');
+    // The invite is a file in the folder the console was started from, and the reply says where.
+    const saved = join(folder.path, 'Planning.ics');
+    expect(result.stdout).toContain(`Invite file saved: ${saved}`);
+    expect(readdirSync(folder.path)).toContain('Planning.ics');
+    expect(readFileSync(saved, 'utf8')).toMatch(/BEGIN:VEVENT[\s\S]*SUMMARY:Planning/);
+    // The session ends with its input: no reminder is promised.
+    expect(result.stdout).not.toMatch(/I will post a reminder/);
+    expect(result.stdout).toContain('No reminder is set: reminders need Deskmate to keep running.');
+    // Closing the last open todo is one answer: the closing line, no empty list after it.
+    expect(result.stdout).toMatch(/✅ Todo #2 done: Send the report\n\nYour todos \(1 open\)\n• #1 写周报/);
+    expect(result.stdout).toMatch(/✅ Todo #1 done: 写周报\n\n📅/);
+    expect(result.stdout).not.toMatch(/No open todos/);
   });
 
   test('empty input exits 0 with nothing printed on stdout', () => {

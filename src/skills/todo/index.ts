@@ -55,8 +55,9 @@ async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, 
   const lines = shown.map(
     (item) => `${item.doneAt ? '✓' : '•'} #${item.number} ${todoLine(item, timezone, language)}`,
   );
-  const body = shown.length > 0 ? [title, ...lines].join('\n') : words.none;
-  return textReply(notice ? `${notice}\n\n${body}` : body, {
+  // After closing todos, an empty list adds nothing: the answer is the closing line alone.
+  const body = shown.length > 0 ? [title, ...lines].join('\n') : notice ? '' : words.none;
+  return textReply(notice && body ? `${notice}\n\n${body}` : (notice ?? body), {
     buttons: open.slice(0, maxDoneButtons).map((item) => doneButton(item, language)),
   });
 }

@@ -24,7 +24,7 @@ export const todoWording = {
     openTask: 'Open the task',
     reminder: (number: number, text: string) => `⏰ Reminder: todo #${number} is due now: ${text}`,
     reminderSet: (when: string) => `I'll remind them at ${when}.`,
-    remindersOff: 'Reminders are not available in this setup.',
+    remindersOff: 'No reminder is set: reminders need Deskmate to keep running.',
     proposalTitle: (count: number) =>
       count === 1 ? 'I found 1 action item. Create it?' : `I found ${count} action items. Create them?`,
     noItems: 'I found no clear action items there.',
@@ -56,7 +56,7 @@ export const todoWording = {
     openTask: '打开任务',
     reminder: (number: number, text: string) => `⏰ 提醒：待办 #${number} 到期了：${text}`,
     reminderSet: (when: string) => `我会在 ${when} 提醒。`,
-    remindersOff: '当前部署没有开启提醒。',
+    remindersOff: '未设置提醒：提醒需要 Deskmate 保持运行。',
     proposalTitle: (count: number) => `我找到 ${count} 项待办，要创建吗？`,
     noItems: '没有找到明确的待办事项。',
     needsModel: `${modelNeeded(findingActionItems, 'zh')}可以先用 \`待办 添加 <内容> [截止时间] [@负责人]\`。`,
