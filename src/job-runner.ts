@@ -13,6 +13,7 @@ import { countedProvider, type Metrics } from './observability/metrics';
 import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
 import { createReminderDelivery } from './pipeline/reminder-delivery';
 import type { ReminderService } from './pipeline/reminder-service';
+import { commandWordOf } from './pipeline/router';
 import { createJobHandler } from './pipeline/worker';
 import { createSkills } from './skills';
 
@@ -26,6 +27,8 @@ export interface JobRunner {
   reminders: ReminderService;
   /** Start delivering reminders. */
   startReminders(): Promise<void>;
+  /** Whether a text starts with a command word (the console keeps such lines out of what it summarizes). */
+  isCommand(text: string): boolean;
 }
 
 /** Build the job side of Deskmate: model, skills, guard, reminders and the job handler. */
@@ -60,9 +63,10 @@ export function createJobRunner(
       })
     : createMemoryReminderScheduler({ store });
   const requestGuard = createRequestGuard(store, config.limits);
+  const skills = createSkills();
   const handler = createJobHandler({
     platforms,
-    skills: createSkills(),
+    skills,
     llm,
     store,
     // Without a scheduler the worker's default refuses (not_configured): skills then promise no reminder.
@@ -82,5 +86,6 @@ export function createJobRunner(
     llm,
     reminders,
     startReminders: () => reminders.start(createReminderDelivery({ platforms, store, logger })),
+    isCommand: (text) => commandWordOf(text, skills) !== undefined,
   };
 }

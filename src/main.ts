@@ -120,6 +120,8 @@ export async function startDeskmate(
         queue,
         logger,
         unavailableHint: config.redisUrl ? redisHint(config.redisUrl) : undefined,
+        // Read when a line arrives, once the job side below exists.
+        isCommand: (line) => runner?.isCommand(line) ?? false,
         onEnd: (outcome) => finish(outcome),
       }),
     );

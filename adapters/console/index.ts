@@ -27,6 +27,11 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   /** The user's name. */
   userName?: string;
+  /**
+   * Whether a line is a command to Deskmate (`todo add …`): such lines, like Deskmate's answers, are not part
+   * of the conversation a summary of the console reads.
+   */
+  isCommand?: (line: string) => boolean;
   /** Where files replies carry (`.ics` invites) are saved (default: the folder `npm start` was typed in). */
   saveDirectory?: string;
   /**
@@ -155,7 +160,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
         action: { skill: button.skill, action: button.action, value: button.value },
       };
     }
-    transcript.push({ id, author, text: line, at: base.receivedAt, isBot: false });
+    if (!options.isCommand?.(line))
+      transcript.push({ id, author, text: line, at: base.receivedAt, isBot: false });
     return { ...base, text: line, via: 'dm' };
   };
 

@@ -85,15 +85,23 @@ export function routeByCommand(message: InboundMessage, skills: readonly Skill[]
       return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command' };
     }
   }
-  const match = firstWordPattern.exec(message.text);
-  if (match) {
-    const skill = findSkill(skills, match[1]);
-    if (skill) {
-      const request: SkillRequest = { kind: 'command', word: match[1].toLowerCase(), text: match[2].trim() };
-      return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command_word' };
-    }
+  const typed = commandWordOf(message.text, skills);
+  if (typed) {
+    const { skill, word, rest } = typed;
+    const request: SkillRequest = { kind: 'command', word, text: rest };
+    return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command_word' };
   }
   return undefined;
+}
+
+/** The skill a text's first word names as a command word (`todo add …`), with the word and the rest. */
+export function commandWordOf(
+  text: string,
+  skills: readonly Skill[],
+): { skill: Skill; word: string; rest: string } | undefined {
+  const match = firstWordPattern.exec(text);
+  const skill = match ? findSkill(skills, match[1]) : undefined;
+  return match && skill ? { skill, word: match[1].toLowerCase(), rest: match[2].trim() } : undefined;
 }
 
 /** What model routing needs. */

@@ -139,6 +139,32 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).not.toMatch(/No open todos/);
   });
 
+  test("a summary of the console reads what was typed for it: not commands, not Deskmate's answers", () => {
+    const result = runConsole(
+      [
+        'summarize',
+        'todo add Send the report',
+        'help',
+        'Alice: the budget is due Friday, please review it',
+        'Bob: we decided to ship on Monday',
+        'todo list',
+        'summarize',
+        '',
+      ].join('\n'),
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      'Nothing to summarize yet: type or paste the conversation first (commands and my answers are left out), then `summarize`.',
+    );
+    const summary = result.stdout.slice(result.stdout.indexOf('Summary of this console session'));
+    expect(summary).toMatch(/^Summary of this console session\n/);
+    expect(summary).toMatch(/2 messages\./);
+    expect(summary).toContain('Bob: we decided to ship on Monday');
+    expect(summary).toContain('Alice: the budget is due Friday, please review it');
+    expect(summary).not.toMatch(/todo add|todo list|help|Added todo|office assistant|needs a language model/);
+    expect(result.stdout).not.toMatch(/this channel/);
+  });
+
   test('empty input exits 0 with nothing printed on stdout', () => {
     const result = runConsole('');
     expect(result.status).toBe(0);

@@ -50,6 +50,10 @@ interface Target {
   title: string;
 }
 
+function isConsole(conversation: ConversationRef): boolean {
+  return conversation.platform === 'console';
+}
+
 function describeTime(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
@@ -89,7 +93,8 @@ async function resolveTarget(
   return {
     conversation: { ...message.conversation, thread: undefined },
     period,
-    title: words.titleChannel(label),
+    // The console is one session at a terminal, not a channel.
+    title: isConsole(message.conversation) ? words.titleConsole : words.titleChannel(label),
   };
 }
 
@@ -189,6 +194,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         ]);
       }
       if (!cached && fresh.length === 0) {
+        if (isConsole(message.conversation)) return { markdown: words.emptyConsole };
         return { markdown: words.empty(target.period?.label ?? target.title) };
       }
 

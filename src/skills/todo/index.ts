@@ -133,7 +133,8 @@ async function readSource(context: SkillContext): Promise<HistoryMessage[] | und
     });
     return result.messages;
   }
-  if (conversation.kind === 'dm') return undefined;
+  // A direct chat is read only inside a thread; the console's session is its one conversation.
+  if (conversation.kind === 'dm' && conversation.platform !== 'console') return undefined;
   const since = new Date(context.now().getTime() - 24 * 60 * 60 * 1000).toISOString();
   const result = await context.platform.history(
     { ...conversation, thread: undefined },
