@@ -88,10 +88,19 @@ describe('console assistant (npm start with piped input)', () => {
         '/click 9',
         '/click',
         'todo list',
+        'schedule sync tomorrow 25:00',
+        'schedule a meeting with bob next week',
         '',
       ].join('\n'),
     );
     expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      '“25:00” is not a time of day: use 00:00–23:59 or am/pm, e.g. 15:00 or 3pm.',
+    );
+    // "next week" is its first working day, and "with" stays in the title.
+    expect(result.stdout).toMatch(
+      /Schedule this meeting\?\na meeting with bob\nMon, [A-Z][a-z]{2} \d{1,2}, 09:00–09:30 \(UTC\)/,
+    );
     expect(result.stdout).toContain('There is nothing to click yet');
     expect(result.stdout).toContain('Which todo? Give its number: `todo done 3`');
     expect(result.stdout).toContain('A todo can be at most 500 characters; this one has 20,000.');

@@ -6,6 +6,7 @@ import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
 import { toolArguments } from '../arguments';
+import { requesterTimezone } from '../when/user-timezone';
 import { extractiveSummary } from './extractive';
 import { type SummaryBudget, type SummaryCall, summarizeMessages, updateSummary } from './map-reduce';
 import { defaultPeriod, type Period, parsePeriod } from './period';
@@ -203,7 +204,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
       if (history.truncated) notes.push(words.capped(maxMessages));
 
       if (!context.llm.configured) {
-        const summary = extractiveSummary(numbered, language, context.now());
+        const summary = extractiveSummary(numbered, language, context.now(), requesterTimezone(context));
         const next = nextCache(undefined, summary, numbered, fresh, context.now());
         return render(
           next,

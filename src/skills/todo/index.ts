@@ -12,6 +12,7 @@ import {
   saveProposal,
   updateProposal,
 } from '../proposals';
+import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { maxTodoLength, parseTodoCommand, parseTodoText } from './command';
@@ -104,6 +105,8 @@ async function addTodo(context: SkillContext, todos: TodoStore, text: string): P
   const language = languageOf(context);
   const words = todoWording[language];
   const timezone = requesterTimezone(context);
+  const badTime = invalidTimeOfDay(text);
+  if (badTime) return textReply(invalidTimeWording[language](badTime));
   const parsed = parseTodoText(text, context.message.mentions ?? [], { now: context.now(), timezone });
   if (!parsed.text) return textReply(words.missingText);
   if (parsed.text.length > maxTodoLength) return textReply(words.tooLong(maxTodoLength, parsed.text.length));
