@@ -14,6 +14,7 @@ import { failureMessage } from '../text/messages';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
+import { messageLanguage, unreadableNotice } from './unreadable';
 
 /**
  * Conditions the requester or the setup causes, not bugs: answered politely and logged at info without a
@@ -108,7 +109,15 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     }
     const started = Date.now();
     const message = await prepare(platform, received, logger);
-    const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
+    // Images and files it cannot read yet are named under the answer to the words that came with them.
+    const unreadable = message.unreadable?.length && message.text.trim() ? message.unreadable : undefined;
+    const respond = createResponder({
+      platform,
+      store: options.store,
+      message,
+      jobId: attempt.jobId,
+      footnote: unreadable && unreadableNotice(unreadable, messageLanguage(message)).footnote,
+    });
     const access = createSourceAccess({ platform, message, keepPrivate: respond.keepPrivate });
     const finished = (outcome: string, skill?: string) =>
       options.onJobFinished?.({ ...(skill ? { skill } : {}), outcome, durationMs: Date.now() - started });
