@@ -225,7 +225,8 @@ export async function main(): Promise<void> {
   // In console mode replies own stdout, so logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: config.console ? 2 : 1 });
   for (const problem of adapterProblems.filter((each) => each.severity !== 'error')) {
-    logger.warn({ variable: problem.variable }, problem.message);
+    // Said like a configuration problem: the variable first, then what is wrong and the fix.
+    logger.warn({ variable: problem.variable }, `${problem.variable} ${problem.message}`);
   }
   const interactive = process.stdin.isTTY === true;
   const deskmate = await startDeskmate(config, logger, {
@@ -233,7 +234,7 @@ export async function main(): Promise<void> {
     output: process.stdout,
     interactive,
   }).catch((error: unknown) => {
-    const failure = startFailure(error);
+    const failure = startFailure(error, config);
     process.stderr.write(`${failure.text}\n`);
     process.exit(failure.exitCode);
   });
@@ -251,8 +252,20 @@ export async function main(): Promise<void> {
   }
 }
 
-/** Why Deskmate could not start, for the terminal, and its exit code. */
-export function startFailure(error: unknown): { text: string; exitCode: number } {
+/** Why Deskmate could not start, for the terminal, and its exit code: 2 for a setting to change, else 1. */
+export function startFailure(
+  error: unknown,
+  config?: Pick<Config, 'port' | 'host'>,
+): { text: string; exitCode: number } {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (config && (code === 'EADDRINUSE' || code === 'EACCES')) {
+    const problem =
+      code === 'EADDRINUSE' ? 'is already in use' : 'needs privileges this process does not have';
+    return {
+      text: `Deskmate cannot start: port ${config.port} on ${config.host} ${problem}. Fix: stop what listens there, or set PORT to a free port (e.g. PORT=${config.port === 3000 ? 3001 : 3000}).`,
+      exitCode: 2,
+    };
+  }
   if (isDeskmateError(error)) return { text: `Deskmate cannot start: ${error.message}`, exitCode: 1 };
   return {
     text: `Deskmate failed to start: ${error instanceof Error ? error.stack : String(error)}`,
