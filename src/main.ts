@@ -1,7 +1,7 @@
 import { type ConsoleOutcome, createConsoleAdapter } from '../adapters/console';
 import { checkLarkConfig } from '../adapters/lark/config-check';
 import { createChatAdapters } from './chat-adapters';
-import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
+import { type Config, configWarnings, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
@@ -224,7 +224,10 @@ export async function main(): Promise<void> {
   }
   // In console mode replies own stdout, so logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: config.console ? 2 : 1 });
-  for (const problem of adapterProblems.filter((each) => each.severity !== 'error')) {
+  for (const problem of [
+    ...configWarnings(config),
+    ...adapterProblems.filter((each) => each.severity !== 'error'),
+  ]) {
     // Said like a configuration problem: the variable first, then what is wrong and the fix.
     logger.warn({ variable: problem.variable }, `${problem.variable} ${problem.message}`);
   }

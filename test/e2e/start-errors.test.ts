@@ -12,6 +12,33 @@ function environment(settings: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', ...settings };
 }
 
+/** Start Deskmate with the settings, return the first log line containing `marker` (parsed), then stop it. */
+async function firstLogLine(
+  settings: Record<string, string>,
+  marker: string,
+): Promise<Record<string, unknown> | undefined> {
+  const child = spawn(process.execPath, mainArguments(), {
+    cwd: repositoryRoot,
+    env: environment(settings),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const line = await new Promise<Record<string, unknown> | undefined>((resolve) => {
+    const look = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = output.split('\n').find((each) => each.includes(marker));
+      if (found) resolve(JSON.parse(found) as Record<string, unknown>);
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    void exited.then(() => resolve(undefined));
+  });
+  if (child.exitCode === null) child.kill('SIGTERM');
+  await exited;
+  return line;
+}
+
 describe('start-up errors name their cause and fix', () => {
   let busy: Server;
   let busyPort: number;
@@ -36,10 +63,20 @@ describe('start-up errors name their cause and fix', () => {
     expect(result.status).toBe(2);
   });
 
+  test('with no platform and the console off, it warns that there is nothing to serve', async () => {
+    const warning = await firstLogLine(
+      { PORT: '0', DESKMATE_CONSOLE: 'off', LOG_LEVEL: 'warn' },
+      '"variable":"DESKMATE_CONSOLE"',
+    );
+    expect(warning).toMatchObject({ level: 40 });
+    expect(String(warning?.msg)).toMatch(
+      /^DESKMATE_CONSOLE is off and no Slack or Lark is configured, so there is nothing to serve\. Fix:/,
+    );
+  });
+
   test('the Lark verification-token warning names LARK_VERIFICATION_TOKEN', async () => {
-    const child = spawn(process.execPath, mainArguments(), {
-      cwd: repositoryRoot,
-      env: environment({
+    const warning = await firstLogLine(
+      {
         PORT: '0',
         DESKMATE_CONSOLE: 'off',
         LOG_LEVEL: 'warn',
@@ -48,23 +85,9 @@ describe('start-up errors name their cause and fix', () => {
         LARK_ENCRYPT_KEY: 'fake-encrypt-key',
         LARK_MODE: 'webhook',
         LARK_DOMAIN: 'http://127.0.0.1:1',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const warning = await new Promise<Record<string, unknown> | undefined>((resolve) => {
-      const look = (chunk: Buffer) => {
-        output += chunk.toString();
-        const line = output.split('\n').find((each) => each.includes('"variable":"LARK_VERIFICATION_TOKEN"'));
-        if (line) resolve(JSON.parse(line) as Record<string, unknown>);
-      };
-      child.stdout.on('data', look);
-      child.stderr.on('data', look);
-      child.once('exit', () => resolve(undefined));
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
+      },
+      '"variable":"LARK_VERIFICATION_TOKEN"',
+    );
     expect(String(warning?.msg)).toMatch(/^LARK_VERIFICATION_TOKEN is not set: /);
     expect(String(warning?.msg)).toContain('Fix: set LARK_VERIFICATION_TOKEN');
   });
