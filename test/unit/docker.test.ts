@@ -37,6 +37,18 @@ describe('the Docker build context', () => {
     }
   });
 
+  test('the image is built and run on Node 22 LTS; the package supports Node 20, 22 and 24', () => {
+    const images = [...read('Dockerfile').matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]);
+    expect(images).toEqual(['node:22-bookworm-slim', 'node:22-bookworm-slim']);
+    const engines = JSON.parse(read('package.json')).engines.node as string;
+    expect(engines.split('||').map((range) => range.trim().replace(/^\^(\d+).*$/, '$1'))).toEqual([
+      '20',
+      '22',
+      '24',
+    ]);
+    expect(JSON.parse(read('package-lock.json')).packages[''].engines.node).toBe(engines);
+  });
+
   test('everything the Dockerfile copies from the context is still in it', () => {
     const patterns = ignorePatterns();
     const copied = read('Dockerfile')
