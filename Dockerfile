@@ -1,5 +1,5 @@
-# Deskmate container: builds the TypeScript once, runs the compiled JavaScript.
-FROM node:20-bookworm-slim AS build
+# Deskmate container: builds the TypeScript once, runs the compiled JavaScript, on Node 22 LTS.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +8,7 @@ COPY src ./src
 COPY adapters ./adapters
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -262,6 +262,21 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   };
 }
 
+/**
+ * Settings that start but leave the process nothing to do, each with its fix: no Slack, no Lark and no
+ * console. Logged as warnings, not refused: the process still serves its health checks and metrics.
+ */
+export function configWarnings(config: Config): ConfigProblem[] {
+  if (config.console || config.slack || config.lark) return [];
+  return [
+    {
+      variable: 'DESKMATE_CONSOLE',
+      message:
+        'is off and no Slack or Lark is configured, so there is nothing to serve. Fix: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or LARK_APP_ID and LARK_APP_SECRET (or DESKMATE_CONSOLE=on for the console).',
+    },
+  ];
+}
+
 /** The process environment with `.env` (if present) underneath it: real variables win. */
 export function readEnvironment(path = '.env'): Record<string, string | undefined> {
   const fromFile = existsSync(path) ? parseDotenv(readFileSync(path)) : {};

@@ -14,6 +14,7 @@ import { countedProvider, type Metrics } from './observability/metrics';
 import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
 import { createReminderDelivery } from './pipeline/reminder-delivery';
 import type { ReminderService } from './pipeline/reminder-service';
+import { commandWordOf } from './pipeline/router';
 import { createJobHandler } from './pipeline/worker';
 import { withPersonalDataMasking } from './privacy/masking-provider';
 import { createSkills } from './skills';
@@ -28,6 +29,8 @@ export interface JobRunner {
   reminders: ReminderService;
   /** Start delivering reminders. */
   startReminders(): Promise<void>;
+  /** Whether a text starts with a command word (the console keeps such lines out of what it summarizes). */
+  isCommand(text: string): boolean;
 }
 
 /** Build the job side of Deskmate: model, skills, guard, reminders and the job handler. */
@@ -38,6 +41,8 @@ export function createJobRunner(
     logger: Logger;
     metrics: Metrics;
     platforms: Partial<Record<Platform, ChatPlatform>>;
+    /** Set no reminders: the process ends before any would be due (a console reading piped input). */
+    remindersOff?: boolean;
   },
 ): JobRunner {
   const { store, logger, metrics, platforms } = parts;
@@ -66,12 +71,14 @@ export function createJobRunner(
     : createMemoryReminderScheduler({ store });
   const requestGuard = createRequestGuard(store, config.limits);
   const audit = createAuditLog(store, config.auditRetentionDays);
+  const skills = createSkills();
   const handler = createJobHandler({
     platforms,
-    skills: createSkills(),
+    skills,
     llm,
     store,
-    reminders,
+    // Without a scheduler the worker's default refuses (not_configured): skills then promise no reminder.
+    reminders: parts.remindersOff ? undefined : reminders,
     logger,
     settings: { defaultTimezone: config.defaultTimezone },
     // The console is the operator's own terminal: no allow-lists or rate limits there.
@@ -92,5 +99,6 @@ export function createJobRunner(
     llm,
     reminders,
     startReminders: () => reminders.start(createReminderDelivery({ platforms, store, logger })),
+    isCommand: (text) => commandWordOf(text, skills) !== undefined,
   };
 }

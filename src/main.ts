@@ -1,9 +1,10 @@
-import { createConsoleAdapter } from '../adapters/console';
+import { type ConsoleOutcome, createConsoleAdapter } from '../adapters/console';
 import { createChatAdapters } from './chat-adapters';
-import { type Config, formatConfigProblems, parseConfig, readEnvironment } from './config';
+import { type Config, configWarnings, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
+import { DeskmateError, isDeskmateError } from './core/errors';
 import type { JobQueue } from './core/job-queue';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
@@ -30,8 +31,8 @@ export interface Deskmate {
   queue: JobQueue;
   /** The store. */
   store: StateStore;
-  /** Resolves when the console input has ended and every reply was printed (console runs). */
-  consoleFinished?: Promise<void>;
+  /** Resolves when the console input has ended and every reply was printed, or a message could not be queued. */
+  consoleFinished?: Promise<ConsoleOutcome>;
   /** Stop receiving, finish running jobs within the grace period, close everything. */
   stop(): Promise<void>;
 }
@@ -54,6 +55,26 @@ function redisQueue(config: Config, url: string, logger: Logger): JobQueue {
   });
 }
 
+/** A Redis URL fit to show: any password replaced. */
+function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
+/** What the console says when Redis is not there to queue a message. */
+function redisHint(url: string): { en: string; zh: string } {
+  const shown = shownUrl(url);
+  return {
+    en: `Redis at ${shown} (REDIS_URL) is not reachable. Fix: start Redis there, or unset REDIS_URL (in the environment or .env) to keep everything in memory.`,
+    zh: `无法连接 ${shown} 上的 Redis（REDIS_URL）。解决：在该地址启动 Redis，或取消设置 REDIS_URL（环境变量或 .env）以在内存中运行。`,
+  };
+}
+
 /** Start Deskmate from a validated configuration. */
 export async function startDeskmate(
   config: Config,
@@ -62,9 +83,20 @@ export async function startDeskmate(
 ): Promise<Deskmate> {
   const store = config.redisUrl ? redisStore(config, config.redisUrl) : createMemoryStateStore();
   if (config.redisUrl) {
-    await store.ping().catch((error: unknown) => {
-      logger.error({ err: error }, 'Redis is unreachable at start; will keep retrying (check REDIS_URL)');
-    });
+    const reachable = await store.ping().then(
+      () => true,
+      () => false,
+    );
+    // A console session is one person at a terminal: without its Redis it can take nothing, so it says so now.
+    if (!reachable && config.console && streams && !config.slack && !config.lark) {
+      await store.close();
+      throw new DeskmateError('unavailable', redisHint(config.redisUrl).en);
+    }
+    if (!reachable)
+      logger.error(
+        { code: 'unavailable' },
+        'Redis is unreachable at start; will keep retrying (check REDIS_URL)',
+      );
   }
   const baseQueue = config.redisUrl
     ? redisQueue(config, config.redisUrl, logger)
@@ -75,19 +107,33 @@ export async function startDeskmate(
   const queue = countedQueue(baseQueue, metrics);
 
   const adapters: Adapter[] = [];
-  let consoleFinished: Promise<void> | undefined;
+  let consoleFinished: Promise<ConsoleOutcome> | undefined;
   if (config.console && streams) {
-    let finish: () => void = () => {};
+    let finish: (outcome: ConsoleOutcome) => void = () => {};
     consoleFinished = new Promise((resolve) => {
       finish = resolve;
     });
-    adapters.push(createConsoleAdapter({ ...streams, queue, logger, onEnd: () => finish() }));
+    adapters.push(
+      createConsoleAdapter({
+        ...streams,
+        queue,
+        logger,
+        unavailableHint: config.redisUrl ? redisHint(config.redisUrl) : undefined,
+        // Read when a line arrives, once the job side below exists.
+        isCommand: (line) => runner?.isCommand(line) ?? false,
+        onEnd: (outcome) => finish(outcome),
+      }),
+    );
   }
   // A `jobs` process receives nothing: its adapters only give skills their platform port.
   adapters.push(...createChatAdapters(config, { queue, store, logger }, receives ? 'receive' : 'reply'));
   const platforms: Partial<Record<Platform, ChatPlatform>> = {};
   for (const adapter of adapters) platforms[adapter.platform.name] = adapter.platform;
 
+  // A console reading piped input ends with it: a reminder set there would never be delivered.
+  const endsWithInput =
+    Boolean(consoleFinished && streams && !streams.interactive) &&
+    adapters.every((adapter) => adapter.platform.name === 'console');
   // The skills, the model client and reminders are loaded only where jobs run.
   const runner = runsJobs
     ? (require('./job-runner') as typeof import('./job-runner')).createJobRunner(config, {
@@ -95,6 +141,7 @@ export async function startDeskmate(
         logger,
         metrics,
         platforms,
+        remindersOff: endsWithInput,
       })
     : undefined;
   if (runner) await queue.start(runner.handler);
@@ -169,14 +216,19 @@ export async function main(): Promise<void> {
   const config = result.config;
   // In console mode replies own stdout, so logs go to stderr.
   const logger = createLogger({ level: config.logLevel, destination: config.console ? 2 : 1 });
-  for (const warning of result.warnings) {
-    logger.warn({ variable: warning.variable }, `${warning.variable} ${warning.message}`);
+  for (const problem of [...result.warnings, ...configWarnings(config)]) {
+    // Said like a configuration problem: the variable first, then what is wrong and the fix.
+    logger.warn({ variable: problem.variable }, `${problem.variable} ${problem.message}`);
   }
   const interactive = process.stdin.isTTY === true;
   const deskmate = await startDeskmate(config, logger, {
     input: process.stdin,
     output: process.stdout,
     interactive,
+  }).catch((error: unknown) => {
+    const failure = startFailure(error, config);
+    process.stderr.write(`${failure.text}\n`);
+    process.exit(failure.exitCode);
   });
   const shutdown = async (reason: string, code: number) => {
     logger.info({ reason }, 'shutting down');
@@ -186,16 +238,37 @@ export async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   if (deskmate.consoleFinished && !deskmate.http) {
-    await deskmate.consoleFinished;
+    const outcome = await deskmate.consoleFinished;
+    if (outcome === 'failed') await shutdown('console message could not be queued', 1);
     await shutdown('console input ended', 0);
   }
 }
 
+/** Why Deskmate could not start, for the terminal, and its exit code: 2 for a setting to change, else 1. */
+export function startFailure(
+  error: unknown,
+  config?: Pick<Config, 'port' | 'host'>,
+): { text: string; exitCode: number } {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (config && (code === 'EADDRINUSE' || code === 'EACCES')) {
+    const problem =
+      code === 'EADDRINUSE' ? 'is already in use' : 'needs privileges this process does not have';
+    return {
+      text: `Deskmate cannot start: port ${config.port} on ${config.host} ${problem}. Fix: stop what listens there, or set PORT to a free port (e.g. PORT=${config.port === 3000 ? 3001 : 3000}).`,
+      exitCode: 2,
+    };
+  }
+  if (isDeskmateError(error)) return { text: `Deskmate cannot start: ${error.message}`, exitCode: 1 };
+  return {
+    text: `Deskmate failed to start: ${error instanceof Error ? error.stack : String(error)}`,
+    exitCode: 1,
+  };
+}
+
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(
-      `Deskmate failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exit(1);
+    const failure = startFailure(error);
+    process.stderr.write(`${failure.text}\n`);
+    process.exit(failure.exitCode);
   });
 }

@@ -7,8 +7,11 @@ import type { HistoryMessage } from '../../src/core/history-message';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
-import type { ReplyButton } from '../../src/core/reply';
-import { renderForConsole } from './render';
+import type { Reply, ReplyButton } from '../../src/core/reply';
+import { detectLanguage, type Language } from '../../src/text/language';
+import { readClick } from './click';
+import { createFileSaver } from './files';
+import { plainText, renderForConsole } from './render';
 
 /** Options for the console assistant. */
 export interface ConsoleAdapterOptions {
@@ -24,9 +27,29 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   /** The user's name. */
   userName?: string;
-  /** Called after the input ended and every reply was printed. */
-  onEnd?: () => void;
+  /**
+   * Whether a line is a command to Deskmate (`todo add …`): such lines, like Deskmate's answers, are not part
+   * of the conversation a summary of the console reads.
+   */
+  isCommand?: (line: string) => boolean;
+  /** Where files replies carry (`.ics` invites) are saved (default: the folder `npm start` was typed in). */
+  saveDirectory?: string;
+  /**
+   * What to say when a message cannot be queued (e.g. Redis at REDIS_URL is down), in English and Chinese:
+   * the console then prints it, stops reading and ends `failed`.
+   */
+  unavailableHint?: { en: string; zh: string };
+  /** Called after the input ended and every reply was printed (`failed`: a message could not be queued). */
+  onEnd?: (outcome: ConsoleOutcome) => void;
 }
+
+/** How a console session ended: its input ran out, or a message could not be queued. */
+export type ConsoleOutcome = 'ended' | 'failed';
+
+const notQueued = {
+  en: 'Deskmate could not take that message: its queue is unavailable.',
+  zh: 'Deskmate 无法接收这条消息：队列不可用。',
+};
 
 const conversation: ConversationRef = {
   platform: 'console',
@@ -39,10 +62,23 @@ const conversation: ConversationRef = {
 export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
   const transcript: HistoryMessage[] = [];
   let lastButtons: ReplyButton[] = [];
+  let lastCardLanguage: Language = 'en';
+  const remember = (reply: Reply) => {
+    if (!reply.buttons) return;
+    lastButtons = reply.buttons;
+    lastCardLanguage = detectLanguage(reply.markdown);
+  };
   let counter = 0;
   let started = false;
   const write = (text: string) => options.output.write(text);
   const author = { id: 'console-user', name: options.userName ?? 'you' };
+
+  const files = createFileSaver(options.saveDirectory ?? process.env.INIT_CWD ?? process.cwd());
+  /** A reply as the terminal shows it, with where its file (an invite) was saved. */
+  const rendered = (reply: Reply): string => {
+    const text = renderForConsole(reply);
+    return reply.file ? `${text}\n${files.save(reply.file, detectLanguage(reply.markdown))}` : text;
+  };
 
   const print = (text: string, id: string) => {
     write(`${text}\n\n`);
@@ -72,30 +108,37 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     },
     async post(_conversation, reply): Promise<PostedMessageRef> {
       const id = `reply-${++counter}`;
-      lastButtons = reply.buttons ?? lastButtons;
-      print(renderForConsole(reply), id);
+      remember(reply);
+      print(rendered(reply), id);
       return { id, channel: conversation.channel };
     },
     async update(_conversation, message, reply) {
-      lastButtons = reply.buttons ?? lastButtons;
-      print(renderForConsole(reply), message.id);
+      remember(reply);
+      print(rendered(reply), message.id);
     },
     async stream() {
       const id = `reply-${++counter}`;
+      // Streamed text is shown a whole line at a time, made plain like the final reply.
+      let received = '';
       let shown = '';
       return {
         async append(markdown) {
-          shown += markdown;
-          write(markdown);
+          received += markdown;
+          const complete = received.slice(0, received.lastIndexOf('\n') + 1);
+          const plain = plainText(complete);
+          if (plain.length > shown.length && plain.startsWith(shown)) {
+            write(plain.slice(shown.length));
+            shown = plain;
+          }
         },
         async finish(reply) {
-          const rendered = renderForConsole(reply);
+          const text = rendered(reply);
           // What streamed is already on screen; print only what the final form adds.
-          write(rendered.startsWith(shown) ? `${rendered.slice(shown.length)}\n\n` : `\n${rendered}\n\n`);
+          write(text.startsWith(shown) ? `${text.slice(shown.length)}\n\n` : `\n${text}\n\n`);
           transcript.push({
             id,
             author: { id: 'deskmate' },
-            text: rendered,
+            text,
             at: new Date().toISOString(),
             isBot: true,
           });
@@ -105,20 +148,20 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     },
   };
 
-  const toMessage = (line: string): InboundMessage => {
+  const toMessage = (line: string, button?: ReplyButton): InboundMessage => {
     const id = `console-${Date.now()}-${++counter}-${randomUUID().slice(0, 8)}`;
     const base = { eventId: id, messageId: id, conversation, author, receivedAt: new Date().toISOString() };
-    const click = /^\/click\s+(\d+)$/.exec(line.trim());
-    const button = click ? lastButtons[Number(click[1]) - 1] : undefined;
     if (button) {
+      // As on the chat platforms, a click's text is the button's label (its language is the card's).
       return {
         ...base,
-        text: line,
+        text: button.label,
         via: 'action',
         action: { skill: button.skill, action: button.action, value: button.value },
       };
     }
-    transcript.push({ id, author, text: line, at: base.receivedAt, isBot: false });
+    if (!options.isCommand?.(line))
+      transcript.push({ id, author, text: line, at: base.receivedAt, isBot: false });
     return { ...base, text: line, via: 'dm' };
   };
 
@@ -129,6 +172,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     async start() {
       started = true;
       const lines = createInterface({ input: options.input, terminal: false });
+      // A reader that went away (`npm start | head`) ends the session instead of crashing the process.
+      options.output.on('error', () => lines.close());
       const prompt = () => {
         if (options.interactive) write('you> ');
       };
@@ -136,20 +181,38 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
       prompt();
       // Lines are handled one at a time so replies print in the order they were asked.
       let chain = Promise.resolve();
+      let outcome: ConsoleOutcome = 'ended';
       lines.on('line', (line) => {
         if (line.trim() === '') return prompt();
         chain = chain.then(async () => {
+          if (outcome === 'failed') return;
+          // A click is the console's own: one that names no button is answered here, never sent on.
+          const click = readClick(line, lastButtons, lastCardLanguage);
+          if (click && 'answer' in click) {
+            write(`${click.answer}\n\n`);
+            return prompt();
+          }
           try {
-            await options.queue.enqueue(toMessage(line));
+            await options.queue.enqueue(toMessage(line, click?.button));
             await options.queue.drain();
           } catch (error) {
-            options.logger.error({ err: error }, 'console message could not be queued');
+            // Said on screen, where the person is looking; the rest of the input is not read.
+            outcome = 'failed';
+            const language = detectLanguage(line);
+            const hint = options.unavailableHint?.[language];
+            write(`${notQueued[language]}${hint ? `\n${hint}` : ''}\n`);
+            options.logger.info(
+              { code: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
+              'console message could not be queued',
+            );
+            lines.close();
+            return;
           }
           prompt();
         });
       });
       lines.on('close', () => {
-        chain.then(() => options.onEnd?.());
+        chain.then(() => options.onEnd?.(outcome));
       });
     },
     async stop() {

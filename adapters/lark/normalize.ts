@@ -1,5 +1,5 @@
 import type { ConversationRef } from '../../src/core/conversation';
-import type { CommandInvocation, InboundMessage } from '../../src/core/inbound-message';
+import type { CommandInvocation, InboundMessage, UnreadablePart } from '../../src/core/inbound-message';
 import { contentToText, type LarkMention, resolveMentions } from './content';
 import { decodeButtonValue } from './render';
 
@@ -80,6 +80,36 @@ export function parseSlashCommand(text: string): CommandInvocation | undefined {
   return { name: match[1].toLowerCase(), args: match[2].trim() };
 }
 
+/** Message types whose words Deskmate reads. */
+const readableTypes = new Set(['text', 'post', 'interactive']);
+
+/** What an unread message type is, for the answer that says so. */
+function unreadableType(messageType: string): UnreadablePart {
+  switch (messageType) {
+    case 'image':
+      return { kind: 'image' };
+    case 'file':
+      return { kind: 'file' };
+    case 'audio':
+      return { kind: 'audio' };
+    case 'media':
+      return { kind: 'video' };
+    case 'sticker':
+      return { kind: 'sticker' };
+    default:
+      return { kind: 'other', type: messageType.slice(0, 40) };
+  }
+}
+
+/** Images and videos inside rich text, which only their words are read of. */
+function unreadableInPost(messageType: string, content: string | undefined): UnreadablePart[] {
+  if (messageType !== 'post' || !content) return [];
+  const parts: UnreadablePart[] = [];
+  if (/"tag"\s*:\s*"img"/.test(content)) parts.push({ kind: 'image' });
+  if (/"tag"\s*:\s*"media"/.test(content)) parts.push({ kind: 'video' });
+  return parts;
+}
+
 /**
  * Turn a received message into Deskmate's message, or `undefined` when Deskmate should not answer it:
  * messages from bots and apps, and group messages that do not mention the bot.
@@ -93,7 +123,13 @@ export function normalizeMessageEvent(
   if (!message?.message_id || !message.chat_id || !authorId) return undefined;
   if (event.sender?.sender_type && event.sender.sender_type !== 'user') return undefined;
   const isDirect = message.chat_type === 'p2p';
-  const raw = contentToText(message.message_type ?? 'text', message.content);
+  const messageType = message.message_type ?? 'text';
+  // Only text, rich text and cards are read; anything else is named in the answer, never sent on as text.
+  const readable = readableTypes.has(messageType);
+  const raw = readable ? contentToText(messageType, message.content) : '';
+  const unreadable = readable
+    ? unreadableInPost(messageType, message.content)
+    : [unreadableType(messageType)];
   const mentions = toLarkMentions(message.mentions);
   const resolved = resolveMentions(raw, mentions, context.botOpenId);
   if (!isDirect && !resolved.botMentioned) return undefined;
@@ -118,6 +154,7 @@ export function normalizeMessageEvent(
     via: isDirect ? 'dm' : 'mention',
     ...(command ? { command } : {}),
     inThread: Boolean(root || message.thread_id),
+    ...(unreadable.length > 0 ? { unreadable } : {}),
     mentions: resolved.mentioned
       .filter((mention) => mention.openId)
       .map((mention) => ({ id: mention.openId as string, name: mention.name })),
@@ -146,7 +183,7 @@ export function normalizeMenuEvent(
     author: { id: userId, ...(event.operator?.operator_name ? { name: event.operator.operator_name } : {}) },
     text: key,
     via: 'command',
-    command: { name: name.toLowerCase(), args: rest.join(' ') },
+    command: { name: name.toLowerCase(), args: rest.join(' '), menu: true },
     receivedAt: context.now().toISOString(),
   };
 }

@@ -4,7 +4,7 @@ import { DeskmateError } from '../../src/core/errors';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
-import { createSlackApi, type SlackTransportOptions, webClientOptions } from './api';
+import { createSlackApi, type SlackTransportOptions, toSlackApiError, webClientOptions } from './api';
 import { createCallBudget } from './call-budget';
 import type { SlackContext, SlackIdentity } from './context';
 import { createSlackDirectory } from './directory';
@@ -111,6 +111,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
   }
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? defaultSleep;
+  const apiUrl = options.apiUrl ?? 'https://slack.com/api/';
   const identityRetryMs = options.identityRetryMs ?? 30_000;
   const api = createSlackApi({
     ...options.transport,
@@ -190,10 +191,24 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
       };
       logger.info({ botUserId: identity.botUserId, teamId: identity.teamId }, 'slack bot identity loaded');
     } catch (error) {
-      logger.error(
-        { err: error, retryInMs: identityRetryMs },
-        'cannot verify the Slack bot token with auth.test. Fix: set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions (and SLACK_API_URL only for a fake)',
-      );
+      const failure = toSlackApiError('auth.test', error);
+      if (failure.slackError === 'request_failed') {
+        // Nothing answered: the address is what to check, not the token.
+        logger.error(
+          { url: apiUrl, code: failure.code, retryInMs: identityRetryMs },
+          `cannot reach the Slack Web API at ${apiUrl} (auth.test). Fix: check SLACK_API_URL (unset it for Slack itself; a local fake must be running first) and the network`,
+        );
+      } else if (failure.code === 'not_configured') {
+        logger.error(
+          { slackError: failure.slackError, retryInMs: identityRetryMs },
+          'cannot verify the Slack bot token with auth.test. Fix: set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+        );
+      } else {
+        logger.error(
+          { err: error, slackError: failure.slackError, retryInMs: identityRetryMs },
+          'Slack auth.test failed; retrying',
+        );
+      }
       if (started) {
         clearTimeout(identityTimer);
         identityTimer = setTimeout(() => void loadIdentity(), identityRetryMs);

@@ -19,6 +19,7 @@ import {
   type SlackBlockActionsPayload,
   type SlackCommandPayload,
   type SlackMessageEvent,
+  slackSystemUser,
 } from './normalize';
 import { actionIdPrefix } from './render';
 import { suggestedPrompts, unavailableText } from './wording';
@@ -172,7 +173,7 @@ export function registerListeners(app: App, options: ListenerOptions): void {
 
   const onMention = async ({ event, body, context: boltContext }: EventArgs) => {
     const mention = event as unknown as SlackMessageEvent;
-    if (mention.bot_id || !mention.user) return;
+    if (mention.bot_id || !mention.user || mention.user === slackSystemUser) return;
     const envelope = body as Envelope;
     const message = normalizeMessageEvent(context, mention, {
       eventId: envelope.event_id,

@@ -1,5 +1,5 @@
 import type { ConversationRef } from '../../src/core/conversation';
-import type { InboundMessage, InboundVia } from '../../src/core/inbound-message';
+import type { InboundMessage, InboundVia, UnreadablePart } from '../../src/core/inbound-message';
 import type { SlackContext, SlackPlatformData } from './context';
 import { decodeActionId } from './render';
 import { type NameLookup, toReadableText } from './text';
@@ -16,6 +16,8 @@ export interface SlackMessageEvent {
   channel: string;
   channel_type?: string;
   team?: string;
+  /** Files shared with the message (`file_share`). */
+  files?: Array<{ mimetype?: string; filetype?: string }>;
 }
 
 /** The fields of a slash command Deskmate reads. */
@@ -57,9 +59,28 @@ export interface EventOrigin {
 /** Message subtypes that are something a person wrote. */
 const contentSubtypes = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
 
-/** Whether a message event is a person's own message (no bot, no edit or join notice). */
+/** Slack's own system user: its direct messages ("… archived the channel …") are notices, like a bot's. */
+export const slackSystemUser = 'USLACK';
+
+/** Whether a message event is a person's own message (no bot, no Slack notice, no edit or join notice). */
 export function isPersonMessage(event: SlackMessageEvent): boolean {
-  return !event.bot_id && Boolean(event.user) && contentSubtypes.has(event.subtype);
+  return (
+    !event.bot_id &&
+    Boolean(event.user) &&
+    event.user !== slackSystemUser &&
+    contentSubtypes.has(event.subtype)
+  );
+}
+
+/** The shared files Deskmate cannot read yet, by kind. */
+function unreadableFiles(event: SlackMessageEvent): UnreadablePart[] {
+  return (event.files ?? []).map((file) => {
+    const type = file.mimetype ?? '';
+    if (type.startsWith('image/')) return { kind: 'image' };
+    if (type.startsWith('audio/')) return { kind: 'audio' };
+    if (type.startsWith('video/')) return { kind: 'video' };
+    return { kind: 'file' };
+  });
 }
 
 /** Whether a channel id or event is a direct message with the bot. */
@@ -106,6 +127,7 @@ export function normalizeMessageEvent(
   };
   const messageId = `${event.channel}:${event.ts}`;
   const platformData: SlackPlatformData = { userId, teamId, ...options.platformData };
+  const unreadable = unreadableFiles(event);
   return {
     eventId: options.eventId ?? messageId,
     messageId,
@@ -115,6 +137,7 @@ export function normalizeMessageEvent(
     via: options.via,
     inThread: Boolean(event.thread_ts && event.thread_ts !== event.ts),
     ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
+    ...(unreadable.length > 0 ? { unreadable } : {}),
     receivedAt: context.now().toISOString(),
     platformData,
   };

@@ -19,6 +19,16 @@ export interface CommandInvocation {
   name: string;
   /** The rest of the text after the command word. */
   args: string;
+  /** Set when it came from a bot menu (Lark): a key no skill knows is answered with the help. */
+  menu?: boolean;
+}
+
+/** Something in a message Deskmate cannot read yet: an image, a file, or a kind of message it does not know. */
+export interface UnreadablePart {
+  /** What it is. */
+  kind: 'image' | 'file' | 'audio' | 'video' | 'sticker' | 'other';
+  /** For `other`: the platform's name for the kind of message (Lark `message_type`). */
+  type?: string;
 }
 
 /** A button click: which action and the value the button carried. */
@@ -57,6 +67,8 @@ export interface InboundMessage {
   quoted?: string;
   /** Users mentioned in the text, in order (ids and names), for owners and attendees. */
   mentions?: Author[];
+  /** Parts Deskmate cannot read yet (images, files, unknown message types): the answer says so. */
+  unreadable?: UnreadablePart[];
   /** BCP 47 language hint from the platform, when it sends one. */
   locale?: string;
   /** When the adapter received it (ISO 8601). */

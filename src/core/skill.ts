@@ -98,6 +98,8 @@ export interface SkillHelp {
   zh: string;
   /** Example invocations. */
   examples: string[];
+  /** What needs a language model: the whole skill (`true`), or these of its examples; help marks them. */
+  needsModel?: true | string[];
 }
 
 /** The model's tool input as a skill's schema read it, or what was wrong with it. */

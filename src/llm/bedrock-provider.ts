@@ -121,6 +121,10 @@ function mapStopReason(reason: string | undefined, model: string, text: string):
 
 /** Create the Bedrock provider over the Converse stream API (streamed and whole answers, tool use). */
 export function createBedrockProvider(options: BedrockProviderOptions): LlmProvider {
+  // The SDK warns on every start that its releases after January 2027 need Node 22 (a stack-like notice on
+  // stderr, in the middle of the console). Deskmate supports Node 20, 22 and 24 and says so in the README;
+  // the SDK's own switch turns the notice off, unless the operator set it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Retries are ours (only before the first token, with jitter): the SDK makes one attempt per call.
   const client = new BedrockRuntimeClient({
     region: options.region,

@@ -40,7 +40,7 @@ export function createProvider(config: LlmConfig, logger: Logger): LlmProvider {
     default:
       logger.warn(
         { provider: 'offline' },
-        'no language model configured: commands work, free text gets a notice. Set LLM_PROVIDER=bedrock or LLM_PROVIDER=openai to enable answers',
+        'no language model configured: draft, todo extraction and free text answer with what to set. Fix: set LLM_PROVIDER=bedrock or LLM_PROVIDER=openai',
       );
       return createOfflineProvider();
   }

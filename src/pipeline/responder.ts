@@ -23,6 +23,8 @@ export interface ResponderOptions {
   message: InboundMessage;
   /** The job id: the key of the posted-message record and the idempotency key of the post. */
   jobId: string;
+  /** A line put under every answer of the job (not under progress notes), e.g. what it could not read. */
+  footnote?: string;
 }
 
 /** The responder of one job, with what only the worker uses. */
@@ -104,9 +106,14 @@ export function createResponder(options: ResponderOptions): JobResponder {
     return ref;
   };
 
+  const noted = (reply: Reply): Reply =>
+    options.footnote
+      ? { ...reply, footnote: reply.footnote ? `${reply.footnote} · ${options.footnote}` : options.footnote }
+      : reply;
+
   return {
     posted,
-    send,
+    send: (reply) => send(noted(reply)),
     keepPrivate(notice) {
       privateNotice = notice;
     },
@@ -138,7 +145,10 @@ export function createResponder(options: ResponderOptions): JobResponder {
           },
           async finish(reply) {
             if (openStream === state) openStream = undefined;
-            const ref = await stream.finish({ ...reply, markdown: neutralizeMassMentions(reply.markdown) });
+            const ref = await stream.finish({
+              ...noted(reply),
+              markdown: neutralizeMassMentions(reply.markdown),
+            });
             await remember(ref);
             return ref;
           },
@@ -147,7 +157,7 @@ export function createResponder(options: ResponderOptions): JobResponder {
       // No streaming here (or a retried job): collect the text and answer once.
       return {
         async append() {},
-        finish: (reply) => send(reply),
+        finish: (reply) => send(noted(reply)),
       };
     },
   };

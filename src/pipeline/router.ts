@@ -7,6 +7,7 @@ import type { Skill, SkillRequest } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
+import { messageLanguage, unreadableNotice } from './unreadable';
 
 /** What picked the skill. */
 export type RoutedBy = 'action' | 'command' | 'command_word' | 'model' | 'conversation';
@@ -29,7 +30,7 @@ export type Route =
       /** The answer, sent instead of running a skill. */
       reply: Reply;
       /** Why no skill runs (logged and counted). */
-      reason: 'unknown_button' | 'invalid_arguments';
+      reason: 'unknown_button' | 'invalid_arguments' | 'unreadable';
     };
 
 const unknownButton = {
@@ -78,22 +79,32 @@ export function routeByCommand(message: InboundMessage, skills: readonly Skill[]
     return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'action' };
   }
   if (message.command) {
-    const skill = findSkill(skills, message.command.name);
+    // A bot-menu key no skill knows (a menu set up for another version) gets the help.
+    const named = findSkill(skills, message.command.name);
+    const skill = named ?? (message.command.menu ? findSkill(skills, 'help') : undefined);
     if (skill) {
-      const word = message.command.name.toLowerCase();
-      const request: SkillRequest = { kind: 'command', word, text: message.command.args.trim() };
+      const word = named ? message.command.name.toLowerCase() : 'help';
+      const request: SkillRequest = { kind: 'command', word, text: named ? message.command.args.trim() : '' };
       return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command' };
     }
   }
-  const match = firstWordPattern.exec(message.text);
-  if (match) {
-    const skill = findSkill(skills, match[1]);
-    if (skill) {
-      const request: SkillRequest = { kind: 'command', word: match[1].toLowerCase(), text: match[2].trim() };
-      return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command_word' };
-    }
+  const typed = commandWordOf(message.text, skills);
+  if (typed) {
+    const { skill, word, rest } = typed;
+    const request: SkillRequest = { kind: 'command', word, text: rest };
+    return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command_word' };
   }
   return undefined;
+}
+
+/** The skill a text's first word names as a command word (`todo add …`), with the word and the rest. */
+export function commandWordOf(
+  text: string,
+  skills: readonly Skill[],
+): { skill: Skill; word: string; rest: string } | undefined {
+  const match = firstWordPattern.exec(text);
+  const skill = match ? findSkill(skills, match[1]) : undefined;
+  return match && skill ? { skill, word: match[1].toLowerCase(), rest: match[2].trim() } : undefined;
 }
 
 /** What model routing needs. */
@@ -129,6 +140,14 @@ export async function routeMessage(
     args: noModelArguments(options.chatSkill),
     routedBy: 'conversation',
   });
+  // Nothing to read (an image alone, an empty slash command, a message type not known): never a model call.
+  if (message.text.trim().length === 0) {
+    if (message.unreadable?.length) {
+      const notice = unreadableNotice(message.unreadable, messageLanguage(message));
+      return { kind: 'reply', reply: { markdown: notice.alone }, reason: 'unreadable' };
+    }
+    return conversation();
+  }
   const routable = skills.filter((skill) => skill.routable !== false && skill !== options.chatSkill);
   if (!options.llm.configured || routable.length === 0) return conversation();
 

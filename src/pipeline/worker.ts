@@ -1,7 +1,7 @@
 import { type JobUsage, meteredProvider } from '../audit/metered-llm';
 import type { ChatPlatform } from '../core/chat-platform';
 import type { Platform } from '../core/conversation';
-import { DeskmateError, isDeskmateError } from '../core/errors';
+import { DeskmateError, type ErrorCode, isDeskmateError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
 import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
@@ -15,6 +15,19 @@ import { failureMessage } from '../text/messages';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
+import { messageLanguage, unreadableNotice } from './unreadable';
+
+/**
+ * Conditions the requester or the setup causes, not bugs: answered politely and logged at info without a
+ * stack (the console shows warnings only). Stacks are for the rest.
+ */
+const expectedCodes = new Set<ErrorCode>([
+  'not_configured',
+  'bad_input',
+  'content_filtered',
+  'context_too_long',
+  'budget_exceeded',
+]);
 
 const noReminders: ReminderScheduler = {
   async schedule() {
@@ -108,7 +121,15 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     const started = Date.now();
     // The reply's place and the reader are the payload's; names and timezone are added after the guard.
     let message = received;
-    const respond = createResponder({ platform, store: options.store, message, jobId: attempt.jobId });
+    // Images and files it cannot read yet are named under the answer to the words that came with them.
+    const unreadable = received.unreadable?.length && received.text.trim() ? received.unreadable : undefined;
+    const respond = createResponder({
+      platform,
+      store: options.store,
+      message,
+      jobId: attempt.jobId,
+      footnote: unreadable && unreadableNotice(unreadable, messageLanguage(received)).footnote,
+    });
     const access = createSourceAccess({ platform, message, keepPrivate: respond.keepPrivate });
     const metered = meteredProvider(options.llm);
     const effects: JobOutcome['effects'] = [];
@@ -193,9 +214,12 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
           { code, skill: skillName, durationMs },
           'job refused: the requester may not read the source',
         );
+      } else if (expectedCodes.has(code)) {
+        // Expected and answered (no model configured, input it cannot use): one line, no stack.
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.info({ code, reason, skill: skillName, durationMs }, 'job answered with a known condition');
       } else {
-        const level = code === 'not_configured' ? 'warn' : 'error';
-        logger[level]({ err: error, code, skill: skillName, durationMs }, 'job failed');
+        logger.error({ err: error, code, skill: skillName, durationMs }, 'job failed');
       }
       finished(code, skillName);
       // A refusal goes only to the person refused. If even the apology cannot be posted, the queue

@@ -3,12 +3,19 @@ import { textReply } from '../core/reply';
 import { requestText, type Skill } from '../core/skill';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
+import { modelNeeded } from '../text/messages';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
 import { noArguments } from './arguments';
 
 const greeting = {
   en: 'Hi! Ask me anything, or try `help` to see what I can do.',
   zh: '你好！有什么可以帮你？发送 `帮助` 查看我能做什么。',
+};
+
+const freeForm = { en: 'Answering in your own words', zh: '自由提问' };
+const commandsWork = {
+  en: 'Commands that need none still work: try `help`.',
+  zh: '不需要模型的命令仍可使用：试试 `帮助`。',
 };
 
 /** Create the chat skill: multi-turn conversation with memory from the store. */
@@ -25,6 +32,8 @@ export function createChatSkill(): Skill {
       const text = (requestText(request) || message.text).trim();
       const language = detectLanguage(text);
       if (text.length === 0) return textReply(greeting[language]);
+      if (!context.llm.configured)
+        return textReply(`${modelNeeded(freeForm, language)} ${commandsWork[language]}`);
       const key = conversationKey(message.conversation);
       const at = context.now().toISOString();
       let answerText: string;

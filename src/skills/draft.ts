@@ -5,6 +5,7 @@ import { requestText, type Skill } from '../core/skill';
 import type { ConversationTurn } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
+import { modelNeeded } from '../text/messages';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
 import { toolArguments } from './arguments';
 
@@ -32,6 +33,8 @@ const missingBrief = {
   en: 'Tell me what to write, e.g. `draft an announcement that the office is closed Friday, friendly`.',
   zh: '请说明要写什么，例如 `起草 通知大家周五办公室关闭，语气友好`。',
 };
+
+const drafting = { en: 'Drafting', zh: '起草和改写' };
 
 /** The draft mode a command word selects. */
 export function draftModeFor(word: string | undefined): DraftMode {
@@ -92,6 +95,7 @@ export function createDraftSkill(): Skill<DraftArguments> {
         '润色 “…”',
         'translate "…"',
       ],
+      needsModel: true,
     },
     async run(context) {
       const { message, args } = context;
@@ -99,6 +103,7 @@ export function createDraftSkill(): Skill<DraftArguments> {
       const mode = args.mode ?? draftModeFor(command?.word);
       const request = (args.instruction ?? (requestText(context.request) || message.text)).trim();
       const language = detectLanguage(message.text);
+      if (!context.llm.configured) return { markdown: modelNeeded(drafting, language) };
       const { quoted, rest } = splitQuoted(request);
       const source = quoted ?? message.quoted;
       const key = conversationKey(message.conversation);

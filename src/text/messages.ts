@@ -1,6 +1,19 @@
 import type { ErrorCode } from '../core/errors';
 import type { Language } from './language';
 
+/** How an admin configures a model, said wherever something needs one. */
+const configureModel: Record<Language, string> = {
+  en: 'An admin can set LLM_PROVIDER=bedrock (with BEDROCK_MODEL_ID, AWS_REGION and AWS credentials) or LLM_PROVIDER=openai (with OPENAI_BASE_URL and OPENAI_MODEL).',
+  zh: '管理员可设置 LLM_PROVIDER=bedrock（以及 BEDROCK_MODEL_ID、AWS_REGION 和 AWS 凭证）或 LLM_PROVIDER=openai（以及 OPENAI_BASE_URL 和 OPENAI_MODEL）。',
+};
+
+/** What Deskmate says when a request needs a model and none is configured: what needs one, and what to set. */
+export function modelNeeded(what: Record<Language, string>, language: Language): string {
+  return language === 'zh'
+    ? `${what.zh}需要语言模型，但尚未配置。${configureModel.zh}`
+    : `${what.en} needs a language model, and none is configured. ${configureModel.en}`;
+}
+
 /** What Deskmate says to users when something did not work, per error code and language. */
 const failureMessages: Record<ErrorCode, Record<Language, string>> = {
   throttled: {
@@ -32,8 +45,8 @@ const failureMessages: Record<ErrorCode, Record<Language, string>> = {
     zh: '没能完成：内容超出模型的长度上限，请缩短时间范围或选择更短的话题。',
   },
   not_configured: {
-    en: 'No language model is configured, so I can only run commands (try `help`). An admin can set LLM_PROVIDER=bedrock (with BEDROCK_MODEL_ID and AWS credentials) or LLM_PROVIDER=openai (with OPENAI_BASE_URL and OPENAI_MODEL).',
-    zh: '尚未配置语言模型，目前只能执行命令（试试 `帮助`）。管理员可设置 LLM_PROVIDER=bedrock（以及 BEDROCK_MODEL_ID 和 AWS 凭证）或 LLM_PROVIDER=openai（以及 OPENAI_BASE_URL 和 OPENAI_MODEL）。',
+    en: `No language model is configured, so I couldn't do that; the commands that need none still work (try \`help\`). ${configureModel.en}`,
+    zh: `尚未配置语言模型，所以没能完成；不需要模型的命令仍可使用（试试 \`帮助\`）。${configureModel.zh}`,
   },
   forbidden: {
     en: "I can't do that for you: you don't have access to that conversation.",

@@ -17,7 +17,7 @@ describe('console assistant with Bedrock (real client, HTTP/2 fake via AWS_ENDPO
       { chunks: ['Bedrock ', 'says hello.'] },
       { toolUses: [{ toolUseId: 't1', name: 'help', input: {} }] },
     );
-    const stdout = await new Promise<{ status: number | null; stdout: string }>((done) => {
+    const stdout = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
       const child = spawn('npm', ['start', '--silent'], {
         cwd: root,
         env: {
@@ -32,16 +32,21 @@ describe('console assistant with Bedrock (real client, HTTP/2 fake via AWS_ENDPO
         },
       });
       let output = '';
+      let errors = '';
       child.stdout.on('data', (chunk) => {
         output += chunk;
       });
-      child.stderr.resume();
-      child.on('exit', (status) => done({ status, stdout: output }));
+      child.stderr.on('data', (chunk) => {
+        errors += chunk;
+      });
+      child.on('exit', (status) => done({ status, stdout: output, stderr: errors }));
       child.stdin.end('hello\nwhat can you do?\n');
     });
     expect(stdout.status).toBe(0);
     expect(stdout.stdout).toContain('Bedrock says hello.');
     expect(stdout.stdout).toMatch(/is your office assistant/);
     expect(fake.requests[0].modelId).toBe('us.anthropic.claude-sonnet-4-5');
+    // The AWS SDK's notice about the Node versions of its future releases stays out of the console.
+    expect(stdout.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript/);
   });
 });

@@ -73,4 +73,33 @@ describe('console assistant with an OpenAI-compatible model (fake on loopback)',
     expect(sent).toContain('<EMAIL_1>');
     expect(result.stdout).toContain('Noted: please email zhao.lei@example.com or call 13812345678 about it');
   });
+
+  test('todo extraction reads the console session: what was typed for it, not the commands', async () => {
+    fake.requests.length = 0;
+    fake.enqueue(
+      { chunks: ['Noted.'] },
+      {
+        toolCalls: [
+          {
+            id: 'call_2',
+            name: 'record_todos',
+            arguments: { items: [{ text: 'Send the budget', owner: 'Alice' }] },
+          },
+        ],
+      },
+    );
+    const result = await runConsole(
+      'Alice: please send the budget by Friday\ntodo from this conversation\n',
+      {
+        LLM_PROVIDER: 'openai',
+        OPENAI_BASE_URL: baseUrl,
+        OPENAI_MODEL: 'deepseek-chat',
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('I found 1 action item. Create it?\n1. Send the budget · @Alice');
+    const extraction = JSON.stringify(fake.requests[1].messages);
+    expect(extraction).toContain('please send the budget by Friday');
+    expect(extraction).not.toContain('todo from this conversation');
+  });
 });

@@ -100,5 +100,5 @@ describe('limits shared by every jobs process', () => {
       .filter((message) => message.stream && !message.stream.open)
       .map((message) => slack.state.visibleText(message));
     expect(finished.filter((text) => text.includes(whole))).toHaveLength(20);
-  });
+  }, 60_000);
 });

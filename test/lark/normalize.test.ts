@@ -102,7 +102,44 @@ describe('Lark event normalization (recorded payload shapes)', () => {
       conversation: { channel: 'ou_lisi0000000000000000000000000000', kind: 'dm' },
       author: { id: 'ou_lisi0000000000000000000000000000', name: '李四' },
       via: 'command',
-      command: { name: 'help', args: '' },
+      command: { name: 'help', args: '', menu: true },
+    });
+  });
+
+  test('messages with nothing to read: no text, and what it could not read named', () => {
+    const direct = merged<LarkMessageEvent>('message-receive-p2p.json');
+    const as = (messageType: string, content: string) =>
+      normalizeMessageEvent(
+        { ...direct, message: { ...direct.message, message_type: messageType, content } },
+        { botOpenId, now },
+      );
+    expect(as('something_new', '{"anything":1}')).toMatchObject({
+      text: '',
+      unreadable: [{ kind: 'other', type: 'something_new' }],
+    });
+    expect(as('image', '{"image_key":"img_v2_1"}')).toMatchObject({
+      text: '',
+      unreadable: [{ kind: 'image' }],
+    });
+    expect(as('file', '{"file_key":"file_v2_1"}')).toMatchObject({
+      text: '',
+      unreadable: [{ kind: 'file' }],
+    });
+    expect(as('text', '{"text":"hello"}')?.unreadable).toBeUndefined();
+    // Rich text is read, and its images named.
+    const post = normalizeMessageEvent(merged<LarkMessageEvent>('message-receive-post.json'), {
+      botOpenId,
+      now,
+    });
+    expect(post?.unreadable).toEqual([{ kind: 'image' }]);
+  });
+
+  test('a bot menu key is marked as one (a key no skill knows gets the help)', () => {
+    const event = { ...merged<LarkMenuEvent>('bot-menu.json'), event_key: 'feedback_v2' };
+    expect(normalizeMenuEvent(event, { botOpenId, now })?.command).toEqual({
+      name: 'feedback_v2',
+      args: '',
+      menu: true,
     });
   });
 

@@ -1,4 +1,4 @@
-import { LlmError } from '../../src/core/errors';
+import { DeskmateError, LlmError } from '../../src/core/errors';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
@@ -209,4 +209,46 @@ test('a job stopped past the grace period posts no apology: it goes back to the 
   await queue.stop(20);
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(platform.visibleMessages()).toEqual([]);
+});
+
+test('an expected condition (no model configured, input it cannot use) is one info line without a stack', async () => {
+  const platform = new RecordingPlatform('console');
+  const capture = createCaptureLogger();
+  const throwing = (word: string, error: Error): Skill => ({
+    name: word,
+    commandWords: [word],
+    description: word,
+    ...noArguments,
+    help: { en: word, zh: word, examples: [] },
+    async run() {
+      throw error;
+    },
+  });
+  const handler = createJobHandler({
+    platforms: { console: platform },
+    skills: [
+      ...createSkills(),
+      throwing('needsmodel', new LlmError('not_configured', 'no language model is configured')),
+      throwing('binary', new DeskmateError('bad_input', 'the input is not text')),
+    ],
+    llm: new ScriptedLlm(),
+    store: createMemoryStateStore(),
+    logger: capture.logger,
+    settings: { defaultTimezone: 'UTC' },
+  });
+  const attempt = { attemptsMade: 1, signal: new AbortController().signal };
+  await handler(inboundMessage('needsmodel'), { ...attempt, jobId: 'job-model' });
+  await handler(inboundMessage('binary'), { ...attempt, jobId: 'job-binary' });
+  expect(platform.visibleMessages()).toEqual([
+    expect.stringMatching(/^No language model is configured/),
+    "I didn't understand that. Try `help`.",
+  ]);
+  // Nothing at warn or above (the console shows warnings), no stack, one line per job.
+  expect(capture.lines.filter((line) => Number(line.level) >= 40)).toEqual([]);
+  const answered = capture.lines.filter((line) => line.msg === 'job answered with a known condition');
+  expect(answered).toEqual([
+    expect.objectContaining({ level: 30, code: 'not_configured', skill: 'needsmodel' }),
+    expect.objectContaining({ level: 30, code: 'bad_input', skill: 'binary' }),
+  ]);
+  expect(JSON.stringify(capture.lines)).not.toMatch(/stack|\bat \//);
 });

@@ -222,6 +222,36 @@ describe('summarize skill', () => {
     expect(reply?.markdown).toMatch(/Dates mentioned[\s\S]*Thursday 5pm/);
   });
 
+  test("without a model, dates mentioned are read and shown in the requester's timezone", async () => {
+    const platform = new RecordingPlatform('lark');
+    platform.members.add('U1');
+    platform.history_ = [
+      {
+        id: 'c',
+        author: { id: 'U3', name: '张三' },
+        // Saturday 01:00 in Shanghai, still Friday in UTC.
+        text: '我负责明天下午3点之前更新文档，周一开会。',
+        at: '2026-11-27T17:00:00.000Z',
+        isBot: false,
+      },
+    ];
+    const pipeline = await startTestPipeline({ platforms: { lark: platform }, skills: createSkills() });
+    await pipeline.queue.enqueue(
+      inboundMessage('summarize', {
+        conversation: { platform: 'lark', workspace: 'T1', channel: 'oc_1', thread: 'root', kind: 'group' },
+        author: { id: 'U1', name: 'Alice', timezone: 'Asia/Shanghai' },
+        inThread: true,
+      }),
+    );
+    await pipeline.drain();
+    await pipeline.stop();
+    const final = platform.sends.at(-1);
+    const markdown = final && 'reply' in final ? final.reply?.markdown : undefined;
+    expect(markdown).toContain('- 明天下午3点 → Sun, Nov 29, 15:00 (Asia/Shanghai) [1]');
+    expect(markdown).toContain('- 周一 → Mon, Nov 30 (Asia/Shanghai) [1]');
+    expect(markdown).not.toMatch(/UTC/);
+  });
+
   test('in a channel outside a thread the channel is read over the asked period', async () => {
     const platform = new RecordingPlatform('slack');
     platform.members.add('U1');

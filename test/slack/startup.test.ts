@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { createCaptureLogger } from '../helpers/capture-logger';
+import { freePort } from '../helpers/redis-server';
 import { startSlackHarness, waitUntil } from './slack-harness';
 
 describe('starting the Slack adapter', () => {
@@ -32,6 +33,30 @@ describe('starting the Slack adapter', () => {
     } finally {
       await harness.stop();
     }
+  });
+
+  test('a Slack it cannot reach is named by its URL and SLACK_API_URL, not blamed on the token', async () => {
+    const capture = createCaptureLogger();
+    const store = createMemoryStateStore();
+    // A port nothing listens on: the connection is refused, as when the fake is not started yet.
+    const apiUrl = `http://127.0.0.1:${await freePort()}/api/`;
+    const adapter = createSlackAdapter({
+      botToken: 'xoxb-0000000000-fake',
+      signingSecret: 'secret',
+      apiUrl,
+      queue: createMemoryQueue({ store, logger: capture.logger }),
+      store,
+      logger: capture.logger,
+      sleep: async () => {},
+    });
+    await adapter.start();
+    await adapter.stop();
+    const failure = capture.lines.find((line) => line.level === 50);
+    expect(failure).toMatchObject({ url: apiUrl, code: 'unavailable' });
+    expect(String(failure?.msg)).toContain(`cannot reach the Slack Web API at ${apiUrl}`);
+    expect(String(failure?.msg)).toContain('SLACK_API_URL');
+    expect(JSON.stringify(capture.lines)).not.toMatch(/SLACK_BOT_TOKEN|"stack"/);
+    expect(adapter.ready()).toBe(false);
   });
 
   test('a wrong app token keeps Socket Mode not ready and logs the fix; nothing crashes', async () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { formatConfigProblems, parseConfig } from '../../src/config';
+import { configWarnings, formatConfigProblems, parseConfig } from '../../src/config';
 
 const root = resolve(__dirname, '../..');
 
@@ -58,6 +58,22 @@ describe('configuration', () => {
   test('Slack or Lark credentials turn the console off', () => {
     const result = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
     expect(result.ok && result.config.console).toBe(false);
+  });
+
+  test('no platform with the console off is a warning with its fix: nothing to serve', () => {
+    const idle = parseConfig({ DESKMATE_CONSOLE: 'off' });
+    expect(idle.ok && configWarnings(idle.config)).toEqual([
+      {
+        variable: 'DESKMATE_CONSOLE',
+        message: expect.stringMatching(
+          /^is off and no Slack or Lark is configured, so there is nothing to serve\. Fix: set SLACK_BOT_TOKEN .*LARK_APP_ID/,
+        ),
+      },
+    ]);
+    for (const serving of [{}, { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }]) {
+      const result = parseConfig({ ...serving });
+      expect(result.ok && configWarnings(result.config)).toEqual([]);
+    }
   });
 
   test('the HTTP server limits: defaults, settings, and a fix for a bad value', () => {

@@ -8,6 +8,7 @@ import {
   dayPartStart,
   endInstantOf,
   instantOf,
+  invalidTimeOfDay,
   parseDuration,
   parseWhen,
 } from '../../src/skills/when/parse-when';
@@ -133,6 +134,14 @@ describe('todo commands', () => {
     expect(parseTodoCommand('Send the report')).toEqual({ kind: 'add', text: 'Send the report' });
   });
 
+  test('a close with no number is answered with its usage, never added as a todo', () => {
+    for (const text of ['done abc', 'done', 'done #abc', 'close 3a', 'completed the slides', '已完成 周报']) {
+      expect(parseTodoCommand(text)).toEqual({ kind: 'usage', of: 'done' });
+    }
+    // A todo may start with a verb that also closes one.
+    expect(parseTodoCommand('finish the slides')).toEqual({ kind: 'add', text: 'finish the slides' });
+  });
+
   test('text, owner and due split apart; a day without a time is due at 17:00', () => {
     const english = parseTodoText(
       'Send the weekly report by Friday @Alice Smith',
@@ -155,6 +164,37 @@ describe('todo commands', () => {
       ownerName: '张三',
       due: '2026-11-29T07:00:00.000Z',
     });
+  });
+});
+
+describe('next week and impossible times', () => {
+  test('"next week" without a day is the Monday of next week; with a day or a time, that day or time then', () => {
+    // `now` is Saturday 2026-11-28: next week starts on Monday 2026-11-30.
+    expect(startOf('next week', 'UTC')).toBe('2026-11-30T09:00:00.000Z');
+    expect(startOf('next week 3pm', 'UTC')).toBe('2026-11-30T15:00:00.000Z');
+    expect(startOf('next week on Thursday', 'UTC')).toBe('2026-12-03T09:00:00.000Z');
+    expect(startOf('下周开会', 'Asia/Shanghai')).toBe('2026-11-30T01:00:00.000Z');
+    expect(startOf('下周 下午3点', 'Asia/Shanghai')).toBe('2026-11-30T07:00:00.000Z');
+    expect(startOf('下个星期三', 'Asia/Shanghai')).toBe('2026-12-02T01:00:00.000Z');
+  });
+
+  test('a meeting "with bob next week" keeps its "with" and waits for a Monday click', () => {
+    const request = parseScheduleText('a meeting with bob next week', [], { now, timezone: 'UTC' });
+    expect(request).toMatchObject({
+      title: 'a meeting with bob',
+      start: new Date('2026-11-30T09:00:00.000Z'),
+      timeGiven: false,
+    });
+  });
+
+  test('clock times that are no time of day are found as written', () => {
+    expect(invalidTimeOfDay('sync tomorrow 25:00')).toBe('25:00');
+    expect(invalidTimeOfDay('review at 3:75')).toBe('3:75');
+    expect(invalidTimeOfDay('lunch at 13pm')).toBe('13pm');
+    expect(invalidTimeOfDay('明天25点开会')).toBe('25点');
+    for (const fine of ['tomorrow 23:59', 'at 12pm', '明天下午3点', 'version 2.13 at 9:05', '00:00']) {
+      expect(invalidTimeOfDay(fine)).toBeUndefined();
+    }
   });
 });
 

@@ -42,6 +42,39 @@ describe('router', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
+  test('nothing to read is never a model request: empty text goes to conversation, an image alone is named', async () => {
+    const llm = new ScriptedLlm();
+    const empty = inboundMessage('  ', { command: { name: 'test-feedback', args: '' }, via: 'command' });
+    expect(run(await routeMessage(empty, skills, options(llm))).routedBy).toBe('conversation');
+    const image = inboundMessage('', { unreadable: [{ kind: 'image' }] });
+    expect(await routeMessage(image, skills, options(llm))).toMatchObject({
+      kind: 'reply',
+      reason: 'unreadable',
+      reply: { markdown: "I can't read images yet. Tell me in words what you need, or try `help`." },
+    });
+    const unknown = inboundMessage('', {
+      unreadable: [{ kind: 'other', type: 'something_new' }],
+      locale: 'zh-CN',
+    });
+    expect(await routeMessage(unknown, skills, options(llm))).toMatchObject({
+      kind: 'reply',
+      reply: { markdown: '我还无法读取“something_new”类型的消息。请用文字告诉我你需要什么，或发送 `帮助`。' },
+    });
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  test('a bot-menu key no skill knows runs the help', async () => {
+    const llm = new ScriptedLlm();
+    const menu = inboundMessage('feedback_v2', {
+      command: { name: 'feedback_v2', args: '', menu: true },
+      via: 'command',
+    });
+    const route = run(await routeMessage(menu, skills, options(llm)));
+    expect(route.skill.name).toBe('help');
+    expect(route.request).toEqual({ kind: 'command', word: 'help', text: '' });
+    expect(llm.requests).toHaveLength(0);
+  });
+
   test('a slash command picks its skill with no model call', async () => {
     const llm = new ScriptedLlm();
     const message = inboundMessage('', { command: { name: 'summarize', args: ' last 7d ' }, via: 'command' });

@@ -11,6 +11,7 @@ import {
   saveProposal,
   updateProposal,
 } from '../proposals';
+import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { bookMeeting, describeSlot, everyone, type MeetingPlan, meetingCard } from './booking';
@@ -98,6 +99,9 @@ async function schedule(context: SkillContext<ScheduleArguments>, explicit: bool
   const now = context.now();
   const reference = { now, timezone };
   const mentions = context.message.mentions ?? [];
+  // "25:00" is a mistake to point out, not part of the title.
+  const badTime = invalidTimeOfDay(explicit ? text : (context.args.when ?? ''));
+  if (badTime) return textReply(invalidTimeWording[language](badTime));
   const request = explicit
     ? parseScheduleText(text, mentions, reference)
     : meetingFromModel(context.args, mentions, reference);

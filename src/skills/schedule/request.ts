@@ -74,10 +74,11 @@ export function parseScheduleText(
   if (duration) text = text.replace(duration.text, ' ');
   const { text: whenText, ...when } = whenFields(text, reference);
   if (whenText) text = text.replace(new RegExp(`(\\b(on|at)\\s+)?${escapeRegExp(whenText)}`, 'iu'), ' ');
-  const title = text
-    .replace(/\b(with|and)\b|[和与跟同]\s*$|^\s*[和与跟同]|(?<=\s)[和与跟同](?=\s)/giu, ' ')
-    .replace(/[\s,，、;；]+/gu, ' ')
-    .trim();
+  let title = text.replace(/[\s,，、;；]+/gu, ' ').trim();
+  // Only connectors left dangling once the mentions and the date are out: "Budget review with and" loses
+  // them, "a meeting with bob" keeps its "with".
+  const dangling = /(^|\s)(with|and|[和与跟同])\s*$|^\s*(with|and|[和与跟同])(\s|$)/iu;
+  while (dangling.test(title)) title = title.replace(dangling, ' ').trim();
   return { title, ...when, durationMinutes: duration?.minutes ?? defaultDurationMinutes, attendees };
 }
 

@@ -1,6 +1,7 @@
 import type { Language } from '../../text/language';
 import { neutralizeMassMentions, removeInvisibleCharacters } from '../../text/sanitize';
 import { dateParsers } from '../when/date-parsers';
+import { formatDate, formatDateTime, offsetMinutes, zonedInstant } from '../when/timezone';
 import type { NumberedMessage } from './transcript';
 import { wording } from './wording';
 
@@ -20,13 +21,15 @@ function line(entry: NumberedMessage): string {
 
 /**
  * A summary made without a model: participants and counts, the messages most replied to, lines that look
- * like decisions or action items, and dates mentioned (chrono-node, English and Chinese). Citations use
+ * like decisions or action items, and dates mentioned (chrono-node, English and Chinese, read and shown in the
+ * requester's timezone). Citations use
  * the same `[n]` numbers as model summaries.
  */
 export function extractiveSummary(
   messages: NumberedMessage[],
   language: Language,
   referenceDate: Date,
+  timezone: string,
 ): string {
   const words = wording[language];
   const people = new Map<string, number>();
@@ -63,14 +66,31 @@ export function extractiveSummary(
   for (const entry of messages) {
     const at = new Date(entry.message.at);
     const reference = Number.isNaN(at.getTime()) ? referenceDate : at;
+    // Read as the requester reads them: "明天下午3点" said in Shanghai is 15:00 there, shown as such.
+    const offset = offsetMinutes(timezone, reference);
     const found = [
-      ...english.parse(entry.message.text, reference, { forwardDate: true }),
-      ...chinese.parse(entry.message.text, reference, { forwardDate: true }),
+      ...english.parse(entry.message.text, { instant: reference, timezone: offset }, { forwardDate: true }),
+      ...chinese.parse(
+        entry.message.text,
+        { instant: new Date(reference.getTime() + offset * 60_000), timezone: 0 },
+        { forwardDate: true },
+      ),
     ];
-    for (const result of found)
-      dates.push(
-        `- ${result.text} → ${result.start.date().toISOString().slice(0, 16).replace('T', ' ')} UTC [${entry.number}]`,
-      );
+    for (const result of found) {
+      const start = result.start;
+      const instant = zonedInstant(timezone, {
+        year: start.get('year') ?? 0,
+        month: start.get('month') ?? 1,
+        day: start.get('day') ?? 1,
+        hour: start.get('hour') ?? 0,
+        minute: start.get('minute') ?? 0,
+      });
+      const shown = start.isCertain('hour')
+        ? formatDateTime(instant, timezone, language)
+        : formatDate(instant, timezone, language);
+      const said = result.text.replace(/[\s,，。.;；:：]+$/u, '');
+      dates.push(`- ${said} → ${shown} (${timezone}) [${entry.number}]`);
+    }
     if (dates.length >= 8) break;
   }
   if (dates.length > 0) sections.push(`**${words.offlineDates}**\n${dates.slice(0, 8).join('\n')}`);

@@ -6,6 +6,7 @@ import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
 import { toolArguments } from '../arguments';
+import { requesterTimezone } from '../when/user-timezone';
 import { extractiveSummary } from './extractive';
 import { type SummaryBudget, type SummaryCall, summarizeMessages, updateSummary } from './map-reduce';
 import { defaultPeriod, type Period, parsePeriod } from './period';
@@ -50,6 +51,10 @@ interface Target {
   title: string;
 }
 
+function isConsole(conversation: ConversationRef): boolean {
+  return conversation.platform === 'console';
+}
+
 function describeTime(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
@@ -89,7 +94,8 @@ async function resolveTarget(
   return {
     conversation: { ...message.conversation, thread: undefined },
     period,
-    title: words.titleChannel(label),
+    // The console is one session at a terminal, not a channel.
+    title: isConsole(message.conversation) ? words.titleConsole : words.titleChannel(label),
   };
 }
 
@@ -189,6 +195,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         ]);
       }
       if (!cached && fresh.length === 0) {
+        if (isConsole(message.conversation)) return { markdown: words.emptyConsole };
         return { markdown: words.empty(target.period?.label ?? target.title) };
       }
 
@@ -197,7 +204,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
       if (history.truncated) notes.push(words.capped(maxMessages));
 
       if (!context.llm.configured) {
-        const summary = extractiveSummary(numbered, language, context.now());
+        const summary = extractiveSummary(numbered, language, context.now(), requesterTimezone(context));
         const next = nextCache(undefined, summary, numbered, fresh, context.now());
         return render(
           next,

@@ -12,6 +12,7 @@ export const wording = {
     titleThread: 'Summary of this thread',
     titleChannel: (label: string) => `Summary of this channel, ${label}`,
     titleLinked: 'Summary of the linked conversation',
+    titleConsole: 'Summary of this console session',
     reading: (count: string) => `Reading ${count}…`,
     readingStart: 'Reading the conversation…',
     covered: (count: number, first: string, last: string) =>
@@ -20,6 +21,8 @@ export const wording = {
     updated: (count: number) => `Updated with ${count} new message${count === 1 ? '' : 's'}.`,
     noNew: 'No new messages since the last summary.',
     empty: (label: string) => `There are no messages to summarize (${label}).`,
+    emptyConsole:
+      'Nothing to summarize yet: type or paste the conversation first (commands and my answers are left out), then `summarize`.',
     needLink:
       'In a direct message, paste a link to the message or thread you want summarized, e.g. `summarize https://…`.',
     unknownLink: "I couldn't open that link. Paste a link to a message in a channel I'm in.",
@@ -41,6 +44,7 @@ export const wording = {
     titleThread: '本话题总结',
     titleChannel: (label: string) => `本群总结（${label}）`,
     titleLinked: '所链接会话的总结',
+    titleConsole: '本次控制台会话的总结',
     reading: (count: string) => `正在阅读 ${count}…`,
     readingStart: '正在阅读会话…',
     covered: (count: number, first: string, last: string) => `共涵盖 ${count} 条消息（${first} – ${last}）。`,
@@ -48,6 +52,7 @@ export const wording = {
     updated: (count: number) => `已根据 ${count} 条新消息更新。`,
     noNew: '自上次总结以来没有新消息。',
     empty: (label: string) => `没有可总结的消息（${label}）。`,
+    emptyConsole: '还没有可总结的内容：先输入或粘贴对话内容（命令和我的回答不计入），再发送 `总结`。',
     needLink: '在私聊中，请粘贴要总结的消息或话题的链接，例如 `总结 https://…`。',
     unknownLink: '无法打开该链接。请粘贴我所在群聊中某条消息的链接。',
     offlineLabel: '未使用模型生成（抽取式）：尚未配置语言模型。',

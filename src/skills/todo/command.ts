@@ -2,16 +2,22 @@ import type { Author } from '../../core/inbound-message';
 import { escapeRegExp } from '../../text/regexp';
 import { dayPartStart, instantOf, parseWhen, type TimeOfDay } from '../when/parse-when';
 
-/** What a `todo …` command asks for. */
+/** What a `todo …` command asks for; `usage` when its arguments do not fit (`todo done abc`). */
 export type TodoCommand =
   | { kind: 'list'; all: boolean }
   | { kind: 'add'; text: string }
   | { kind: 'done'; numbers: number[] }
-  | { kind: 'extract'; source: 'thread' | 'text'; text: string };
+  | { kind: 'extract'; source: 'thread' | 'text'; text: string }
+  | { kind: 'usage'; of: 'done' };
+
+/** The longest todo text Deskmate keeps (a title, not a document). */
+export const maxTodoLength = 500;
 
 const listWords = /^(list|ls|show|mine|all|列表|清单|查看|全部|所有)$/iu;
 const addWords = /^(add|new|create|添加|新建|加)$/iu;
 const doneWords = /^(done|finish|finished|complete|completed|close|完成|已完成|搞定)$/iu;
+/** Done words that are not the first word of a task ("finish the slides" is a todo, "done the slides" is not). */
+const closedWords = /^(done|finished|completed|已完成|搞定)$/iu;
 const fromThreadPattern =
   /^(from\s+(this|the)\s+(thread|conversation|discussion|channel)|from\s+here|从(这个|本|此)?(讨论|帖子|话题|对话|线程|会话|群聊)(中|里)?(提取|整理)?|整理(这个|本)?(讨论|话题|对话))\s*$/iu;
 
@@ -28,6 +34,10 @@ export function parseTodoCommand(text: string): TodoCommand {
   if (doneWords.test(first)) {
     const numbers = [...remainder.matchAll(/\d+/g)].map((match) => Number(match[0]));
     if (numbers.length > 0 && /^[#\d\s,，、]+$/u.test(remainder)) return { kind: 'done', numbers };
+    // `todo done abc` is a mistyped close, never a new todo called "done abc"; `todo finish the slides` is a todo.
+    if (!remainder || closedWords.test(first) || /^#|^\S*\d\S*$/u.test(remainder)) {
+      return { kind: 'usage', of: 'done' };
+    }
   }
   if (addWords.test(first)) return { kind: 'add', text: remainder };
   return { kind: 'add', text: trimmed };

@@ -6,7 +6,7 @@ import { renderPrompt } from '../../prompts/render';
 import { neutralizeMassMentions, removeInvisibleCharacters } from '../../text/sanitize';
 import { usageScope } from '../answer';
 import { fencedTranscript, numberMessages } from '../summarize/transcript';
-import { dueFromWords } from './command';
+import { dueFromWords, maxTodoLength } from './command';
 
 /** A todo the model found; nothing is created until the requester confirms. */
 export interface ProposedTodo {
@@ -30,7 +30,7 @@ const extractedTodos = z.object({
   items: z
     .array(
       z.object({
-        text: z.string().trim().min(1).max(500),
+        text: z.string().trim().min(1).max(maxTodoLength),
         owner: z.string().trim().max(100).optional().nullable(),
         due: z.string().trim().max(100).optional().nullable(),
       }),

@@ -12,9 +12,10 @@ import {
   saveProposal,
   updateProposal,
 } from '../proposals';
+import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
-import { parseTodoCommand, parseTodoText } from './command';
+import { maxTodoLength, parseTodoCommand, parseTodoText } from './command';
 import { extractTodos, type ProposedTodo, peopleOf } from './extract';
 import { canReach, createTodo, doneButton, todoLine, todoReminderId } from './todo-actions';
 import { type TodoItem, TodoStore } from './todo-store';
@@ -55,8 +56,9 @@ async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, 
   const lines = shown.map(
     (item) => `${item.doneAt ? '✓' : '•'} #${item.number} ${todoLine(item, timezone, language)}`,
   );
-  const body = shown.length > 0 ? [title, ...lines].join('\n') : words.none;
-  return textReply(notice ? `${notice}\n\n${body}` : body, {
+  // After closing todos, an empty list adds nothing: the answer is the closing line alone.
+  const body = shown.length > 0 ? [title, ...lines].join('\n') : notice ? '' : words.none;
+  return textReply(notice && body ? `${notice}\n\n${body}` : (notice ?? body), {
     buttons: open.slice(0, maxDoneButtons).map((item) => doneButton(item, language)),
   });
 }
@@ -104,8 +106,11 @@ async function addTodo(context: SkillContext, todos: TodoStore, text: string): P
   const language = languageOf(context);
   const words = todoWording[language];
   const timezone = requesterTimezone(context);
+  const badTime = invalidTimeOfDay(text);
+  if (badTime) return textReply(invalidTimeWording[language](badTime));
   const parsed = parseTodoText(text, context.message.mentions ?? [], { now: context.now(), timezone });
   if (!parsed.text) return textReply(words.missingText);
+  if (parsed.text.length > maxTodoLength) return textReply(words.tooLong(maxTodoLength, parsed.text.length));
   const result = await createTodo(
     context,
     todos,
@@ -132,7 +137,8 @@ async function readSource(context: SkillContext): Promise<HistoryMessage[] | und
     });
     return result.messages;
   }
-  if (conversation.kind === 'dm') return undefined;
+  // A direct chat is read only inside a thread; the console's session is its one conversation.
+  if (conversation.kind === 'dm' && conversation.platform !== 'console') return undefined;
   const since = new Date(context.now().getTime() - 24 * 60 * 60 * 1000).toISOString();
   const result = await context.platform.history(
     { ...conversation, thread: undefined },
@@ -278,6 +284,7 @@ export function createTodoSkill(): Skill<TodoArguments> {
         'todo from this thread',
         '待办 明天下午3点前提交预算',
       ],
+      needsModel: ['todo from this thread'],
     },
     routable: true,
     ownsButtons: true,
@@ -303,6 +310,8 @@ export function createTodoSkill(): Skill<TodoArguments> {
           return propose(context, true);
         case 'add':
           return addTodo(context, todos, command.text);
+        case 'usage':
+          return textReply(todoWording[language].doneUsage);
       }
     },
   };

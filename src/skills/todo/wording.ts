@@ -1,3 +1,7 @@
+import { modelNeeded } from '../../text/messages';
+
+const findingActionItems = { en: 'Finding action items', zh: '提取待办' };
+
 /** What the todo skill says, in English and Chinese. */
 export const todoWording = {
   en: {
@@ -13,15 +17,18 @@ export const todoWording = {
     alreadyDone: (number: number) => `Todo #${number} was already done.`,
     notFound: (number: number) => `There is no todo #${number} here. \`todo list\` shows the open ones.`,
     missingText: 'What should the todo say? For example: `todo add Send the weekly report by Friday @alice`.',
+    doneUsage:
+      'Which todo? Give its number: `todo done 3` (or several: `todo done 3 4`). `todo list` shows the numbers.',
+    tooLong: (limit: number, length: number) =>
+      `A todo can be at most ${limit} characters; this one has ${length.toLocaleString('en-US')}. Shorten it (details can go in a thread), then add it again.`,
     openTask: 'Open the task',
     reminder: (number: number, text: string) => `⏰ Reminder: todo #${number} is due now: ${text}`,
     reminderSet: (when: string) => `I'll remind them at ${when}.`,
-    remindersOff: 'Reminders are not available in this setup.',
+    remindersOff: 'No reminder is set: reminders need Deskmate to keep running.',
     proposalTitle: (count: number) =>
       count === 1 ? 'I found 1 action item. Create it?' : `I found ${count} action items. Create them?`,
     noItems: 'I found no clear action items there.',
-    needsModel:
-      'Finding action items needs a language model (set LLM_PROVIDER). Meanwhile use `todo add <text> [due] [@owner]`.',
+    needsModel: `${modelNeeded(findingActionItems, 'en')} Meanwhile use \`todo add <text> [due] [@owner]\`.`,
     needsThread: 'I can read only the conversation you ask in. Ask me inside the thread.',
     created: (count: number) => (count === 1 ? 'Created 1 todo:' : `Created ${count} todos:`),
     cancelled: 'Cancelled: nothing was created.',
@@ -43,14 +50,16 @@ export const todoWording = {
     alreadyDone: (number: number) => `待办 #${number} 已经完成了。`,
     notFound: (number: number) => `这里没有待办 #${number}。\`待办 列表\` 可查看未完成的待办。`,
     missingText: '待办内容是什么？例如：`待办 添加 周五前发周报 @张三`。',
+    doneUsage: '要完成哪一项？请给出编号：`待办 完成 3`（多项：`待办 完成 3 4`）。`待办 列表` 可查看编号。',
+    tooLong: (limit: number, length: number) =>
+      `待办内容最多 ${limit} 个字符，这条有 ${length} 个。请缩短（详情可放在话题里）后再添加。`,
     openTask: '打开任务',
     reminder: (number: number, text: string) => `⏰ 提醒：待办 #${number} 到期了：${text}`,
     reminderSet: (when: string) => `我会在 ${when} 提醒。`,
-    remindersOff: '当前部署没有开启提醒。',
+    remindersOff: '未设置提醒：提醒需要 Deskmate 保持运行。',
     proposalTitle: (count: number) => `我找到 ${count} 项待办，要创建吗？`,
     noItems: '没有找到明确的待办事项。',
-    needsModel:
-      '提取待办需要配置语言模型（LLM_PROVIDER）。可以先用 `待办 添加 <内容> [截止时间] [@负责人]`。',
+    needsModel: `${modelNeeded(findingActionItems, 'zh')}可以先用 \`待办 添加 <内容> [截止时间] [@负责人]\`。`,
     needsThread: '我只能读取你提问所在的对话，请在该话题中问我。',
     created: (count: number) => `已创建 ${count} 项待办：`,
     cancelled: '已取消，没有创建任何内容。',

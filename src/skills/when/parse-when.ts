@@ -124,14 +124,91 @@ function mondayWeeks(match: WhenMatch, reference: { now: Date; timezone: string 
   };
 }
 
+const nextWeekPattern =
+  /\bnext\s+week\b(?:\s+on)?(?:\s+(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)?|下个?(?:周|星期|礼拜)(?!末)([一二三四五六日天1-7])?/iu;
+const englishWeekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const chineseWeekdays = '一二三四五六';
+
+/**
+ * "next week" (下周) in the text: the day it names in next week, weeks starting on Monday. Without a weekday
+ * it is the week's first working day, its Monday ("a meeting next week" is not a Saturday a week away).
+ */
+function nextWeekOf(
+  text: string,
+  reference: { now: Date; timezone: string },
+): { text: string; index: number; day: WhenMatch['day'] } | undefined {
+  const match = nextWeekPattern.exec(text);
+  if (!match) return undefined;
+  const named = match[1]?.toLowerCase() ?? match[2];
+  let offset = 0;
+  if (named && /^[a-z]/.test(named)) offset = englishWeekdays.indexOf(named.slice(0, 3));
+  else if (named)
+    offset = /[日天7]/u.test(named)
+      ? 6
+      : /\d/.test(named)
+        ? Number(named) - 1
+        : chineseWeekdays.indexOf(named);
+  const today = wallClock(reference.now, reference.timezone);
+  const daysToMonday = 7 - ((today.weekday + 6) % 7);
+  const day = new Date(Date.UTC(today.year, today.month - 1, today.day + daysToMonday + Math.max(offset, 0)));
+  return {
+    text: match[0],
+    index: match.index,
+    day: { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() },
+  };
+}
+
+/** Put "next week" into what chrono read: its day wins, a time said with it or next to it stays. */
+function withNextWeek(
+  found: WhenMatch | undefined,
+  text: string,
+  reference: { now: Date; timezone: string },
+) {
+  const week = nextWeekOf(text, reference);
+  if (!week) return found;
+  if (!found) return { text: week.text, day: week.day };
+  const at = text.indexOf(found.text);
+  const weekEnd = week.index + week.text.length;
+  const foundEnd = at + found.text.length;
+  const overlaps = at >= 0 && at <= weekEnd + 1 && foundEnd >= week.index - 1;
+  if (!overlaps) return found;
+  const joined = text.slice(Math.min(at, week.index), Math.max(foundEnd, weekEnd)).trim();
+  return { ...found, text: joined, day: week.day };
+}
+
+/** What Deskmate says about a clock time that is no time of day, per language. */
+export const invalidTimeWording = {
+  en: (time: string) => `“${time}” is not a time of day: use 00:00–23:59 or am/pm, e.g. 15:00 or 3pm.`,
+  zh: (time: string) => `“${time}”不是有效的时间：请用 00:00–23:59 或“下午3点”这样的写法。`,
+};
+
+/** Clock times that are no time of day ("25:00", "3:75", "13pm", "25点"), as written; undefined when none. */
+export function invalidTimeOfDay(text: string): string | undefined {
+  for (const match of text.matchAll(/(?<![\d:：])(\d{1,2})[:：](\d{2})(?![\d:：])/gu)) {
+    if (Number(match[1]) > 23 || Number(match[2]) > 59) return match[0];
+  }
+  for (const match of text.matchAll(/(?<![\d:])\b(\d{1,2})(?::\d{2})?\s*(am|pm)\b/giu)) {
+    if (Number(match[1]) === 0 || Number(match[1]) > 12) return match[0];
+  }
+  for (const match of text.matchAll(/(?<!\d)(\d{2})\s*[点點]/gu)) {
+    if (Number(match[1]) > 24) return match[0];
+  }
+  return undefined;
+}
+
 /**
  * The date and time a request names, in English or Chinese, read in the requester's timezone: "next Tue
- * 3pm", "明天下午3点", "下周二下午", "3点到4点", "in 2 hours". Durations are removed first, so "30 min" is
- * never read as a time. Undefined when the text names no date.
+ * 3pm", "明天下午3点", "下周二下午", "3点到4点", "in 2 hours", "next week" (its Monday). Durations are removed
+ * first, so "30 min" is never read as a time. Undefined when the text names no date.
  */
 export function parseWhen(input: string, reference: { now: Date; timezone: string }): WhenMatch | undefined {
   const duration = parseDuration(input);
   const text = duration ? input.replace(duration.text, ' '.repeat(duration.text.length)) : input;
+  return withNextWeek(chronoWhen(text, reference), text, reference);
+}
+
+/** What chrono-node (and the relative-time reader) find in the text. */
+function chronoWhen(text: string, reference: { now: Date; timezone: string }): WhenMatch | undefined {
   const relative = relativeMatch(text, reference.now, reference.timezone);
   if (relative) return relative;
   const offset = offsetMinutes(reference.timezone, reference.now);

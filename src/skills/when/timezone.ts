@@ -89,6 +89,16 @@ export function formatDateTime(instant: Date, timezone: string, language: Langua
   }).format(instant);
 }
 
+/** A day as people read it in the timezone ("Fri, Dec 11" / "12月11日周五"). */
+export function formatDate(instant: Date, timezone: string, language: Language): string {
+  return new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-US', {
+    timeZone: timezone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+  }).format(instant);
+}
+
 /** A time of day as people read it in the timezone ("15:30"). */
 export function formatTime(instant: Date, timezone: string): string {
   const clock = wallClock(instant, timezone);
