@@ -116,7 +116,7 @@ describe('the acknowledgement path', () => {
     const todoAnswers = slack.state
       .botMessages()
       .map((message) => slack.state.visibleText(message))
-      .filter((text) => /^Added todo #\d+: Review draft/.test(text));
+      .filter((text) => /Added todo #\d+: Review draft/.test(text));
     expect(todoAnswers).toHaveLength(20);
     for (const text of todoAnswers) expect(text).toContain('@Bob');
     expect(slack.callsTo('users.info').length).toBeGreaterThan(0);
