@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRetention } from './skills/retention';
 
 /** An optional setting: blank counts as unset; surrounding spaces are dropped. */
 export const optionalText = z
@@ -93,6 +94,26 @@ export const environmentSchema = z.object({
   BEDROCK_MODEL_ID: optionalText,
   AWS_REGION: optionalText,
   AUDIT_RETENTION_DAYS: wholeNumber('AUDIT_RETENTION_DAYS', 1, 3650, 90),
+  RETENTION_DAYS: wholeNumber('RETENTION_DAYS', 1, 3650, 3650),
+  MEMORY_RETENTION_HOURS: wholeNumber(
+    'MEMORY_RETENTION_HOURS',
+    1,
+    87600,
+    defaultRetention.memorySeconds / 3600,
+  ),
+  SUMMARY_RETENTION_DAYS: wholeNumber(
+    'SUMMARY_RETENTION_DAYS',
+    1,
+    3650,
+    defaultRetention.summarySeconds / 86400,
+  ),
+  DONE_TODO_RETENTION_DAYS: wholeNumber(
+    'DONE_TODO_RETENTION_DAYS',
+    1,
+    3650,
+    defaultRetention.doneTodoSeconds / 86400,
+  ),
+  USAGE_RETENTION_DAYS: wholeNumber('USAGE_RETENTION_DAYS', 1, 3650, defaultRetention.usageDays),
   MASK_PERSONAL_DATA: optionalText.pipe(
     z
       .enum(['on', 'off'], {

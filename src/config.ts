@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { larkConfigFrom, slackConfigFrom } from './config-platforms';
 import { environmentSchema } from './config-schema';
+import type { RetentionSettings } from './core/skill';
 
 /** Deskmate's validated settings, read once at start. */
 export interface Config {
@@ -18,8 +19,10 @@ export interface Config {
   role: DeskmateRole;
   defaultTimezone: string;
   http: HttpConfig;
-  /** How many days the audit trail keeps each request's record (AUDIT_RETENTION_DAYS). */
+  /** How many days the audit trail keeps each request's record (AUDIT_RETENTION_DAYS, capped by RETENTION_DAYS). */
   auditRetentionDays: number;
+  /** How long memory, summaries, done todos and usage records are kept (per-kind settings, capped by RETENTION_DAYS). */
+  retention: RetentionSettings;
   /** Mask personal data and secrets in everything sent to the model (MASK_PERSONAL_DATA). */
   maskPersonalData: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
@@ -225,7 +228,14 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       },
       metricsToken: values.METRICS_TOKEN,
       maskPersonalData: values.MASK_PERSONAL_DATA === 'on',
-      auditRetentionDays: values.AUDIT_RETENTION_DAYS,
+      auditRetentionDays: Math.min(values.AUDIT_RETENTION_DAYS, values.RETENTION_DAYS),
+      retention: {
+        // Nothing is kept longer than RETENTION_DAYS, whatever its own setting says.
+        memorySeconds: Math.min(values.MEMORY_RETENTION_HOURS * 3600, values.RETENTION_DAYS * 86400),
+        summarySeconds: Math.min(values.SUMMARY_RETENTION_DAYS, values.RETENTION_DAYS) * 86400,
+        doneTodoSeconds: Math.min(values.DONE_TODO_RETENTION_DAYS, values.RETENTION_DAYS) * 86400,
+        usageDays: Math.min(values.USAGE_RETENTION_DAYS, values.RETENTION_DAYS),
+      },
       llm: {
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,

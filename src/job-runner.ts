@@ -49,7 +49,12 @@ export function createJobRunner(
   const model = createProvider(config.llm, logger);
   const llm = countedProvider(
     withTokenLimits(
-      withUsageRecording(config.maskPersonalData ? withPersonalDataMasking(model, logger) : model, store),
+      withUsageRecording(
+        config.maskPersonalData ? withPersonalDataMasking(model, logger) : model,
+        store,
+        undefined,
+        config.retention.usageDays,
+      ),
       store,
       {
         maxRequestTokens: config.limits.maxRequestTokens,
@@ -80,7 +85,7 @@ export function createJobRunner(
     // Without a scheduler the worker's default refuses (not_configured): skills then promise no reminder.
     reminders: parts.remindersOff ? undefined : reminders,
     logger,
-    settings: { defaultTimezone: config.defaultTimezone },
+    settings: { defaultTimezone: config.defaultTimezone, retention: config.retention },
     // The console is the operator's own terminal: no allow-lists or rate limits there.
     guard: async (message) =>
       message.conversation.platform === 'console' ? undefined : requestGuard(message),

@@ -88,6 +88,20 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
 export interface SkillSettings {
   /** Timezone for dates when the user's is unknown. */
   defaultTimezone: string;
+  /** How long what skills store is kept (the defaults when absent). */
+  retention?: RetentionSettings;
+}
+
+/** How long what skills store is kept. */
+export interface RetentionSettings {
+  /** Conversation memory, after its last turn. */
+  memorySeconds: number;
+  /** A cached summary. */
+  summarySeconds: number;
+  /** A todo once it is done. */
+  doneTodoSeconds: number;
+  /** Daily usage records, in days. */
+  usageDays: number;
 }
 
 /** A skill's entry in the help text. */

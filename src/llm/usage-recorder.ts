@@ -3,7 +3,6 @@ import type { StateStore } from '../core/state-store';
 
 /** How many days daily usage records are kept. */
 export const usageRetentionDays = 40;
-const usageTtlSeconds = usageRetentionDays * 24 * 60 * 60;
 
 /** Store keys of one day's usage: for the workspace, and for the user in it. */
 export function usageKeys(workspace: string, user: string | undefined, day: string): string[] {
@@ -57,8 +56,13 @@ export function summarizeUsage(record: UsageRecord): UsageSummary {
 }
 
 /** The store keys of a user's daily usage records over the days they are kept, newest first. */
-export function userUsageKeys(workspace: string, user: string, now: Date): string[] {
-  return Array.from({ length: usageRetentionDays + 1 }, (_, daysAgo) => {
+export function userUsageKeys(
+  workspace: string,
+  user: string,
+  now: Date,
+  days = usageRetentionDays,
+): string[] {
+  return Array.from({ length: days + 1 }, (_, daysAgo) => {
     const day = usageDay(new Date(now.getTime() - daysAgo * 24 * 60 * 60 * 1000));
     return `usage:${workspace}:${user}:${day}`;
   });
@@ -79,7 +83,9 @@ export function withUsageRecording(
   provider: LlmProvider,
   store: StateStore,
   now: () => Date = () => new Date(),
+  retentionDays = usageRetentionDays,
 ): LlmProvider {
+  const ttlSeconds = retentionDays * 24 * 60 * 60;
   const record = async (request: LlmRequest, result: LlmResult) => {
     if (!request.scope) return;
     const day = usageDay(now());
@@ -95,7 +101,7 @@ export function withUsageRecording(
     // Accounting must never fail an answer the user already has.
     await Promise.all(
       usageKeys(request.scope.workspace, request.scope.user, day).map((key) =>
-        store.incrementCounters(key, increments, usageTtlSeconds).catch(() => undefined),
+        store.incrementCounters(key, increments, ttlSeconds).catch(() => undefined),
       ),
     );
   };

@@ -6,6 +6,7 @@ import type { SkillContext } from '../core/skill';
 import type { MemoryLimits } from '../core/state-store';
 import { estimateTokens } from '../llm/token-estimator';
 import { neutralizeMassMentions } from '../text/sanitize';
+import { retentionOf } from './retention';
 
 /** How much conversation Deskmate remembers per thread. */
 export const conversationMemoryLimits: MemoryLimits = {
@@ -60,20 +61,17 @@ export async function rememberExchange(
   const key = conversationKey(context.message.conversation);
   const at = context.now().toISOString();
   const userId = context.message.author.id;
+  const limits = { ...conversationMemoryLimits, ttlSeconds: retentionOf(context.settings).memorySeconds };
   await context.store.appendTurn(
     key,
     { role: 'user', text: userText, at, tokens: estimateTokens(userText), skill, userId },
-    conversationMemoryLimits,
+    limits,
   );
   // Which conversations hold this person's words, so "forget me" finds them all (kept as long as memory).
-  await context.store.incrementCounters(
-    memoryIndexKey(context.message),
-    { [key]: 1 },
-    conversationMemoryLimits.ttlSeconds,
-  );
+  await context.store.incrementCounters(memoryIndexKey(context.message), { [key]: 1 }, limits.ttlSeconds);
   await context.store.appendTurn(
     key,
     { role: 'assistant', text: answer, at, tokens: estimateTokens(answer), skill },
-    conversationMemoryLimits,
+    limits,
   );
 }

@@ -6,6 +6,7 @@ import { memoryIndexKey } from './answer';
 import { noArguments } from './arguments';
 import { replaceCard } from './card';
 import { proposalForClick, saveProposal, updateProposal } from './proposals';
+import { retentionOf } from './retention';
 import { TodoStore } from './todo/todo-store';
 
 const wording = {
@@ -65,7 +66,13 @@ async function forgetMemory(context: SkillContext): Promise<{ turns: number; con
 async function forgetUsage(context: SkillContext): Promise<number> {
   const { platform, workspace } = context.message.conversation;
   let days = 0;
-  for (const key of userUsageKeys(`${platform}:${workspace}`, context.message.author.id, context.now())) {
+  const kept = retentionOf(context.settings).usageDays;
+  for (const key of userUsageKeys(
+    `${platform}:${workspace}`,
+    context.message.author.id,
+    context.now(),
+    kept,
+  )) {
     if (Object.keys(await context.store.counters(key)).length === 0) continue;
     await context.store.delete(key);
     days += 1;
@@ -126,7 +133,7 @@ export function createForgetSkill(): Skill {
     routable: false,
     ownsButtons: true,
     async run(context) {
-      const todos = new TodoStore(context.store);
+      const todos = new TodoStore(context.store, retentionOf(context.settings).doneTodoSeconds);
       const { request, message } = context;
       if (request.kind === 'action') return confirmTodos(context, todos);
       const language = detectLanguage(message.text);

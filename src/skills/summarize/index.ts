@@ -6,6 +6,7 @@ import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import { detectLanguage, type Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
 import { toolArguments } from '../arguments';
+import { retentionOf } from '../retention';
 import { requesterTimezone } from '../when/user-timezone';
 import { extractiveSummary } from './extractive';
 import { type SummaryBudget, type SummaryCall, summarizeMessages, updateSummary } from './map-reduce';
@@ -121,7 +122,6 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
     concurrency: options.concurrency ?? 4,
   };
   const maxMessages = options.maxMessages ?? 10_000;
-  const cacheTtlSeconds = options.cacheTtlSeconds ?? 7 * 24 * 60 * 60;
 
   return {
     name: 'summarize',
@@ -219,7 +219,11 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         ? await updateSummary(cached.summary, numbered, call, budget)
         : await summarizeMessages(numbered, call, budget);
       const next = nextCache(cached, summary, numbered, fresh, context.now());
-      await store.setJson(cacheKey, next, cacheTtlSeconds);
+      await store.setJson(
+        cacheKey,
+        next,
+        options.cacheTtlSeconds ?? retentionOf(context.settings).summarySeconds,
+      );
       context.logger.info(
         {
           messages: fresh.length,

@@ -12,6 +12,7 @@ import {
   saveProposal,
   updateProposal,
 } from '../proposals';
+import { retentionOf } from '../retention';
 import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
@@ -289,7 +290,7 @@ export function createTodoSkill(): Skill<TodoArguments> {
     routable: true,
     ownsButtons: true,
     async run(context) {
-      const todos = new TodoStore(context.store);
+      const todos = new TodoStore(context.store, retentionOf(context.settings).doneTodoSeconds);
       const { request } = context;
       if (request.kind === 'action') return handleAction(context, todos);
       // What the model chose is only ever proposed: todos are made by the requester's click.

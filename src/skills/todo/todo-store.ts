@@ -31,8 +31,8 @@ export interface TodoItem {
 /** A todo to add. */
 export type NewTodo = Pick<TodoItem, 'text' | 'ownerId' | 'ownerName' | 'due' | 'conversation' | 'createdBy'>;
 
-/** Done todos are kept this long, so `todo list all` and a late click still find them. */
-const doneTtlSeconds = 30 * 24 * 60 * 60;
+/** Done todos are kept this long by default, so `todo list all` and a late click still find them. */
+const defaultDoneTtlSeconds = 30 * 24 * 60 * 60;
 /** Idempotency records outlive any retry of the job that created the todo. */
 const idempotencyTtlSeconds = 7 * 24 * 60 * 60;
 
@@ -41,7 +41,11 @@ const idempotencyTtlSeconds = 7 * 24 * 60 * 60;
  * its workspace and is listed in its channel and under its owner.
  */
 export class TodoStore {
-  constructor(private readonly store: StateStore) {}
+  /** `doneTtlSeconds`: how long a done todo is kept (so `todo list all` and late clicks still find it). */
+  constructor(
+    private readonly store: StateStore,
+    private readonly doneTtlSeconds = defaultDoneTtlSeconds,
+  ) {}
 
   private base(conversation: Pick<ConversationRef, 'platform' | 'workspace'>): string {
     return `todo:${conversation.platform}:${conversation.workspace}`;
@@ -111,7 +115,7 @@ export class TodoStore {
     await this.store.setJson(
       `${this.base(item.conversation)}:item:${item.number}`,
       item,
-      item.doneAt ? doneTtlSeconds : undefined,
+      item.doneAt ? this.doneTtlSeconds : undefined,
     );
   }
 
@@ -146,7 +150,7 @@ export class TodoStore {
       if (!item) return undefined;
       if (item.doneAt) return { item, changed: false };
       const done: TodoItem = { ...item, doneAt: now.toISOString(), doneBy: userId };
-      await this.store.setJson(key, done, doneTtlSeconds);
+      await this.store.setJson(key, done, this.doneTtlSeconds);
       return { item: done, changed: true };
     });
   }
