@@ -15,7 +15,7 @@ const placeholderPattern = /<([A-Z_]+)_(\d+)>/g;
 /** A masker for one model request: placeholders are numbered per kind, in the order values are first seen. */
 export function createMasker(): Masker {
   const placeholderOf = new Map<string, string>();
-  const valueOf = new Map<string, { kind: PersonalDataKind; value: string }>();
+  const originalOf = new Map<string, { kind: PersonalDataKind; value: string }>();
   const numbers = new Map<PersonalDataKind, number>();
   return {
     mask(text) {
@@ -30,7 +30,7 @@ export function createMasker(): Masker {
           numbers.set(finding.kind, number);
           placeholder = `<${finding.kind}_${number}>`;
           placeholderOf.set(finding.value, placeholder);
-          valueOf.set(placeholder, { kind: finding.kind, value: finding.value });
+          originalOf.set(placeholder, { kind: finding.kind, value: finding.value });
         }
         result += text.slice(last, finding.start) + placeholder;
         last = finding.start + finding.value.length;
@@ -38,9 +38,9 @@ export function createMasker(): Masker {
       return result + text.slice(last);
     },
     unmask(text) {
-      if (valueOf.size === 0) return text;
+      if (originalOf.size === 0) return text;
       return text.replace(placeholderPattern, (placeholder) => {
-        const found = valueOf.get(placeholder);
+        const found = originalOf.get(placeholder);
         return found && !secretKinds.has(found.kind) ? found.value : placeholder;
       });
     },
