@@ -30,6 +30,29 @@ export interface JobRunner {
   startReminders(): Promise<void>;
 }
 
+/**
+ * The model as jobs use it: masking (when on), usage recorded per workspace and user, token limits and
+ * budgets, metrics. The web console's playground uses the same.
+ */
+export function createJobModel(
+  config: Config,
+  parts: { store: StateStore; logger: Logger; metrics: Metrics },
+): LlmProvider {
+  const { store, logger, metrics } = parts;
+  const model = createProvider(config.llm, logger);
+  return countedProvider(
+    withTokenLimits(
+      withUsageRecording(config.maskPersonalData ? withPersonalDataMasking(model, logger) : model, store),
+      store,
+      {
+        maxRequestTokens: config.limits.maxRequestTokens,
+        dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
+      },
+    ),
+    metrics,
+  );
+}
+
 /** Build the job side of Deskmate: model, skills, guard, reminders and the job handler. */
 export function createJobRunner(
   config: Config,
@@ -41,18 +64,7 @@ export function createJobRunner(
   },
 ): JobRunner {
   const { store, logger, metrics, platforms } = parts;
-  const model = createProvider(config.llm, logger);
-  const llm = countedProvider(
-    withTokenLimits(
-      withUsageRecording(config.maskPersonalData ? withPersonalDataMasking(model, logger) : model, store),
-      store,
-      {
-        maxRequestTokens: config.limits.maxRequestTokens,
-        dailyWorkspaceTokens: config.limits.dailyWorkspaceTokens,
-      },
-    ),
-    metrics,
-  );
+  const llm = createJobModel(config, parts);
   // Durable delayed jobs with Redis (BullMQ is loaded only then), timers without.
   const reminders = config.redisUrl
     ? (
