@@ -41,7 +41,10 @@ function showForm(
 ): void {
   const choices = {
     samples: sampleThreads,
-    skills: playgroundSkills(engine.skills).map((skill) => skill.name),
+    skills: playgroundSkills(engine.skills).map((skill) => {
+      const chinese = skill.commandWords.find((word) => /\p{Script=Han}/u.test(word));
+      return { name: skill.name, label: chinese ? `${skill.name} · ${chinese}` : skill.name };
+    }),
     model: modelName(services, engine),
     language: context.language,
   };

@@ -288,8 +288,19 @@ export function wordsFor(language: Language): Words {
   return language === 'zh' ? chinese : english;
 }
 
-/** The language a browser asks for: Chinese when its first preference is Chinese, else English. */
+/**
+ * The language a browser asks for (`Accept-Language`): of Chinese and English, the one it prefers (highest
+ * weight, then first listed); English when it names neither.
+ */
 export function languageOf(acceptLanguage: string | undefined): Language {
-  const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('zh') ? 'zh' : 'en';
+  const preferences = (acceptLanguage ?? '')
+    .split(',')
+    .map((entry, index) => {
+      const [tag, ...parameters] = entry.trim().toLowerCase().split(';');
+      const weight = parameters.map((parameter) => /^\s*q=([\d.]+)\s*$/.exec(parameter)?.[1]).find(Boolean);
+      return { tag, weight: weight === undefined ? 1 : Number(weight), index };
+    })
+    .filter((entry) => entry.weight > 0 && /^(zh|en)\b/.test(entry.tag))
+    .sort((left, right) => right.weight - left.weight || left.index - right.index);
+  return preferences[0]?.tag.startsWith('zh') ? 'zh' : 'en';
 }

@@ -3,6 +3,7 @@
 // signed; a form without its CSRF token (or from another origin) is refused with 403 and does nothing; failed
 // sign-ins are limited per address (429, even with the right password, once five went wrong); every page
 // carries a strict CSP and has no inline script, style or event handler.
+import { languageOf } from '../../src/admin/wording';
 import { type ServedDeskmate, startServedDeskmate } from '../helpers/served-deskmate';
 import { ConsoleClient, formToken } from './console-client';
 
@@ -180,5 +181,11 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     expect(overview).toContain('概览');
     expect(overview).toContain('每分钟任务数与错误数');
     expect(formToken(overview)).toBeTruthy();
+    // Of Chinese and English, the one the browser prefers; English when it names neither.
+    expect(languageOf('de-DE,zh;q=0.8,en;q=0.5')).toBe('zh');
+    expect(languageOf('en-US,zh-CN;q=0.9')).toBe('en');
+    expect(languageOf('zh-TW;q=0.3,en;q=0.7')).toBe('en');
+    expect(languageOf('fr-FR')).toBe('en');
+    expect(languageOf(undefined)).toBe('en');
   });
 });

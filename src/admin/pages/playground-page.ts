@@ -21,8 +21,8 @@ export interface ReplyRenderers {
 export interface PlaygroundChoices {
   /** The sample threads. */
   samples: readonly SampleThread[];
-  /** The skills that can be picked, by name. */
-  skills: string[];
+  /** The skills that can be picked: name, and how the list shows it (`summarize · 总结`). */
+  skills: Array<{ name: string; label: string }>;
   /** The configured model's name (`openai · qwen-plus`), or undefined when offline. */
   model?: string;
   /** The page's language (for the samples' titles). */
@@ -55,7 +55,7 @@ ${csrfField(csrfToken)}
 <label>${text.skill}
 <select name="skill" id="skill"><option value="auto"${usual('auto')}>${text.auto}</option>${choices.skills.map(
     (skill) =>
-      html`<option value="${skill}"${skill === 'summarize' ? html` selected` : ''}${usual(skill)}>${skill}</option>`,
+      html`<option value="${skill.name}"${skill.name === 'summarize' ? html` selected` : ''}${usual(skill.name)}>${skill.label}</option>`,
   )}</select></label>
 <label>${text.request} <input type="text" name="request" id="request" maxlength="2000" placeholder="${usualRequest('summarize', firstSample?.language ?? 'en')}"></label>
 <p class="muted">${text.requestHint}</p>
