@@ -162,6 +162,7 @@ describe('web console in a real browser', () => {
 
       await page.goto(`${base}/admin/knowledge`);
       expect(await page.textContent('#knowledge-placeholder')).toMatch(/not part of this version/);
+      await page.screenshot({ path: join(screenshots, 'knowledge.png') });
 
       // The overview counts the playground's job (the README's screenshot is this one).
       await page.goto(`${base}/admin`);
