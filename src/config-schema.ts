@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelPricesExample, parseModelPrices } from './llm/model-prices';
 import { defaultRetention } from './skills/retention';
 
 /** An optional setting: blank counts as unset; surrounding spaces are dropped. */
@@ -165,6 +166,24 @@ export const environmentSchema = z.object({
       })
       .optional(),
   ),
+  ADMIN_PASSWORD: optionalText.refine((value) => value === undefined || value.length >= 12, {
+    message:
+      'is shorter than 12 characters. Fix: set ADMIN_PASSWORD to a passphrase of at least 12 characters (e.g. four random words), or unset it to turn the web console off.',
+  }),
+  ADMIN_SESSION_SECRET: optionalText.refine((value) => value === undefined || value.length >= 32, {
+    message:
+      'is shorter than 32 characters. Fix: e.g. ADMIN_SESSION_SECRET=$(openssl rand -hex 32), or unset it to derive one from ADMIN_PASSWORD.',
+  }),
+  MODEL_PRICES: optionalText.transform((value, context) => {
+    if (value === undefined) return {};
+    const parsed = parseModelPrices(value);
+    if (parsed.ok) return parsed.prices;
+    context.addIssue({
+      code: 'custom',
+      message: `"${parsed.problem}" is not a price. Fix: write model=input/output in US dollars per million tokens, comma-separated, e.g. ${modelPricesExample}.`,
+    });
+    return z.NEVER;
+  }),
   DESKMATE_CONSOLE: optionalText.pipe(
     z
       .enum(['on', 'off', 'auto'], { error: () => 'Fix: set DESKMATE_CONSOLE to on, off or auto.' })

@@ -3,6 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { larkConfigFrom, slackConfigFrom } from './config-platforms';
 import { environmentSchema } from './config-schema';
 import type { RetentionSettings } from './core/skill';
+import type { ModelPriceTable } from './llm/model-prices';
 
 /** Deskmate's validated settings, read once at start. */
 export interface Config {
@@ -33,6 +34,18 @@ export interface Config {
   lark?: LarkConfig;
   /** Run the console assistant on stdin/stdout (no chat platform configured, or forced). */
   console: boolean;
+  /** The web console under `/admin`. */
+  admin: AdminConfig;
+  /** Model prices for cost estimates (MODEL_PRICES), over the built-in Bedrock defaults. */
+  modelPrices: ModelPriceTable;
+}
+
+/** The web console's settings: on with a password; without one only beside the console assistant, locally. */
+export interface AdminConfig {
+  /** The password that signs in (ADMIN_PASSWORD). */
+  password?: string;
+  /** The key sessions are signed with (ADMIN_SESSION_SECRET); derived from the password when unset. */
+  sessionSecret?: string;
 }
 
 /** What a process does: `web` receives events and queues them, `jobs` runs them, `all` does both. */
@@ -268,6 +281,8 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       slack,
       lark,
       console: runConsole,
+      admin: { password: values.ADMIN_PASSWORD, sessionSecret: values.ADMIN_SESSION_SECRET },
+      modelPrices: values.MODEL_PRICES,
     },
   };
 }

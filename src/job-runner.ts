@@ -33,21 +33,17 @@ export interface JobRunner {
   isCommand(text: string): boolean;
 }
 
-/** Build the job side of Deskmate: model, skills, guard, reminders and the job handler. */
-export function createJobRunner(
+/**
+ * The model as jobs use it: masking (when on), usage recorded per workspace and user, token limits and
+ * budgets, metrics. The web console's playground uses the same.
+ */
+export function createJobModel(
   config: Config,
-  parts: {
-    store: StateStore;
-    logger: Logger;
-    metrics: Metrics;
-    platforms: Partial<Record<Platform, ChatPlatform>>;
-    /** Set no reminders: the process ends before any would be due (a console reading piped input). */
-    remindersOff?: boolean;
-  },
-): JobRunner {
-  const { store, logger, metrics, platforms } = parts;
+  parts: { store: StateStore; logger: Logger; metrics: Metrics },
+): LlmProvider {
+  const { store, logger, metrics } = parts;
   const model = createProvider(config.llm, logger);
-  const llm = countedProvider(
+  return countedProvider(
     withTokenLimits(
       withUsageRecording(
         config.maskPersonalData ? withPersonalDataMasking(model, logger) : model,
@@ -63,6 +59,22 @@ export function createJobRunner(
     ),
     metrics,
   );
+}
+
+/** Build the job side of Deskmate: model, skills, guard, reminders and the job handler. */
+export function createJobRunner(
+  config: Config,
+  parts: {
+    store: StateStore;
+    logger: Logger;
+    metrics: Metrics;
+    platforms: Partial<Record<Platform, ChatPlatform>>;
+    /** Set no reminders: the process ends before any would be due (a console reading piped input). */
+    remindersOff?: boolean;
+  },
+): JobRunner {
+  const { store, logger, metrics, platforms } = parts;
+  const llm = createJobModel(config, parts);
   // Durable delayed jobs with Redis (BullMQ is loaded only then), timers without.
   const reminders = config.redisUrl
     ? (

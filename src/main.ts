@@ -1,4 +1,5 @@
 import { type ConsoleOutcome, createConsoleAdapter } from '../adapters/console';
+import type { AdminConsole, PlaygroundEngine } from './admin';
 import { createChatAdapters } from './chat-adapters';
 import { type Config, configWarnings, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
@@ -6,11 +7,14 @@ import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
 import { DeskmateError, isDeskmateError } from './core/errors';
 import type { JobQueue } from './core/job-queue';
+import type { LlmProvider } from './core/llm-provider';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger } from './logger';
-import { countedQueue, createMetrics, metricsRoute } from './observability/metrics';
+import { countedQueue, createMetrics, type Metrics, metricsRoute } from './observability/metrics';
+import { startProcessHeartbeat } from './observability/process-heartbeat';
+import { packageVersion } from './package-root';
 import { createMemoryQueue } from './pipeline/memory-queue';
 import { createMemoryStateStore } from './state/memory-state-store';
 
@@ -33,6 +37,10 @@ export interface Deskmate {
   store: StateStore;
   /** Resolves when the console input has ended and every reply was printed, or a message could not be queued. */
   consoleFinished?: Promise<ConsoleOutcome>;
+  /** The process ends with the console's input (a console run with no chat platform). */
+  endsWithConsole: boolean;
+  /** The web console's one-time sign-in link (`http://127.0.0.1:<port>/admin/login/link/…`), without a password. */
+  adminLoginLink?: string;
   /** Stop receiving, finish running jobs within the grace period, close everything. */
   stop(): Promise<void>;
 }
@@ -73,6 +81,52 @@ function redisHint(url: string): { en: string; zh: string } {
     en: `Redis at ${shown} (REDIS_URL) is not reachable. Fix: start Redis there, or unset REDIS_URL (in the environment or .env) to keep everything in memory.`,
     zh: `无法连接 ${shown} 上的 Redis（REDIS_URL）。解决：在该地址启动 Redis，或取消设置 REDIS_URL（环境变量或 .env）以在内存中运行。`,
   };
+}
+
+/**
+ * The web console's route (`/admin`): its playground runs the jobs' own model and skills (built here on first
+ * use in a `web` process), and shows replies through the adapters' renderers. Loaded only when it is on.
+ */
+function adminConsole(
+  config: Config,
+  parts: {
+    store: StateStore;
+    logger: Logger;
+    metrics: Metrics;
+    queue: JobQueue;
+    adapters: Adapter[];
+    llm?: LlmProvider;
+    localLogin: boolean;
+  },
+): AdminConsole {
+  const { createAdminConsole } = require('./admin') as typeof import('./admin');
+  const { renderReply } = require('../adapters/slack/render') as typeof import('../adapters/slack/render');
+  const { renderCard } = require('../adapters/lark/render') as typeof import('../adapters/lark/render');
+  let engine: PlaygroundEngine | undefined;
+  return createAdminConsole({
+    config,
+    store: parts.store,
+    logger: parts.logger.child({ component: 'admin' }),
+    queueDepth: () => parts.queue.depth(),
+    adapters: () =>
+      parts.adapters.map((adapter) => ({ name: adapter.platform.name, ready: adapter.ready() })),
+    async playground() {
+      engine ??= {
+        llm:
+          parts.llm ??
+          (require('./job-runner') as typeof import('./job-runner')).createJobModel(config, parts),
+        skills: (require('./skills') as typeof import('./skills')).createSkills(),
+        settings: { defaultTimezone: config.defaultTimezone, retention: config.retention },
+      };
+      return engine;
+    },
+    renderers: {
+      slack: (reply) => renderReply(reply),
+      lark: (reply) => renderCard(reply, { kind: 'group' }),
+    },
+    localLogin: parts.localLogin,
+    version: packageVersion(),
+  });
 }
 
 /** Start Deskmate from a validated configuration. */
@@ -147,14 +201,33 @@ export async function startDeskmate(
   if (runner) await queue.start(runner.handler);
 
   const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
+  const consoleOnly = config.console && chatAdapters.length === 0;
+  // The web console: with ADMIN_PASSWORD on `web` and `all`; without one only beside a console assistant in
+  // a terminal, on 127.0.0.1 with a one-time link.
+  const localAdmin = !config.admin.password && consoleOnly && streams?.interactive === true;
+  const admin =
+    receives && (config.admin.password || localAdmin)
+      ? adminConsole(config, {
+          store,
+          logger,
+          metrics,
+          queue,
+          adapters,
+          llm: runner?.llm,
+          localLogin: localAdmin,
+        })
+      : undefined;
   let http: HttpServer | undefined;
   let port: number | undefined;
-  // Every process serves /healthz, /readyz and /metrics (orchestrators probe each); a console-only run none.
-  if (chatAdapters.length > 0 || !config.console) {
+  let adminLoginLink: string | undefined;
+  // Every process serves /healthz, /readyz and /metrics (orchestrators probe each); a console-only run none
+  // (unless the web console is on).
+  if (!consoleOnly || admin) {
     http = createHttpServer({
       routes: [
         ...(receives ? chatAdapters.flatMap((adapter) => adapter.routes) : []),
         metricsRoute(metrics, config.metricsToken),
+        ...(admin ? [admin.route] : []),
       ],
       logger,
       limits: config.http,
@@ -171,11 +244,36 @@ export async function startDeskmate(
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     });
-    port = await http.listen(config.port, config.host);
-    logger.info({ port, host: config.host }, 'http server listening');
+    const host = localAdmin ? '127.0.0.1' : config.host;
+    try {
+      port = await http.listen(config.port, host);
+      logger.info({ port, host, admin: Boolean(admin) }, 'http server listening');
+    } catch (error) {
+      // Beside the console assistant the web console is a convenience: a busy port must not stop the assistant.
+      if (!localAdmin) throw error;
+      logger.warn(
+        { err: error, port: config.port },
+        'web console not started: the port is in use (set PORT)',
+      );
+      http = undefined;
+    }
+    if (http && admin?.loginLinkPath && streams) {
+      adminLoginLink = `http://127.0.0.1:${port}${admin.loginLinkPath}`;
+      // The link signs in: it goes to the operator's terminal only, never to the logs.
+      streams.output.write(`Web console: ${adminLoginLink} (one-time sign-in link)\n\n`);
+    }
   }
   for (const adapter of adapters) await adapter.start();
   await runner?.startReminders();
+  const heartbeat = startProcessHeartbeat(
+    store,
+    {
+      role: config.role,
+      version: packageVersion(),
+      adapters: adapters.map((adapter) => adapter.platform.name),
+    },
+    logger,
+  );
   logger.info(
     {
       role: config.role,
@@ -193,8 +291,11 @@ export async function startDeskmate(
     queue,
     store,
     consoleFinished,
+    endsWithConsole: consoleOnly,
+    ...(adminLoginLink ? { adminLoginLink } : {}),
     stop() {
       stopping ??= (async () => {
+        await heartbeat.stop();
         for (const adapter of adapters) await adapter.stop().catch(() => undefined);
         await http?.close();
         await queue.stop(config.shutdownGraceMs);
@@ -237,7 +338,7 @@ export async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
-  if (deskmate.consoleFinished && !deskmate.http) {
+  if (deskmate.consoleFinished && deskmate.endsWithConsole) {
     const outcome = await deskmate.consoleFinished;
     if (outcome === 'failed') await shutdown('console message could not be queued', 1);
     await shutdown('console input ended', 0);

@@ -4,8 +4,10 @@ import type { RequestIngress } from './request-ingress';
 
 /** An HTTP route an adapter serves on the shared server. */
 export interface HttpRoute {
-  /** Exact path (`/slack/events`). */
+  /** Exact path (`/slack/events`); with `prefix`, also every path under it (`/admin/...`). */
   path: string;
+  /** Serve the paths under `path` too (a console's pages); exact paths of other routes still win. */
+  prefix?: boolean;
   /** A short name for logs and metrics (`slack`); the path when absent. */
   name?: string;
   /**

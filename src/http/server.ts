@@ -106,6 +106,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }),
   };
   const routes = new Map(options.routes.map((route) => [route.path, route]));
+  const prefixRoutes = options.routes.filter((route) => route.prefix);
+  const routeFor = (path: string) =>
+    routes.get(path) ?? prefixRoutes.find((route) => path.startsWith(`${route.path}/`));
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/healthz') return sendJson(response, 200, { status: 'ok' });
@@ -116,7 +119,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         checks: readiness.checks,
       });
     }
-    const route = routes.get(path);
+    const route = routeFor(path);
     if (!route) {
       request.resume();
       return sendJson(response, 404, { error: 'not found' });

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { createAuditLog } from '../audit/audit-log';
+import type { HttpRoute } from '../core/adapter';
+import type { AdminOptions, AdminRequest, AdminServices, SignedInRequest } from './admin-context';
+import { serveAsset } from './assets';
+import { createLoginForms } from './auth/login-form';
+import { createLoginLimiter } from './auth/login-limiter';
+import { createOneTimeLink } from './auth/one-time-link';
+import { createAdminSessions } from './auth/sessions';
+import { sessionSecretOf } from './auth/signing';
+import { html } from './html';
+import { linkLogin, login, loginForm, logout } from './login-handlers';
+import { knowledge, overview, sendSignedInPage, settings, usage, usageCsvDownload } from './page-handlers';
+import { playground, runFromForm, showRun } from './playground-handlers';
+import { readForm, redirect, sendText } from './respond';
+import { createUsageReader } from './usage-data';
+import { languageOf, wordsFor } from './wording';
+
+export type { AdminOptions } from './admin-context';
+export type { ReplyRenderers } from './pages/playground-page';
+export type { PlaygroundEngine } from './playground/run-playground';
+
+/** The web console: its route on the shared server, and the one-time sign-in link when there is no password. */
+export interface AdminConsole {
+  /** `/admin` and everything under it. */
+  route: HttpRoute;
+  /** The path of the one-time sign-in link (`/admin/login/link/…`), without a password. */
+  loginLinkPath?: string;
+}
+
+/** Largest form a signed-in page may post (a pasted thread). */
+const maxFormBytes = 256 * 1024;
+
+/** Whether a POST came from a page of this console: its Origin, when the browser sends one, is this host. */
+function sameOrigin(context: AdminRequest): boolean {
+  const origin = context.request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === context.request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Route a signed-in request (its CSRF already checked for a POST). */
+async function dispatch(services: AdminServices, context: SignedInRequest, method: string): Promise<void> {
+  const { path } = context;
+  if (method === 'GET') {
+    if (path === '/' || path === '') return overview(services, context);
+    if (path === '/usage') return usage(services, context);
+    if (path === '/usage.csv') return usageCsvDownload(services, context);
+    if (path === '/playground') return playground(services, context);
+    if (path.startsWith('/playground/runs/'))
+      return showRun(services, context, path.slice('/playground/runs/'.length));
+    if (path === '/settings') return settings(services, context);
+    if (path === '/knowledge') return knowledge(services, context);
+  }
+  if (method === 'POST') {
+    if (path === '/playground') return runFromForm(services, context);
+    if (path === '/logout') return logout(services, context);
+  }
+  const body = html`<p class="muted">${context.words.notFound}</p>`;
+  sendSignedInPage(services, context, undefined, context.words.notFound, body, 404);
+}
+
+/** Everything under `/admin` but the sign-in and the assets needs a session; a POST also its CSRF token. */
+async function handleSignedIn(services: AdminServices, context: AdminRequest, method: string): Promise<void> {
+  const { request, response, ingress, words } = context;
+  const session = await services.sessions.find(request);
+  if (!session) {
+    request.resume();
+    // A page asked for in the browser goes to the sign-in page; anything else (a form, the CSV) is refused.
+    if (method === 'GET' && context.path !== '/usage.csv') return redirect(response, '/admin/login');
+    return sendText(response, 401, 'sign in first');
+  }
+  const signedIn: SignedInRequest = { ...context, session, csrfToken: services.sessions.csrfToken(session) };
+  if (method === 'POST') {
+    if (!sameOrigin(context)) {
+      request.resume();
+      return sendText(response, 403, words.forbidden);
+    }
+    const read = await readForm(ingress, maxFormBytes);
+    if (read.kind === 'gone') return;
+    if (read.kind !== 'form') return sendText(response, read.kind === 'busy' ? 503 : 413, words.tooLarge);
+    if (!services.sessions.csrfMatches(session, read.fields.get('_csrf') ?? undefined)) {
+      return sendText(response, 403, words.forbidden);
+    }
+    ingress.authenticated();
+    signedIn.form = read.fields;
+  } else {
+    request.resume();
+  }
+  await dispatch(services, signedIn, method);
+}
+
+/**
+ * Create the web console: sessions signed with ADMIN_SESSION_SECRET (else derived from ADMIN_PASSWORD, else a
+ * key of this process for the one-time link), kept in the store; pages in the browser's language.
+ */
+export function createAdminConsole(options: AdminOptions): AdminConsole {
+  const { config, store } = options;
+  const secret = sessionSecretOf(config.admin, randomBytes(32).toString('base64url'));
+  const audit = createAuditLog(store, config.auditRetentionDays);
+  const services: AdminServices = {
+    options,
+    sessions: createAdminSessions(store, secret),
+    loginForms: createLoginForms(secret),
+    limiter: createLoginLimiter(store),
+    ...(options.localLogin ? { oneTimeLink: createOneTimeLink() } : {}),
+    audit,
+    usage: createUsageReader(store, audit, config.modelPrices),
+  };
+  const route: HttpRoute = {
+    path: '/admin',
+    prefix: true,
+    name: 'admin',
+    async handle(request, response, ingress) {
+      const url = new URL(request.url ?? '/admin', 'http://console.invalid');
+      const method = request.method ?? 'GET';
+      const language = languageOf(request.headers['accept-language']);
+      const context: AdminRequest = {
+        request,
+        response,
+        ingress,
+        path: url.pathname.slice('/admin'.length) || '/',
+        query: url.searchParams,
+        language,
+        words: wordsFor(language),
+      };
+      const { path } = context;
+      if (method === 'GET' && path.startsWith('/assets/')) {
+        request.resume();
+        return serveAsset(response, path.slice('/assets/'.length));
+      }
+      if (path === '/login' && method === 'GET') {
+        request.resume();
+        return loginForm(services, context);
+      }
+      if (path === '/login' && method === 'POST') return login(services, context);
+      if (path.startsWith('/login/link/') && method === 'GET') {
+        return linkLogin(services, context, path.slice('/login/link/'.length));
+      }
+      await handleSignedIn(services, context, method);
+    },
+  };
+  return { route, ...(services.oneTimeLink ? { loginLinkPath: services.oneTimeLink.path } : {}) };
+}

@@ -1,0 +1,133 @@
+import type { ModelPrice } from '../../llm/model-prices';
+import { barChart } from '../charts';
+import { count, dollars } from '../format';
+import { html, type SafeHtml } from '../html';
+import {
+  type BudgetUse,
+  totalsByKey,
+  type UsageDimension,
+  type UsageFigures,
+  type UsageReport,
+  type UsageRow,
+  usageDimensions,
+} from '../usage-data';
+import type { Words } from '../wording';
+
+/** A model seen in the period and the price its cost is estimated at. */
+export interface PriceInUse {
+  /** The model id. */
+  model: string;
+  /** Its price, when known. */
+  price?: ModelPrice;
+  /** Where the price comes from. */
+  source: 'configured' | 'default' | 'unknown';
+}
+
+/** What the usage page shows. */
+export interface UsageView {
+  /** The period's usage. */
+  report: UsageReport;
+  /** The breakdown picked. */
+  dimension: UsageDimension;
+  /** Today's use of the daily budget per workspace; undefined without a budget. */
+  budgets?: BudgetUse[];
+  /** The month's cost so far per workspace. */
+  monthCost: Map<string, number>;
+  /** The prices of the models seen. */
+  prices: PriceInUse[];
+}
+
+function costCell(figures: UsageFigures, words: Words): SafeHtml {
+  return html`<td class="number">${dollars(figures.cost)}${figures.unpriced ? html` <span class="muted" title="${words.usage.unknownPrice}">*</span>` : ''}</td>`;
+}
+
+function figureCells(figures: UsageFigures, words: Words): SafeHtml {
+  return html`<td class="number">${count(figures.requests)}</td><td class="number">${figures.calls === undefined ? '—' : count(figures.calls)}</td><td class="number">${count(figures.inputTokens)}</td><td class="number">${count(figures.outputTokens)}</td>${costCell(figures, words)}`;
+}
+
+function headerCells(first: string[], words: Words): SafeHtml {
+  const text = words.usage;
+  return html`${first.map((label) => html`<th>${label}</th>`)}<th class="number">${text.requests}</th><th class="number">${text.calls}</th><th class="number">${text.tokensIn}</th><th class="number">${text.tokensOut}</th><th class="number">${text.cost}</th>`;
+}
+
+/** The usage page: totals, charts per day, a breakdown table, budgets, prices and the CSV link. */
+export function usagePage(view: UsageView, words: Words): SafeHtml {
+  const text = words.usage;
+  const { report } = view;
+  const workspaceRows = report.rows.filter((row) => row.dimension === 'workspace');
+  const perDay = (pick: (row: UsageRow) => number) =>
+    report.days.map((day) =>
+      workspaceRows.filter((row) => row.day === day).reduce((sum, row) => sum + pick(row), 0),
+    );
+  const labels = report.days.map((day) => day.slice(5));
+  const total = totalsByKey(workspaceRows.map((row) => ({ ...row, key: 'all' })))[0];
+  const summary = html`<div class="cards">
+<section class="card"><h2>${text.calls}</h2><p class="figure" id="total-calls">${count(total?.calls ?? 0)}</p></section>
+<section class="card"><h2>${text.tokensIn}</h2><p class="figure">${count(total?.inputTokens ?? 0)}</p></section>
+<section class="card"><h2>${text.tokensOut}</h2><p class="figure">${count(total?.outputTokens ?? 0)}</p></section>
+<section class="card"><h2>${text.cost}</h2><p class="figure">${dollars(total?.cost ?? 0)}</p></section>
+</div>`;
+  const callsChart = barChart({
+    id: 'calls-chart',
+    title: text.callsPerDay,
+    labels,
+    series: [{ name: text.calls, className: 'series-a', values: perDay((row) => row.calls ?? 0) }],
+    labelEvery: 5,
+  });
+  const tokensChart = barChart({
+    id: 'tokens-chart',
+    title: text.tokensPerDay,
+    labels,
+    series: [
+      { name: text.tokensIn, className: 'series-a', values: perDay((row) => row.inputTokens) },
+      { name: text.tokensOut, className: 'series-b', values: perDay((row) => row.outputTokens) },
+    ],
+    labelEvery: 5,
+  });
+  const rows = report.rows.filter((row) => row.dimension === view.dimension);
+  const options = usageDimensions.map(
+    (dimension) =>
+      html`<option value="${dimension}"${dimension === view.dimension ? html` selected` : ''}>${text.by[dimension]}</option>`,
+  );
+  const breakdown =
+    rows.length === 0
+      ? html`<p class="muted">${text.nothing}</p>`
+      : html`<table id="breakdown"><thead><tr>${headerCells([text.by[view.dimension]], words)}</tr></thead><tbody>${totalsByKey(
+          rows,
+        ).map(
+          (entry) => html`<tr><td><code>${entry.key}</code></td>${figureCells(entry, words)}</tr>`,
+        )}</tbody></table>
+<details><summary>${text.perDay}</summary><table id="per-day"><thead><tr>${headerCells([text.day, text.by[view.dimension]], words)}</tr></thead><tbody>${[
+          ...rows,
+        ]
+          .reverse()
+          .map(
+            (row) =>
+              html`<tr><td>${row.day}</td><td><code>${row.key}</code></td>${figureCells(row, words)}</tr>`,
+          )}</tbody></table></details>`;
+  const budgets = view.budgets
+    ? html`<table id="budgets"><thead><tr><th>${text.by.workspace}</th><th>${text.budgets}</th><th></th><th class="number">${text.monthToDate}</th></tr></thead><tbody>${view.budgets.map(
+        (use) =>
+          html`<tr><td><code>${use.workspace}</code></td><td><meter min="0" max="${use.budget}" low="${use.budget * 0.7}" high="${use.budget * 0.9}" optimum="0" value="${Math.min(use.used, use.budget)}">${use.used}</meter></td><td>${text.budgetToday(use.used, use.budget)} (${Math.round((use.used / use.budget) * 100)}%)</td><td class="number">${dollars(view.monthCost.get(use.workspace) ?? 0)}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="muted">${text.noBudget}</p>`;
+  const prices =
+    view.prices.length === 0
+      ? html`<p class="muted">${text.nothing}</p>`
+      : html`<table id="prices"><thead><tr><th>${text.by.model}</th><th class="number">${text.input}</th><th class="number">${text.output}</th><th>${text.source}</th></tr></thead><tbody>${view.prices.map(
+          (entry) =>
+            html`<tr><td><code>${entry.model}</code></td><td class="number">${entry.price ? `$${entry.price.inputPerMillion}` : '—'}</td><td class="number">${entry.price ? `$${entry.price.outputPerMillion}` : '—'}</td><td>${entry.source === 'configured' ? text.configured : entry.source === 'default' ? text.defaults : text.unknownPrice}</td></tr>`,
+        )}</tbody></table>`;
+  return html`<p class="muted">${text.period(report.days.length)}</p>
+${summary}
+<section><h2>${text.callsPerDay}</h2>${callsChart}</section>
+<section><h2>${text.tokensPerDay}</h2>${tokensChart}</section>
+<section><h2>${text.breakdown}</h2>
+<form method="get" action="/admin/usage" class="inline" data-auto-submit><label>${text.breakdown} <select name="by">${options}</select></label> <button type="submit">→</button></form>
+${breakdown}
+${view.dimension === 'skill' ? html`<p class="muted">${text.skillCostNote}</p>` : ''}
+<p><a class="button" href="/admin/usage.csv" download>${text.downloadCsv}</a></p>
+</section>
+<section><h2>${text.budgets}</h2>${budgets}</section>
+<section><h2>${text.prices}</h2>${prices}</section>`;
+}

@@ -1,0 +1,205 @@
+// Proves, in a real browser (Debian's chromium driven by playwright-core): signing in, every page opening with
+// its content, the console's script running under its CSP (no violation, no page error), a playground summary
+// of the Chinese sample against the fake model rendered as Slack and Lark would show it with citation links
+// that land on the cited message, the usage chart showing the call just made, the CSV export, masked secrets,
+// the Chinese pages, and signing out. Screenshots of every page go to artifacts/admin-screenshots/ (git-ignored)
+// for review; the assertions are on content, never on pixels.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { usageDay } from '../../src/llm/usage-recorder';
+import { FakeOpenAIServer } from '../fakes/openai-server';
+import { type ServedDeskmate, startServedDeskmate } from '../helpers/served-deskmate';
+import { testRedisUrl } from '../helpers/test-redis';
+import { answerSummaries } from './fake-summary';
+
+jest.setTimeout(180_000);
+
+const chromiumPath = '/usr/bin/chromium';
+const password = 'browser test password';
+const screenshots = join(__dirname, '..', '..', 'artifacts', 'admin-screenshots');
+
+/** A fresh chromium profile: headless, no GPU, no background traffic, its own empty user data directory. */
+async function openBrowser(locale: string): Promise<{ context: BrowserContext; profile: string }> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `${chromiumPath} is missing: apt-get install -y chromium fonts-noto-cjk (.ci/run installs them)`,
+    );
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'deskmate-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    locale,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  return { context, profile };
+}
+
+/** Every console message of level error and every uncaught page error (a CSP violation is one). */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return problems;
+}
+
+describe('web console in a real browser', () => {
+  const model = new FakeOpenAIServer();
+  let served: ServedDeskmate;
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    const modelUrl = await model.start();
+    answerSummaries(model);
+    served = await startServedDeskmate({
+      ADMIN_PASSWORD: password,
+      LLM_PROVIDER: 'openai',
+      OPENAI_BASE_URL: modelUrl,
+      OPENAI_MODEL: 'fake-zh-model',
+      OPENAI_API_KEY: 'sk-browser-test-secret',
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: `admin-browser-${process.pid}-${Date.now()}:`,
+      DAILY_TOKEN_BUDGET_PER_WORKSPACE: '5000',
+      MODEL_PRICES: 'fake-zh-model=3/15',
+    });
+  });
+  afterAll(async () => {
+    await served?.deskmate.stop();
+    await model.stop();
+  });
+
+  test('sign in, every page, a playground summary of the Chinese sample, the usage it made, sign out', async () => {
+    const { context, profile } = await openBrowser('en-US');
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const problems = watchProblems(page);
+      const base = served.baseUrl;
+
+      // Signing in: the console sends the browser to the sign-in page first.
+      await page.goto(`${base}/admin`);
+      expect(new URL(page.url()).pathname).toBe('/admin/login');
+      await page.screenshot({ path: join(screenshots, 'login.png') });
+      await page.fill('input[name="password"]', password);
+      await Promise.all([page.waitForURL(`${base}/admin`), page.click('button[type="submit"]')]);
+
+      // Overview: the store, the model, the queue, this process.
+      expect(await page.textContent('h1')).toBe('Overview');
+      expect(await page.textContent('main')).toContain('Redis: answering');
+      expect(await page.textContent('main')).toContain('fake-zh-model');
+      expect(await page.textContent('#queue-depth')).toMatch(/^\d+ jobs? waiting or running$/);
+      expect(await page.textContent('#processes')).toContain('all');
+      await page.screenshot({ path: join(screenshots, 'overview-before.png'), fullPage: true });
+
+      // Playground: the script fills the request hint in the sample's language, then the summary runs.
+      await page.goto(`${base}/admin/playground`);
+      await page.selectOption('#thread', 'launch-zh');
+      await page.selectOption('#skill', 'chat');
+      expect(await page.getAttribute('#request', 'placeholder')).toBe('周四发布还有哪些风险？');
+      expect(await page.isHidden('#pasted')).toBe(true);
+      await page.selectOption('#skill', 'summarize');
+      await Promise.all([page.waitForURL(/\/admin\/playground\/runs\/[\w-]{16}$/), page.click('#run')]);
+      const slack = page.locator('[data-preview="slack"]').first();
+      const lark = page.locator('[data-preview="lark"]').first();
+      expect(await slack.textContent()).toContain('版本计划周四发布');
+      expect(await lark.textContent()).toContain('版本计划周四发布');
+      expect(await slack.locator('a[href*="#message-"]').count()).toBeGreaterThanOrEqual(4);
+      expect(await lark.locator('a[href*="#message-"]').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.textContent('#run-tokens')).toBe('321 / 54');
+      expect(await page.textContent('#run-first-token')).toMatch(/\d/);
+      await page.screenshot({ path: join(screenshots, 'playground.png'), fullPage: true });
+      // A citation link opens the message it cites.
+      await slack.locator('a[href$="#message-4"]').first().click();
+      await page.waitForURL(/#message-4$/);
+      const target = await page.evaluate(() => {
+        const element = (
+          globalThis as unknown as {
+            document: { querySelector(selector: string): { id: string; textContent: string } | null };
+          }
+        ).document.querySelector(':target');
+        return element ? { id: element.id, text: element.textContent } : undefined;
+      });
+      expect(target?.id).toBe('message-4');
+      expect(target?.text).toContain('决定：只有 iPad 闪退修复');
+
+      // Usage: today's bar of the calls chart holds the call just made; the CSV has it too.
+      await page.goto(`${base}/admin/usage`);
+      const today = usageDay(new Date());
+      const bar = page.locator(`#calls-chart rect[data-label="${today.slice(5)}"]`);
+      expect(await bar.getAttribute('data-value')).toBe('1');
+      expect(await page.textContent('#breakdown')).toContain('console:playground');
+      expect(await page.textContent('#budgets')).toContain('375 of 5000 tokens today');
+      // 321 tokens in at $3 and 54 out at $15 per million: $0.0018.
+      expect(await page.textContent('#breakdown')).toContain('$0.0018');
+      expect(await page.textContent('#prices')).toContain('MODEL_PRICES');
+      await page.screenshot({ path: join(screenshots, 'usage.png'), fullPage: true });
+      await page.selectOption('select[name="by"]', 'model');
+      await page.waitForURL(/by=model/);
+      expect(await page.textContent('#breakdown')).toContain('fake-zh-model');
+      const csv = await context.request.get(`${base}/admin/usage.csv`);
+      expect(csv.status()).toBe(200);
+      expect(await csv.text()).toContain(`${today},workspace,console:playground,1,1,321,54`);
+
+      // Settings: values shown, secrets never.
+      await page.goto(`${base}/admin/settings`);
+      expect(await page.textContent('tr[data-variable="OPENAI_MODEL"]')).toContain('fake-zh-model');
+      expect(await page.textContent('tr[data-variable="OPENAI_API_KEY"]')).toContain('set (hidden)');
+      const settingsHtml = await page.content();
+      expect(settingsHtml).not.toContain('sk-browser-test-secret');
+      expect(settingsHtml).not.toContain(password);
+      await page.screenshot({ path: join(screenshots, 'settings.png'), fullPage: true });
+
+      await page.goto(`${base}/admin/knowledge`);
+      expect(await page.textContent('#knowledge-placeholder')).toMatch(/not part of this version/);
+      await page.screenshot({ path: join(screenshots, 'knowledge.png') });
+
+      // The overview counts the playground's job (the README's screenshot is this one).
+      await page.goto(`${base}/admin`);
+      expect(await page.textContent('#last-hour')).toBe('Last hour: 1 job, 0 errors.');
+      expect(await page.getAttribute('#activity-chart polyline[data-series="Jobs"]', 'data-total')).toBe('1');
+      await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
+
+      // Signing out ends the session: the console sends the browser back to the sign-in page.
+      await Promise.all([page.waitForURL(`${base}/admin/login`), page.click('.sign-out button')]);
+      await page.goto(`${base}/admin/usage`);
+      expect(new URL(page.url()).pathname).toBe('/admin/login');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('a browser that prefers Chinese gets the console in Chinese', async () => {
+    const { context, profile } = await openBrowser('zh-CN');
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const problems = watchProblems(page);
+      await page.goto(`${served.baseUrl}/admin/login`);
+      expect(await page.textContent('h1')).toBe('登录');
+      await page.fill('input[name="password"]', password);
+      await Promise.all([page.waitForURL(`${served.baseUrl}/admin`), page.click('button[type="submit"]')]);
+      expect(await page.textContent('h1')).toBe('概览');
+      expect(await page.textContent('nav')).toContain('用量');
+      await page.screenshot({ path: join(screenshots, 'overview-zh.png'), fullPage: true });
+      await page.goto(`${served.baseUrl}/admin/playground`);
+      expect(await page.textContent('h1')).toBe('试用');
+      await page.screenshot({ path: join(screenshots, 'playground-zh.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});

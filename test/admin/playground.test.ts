@@ -1,0 +1,138 @@
+// Proves: the playground runs the real router and skills with the configured model against its own platform:
+// a summary of the Chinese sample comes back rendered as a Slack message and as a Lark card, with citation
+// links to the thread's messages on the run's page, its tokens and time to first token; the model got the
+// fenced thread; nothing reached Slack although Slack is configured; the run is in the audit trail and its
+// model call in the usage records and on the usage page.
+import { createAuditLog } from '../../src/audit/audit-log';
+import { readUsage, usageDay } from '../../src/llm/usage-recorder';
+import { FakeOpenAIServer } from '../fakes/openai-server';
+import { FakeSlackServer } from '../fakes/slack-web-api';
+import {
+  prepareSlackWorkspace,
+  type ServedDeskmate,
+  slackEnvironment,
+  startServedDeskmate,
+} from '../helpers/served-deskmate';
+import { testRedisUrl } from '../helpers/test-redis';
+import { ConsoleClient } from './console-client';
+import { answerSummaries } from './fake-summary';
+
+const password = 'playground password 1';
+
+describe('playground', () => {
+  const slack = new FakeSlackServer();
+  const model = new FakeOpenAIServer();
+  const prefix = `admin-playground-${process.pid}-${Date.now()}:`;
+  let served: ServedDeskmate;
+  let client: ConsoleClient;
+
+  beforeAll(async () => {
+    await slack.start();
+    prepareSlackWorkspace(slack);
+    const modelUrl = await model.start();
+    answerSummaries(model);
+    served = await startServedDeskmate({
+      ...slackEnvironment(slack),
+      ADMIN_PASSWORD: password,
+      LLM_PROVIDER: 'openai',
+      OPENAI_BASE_URL: modelUrl,
+      OPENAI_MODEL: 'fake-zh-model',
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+    });
+    client = new ConsoleClient(served.baseUrl);
+    expect((await client.signIn(password)).status).toBe(303);
+  });
+  afterAll(async () => {
+    await served.deskmate.stop();
+    await model.stop();
+    await slack.stop();
+  });
+
+  test('a summary of the Chinese sample, as Slack and Lark show it, with working citation links', async () => {
+    const token = await client.tokenOf('/admin/playground');
+    const posted = await client.post('/admin/playground', {
+      _csrf: token,
+      thread: 'launch-zh',
+      skill: 'summarize',
+      request: '',
+      model: 'configured',
+    });
+    expect(posted.status).toBe(303);
+    const location = posted.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/admin\/playground\/runs\/[\w-]{16}$/);
+    const page = await (await client.get(location)).text();
+
+    // Both previews show the summary; each cites the thread's messages on this very page.
+    const slackPreview =
+      /<section class="preview" id="slack-[^"]+" data-preview="slack">([\s\S]*?)<\/section>/.exec(
+        page,
+      )?.[1] ?? '';
+    const larkPreview =
+      /<section class="preview" id="lark-[^"]+" data-preview="lark">([\s\S]*?)<\/section>/.exec(page)?.[1] ??
+      '';
+    for (const preview of [slackPreview, larkPreview]) {
+      expect(preview).toContain('版本计划周四发布');
+      expect(preview).toContain(`<a href="${served.baseUrl}${location}#message-4" rel="noreferrer">[4]</a>`);
+      expect(preview).toContain(`${location}#message-8"`);
+    }
+    expect(slackPreview).toContain('<strong>决定</strong>');
+    expect(larkPreview).toContain('<strong>决定</strong>');
+    // The links land on the messages they cite.
+    expect(page).toMatch(
+      /<li id="message-4"><span class="author">王芳<\/span>[\s\S]*?决定：只有 iPad 闪退修复/,
+    );
+    expect(page).toMatch(/<dd id="run-outcome"><code>ok<\/code><\/dd>/);
+    expect(page).toMatch(/<dd id="run-models">fake-zh-model<\/dd>/);
+    expect(page).toMatch(/<dd id="run-tokens">321 \/ 54<\/dd>/);
+    expect(page).toMatch(/<dd id="run-first-token">\d+(\.\d)? m?s<\/dd>/);
+
+    // The model read the thread, fenced as untrusted data, and nothing was posted to Slack.
+    const sent = JSON.stringify(model.requests.at(-1));
+    expect(sent).toContain('<transcript>');
+    expect(sent).toContain('iPadOS 17');
+    for (const method of ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.startStream']) {
+      expect(slack.callsTo(method)).toHaveLength(0);
+    }
+
+    // The run is audited and its model call counted, under the playground's workspace.
+    const today = new Date();
+    const records = await createAuditLog(served.deskmate.store).read(today, today);
+    expect(records).toEqual([
+      expect.objectContaining({
+        platform: 'console',
+        workspace: 'playground',
+        skill: 'summarize',
+        models: ['fake-zh-model'],
+      }),
+    ]);
+    const usage = await readUsage(served.deskmate.store, 'console:playground', usageDay(today));
+    expect(usage).toMatchObject({ calls: 1, inputTokens: 321, outputTokens: 54 });
+    const usagePage = await (await client.get('/admin/usage')).text();
+    const todayLabel = usageDay(today).slice(5);
+    expect(usagePage).toMatch(
+      new RegExp(
+        `<rect class="bar series-a"[^>]*data-label="${todayLabel}" data-series="Model calls" data-value="1">`,
+      ),
+    );
+    expect(usagePage).toContain('<code>console:playground</code>');
+  });
+
+  test('a reload of a run shows it again without running it; an unknown run is 404', async () => {
+    const before = model.requests.length;
+    const token = await client.tokenOf('/admin/playground');
+    const posted = await client.post('/admin/playground', {
+      _csrf: token,
+      thread: 'launch-en',
+      skill: 'todo',
+      model: 'offline',
+    });
+    const location = posted.headers.get('location') ?? '';
+    const first = await (await client.get(location)).text();
+    const again = await (await client.get(location)).text();
+    expect(again).toBe(first);
+    expect(first).toMatch(/<dd id="run-skill">todo<\/dd>/);
+    expect(model.requests.length).toBe(before);
+    expect((await client.get('/admin/playground/runs/BBBBBBBBBBBBBBBB')).status).toBe(404);
+  });
+});
