@@ -250,26 +250,37 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(harness.fake.state.visibleText(reply)).toContain('You said: @\u200bchannel look');
   });
 
-  test('people and channels named in a mention read by name, the first time and from memory after', async () => {
+  test('people and channels named in a mention are read by name: looked up once, then from the store', async () => {
+    // People and a channel no other test has named, so the first mention really looks them up.
+    const lisi = harness.fake.state.addUser({ id: 'U0LISI001', name: 'lisi', displayName: '李四' });
+    const wang = harness.fake.state.addUser({ id: 'U0WANG001', name: 'wangwu', displayName: '王五' });
+    const design = 'C0DESIGN';
+    harness.fake.state.addChannel({ id: design, name: 'design', members: [people.alice.id, lisi.id] });
+    const lookups = () => ({
+      users: harness.fake
+        .callsTo('users.info')
+        .filter((call) => [lisi.id, wang.id].includes(String(call.args.user))).length,
+      allUsers: harness.fake.callsTo('users.info').length,
+      channel: harness.fake.callsTo('conversations.info').filter((call) => call.args.channel === design)
+        .length,
+    });
     const ask = async () => {
       const before = harness.fake.state.botMessages().length;
       const { envelope } = mentionEvent(harness.fake, {
         channel: generalChannel,
         user: people.alice.id,
-        text: `{bot} echo ask <@${people.zhang.id}> in <#${generalChannel}>`,
+        text: `{bot} echo ask <@${lisi.id}> and <@${wang.id}> in <#${design}>`,
       });
       expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
       await harness.pipeline.drain();
       return harness.fake.state.visibleText(botMessagesAfter(before)[0]);
     };
-    expect(await ask()).toContain('You said: ask @张三 in #general.');
-    const lookups =
-      harness.fake.callsTo('users.info').length + harness.fake.callsTo('conversations.info').length;
-    // Now every name is remembered in process: the second mention is normalized without any lookup.
-    expect(await ask()).toContain('You said: ask @张三 in #general.');
-    expect(
-      harness.fake.callsTo('users.info').length + harness.fake.callsTo('conversations.info').length,
-    ).toBe(lookups);
+    expect(await ask()).toContain('You said: ask @李四 and @王五 in #design.');
+    const first = lookups();
+    expect(first).toMatchObject({ users: 2, channel: 1 });
+    // A second mention naming the same people and channel is served from the store: no Web API lookup.
+    expect(await ask()).toContain('You said: ask @李四 and @王五 in #design.');
+    expect(lookups()).toEqual(first);
   });
 
   test('a button click reaches the skill that owns the button', async () => {
