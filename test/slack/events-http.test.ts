@@ -308,27 +308,35 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(replies[1].threadTs).toBe(question.threadTs);
   });
 
-  test('messages from bots, Deskmate included, and edits are not answered', async () => {
+  test('messages from bots, Deskmate included, and edits are not answered; a person after them is', async () => {
     const before = harness.fake.state.botMessages().length;
     const channel = generalChannel;
+    const deliver = async (envelope: Parameters<typeof deliverEvent>[1]) =>
+      expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
     const botPost = mentionEvent(harness.fake, { channel, user: people.otherBot.id, text: '{bot} help' });
     botPost.envelope.event.bot_id = 'B0OTHERBOT';
-    await deliverEvent(harness.eventsUrl, botPost.envelope, harness.fake.signingSecret);
+    await deliver(botPost.envelope);
+    const botDirect = directMessageEvent(harness.fake, { user: people.otherBot.id, text: 'help' });
+    botDirect.envelope.event.bot_id = 'B0OTHERBOT';
+    await deliver(botDirect.envelope);
     const own = directMessageEvent(harness.fake, { user: people.alice.id, text: 'help' });
     own.envelope.event.user = harness.fake.state.botUserId;
     own.envelope.event.bot_id = harness.fake.state.botId;
-    await deliverEvent(harness.eventsUrl, own.envelope, harness.fake.signingSecret);
+    await deliver(own.envelope);
     const edit = directMessageEvent(harness.fake, { user: people.alice.id, text: 'help' });
     edit.envelope.event.subtype = 'message_changed';
-    await deliverEvent(harness.eventsUrl, edit.envelope, harness.fake.signingSecret);
+    await deliver(edit.envelope);
     const chatter = harness.fake.state.userSays({ channel, user: people.alice.id, text: 'lunch?' });
-    await deliverEvent(
-      harness.eventsUrl,
-      messageEventFor(harness.fake, chatter, 'channel'),
-      harness.fake.signingSecret,
-    );
+    await deliver(messageEventFor(harness.fake, chatter, 'channel'));
     await harness.pipeline.drain();
     expect(botMessagesAfter(before)).toHaveLength(0);
+    // The same route answers a person: the silence above is the filters', not a broken pipeline's.
+    const person = directMessageEvent(harness.fake, { user: people.alice.id, text: 'help' });
+    await deliver(person.envelope);
+    await harness.pipeline.drain();
+    const replies = botMessagesAfter(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].channel).toBe(person.message.channel);
   });
 
   test('when the queue is down the event is answered 503, and its redelivery is answered once', async () => {
