@@ -7,7 +7,7 @@ import { createUnauthenticatedBytes, readRawBody, type UnauthenticatedBytes } fr
 import { createRejectionSummary, type RejectionSummary } from './rejection-summary';
 
 /** The result of a readiness check: ready when every named check passes. */
-export interface Readiness {
+interface Readiness {
   /** Whether the process can take work. */
   ready: boolean;
   /** Each check by name. */
@@ -15,7 +15,7 @@ export interface Readiness {
 }
 
 /** What a client may hold before it proves who it is. */
-export interface IngressLimits {
+interface IngressLimits {
   /** A client must send its whole request head within this; else 408 and the connection is closed. */
   headersTimeoutMs: number;
   /** A client must send its whole request, body included, within this (not less than `headersTimeoutMs`). */
@@ -29,14 +29,14 @@ export interface IngressLimits {
 }
 
 /** The limits used when the options give none. */
-export const defaultIngressLimits: IngressLimits = {
+const defaultIngressLimits: IngressLimits = {
   headersTimeoutMs: 15_000,
   requestTimeoutMs: 30_000,
   maxUnauthenticatedBytes: 32 * 1024 * 1024,
 };
 
 /** Options for the shared HTTP server. */
-export interface HttpServerOptions {
+interface HttpServerOptions {
   /** Routes from the adapters (and metrics). */
   routes: HttpRoute[];
   /** Readiness for `/readyz`. */
@@ -62,7 +62,7 @@ export interface HttpServer {
 }
 
 /** Answer with a JSON body. */
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',

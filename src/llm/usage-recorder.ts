@@ -5,54 +5,18 @@ import type { StateStore } from '../core/state-store';
 const usageTtlSeconds = 40 * 24 * 60 * 60;
 
 /** Store keys of one day's usage: for the workspace, and for the user in it. */
-export function usageKeys(workspace: string, user: string | undefined, day: string): string[] {
+function usageKeys(workspace: string, user: string | undefined, day: string): string[] {
   const keys = [`usage:${workspace}:${day}`];
   if (user) keys.push(`usage:${workspace}:${user}:${day}`);
   return keys;
 }
 
 /** A day's usage record: calls, tokens and latency, in total and per model. */
-export type UsageRecord = Record<string, number>;
+type UsageRecord = Record<string, number>;
 
 /** The day a usage record is filed under: the UTC date, `yyyy-mm-dd`. */
-export function usageDay(at: Date): string {
+function usageDay(at: Date): string {
   return at.toISOString().slice(0, 10);
-}
-
-/** Usage of one model in a day's record. */
-export interface ModelUsage {
-  /** Calls answered. */
-  calls: number;
-  /** Tokens sent. */
-  inputTokens: number;
-  /** Tokens generated. */
-  outputTokens: number;
-}
-
-/** A day's usage record in a readable shape: totals, and the same per model. */
-export interface UsageSummary extends ModelUsage {
-  /** Total wall time of the calls in milliseconds. */
-  latencyMs: number;
-  /** Per model id. */
-  models: Record<string, ModelUsage>;
-}
-
-/** Turn a raw day's record (`calls`, `model:<id>:calls`, …) into totals and per-model usage. */
-export function summarizeUsage(record: UsageRecord): UsageSummary {
-  const models: Record<string, ModelUsage> = {};
-  for (const [field, value] of Object.entries(record)) {
-    const match = /^model:(.+):(calls|inputTokens|outputTokens)$/.exec(field);
-    if (!match) continue;
-    models[match[1]] ??= { calls: 0, inputTokens: 0, outputTokens: 0 };
-    models[match[1]][match[2] as keyof ModelUsage] = value;
-  }
-  return {
-    calls: record.calls ?? 0,
-    inputTokens: record.inputTokens ?? 0,
-    outputTokens: record.outputTokens ?? 0,
-    latencyMs: record.latencyMs ?? 0,
-    models,
-  };
 }
 
 /** Read a day's usage of a workspace (or of one user in it). */

@@ -11,7 +11,7 @@ import { dedupeKeys, dedupeTtlSeconds, jobIdFor } from './dedupe';
 import { type QueueRedis, queueKeys, withQueueScripts } from './redis-queue-scripts';
 
 /** Options for the Redis job queue. */
-export interface RedisQueueOptions {
+interface RedisQueueOptions {
   /** `redis://` URL. */
   url: string;
   /** Key prefix shared with the state store. */

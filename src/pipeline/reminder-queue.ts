@@ -8,7 +8,7 @@ import { cancelledKey } from './reminder-delivery';
 import { delayUntilDue, type ReminderService } from './reminder-service';
 
 /** Options for the durable reminder scheduler. */
-export interface BullReminderOptions {
+interface BullReminderOptions {
   /** `redis://` URL. */
   url: string;
   /** Key prefix shared with the state store (BullMQ keys go under `<prefix>bull`). */

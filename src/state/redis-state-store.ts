@@ -4,7 +4,7 @@ import { DeskmateError } from '../core/errors';
 import type { ConversationTurn, Lock, MemoryLimits, StateStore } from '../core/state-store';
 
 /** Options for the Redis store. */
-export interface RedisStateStoreOptions {
+interface RedisStateStoreOptions {
   /** `redis://` URL. */
   url: string;
   /** Prefix for every key, so two deployments can share one Redis. */
