@@ -57,7 +57,10 @@ export interface HttpServer {
   server: Server;
   /** Start listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
-  /** Stop accepting connections, close idle ones, and log the refusals not yet summarized. */
+  /**
+   * Stop accepting connections, close idle ones and each other one once its answer is sent, and log the
+   * refusals not yet summarized.
+   */
   close(): Promise<void>;
 }
 
@@ -123,6 +126,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     await route.handle(request, response, ingressFor(request, response, route, shared));
   };
+  /** Answers being written; while closing, each one ends its connection. */
+  const answering = new Set<ServerResponse>();
+  let closing = false;
+  // A keep-alive connection whose answer is sent after `close` began would otherwise stay open, and keep
+  // `close` waiting, until the client lets it go (the keep-alive timeout, 65 s).
+  const endConnectionAfter = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+    else response.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+  };
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -131,6 +143,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
     },
     (request, response) => {
+      answering.add(response);
+      response.once('close', () => answering.delete(response));
+      if (closing) endConnectionAfter(response);
       handle(request, response).catch((error: unknown) => {
         options.logger.error({ err: error, path: request.url }, 'request handler failed');
         if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
@@ -151,6 +166,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }),
     close: () =>
       new Promise((resolve) => {
+        closing = true;
+        for (const response of answering) endConnectionAfter(response);
         server.close(() => {
           shared.rejections.stop();
           resolve();
