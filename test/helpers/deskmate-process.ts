@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './redis-server';
+import { recordTestProcess } from './test-processes';
 
 /** Deskmate running as its own `node` process (`src/main.ts` through tsx), as it runs in production. */
 export interface DeskmateProcess {
@@ -37,6 +38,7 @@ export async function startDeskmateProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  recordTestProcess(child.pid);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
