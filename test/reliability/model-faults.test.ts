@@ -12,12 +12,12 @@ describe('model faults end in bounded time with one polite reply', () => {
   afterAll(() => fake.stop());
 
   // The deadlines the provider is given; each fault's bound below is derived from them.
-  const firstTokenTimeoutMs = 300;
-  const totalTimeoutMs = 3000;
+  const firstTokenTimeoutMs = 1000;
+  const totalTimeoutMs = 4000;
   const maxRetries = 2;
-  // Room for the queue, worker, skill and a busy machine; well under the gap between the two deadlines, so a
-  // stall that only the later deadline ended would still fail.
-  const marginMs = 1500;
+  // Room for the queue, worker, skill and a busy machine; under the gap between the two deadlines, so a stall
+  // that only the later deadline ended would still fail.
+  const marginMs = 2000;
   const everyTry = (answer: OpenAIScript) => Array.from({ length: maxRetries + 1 }, () => answer);
 
   const cases: Array<[string, OpenAIScript[], RegExp, number]> = [
