@@ -8,7 +8,4 @@ module.exports = {
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
-  // BullMQ connections created inside jest's module sandbox keep its workers alive after a clean close
-  // (the same start/stop exits cleanly under plain node); never let that hang a CI run.
-  forceExit: true,
 };
