@@ -5,7 +5,7 @@ import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 
 /** What the chat adapters are built for: receiving events (and replying), or only replying (a `jobs` process). */
-export type AdapterRole = 'receive' | 'reply';
+type AdapterRole = 'receive' | 'reply';
 
 /**
  * The Slack and Lark adapters the configuration names. Each platform SDK is loaded only when its adapter is

@@ -20,7 +20,7 @@ import { withPersonalDataMasking } from './privacy/masking-provider';
 import { createSkills } from './skills';
 
 /** What runs jobs: the handler the queue calls, the model behind it and the reminders it schedules. */
-export interface JobRunner {
+interface JobRunner {
   /** Handles one queued message. */
   handler: JobHandler;
   /** The model, with limits, usage recording and metrics. */

@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { Logger } from './core/logger';
 
 /** Options for the process logger. */
-export interface LoggerOptions {
+interface LoggerOptions {
   /** pino level (`info`, `debug`, `silent`, …). */
   level: string;
   /** Human-readable lines instead of JSON (defaults to whether the destination is a TTY). */

@@ -19,7 +19,7 @@ import { createMemoryQueue } from './pipeline/memory-queue';
 import { createMemoryStateStore } from './state/memory-state-store';
 
 /** Where the console assistant reads and writes, and what happens when its input ends. */
-export interface ConsoleStreams {
+interface ConsoleStreams {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   interactive: boolean;
@@ -308,7 +308,7 @@ export async function startDeskmate(
 }
 
 /** Entry point: read and validate the configuration, start, and stop cleanly on signals or console EOF. */
-export async function main(): Promise<void> {
+async function main(): Promise<void> {
   const result = parseConfig(readEnvironment());
   if (!result.ok) {
     process.stderr.write(`${formatConfigProblems(result.problems)}\n`);

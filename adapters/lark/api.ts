@@ -15,11 +15,7 @@ const notFoundCodes = new Set([230011, 231003, 234003, 190002]);
 const throttledCodes = new Set([230020, 11232]);
 
 /** The error for a Lark business code (HTTP 200 with `code != 0`), with a fix where one is known. */
-export function larkError(
-  operation: string,
-  code: number | undefined,
-  message: string | undefined,
-): DeskmateError {
+function larkError(operation: string, code: number | undefined, message: string | undefined): DeskmateError {
   const detail = `Lark ${operation} failed: code ${code ?? 'unknown'} (${message ?? 'no message'})`;
   let errorCode: ErrorCode = 'platform_error';
   let retryable = false;

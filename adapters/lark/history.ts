@@ -8,7 +8,7 @@ import { toLarkMentions } from './normalize';
 import { appLinkBase } from './sdk-bridge';
 
 /** Lark's largest history page. */
-export const historyPageSize = 50;
+const historyPageSize = 50;
 const linkTtlSeconds = 30 * 24 * 60 * 60;
 
 interface ListPage {
@@ -18,10 +18,7 @@ interface ListPage {
 }
 
 /** One message by id (`undefined` when Lark does not return it). */
-export async function getMessage(
-  context: LarkContext,
-  messageId: string,
-): Promise<LarkMessageItem | undefined> {
+async function getMessage(context: LarkContext, messageId: string): Promise<LarkMessageItem | undefined> {
   const data = await unwrap<{ items?: LarkMessageItem[] }>(
     'im.v1.message.get',
     context.client.im.v1.message.get({ path: { message_id: messageId } }),
@@ -30,7 +27,7 @@ export async function getMessage(
 }
 
 /** A link that opens the message: Lark's own app link when it gives one, else the thread, else the chat. */
-export function fallbackLink(context: LarkContext, item: LarkMessageItem, chatId: string): string {
+function fallbackLink(context: LarkContext, item: LarkMessageItem, chatId: string): string {
   if (item.message_app_link) return item.message_app_link;
   const base = appLinkBase(context.domain);
   if (item.thread_id)

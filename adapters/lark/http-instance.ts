@@ -5,7 +5,7 @@ import { DeskmateError } from '../../src/core/errors';
 import type { Logger } from '../../src/core/logger';
 
 /** Lark's business code for "too many requests" (sent with HTTP 429, or 400/200 on older APIs). */
-export const rateLimitedCode = 99991400;
+const rateLimitedCode = 99991400;
 
 /** How the Lark transport times out and retries. */
 export interface LarkTransportOptions {
@@ -22,7 +22,7 @@ export interface LarkTransportOptions {
 }
 
 /** An SDK `HttpInstance` that also lets its owner close its connections. */
-export interface LarkTransport extends HttpInstance {
+interface LarkTransport extends HttpInstance {
   /** Close pooled connections (on adapter stop). */
   close(): void;
 }

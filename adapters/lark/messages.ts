@@ -24,7 +24,7 @@ export function nextSequence(entity: CardEntity, now = Date.now()): number {
 const cardEntityTtlSeconds = 14 * 24 * 60 * 60;
 
 /** Where the card entity of a message is remembered. */
-export function cardEntityKey(messageId: string): string {
+function cardEntityKey(messageId: string): string {
   return `lark:card-entity:${messageId}`;
 }
 

@@ -52,7 +52,7 @@ export interface LarkCardActionEvent {
 }
 
 /** What normalizing needs besides the event. */
-export interface NormalizeContext {
+interface NormalizeContext {
   /** The bot's own open_id (from `/open-apis/bot/v3/info`), when known. */
   botOpenId?: string;
   /** The current time. */
@@ -74,7 +74,7 @@ export function toLarkMentions(
 const slashCommand = /^\/([^\s/]+)\s*([\s\S]*)$/u;
 
 /** A `/command args` text, as a command invocation. */
-export function parseSlashCommand(text: string): CommandInvocation | undefined {
+function parseSlashCommand(text: string): CommandInvocation | undefined {
   const match = slashCommand.exec(text.trim());
   if (!match) return undefined;
   return { name: match[1].toLowerCase(), args: match[2].trim() };

@@ -16,7 +16,7 @@ const profileTtlSeconds = 24 * 60 * 60;
 const directOwnerTtlSeconds = 90 * 24 * 60 * 60;
 
 /** Where the person a direct chat belongs to is remembered (learned from their messages). */
-export function directOwnerKey(chatId: string): string {
+function directOwnerKey(chatId: string): string {
   return `lark:p2p-owner:${chatId}`;
 }
 

@@ -12,7 +12,7 @@ export interface LarkCard {
 }
 
 /** Where a card is posted: its buttons carry it back, since a click says only which chat it came from. */
-export interface CardPlace {
+interface CardPlace {
   /** Direct or group conversation. */
   kind: ConversationRef['kind'];
   /** The thread the card is in. */
@@ -20,7 +20,7 @@ export interface CardPlace {
 }
 
 /** What a Deskmate button carries in its Lark callback value. */
-export interface DecodedButton {
+interface DecodedButton {
   skill: string;
   action: string;
   value: string;

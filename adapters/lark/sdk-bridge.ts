@@ -11,13 +11,6 @@ export function sdkDomain(domain: LarkDomain): lark.Domain | string {
   return domain.replace(/\/+$/, '');
 }
 
-/** The base URL of the open API for a configured domain. */
-export function apiBaseUrl(domain: LarkDomain): string {
-  if (domain === 'feishu') return 'https://open.feishu.cn';
-  if (domain === 'lark') return 'https://open.larksuite.com';
-  return domain.replace(/\/+$/, '');
-}
-
 /** The host of the app links (clickable message and chat links) for a configured domain. */
 export function appLinkBase(domain: LarkDomain): string {
   return domain === 'lark' ? 'https://applink.larksuite.com' : 'https://applink.feishu.cn';

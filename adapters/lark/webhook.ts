@@ -4,19 +4,19 @@ import type { HttpRoute } from '../../src/core/adapter';
 import type { Logger } from '../../src/core/logger';
 
 /** The largest event body accepted (Lark events are a few KB). */
-export const maxEventBytes = 1024 * 1024;
+const maxEventBytes = 1024 * 1024;
 /** How far the request timestamp may be from our clock, either way. */
-export const signatureWindowSeconds = 5 * 60;
+const signatureWindowSeconds = 5 * 60;
 /** The largest unsigned body parsed: only the URL challenge may come unsigned (~200 bytes, encrypted). */
-export const maxUnsignedBytes = 4 * 1024;
+const maxUnsignedBytes = 4 * 1024;
 
 /** Something that dispatches a verified, decrypted event to its handler (the SDK's EventDispatcher). */
-export interface EventInvoker {
+interface EventInvoker {
   invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
 }
 
 /** Options for the webhook route. */
-export interface LarkWebhookOptions {
+interface LarkWebhookOptions {
   /** The path served (exact match). */
   path: string;
   /** The app's Encrypt Key: bodies are decrypted with it and signatures checked against it. */
@@ -32,7 +32,7 @@ export interface LarkWebhookOptions {
 }
 
 /** `X-Lark-Signature`: hex SHA-256 of timestamp + nonce + encrypt key + the raw body bytes. */
-export function larkSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer): string {
+function larkSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer): string {
   return createHash('sha256')
     .update(timestamp + nonce + encryptKey, 'utf8')
     .update(rawBody)
@@ -40,7 +40,7 @@ export function larkSignature(timestamp: string, nonce: string, encryptKey: stri
 }
 
 /** Decrypt an `encrypt` field: AES-256-CBC, key SHA-256(encrypt key), IV the first 16 bytes. Throws on any fault. */
-export function decryptEvent(encrypt: string, encryptKey: string): string {
+function decryptEvent(encrypt: string, encryptKey: string): string {
   const data = Buffer.from(encrypt, 'base64');
   if (data.length < 32 || (data.length - 16) % 16 !== 0)
     throw new Error('encrypted payload has a bad length');

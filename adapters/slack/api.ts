@@ -22,7 +22,7 @@ export interface SlackTransportOptions {
 }
 
 /** Options of the Web API client. */
-export interface SlackApiOptions extends SlackTransportOptions {
+interface SlackApiOptions extends SlackTransportOptions {
   /** The bot token (`xoxb-…`). */
   botToken: string;
   /** Web API base URL (`https://slack.com/api/`, or a fake's). */
@@ -34,7 +34,7 @@ export interface SlackApiOptions extends SlackTransportOptions {
 }
 
 /** Options of one call. */
-export interface CallOptions {
+interface CallOptions {
   /**
    * Whether running the call twice is harmless (reads, updates). Only those are retried after a network
    * error or a 5xx; every call is retried after a 429, which Slack answers before doing anything.
@@ -87,11 +87,6 @@ export class SlackApiError extends DeskmateError {
   }
 }
 
-/** Slack's error string of a failed call, when it was one. */
-export function slackErrorOf(error: unknown): string | undefined {
-  return error instanceof SlackApiError ? error.slackError : undefined;
-}
-
 const tokenErrors = new Set([
   'invalid_auth',
   'not_authed',
@@ -111,7 +106,7 @@ const notFoundErrors = new Set(['message_not_found', 'thread_not_found', 'user_n
 const notInChannelErrors = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 
 /** What Deskmate says when it is not in the channel it was asked to read or write. */
-export const notInChannelMessage =
+const notInChannelMessage =
   "I'm not a member of that channel. Invite me with `/invite @Deskmate` and try again. / 我还不在这个频道里，请先用 `/invite @Deskmate` 邀请我，然后再试。";
 
 /** The coded error for a platform error (`ok: false`), with a fix where one is known. */

@@ -5,10 +5,10 @@ import type { SlackContext } from './context';
 import { referencedIds, toReadableText } from './text';
 
 /** Messages asked for per history page (Slack suggests at most 200). */
-export const historyPageSize = 200;
+const historyPageSize = 200;
 
 /** A message as `conversations.history` and `conversations.replies` return it. */
-export interface SlackHistoryItem {
+interface SlackHistoryItem {
   type?: string;
   subtype?: string;
   user?: string;
@@ -30,7 +30,7 @@ interface HistoryPage {
 const contentSubtypes = new Set([undefined, 'bot_message', 'file_share', 'thread_broadcast', 'me_message']);
 
 /** Slack `ts` ("1700000000.123456") as ISO time. */
-export function tsToIso(ts: string): string {
+function tsToIso(ts: string): string {
   return new Date(Math.round(Number(ts) * 1000)).toISOString();
 }
 
@@ -38,7 +38,7 @@ export function tsToIso(ts: string): string {
  * A link that opens a message, built from the workspace URL (no API call per message):
  * `https://acme.slack.com/archives/C123/p1700000000123456`, with `thread_ts` for a reply in a thread.
  */
-export function permalink(workspaceUrl: string, channel: string, ts: string, threadTs?: string): string {
+function permalink(workspaceUrl: string, channel: string, ts: string, threadTs?: string): string {
   const base = workspaceUrl.endsWith('/') ? workspaceUrl : `${workspaceUrl}/`;
   const link = `${base}archives/${channel}/p${ts.replace('.', '')}`;
   return threadTs && threadTs !== ts ? `${link}?thread_ts=${threadTs}&cid=${channel}` : link;
@@ -84,7 +84,7 @@ async function toHistoryMessages(
 }
 
 /** Whether Slack `ts` `left` is later than `right` (compared exactly, not as floating point). */
-export function isLaterTs(left: string, right: string): boolean {
+function isLaterTs(left: string, right: string): boolean {
   const [leftSeconds, leftFraction = '0'] = left.split('.');
   const [rightSeconds, rightFraction = '0'] = right.split('.');
   if (Number(leftSeconds) !== Number(rightSeconds)) return Number(leftSeconds) > Number(rightSeconds);

@@ -7,10 +7,10 @@ import type { DeferredAckReceiver } from './receiver';
 import { checkSlackSignature, type SignatureCheck } from './signature';
 
 /** The largest request accepted (a button click carries its whole message; events are a few KB). */
-export const maxRequestBytes = 1024 * 1024;
+const maxRequestBytes = 1024 * 1024;
 
 /** Options for the events route. */
-export interface SlackEventsRouteOptions {
+interface SlackEventsRouteOptions {
   /** The path served (`/slack/events`: events, slash commands and interactivity alike). */
   path: string;
   /** The app's Signing Secret. */
@@ -52,7 +52,7 @@ const refusalFor: Record<Exclude<SignatureCheck, 'valid'>, RefusalReason> = {
 };
 
 /** A payload from its raw bytes: a form (slash command, or `payload=` JSON for interactivity), or JSON (events). */
-export function parsePayload(rawBody: Buffer, contentType: string | undefined): Record<string, unknown> {
+function parsePayload(rawBody: Buffer, contentType: string | undefined): Record<string, unknown> {
   const text = rawBody.toString('utf8');
   if ((contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
     const form = parseQuery(text) as Record<string, unknown>;

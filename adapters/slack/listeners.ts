@@ -25,7 +25,7 @@ import { actionIdPrefix } from './render';
 import { suggestedPrompts, unavailableText } from './wording';
 
 /** What the listeners need. */
-export interface ListenerOptions {
+interface ListenerOptions {
   /** The adapter's shared parts. */
   context: SlackContext;
   /** Where messages go. */

@@ -113,7 +113,7 @@ export async function uploadFile(
 }
 
 /** The message metadata type that carries a reply's idempotency key. */
-export const replyMetadataType = 'deskmate_reply';
+const replyMetadataType = 'deskmate_reply';
 
 /**
  * The message Deskmate posted with this idempotency key (its metadata), among the thread's replies or the

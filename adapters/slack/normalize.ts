@@ -47,7 +47,7 @@ export interface SlackBlockActionsPayload {
 }
 
 /** Where an event came from: its envelope's ids. */
-export interface EventOrigin {
+interface EventOrigin {
   /** `event_id` of the envelope. */
   eventId?: string;
   /** `team_id` of the envelope. */
@@ -96,7 +96,7 @@ function author(id: string, name?: string) {
 }
 
 /** Options for normalizing a message event. */
-export interface MessageNormalizeOptions extends EventOrigin {
+interface MessageNormalizeOptions extends EventOrigin {
   /** How it reached the bot. */
   via: Extract<InboundVia, 'mention' | 'dm' | 'assistant'>;
   /** Extra platform data (assistant thread). */
@@ -144,7 +144,7 @@ export function normalizeMessageEvent(
 }
 
 /** Options for normalizing a slash command. */
-export interface CommandNormalizeOptions {
+interface CommandNormalizeOptions {
   /** The command that takes a command word first (`/deskmate summarize …`). */
   umbrellaCommand: string;
   /** The bot's user id. */

@@ -1,12 +1,10 @@
 import type { App, Receiver } from '@slack/bolt';
 
 /** The outcome of handing one delivery to Bolt. */
-export type DispatchResult =
-  | { ok: true; body?: string | Record<string, unknown> }
-  | { ok: false; error: unknown };
+type DispatchResult = { ok: true; body?: string | Record<string, unknown> } | { ok: false; error: unknown };
 
 /** One delivery from Slack, however it arrived (HTTP or Socket Mode). */
-export interface Delivery {
+interface Delivery {
   /** The parsed payload. */
   body: Record<string, unknown>;
   /** `X-Slack-Retry-Num` / `retry_attempt`. */

@@ -3,7 +3,7 @@ import type { Reply, ReplyButton } from '../../src/core/reply';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './mrkdwn';
 
 /** A Block Kit block. */
-export type SlackBlock = types.KnownBlock;
+type SlackBlock = types.KnownBlock;
 
 /** A reply as Slack message fields: `text` for notifications and `blocks` for the message itself. */
 export interface RenderedMessage {
@@ -14,7 +14,7 @@ export interface RenderedMessage {
 }
 
 /** Slack's limit of blocks per message. */
-export const maxBlocks = 50;
+const maxBlocks = 50;
 const sectionLimit = 3000;
 const contextLimit = 2000;
 const buttonsPerBlock = 5;
@@ -55,7 +55,7 @@ function buttonElement(button: ReplyButton, index: number): types.Button {
 }
 
 /** Real mentions of the users a reply notifies (only these ever notify anyone). */
-export function notifyPrefix(notify: readonly string[] | undefined): string {
+function notifyPrefix(notify: readonly string[] | undefined): string {
   return (notify ?? [])
     .filter((id) => userIdPattern.test(id))
     .map((id) => `<@${id}>`)
@@ -95,7 +95,7 @@ function trailingBlocks(reply: Reply, options: { fileNote: boolean }): SlackBloc
 }
 
 /** Options for rendering. */
-export interface RenderOptions {
+interface RenderOptions {
   /** Leave the main text out (it was streamed already): only sections and the trailing blocks. */
   withoutMain?: boolean;
   /** Note the attachment in the message (when it cannot be uploaded, e.g. an ephemeral reply). */

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** How far a request's timestamp may be from our clock, either way (Slack's own guidance: 5 minutes). */
-export const signatureWindowSeconds = 5 * 60;
+const signatureWindowSeconds = 5 * 60;
 
 /** The outcome of checking a request's signature. */
 export type SignatureCheck = 'valid' | 'missing' | 'stale' | 'future' | 'mismatch';

@@ -2,7 +2,7 @@ import type { Author } from '../../src/core/inbound-message';
 import type { SlackUserProfile } from './directory';
 
 /** Slack's escaped characters, decoded (`&amp;` last, so `&amp;lt;` stays `&lt;`). */
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
@@ -32,7 +32,7 @@ export interface NameLookup {
 }
 
 /** A message's text as people read it, and who it mentions. */
-export interface ReadableText {
+interface ReadableText {
   /** The text with mentions as `@Name`, channels as `#name`, links as their labels, entities decoded. */
   text: string;
   /** Users mentioned, in order, without repeats (the bot left out). */

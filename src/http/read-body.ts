@@ -31,7 +31,7 @@ export function createUnauthenticatedBytes(limit: number): UnauthenticatedBytes 
 }
 
 /** A body being read: its outcome, and `release` to give its bytes back to the budget (safe twice). */
-export interface BodyReading {
+interface BodyReading {
   /** The outcome of the read. */
   result: Promise<BodyRead>;
   /** Give the bytes this body holds back to the budget. */

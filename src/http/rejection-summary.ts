@@ -12,7 +12,7 @@ export interface RejectionSummary {
 }
 
 /** Options for the rejection summary. */
-export interface RejectionSummaryOptions {
+interface RejectionSummaryOptions {
   /** Where the summary line goes (at warn). */
   logger: Logger;
   /** How often a line is written. */

@@ -7,7 +7,7 @@ import { createUnauthenticatedBytes, readRawBody, type UnauthenticatedBytes } fr
 import { createRejectionSummary, type RejectionSummary } from './rejection-summary';
 
 /** The result of a readiness check: ready when every named check passes. */
-export interface Readiness {
+interface Readiness {
   /** Whether the process can take work. */
   ready: boolean;
   /** Each check by name. */
@@ -15,7 +15,7 @@ export interface Readiness {
 }
 
 /** What a client may hold before it proves who it is. */
-export interface IngressLimits {
+interface IngressLimits {
   /** A client must send its whole request head within this; else 408 and the connection is closed. */
   headersTimeoutMs: number;
   /** A client must send its whole request, body included, within this (not less than `headersTimeoutMs`). */
@@ -29,14 +29,14 @@ export interface IngressLimits {
 }
 
 /** The limits used when the options give none. */
-export const defaultIngressLimits: IngressLimits = {
+const defaultIngressLimits: IngressLimits = {
   headersTimeoutMs: 15_000,
   requestTimeoutMs: 30_000,
   maxUnauthenticatedBytes: 32 * 1024 * 1024,
 };
 
 /** Options for the shared HTTP server. */
-export interface HttpServerOptions {
+interface HttpServerOptions {
   /** Routes from the adapters (and metrics). */
   routes: HttpRoute[];
   /** Readiness for `/readyz`. */
@@ -57,12 +57,15 @@ export interface HttpServer {
   server: Server;
   /** Start listening; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
-  /** Stop accepting connections, close idle ones, and log the refusals not yet summarized. */
+  /**
+   * Stop accepting connections, close idle ones and each other one once its answer is sent, and log the
+   * refusals not yet summarized.
+   */
   close(): Promise<void>;
 }
 
 /** Answer with a JSON body. */
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
@@ -126,6 +129,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     await route.handle(request, response, ingressFor(request, response, route, shared));
   };
+  /** Answers being written; while closing, each one ends its connection. */
+  const answering = new Set<ServerResponse>();
+  let closing = false;
+  // A keep-alive connection whose answer is sent after `close` began would otherwise stay open, and keep
+  // `close` waiting, until the client lets it go (the keep-alive timeout, 65 s).
+  const endConnectionAfter = (response: ServerResponse) => {
+    if (!response.headersSent) response.setHeader('connection', 'close');
+    else response.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+  };
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -134,6 +146,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
     },
     (request, response) => {
+      answering.add(response);
+      response.once('close', () => answering.delete(response));
+      if (closing) endConnectionAfter(response);
       handle(request, response).catch((error: unknown) => {
         options.logger.error({ err: error, path: request.url }, 'request handler failed');
         if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
@@ -154,6 +169,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }),
     close: () =>
       new Promise((resolve) => {
+        closing = true;
+        for (const response of answering) endConnectionAfter(response);
         server.close(() => {
           shared.rejections.stop();
           resolve();

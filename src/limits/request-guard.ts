@@ -33,7 +33,7 @@ const tooFast = {
 };
 
 /** Why a request may not run: answered with a private reply, or dropped without a word. */
-export type GuardVerdict = { kind: 'refuse'; reply: Reply } | { kind: 'drop'; reason: 'rate_limited' };
+type GuardVerdict = { kind: 'refuse'; reply: Reply } | { kind: 'drop'; reason: 'rate_limited' };
 
 /** A check run before each job: a verdict when the request may not run, else undefined. */
 export type RequestGuard = (message: InboundMessage) => Promise<GuardVerdict | undefined>;

@@ -4,7 +4,7 @@ import type { StateStore } from '../core/state-store';
 import { estimateTokens } from '../llm/token-estimator';
 
 /** Token limits on model use. */
-export interface TokenLimits {
+interface TokenLimits {
   /** Most input tokens one model call may send (0: unlimited). */
   maxRequestTokens: number;
   /** Tokens (input + output) a workspace may use per UTC day (0: unlimited). */

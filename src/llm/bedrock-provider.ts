@@ -66,7 +66,7 @@ function toBedrockMessage(message: LlmMessage): Message {
  * Converse rejects blank text blocks and two turns in a row from the same role (which a remembered
  * conversation can hold after a failed answer): drop the blanks and merge such turns.
  */
-export function toBedrockMessages(messages: LlmMessage[]): Message[] {
+function toBedrockMessages(messages: LlmMessage[]): Message[] {
   const merged: Message[] = [];
   for (const message of messages) {
     const converted = toBedrockMessage(message);

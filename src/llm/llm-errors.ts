@@ -1,7 +1,7 @@
 import { LlmError } from '../core/errors';
 
 /** What the user is told when a content filter or guardrail stopped the model. */
-export const contentFilteredUserMessage =
+const contentFilteredUserMessage =
   "I can't answer that: the model's content filter (or the account's guardrail) blocked it. Try rephrasing the request.";
 
 /** The error for an answer a content filter or guardrail stopped; keeps any text already streamed. */

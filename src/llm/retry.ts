@@ -3,14 +3,14 @@ import type { LlmProvider, LlmRequest, LlmResult, LlmStreamEvent } from '../core
 import type { Logger } from '../core/logger';
 
 /** One try at a model call: yields text pieces, returns the whole result; `onText` fires before each piece. */
-export type ModelAttempt = (
+type ModelAttempt = (
   request: LlmRequest,
   model: string,
   onText: () => void,
 ) => AsyncGenerator<string, LlmResult>;
 
 /** How a provider retries and waits. */
-export interface RetryPolicy {
+interface RetryPolicy {
   /** Retries on throttling/unavailability before any text arrived (0 = one try only). */
   maxRetries: number;
   /** Logger. */
@@ -35,10 +35,10 @@ export function modelChooser(defaultModel: string, overrides?: Record<string, st
 }
 
 /** Which deadline of a call ran out. */
-export type ExpiredDeadline = 'first token' | 'complete answer';
+type ExpiredDeadline = 'first token' | 'complete answer';
 
 /** The two deadlines of a call and the caller's signal, as one AbortSignal. */
-export interface Deadlines {
+interface Deadlines {
   /** Aborts on either deadline, on the caller's signal, or when the attempt is released. */
   signal: AbortSignal;
   /** Call when the first token arrives: the first-token deadline no longer applies. */
@@ -79,7 +79,7 @@ export function startDeadlines(request: LlmRequest, firstTokenMs: number, totalM
 }
 
 /** The error for a call the caller cancelled (its AbortSignal fired). */
-export function cancelledError(model: string, cause?: unknown, partialText?: string): LlmError {
+function cancelledError(model: string, cause?: unknown, partialText?: string): LlmError {
   return new LlmError('timeout', `the call to model ${model} was cancelled`, {
     model,
     cause,
@@ -139,13 +139,13 @@ function abortableSleep(milliseconds: number, signal?: AbortSignal): Promise<voi
 }
 
 /** How long to wait before retry number `attemptNumber + 1`: the server's hint, else exponential, with jitter. */
-export function backoffMs(attemptNumber: number, hintedMs?: number): number {
+function backoffMs(attemptNumber: number, hintedMs?: number): number {
   const backoff = hintedMs ?? Math.min(8000, 500 * 2 ** attemptNumber);
   return Math.round(backoff * (0.5 + Math.random() * 0.5));
 }
 
 /** Run attempts with bounded, jittered retries: only before the first token, only for retryable errors. */
-export async function* withRetries(
+async function* withRetries(
   request: LlmRequest,
   model: string,
   attempt: ModelAttempt,

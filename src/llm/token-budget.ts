@@ -1,5 +1,5 @@
 /** A run of consecutive items that fits a token budget (or one item that alone exceeds it). */
-export interface TokenChunk<T> {
+interface TokenChunk<T> {
   /** The items, in their original order. */
   items: T[];
   /** The measured size of the items together. */
@@ -13,7 +13,7 @@ export interface TokenChunk<T> {
  * An item larger than the budget goes in a chunk of its own, flagged `oversized`.
  * `measure` is usually `estimateTokens` (src/llm/token-estimator) over what will be sent for the item.
  */
-export function chunkByTokenBudget<T>(
+function chunkByTokenBudget<T>(
   items: readonly T[],
   budget: number,
   measure: (item: T) => number,

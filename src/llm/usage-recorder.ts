@@ -5,14 +5,14 @@ import type { StateStore } from '../core/state-store';
 export const usageRetentionDays = 40;
 
 /** Store keys of one day's usage: for the workspace, and for the user in it. */
-export function usageKeys(workspace: string, user: string | undefined, day: string): string[] {
+function usageKeys(workspace: string, user: string | undefined, day: string): string[] {
   const keys = [`usage:${workspace}:${day}`];
   if (user) keys.push(`usage:${workspace}:${user}:${day}`);
   return keys;
 }
 
 /** A day's usage record: calls, tokens and latency, in total and per model. */
-export type UsageRecord = Record<string, number>;
+type UsageRecord = Record<string, number>;
 
 /** The day a usage record is filed under: the UTC date, `yyyy-mm-dd`. */
 export function usageDay(at: Date): string {

@@ -14,11 +14,6 @@ export function dedupeKeys(message: InboundMessage): string[] {
   return keys;
 }
 
-/** The one key that identifies a message across deliveries and event ids: its message id, else its event id. */
-export function messageDedupeKey(message: InboundMessage): string {
-  return dedupeKeys(message).at(-1) as string;
-}
-
 /** Claim a message for processing; false when an earlier delivery already claimed it. */
 export async function claimMessage(store: StateStore, message: InboundMessage): Promise<boolean> {
   for (const key of dedupeKeys(message)) {

@@ -7,7 +7,7 @@ import type { StateStore } from '../core/state-store';
 import { claimMessage, jobIdFor } from './dedupe';
 
 /** Options for the in-process queue. */
-export interface MemoryQueueOptions {
+interface MemoryQueueOptions {
   /** Dedupe store. */
   store: StateStore;
   /** Logger. */

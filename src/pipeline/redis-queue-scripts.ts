@@ -12,7 +12,7 @@ import type Redis from 'ioredis';
  * A conversation is in at most one of `ready`, `claimed`, `active` and `delayed`: so its jobs run one at a
  * time, in order, across any number of processes. Times come from the Redis server, so every process agrees.
  */
-export interface QueueKeys {
+interface QueueKeys {
   /** Prefix of the per-conversation job lists. */
   conversation: string;
   /** Conversations ready to run. */

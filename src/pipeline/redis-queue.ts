@@ -5,13 +5,13 @@ import { conversationKey } from '../core/conversation';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
-import { redisConnectionOptions } from '../state/redis-state-store';
+import { disconnectTimeoutMs, redisConnectionOptions } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
 import { dedupeKeys, dedupeTtlSeconds, jobIdFor } from './dedupe';
 import { type QueueRedis, queueKeys, withQueueScripts } from './redis-queue-scripts';
 
 /** Options for the Redis job queue. */
-export interface RedisQueueOptions {
+interface RedisQueueOptions {
   /** `redis://` URL. */
   url: string;
   /** Key prefix shared with the state store. */
@@ -231,9 +231,10 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
       return accepted === 1 ? 'accepted' : 'duplicate';
     },
     async start(handler) {
-      const redis = withQueueScripts(new Redis(options.url, { maxRetriesPerRequest: null }));
+      const jobSideOptions = { maxRetriesPerRequest: null, disconnectTimeout: disconnectTimeoutMs };
+      const redis = withQueueScripts(new Redis(options.url, jobSideOptions));
       redis.on('error', () => {});
-      const blocking = new Redis(options.url, { maxRetriesPerRequest: null });
+      const blocking = new Redis(options.url, jobSideOptions);
       blocking.on('error', () => {});
       const sweeper = setInterval(() => void sweep(redis), options.sweepIntervalMs ?? 1000);
       const loop = takeJobs(redis, blocking, handler).catch((error: unknown) =>

@@ -14,7 +14,7 @@ export function cancelledKey(id: string): string {
 }
 
 /** What delivering reminders needs. */
-export interface ReminderDeliveryOptions {
+interface ReminderDeliveryOptions {
   platforms: Partial<Record<Platform, ChatPlatform>>;
   store: StateStore;
   logger: Logger;

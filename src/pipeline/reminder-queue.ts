@@ -3,12 +3,13 @@ import Redis from 'ioredis';
 import type { Logger } from '../core/logger';
 import type { Reminder } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
+import { disconnectTimeoutMs } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
 import { cancelledKey } from './reminder-delivery';
 import { delayUntilDue, type ReminderService } from './reminder-service';
 
 /** Options for the durable reminder scheduler. */
-export interface BullReminderOptions {
+interface BullReminderOptions {
   /** `redis://` URL. */
   url: string;
   /** Key prefix shared with the state store (BullMQ keys go under `<prefix>bull`). */
@@ -38,7 +39,11 @@ export function reminderJobId(id: string): string {
 export function createBullReminderScheduler(options: BullReminderOptions): ReminderService {
   const name = options.name ?? 'deskmate-reminders';
   const prefix = `${options.prefix}bull`;
-  const connection = new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const connection = new Redis(options.url, {
+    maxRetriesPerRequest: 3,
+    lazyConnect: false,
+    disconnectTimeout: disconnectTimeoutMs,
+  });
   connection.on('error', () => {});
   const queue = new Queue(name, {
     connection,
@@ -53,6 +58,8 @@ export function createBullReminderScheduler(options: BullReminderOptions): Remin
   queue.on('error', (error) => options.logger.warn({ err: error }, 'reminder queue connection error'));
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
+  /** Deliveries under way in this process (stop lets them finish within its grace). */
+  const delivering = new Set<Promise<void>>();
 
   return {
     async schedule(reminder: Reminder) {
@@ -66,13 +73,30 @@ export function createBullReminderScheduler(options: BullReminderOptions): Remin
       await queue.remove(reminderJobId(id)).catch(() => undefined);
     },
     async start(deliver) {
-      workerConnection = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
-      workerConnection.on('error', () => {});
-      worker = new Worker(name, async (job) => deliver(job.data as Reminder), {
-        connection: workerConnection,
-        prefix,
-        concurrency: 4,
+      // BullMQ's blocking connection is a duplicate of this one, with the same options.
+      workerConnection = new Redis(options.url, {
+        maxRetriesPerRequest: null,
+        lazyConnect: false,
+        disconnectTimeout: disconnectTimeoutMs,
       });
+      workerConnection.on('error', () => {});
+      worker = new Worker(
+        name,
+        async (job) => {
+          const delivery = deliver(job.data as Reminder);
+          delivering.add(delivery);
+          try {
+            await delivery;
+          } finally {
+            delivering.delete(delivery);
+          }
+        },
+        {
+          connection: workerConnection,
+          prefix,
+          concurrency: 4,
+        },
+      );
       worker.on('error', (error) => options.logger.warn({ err: error }, 'reminder worker connection error'));
       worker.on('failed', (job, error) =>
         options.logger.warn(
@@ -82,11 +106,18 @@ export function createBullReminderScheduler(options: BullReminderOptions): Remin
       );
     },
     async stop(graceMs = 1000) {
-      await withinMilliseconds(worker?.close(), graceMs);
-      await withinMilliseconds(worker?.disconnect(), 1000);
+      // Take no new reminder, let the deliveries under way finish within the grace, then close without waiting
+      // on Redis. BullMQ's graceful close waits for its blocking connection to end, which never happens when
+      // that connection is reconnecting (ioredis emits no 'end' for a disconnect then): the close would hang
+      // and the worker's lock and stalled-job timers would run on, holding the process open. A delivery still
+      // running keeps its lock until it expires; then BullMQ hands the reminder to a process again.
+      await withinMilliseconds(worker?.pause(true), 1000);
+      await withinMilliseconds(Promise.allSettled([...delivering]), graceMs);
+      await withinMilliseconds(worker?.close(true), 1000);
       await withinMilliseconds(queue.close(), 1000);
-      workerConnection?.disconnect();
-      connection.disconnect();
+      // BullMQ has already ended the worker's connection; ioredis would arm a 2 s timer to close it again.
+      for (const redis of [workerConnection, connection])
+        if (redis && redis.status !== 'end') redis.disconnect();
     },
   };
 }

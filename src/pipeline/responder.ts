@@ -14,7 +14,7 @@ function language(message: InboundMessage): Language {
 const postedTtlSeconds = 24 * 60 * 60;
 
 /** Options for a job's responder. */
-export interface ResponderOptions {
+interface ResponderOptions {
   /** The platform to answer on. */
   platform: ChatPlatform;
   /** Where the posted message of the job is remembered. */
@@ -28,7 +28,7 @@ export interface ResponderOptions {
 }
 
 /** The responder of one job, with what only the worker uses. */
-export interface JobResponder extends Responder {
+interface JobResponder extends Responder {
   /** The message this job posted, if any. */
   posted(): Promise<PostedMessageRef | undefined>;
   /** From now on every answer goes privately to the requester, with this notice saying why. */

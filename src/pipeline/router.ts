@@ -10,7 +10,7 @@ import { detectLanguage } from '../text/language';
 import { messageLanguage, unreadableNotice } from './unreadable';
 
 /** What picked the skill. */
-export type RoutedBy = 'action' | 'command' | 'command_word' | 'model' | 'conversation';
+type RoutedBy = 'action' | 'command' | 'command_word' | 'model' | 'conversation';
 
 /** Where a message goes: a skill to run with its request and validated arguments, or an answer already made. */
 export type Route =
@@ -51,7 +51,7 @@ function noModelArguments(skill: Skill): Record<string, unknown> {
 }
 
 /** The skill a name or command word (any case, either language) refers to. */
-export function findSkill(skills: readonly Skill[], word: string): Skill | undefined {
+function findSkill(skills: readonly Skill[], word: string): Skill | undefined {
   const normalized = word.replace(/^\//, '').toLowerCase();
   return skills.find(
     (skill) => skill.name === normalized || skill.commandWords.some((candidate) => candidate === normalized),
@@ -108,7 +108,7 @@ export function commandWordOf(
 }
 
 /** What model routing needs. */
-export interface ModelRoutingOptions {
+interface ModelRoutingOptions {
   /** The model. */
   llm: LlmProvider;
   /** Conversation memory, so a conversational answer has context. */

@@ -44,7 +44,7 @@ export async function replyStaysInside(
 }
 
 /** What a job's source access needs. */
-export interface SourceAccessOptions {
+interface SourceAccessOptions {
   /** The platform the job runs on. */
   platform: ChatPlatform;
   /** The request: its author is the reader, its conversation the place the answer goes. */

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DeskmateError } from '../core/errors';
 
 /** A prompt template loaded from `prompts/<name>.md`. */
-export interface PromptTemplate {
+interface PromptTemplate {
   /** File name without `.md`. */
   name: string;
   /** What the prompt is for (front matter). */
@@ -17,7 +17,7 @@ export interface PromptTemplate {
 }
 
 /** A rendered prompt: the text and its default output cap. */
-export interface RenderedPrompt {
+interface RenderedPrompt {
   /** The prompt text. */
   text: string;
   /** Default output cap. */

@@ -2,7 +2,7 @@ import type { ConversationTurn, Lock, MemoryLimits, StateStore } from '../core/s
 import { applyMemoryLimits, withoutTurnsOf } from './memory-limits';
 
 /** Options for the in-memory store. */
-export interface MemoryStateStoreOptions {
+interface MemoryStateStoreOptions {
   /** Prefix for every key (keeps tests and deployments apart, as in Redis). */
   prefix?: string;
   /** Clock, for expiry in tests. */

@@ -4,7 +4,7 @@ import { DeskmateError } from '../core/errors';
 import type { ConversationTurn, Lock, MemoryLimits, StateStore } from '../core/state-store';
 
 /** Options for the Redis store. */
-export interface RedisStateStoreOptions {
+interface RedisStateStoreOptions {
   /** `redis://` URL. */
   url: string;
   /** Prefix for every key, so two deployments can share one Redis. */
@@ -91,6 +91,14 @@ function pairsToRecord(pairs: string[]): Record<string, number> {
   return record;
 }
 
+/**
+ * How long ioredis's `disconnect` waits for the socket to close before destroying it, for every connection
+ * Deskmate opens. A live Redis closes at once; a connection already lost (reconnecting) never does, and the
+ * default (2 s, a timer that holds the process open) only delays the exit of a process stopping while Redis
+ * is away.
+ */
+export const disconnectTimeoutMs = 200;
+
 /** Create the ioredis connection options Deskmate uses: fast failure, no unbounded offline queue. */
 export function redisConnectionOptions(commandTimeoutMs = 1000) {
   return {
@@ -99,6 +107,7 @@ export function redisConnectionOptions(commandTimeoutMs = 1000) {
     commandTimeout: commandTimeoutMs,
     connectTimeout: 2000,
     retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    disconnectTimeout: disconnectTimeoutMs,
   };
 }
 

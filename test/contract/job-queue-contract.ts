@@ -74,7 +74,9 @@ export function describeJobQueueContract(name: string, factory: QueueFactory): v
 
     test('one conversation runs one job at a time, in arrival order; others run alongside', async () => {
       const queue = fresh(newSpace());
-      const { runs, handler } = recorder(40);
+      // Long enough that b1, enqueued after A's three jobs, starts while a1 still runs on a busy machine (with
+      // 40 ms it started 12 ms after a1 ended at load average 10).
+      const { runs, handler } = recorder(250);
       await queue.start(handler);
       for (const text of ['a1', 'a2', 'a3']) await queue.enqueue(message(text, place('CA')));
       await queue.enqueue(message('b1', place('CB')));

@@ -10,7 +10,11 @@ import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { FakeOpenAIServer } from '../fakes/openai-server';
 import { deliverEvent, directMessageEvent, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
-import { type DeskmateProcess, startDeskmateProcess } from '../helpers/deskmate-process';
+import {
+  type DeskmateProcess,
+  startDeskmateProcess,
+  stopDeskmateProcesses,
+} from '../helpers/deskmate-process';
 import { prepareSlackWorkspace, slackAuthor, slackChannel } from '../helpers/served-deskmate';
 import { testRedisUrl } from '../helpers/test-redis';
 import { waitUntil } from '../helpers/wait';
@@ -26,7 +30,6 @@ function lastUserText(body: Record<string, unknown>): string {
 describe('process roles on one Redis', () => {
   const slack = new FakeSlackServer();
   const model = new FakeOpenAIServer();
-  const processes: DeskmateProcess[] = [];
   const prefix = `roles-${process.pid}-${Date.now()}:`;
   let web: DeskmateProcess;
   let jobs: DeskmateProcess[];
@@ -61,10 +64,9 @@ describe('process roles on one Redis', () => {
     jobs = await Promise.all(
       [1, 2].map(() => startDeskmateProcess({ ...environment, DESKMATE_ROLE: 'jobs' })),
     );
-    processes.push(web, ...jobs);
   });
   afterAll(async () => {
-    await Promise.all(processes.map((each) => each.signal('SIGTERM')));
+    await stopDeskmateProcesses();
     await model.stop();
     await slack.stop();
   });
@@ -133,7 +135,8 @@ describe('process roles on one Redis', () => {
   });
 
   test('two web replicas in Socket Mode that both get one event answer it once', async () => {
-    const socketWebs = await Promise.all(
+    // Stopped in afterAll with the others (stopDeskmateProcesses).
+    await Promise.all(
       [1, 2].map(() =>
         startDeskmateProcess({
           ...common(),
@@ -143,7 +146,6 @@ describe('process roles on one Redis', () => {
         }),
       ),
     );
-    processes.push(...socketWebs);
     await waitUntil(() => slack.socketMode.connectedCount() === 2, 'both Socket Mode connections');
     const before = slack.state.botMessages().length;
     const { envelope } = mentionEvent(slack, {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './redis-server';
+import { recordTestProcess } from './test-processes';
 
 /** Deskmate running as its own `node` process (`src/main.ts` through tsx), as it runs in production. */
 export interface DeskmateProcess {
@@ -15,6 +16,31 @@ export interface DeskmateProcess {
 }
 
 const repositoryRoot = join(__dirname, '..', '..');
+
+/** Every Deskmate process started from this test file that has not exited, ready or still starting. */
+const started = new Set<ChildProcess>();
+
+/**
+ * Stop every Deskmate process this test file started and has not seen exit: SIGTERM, then SIGKILL after
+ * `graceMs`. For `afterAll`: a `beforeAll` that timed out while processes were starting leaves none running
+ * (they would keep the jest worker, and the machine, busy after the run).
+ */
+export async function stopDeskmateProcesses(graceMs = 5000): Promise<void> {
+  await Promise.all(
+    [...started].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
 
 /**
  * Start `node --import tsx src/main.ts` with only the given settings (and PATH), on a free port, and wait
@@ -37,6 +63,9 @@ export async function startDeskmateProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  recordTestProcess(child.pid);
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

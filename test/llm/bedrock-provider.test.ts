@@ -3,6 +3,7 @@ import type { LlmProvider, LlmResult } from '../../src/core/llm-provider';
 import { type BedrockProviderOptions, createBedrockProvider } from '../../src/llm/bedrock-provider';
 import { createLogger } from '../../src/logger';
 import { FakeBedrockServer } from '../fakes/bedrock-server';
+import { visibleChatReplies } from '../helpers/model-reply';
 
 describe('Bedrock provider through the real client against an HTTP/2 fake', () => {
   const fake = new FakeBedrockServer();
@@ -310,4 +311,35 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     });
     expect(fake.requests).toHaveLength(3);
   });
+
+  test.each([
+    [
+      'a ValidationException about the input',
+      {
+        status: 400,
+        errorType: 'ValidationException',
+        errorMessage: 'Input is too long for requested model.',
+      },
+    ],
+    [
+      'the model_context_window_exceeded stop reason',
+      { chunks: [], stopReason: 'model_context_window_exceeded' },
+    ],
+  ])(
+    'too long an input (%s) is context_too_long, and the user is told it is too long',
+    async (_name, answer) => {
+      fake.enqueue(answer);
+      await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject(
+        {
+          code: 'context_too_long',
+          retryable: false,
+        },
+      );
+      fake.enqueue(answer);
+      const replies = await visibleChatReplies(provider());
+      expect(replies).toHaveLength(1);
+      expect(replies[0]).toMatch(/the text is too long for the model/);
+      expect(fake.requests).toHaveLength(2);
+    },
+  );
 });

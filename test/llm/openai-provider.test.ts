@@ -5,6 +5,7 @@ import type { LlmProvider } from '../../src/core/llm-provider';
 import { createOpenAICompatibleProvider, type OpenAICompatibleOptions } from '../../src/llm/openai-provider';
 import { createLogger } from '../../src/logger';
 import { FakeOpenAIServer } from '../fakes/openai-server';
+import { visibleChatReplies } from '../helpers/model-reply';
 
 describe('OpenAI-compatible provider against a loopback fake', () => {
   const fake = new FakeOpenAIServer();
@@ -178,15 +179,32 @@ describe('OpenAI-compatible provider against a loopback fake', () => {
     expect(result).toMatchObject({ truncated: true, stopReason: 'max_tokens' });
   });
 
-  test('a 400 about context length is context_too_long and not retried', async () => {
-    fake.fallback = { status: 400 };
-    fake.enqueue({ status: 400 });
+  test('a 400 about context length is context_too_long, not retried, and the user is told it is too long', async () => {
+    const tooLong = {
+      status: 400,
+      errorMessage:
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9100 tokens.",
+    };
+    fake.enqueue(tooLong);
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      code: 'context_too_long',
+      retryable: false,
+    });
+    expect(fake.requests).toHaveLength(1);
+    fake.enqueue(tooLong);
+    const replies = await visibleChatReplies(provider());
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/the text is too long for the model/);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  test('a 400 about anything else is invalid_request, not retried', async () => {
+    fake.enqueue({ status: 400, errorMessage: "Invalid value for 'temperature'" });
     await expect(provider().complete({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
       code: 'invalid_request',
       retryable: false,
     });
     expect(fake.requests).toHaveLength(1);
-    fake.fallback = { chunks: ['ok'] };
   });
 
   test('Chinese text split across network reads in the middle of a character arrives whole', async () => {

@@ -2,7 +2,7 @@
 import { FakeOpenAIServer } from '../fakes/openai-server';
 import { deliverEvent, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
-import { type DeskmateProcess, startDeskmateProcess } from '../helpers/deskmate-process';
+import { startDeskmateProcess, stopDeskmateProcesses } from '../helpers/deskmate-process';
 import {
   prepareSlackWorkspace,
   slackAuthor,
@@ -25,7 +25,6 @@ const jobLockDurationMs = 2000;
 describe('kill -9 in the middle of a job', () => {
   const slack = new FakeSlackServer();
   const model = new FakeOpenAIServer();
-  const running: DeskmateProcess[] = [];
   let environment: Record<string, string>;
 
   beforeAll(async () => {
@@ -48,7 +47,7 @@ describe('kill -9 in the middle of a job', () => {
     };
   });
   afterAll(async () => {
-    for (const each of running) await each.signal('SIGKILL');
+    await stopDeskmateProcesses(0);
     await model.stop();
     await slack.stop();
   });
@@ -70,7 +69,6 @@ describe('kill -9 in the middle of a job', () => {
     model.fallback = { chunks: ['**TL;DR** We ship on Friday after a Thursday code freeze [1].'] };
 
     const doomed = await startDeskmateProcess(environment);
-    running.push(doomed);
     const { envelope } = mentionEvent(slack, {
       channel: slackChannel,
       user: slackAuthor.id,
@@ -86,7 +84,6 @@ describe('kill -9 in the middle of a job', () => {
     expect(doomed.child.signalCode).toBe('SIGKILL');
 
     const survivor = await startDeskmateProcess(environment);
-    running.push(survivor);
     const finalText = () => slack.state.botMessages()[0]?.text ?? '';
     await waitUntil(
       () => /ship on Friday/.test(finalText()),

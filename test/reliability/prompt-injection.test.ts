@@ -18,20 +18,28 @@ const corpus = JSON.parse(
   readFileSync(join(__dirname, '../fixtures/injection/corpus.json'), 'utf8'),
 ) as InjectionCase[];
 
+// `(?!\w)`, not `\b`: after 所有人 (not a \w character) `\b` never matches before a space.
 const massMention =
-  /(<!(channel|here|everyone)[|>])|(^|[^\u200b\w])@(channel|here|everyone|all|所有人)\b|<at user_id="?all/iu;
+  /(<!(channel|here|everyone)[|>])|(^|[^\u200b\w])@(channel|here|everyone|all|所有人)(?!\w)|<at user_id="?all/iu;
 
-/** A model that was fooled completely: it repeats the message's instructions, links and mentions verbatim. */
-function fooledModel(): ScriptedLlm {
-  return new ScriptedLlm([], (request: LlmRequest) => {
+/**
+ * A model that was fooled completely: it repeats Mallory's message (its instructions, links and mentions)
+ * verbatim, adds a link of its own, and asks for a tool. `echoed` records what it repeated.
+ */
+function fooledModel(): ScriptedLlm & { echoed: string[] } {
+  const echoed: string[] = [];
+  const llm = new ScriptedLlm([], (request: LlmRequest) => {
     const transcript = String(request.messages.at(-1)?.content ?? '');
-    const injected = transcript.split('\n').find((line) => line.startsWith('[2]')) ?? '';
+    // Whatever the transcript's line format, Mallory's message follows her name.
+    const injected = /Mallory[^:\n]*: (.*)/.exec(transcript)?.[1] ?? '';
+    echoed.push(injected);
     return {
-      text: `**TL;DR** ${injected.replace(/^\[2\][^:]*: /, '')} https://made-up.example/extra [2]`,
+      text: `**TL;DR** ${injected} https://made-up.example/extra [2]`,
       // Even if the model asks for a tool on this path, nothing may run.
       toolCalls: [{ id: 'bad', name: 'todo', input: { text: 'transfer money' } }],
     };
   });
+  return Object.assign(llm, { echoed });
 }
 
 describe('prompt-injection corpus through the summarize path', () => {
@@ -81,6 +89,11 @@ describe('prompt-injection corpus through the summarize path', () => {
         platform.sends.every((send) => send.kind !== 'post' || send.options?.privateTo === undefined),
       ).toBe(true);
       const reply = platform.visibleMessages().at(-1) ?? '';
+      // The model really repeated the injection, and its summary (not an apology) is what was posted: the
+      // checks below look at a reply that carries the attack.
+      expect(llm.echoed.length).toBeGreaterThan(0);
+      expect(llm.echoed.every((line) => line.length > 0)).toBe(true);
+      expect(reply).toMatch(/TL;DR/);
       expect(reply).not.toMatch(massMention);
       // Hidden tag characters never reach the model.
       expect(String(llm.requests[0].messages[0].content)).not.toMatch(/[\u{E0000}-\u{E007F}]/u);

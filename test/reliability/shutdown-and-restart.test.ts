@@ -27,7 +27,12 @@ function slowSkill(workMs: number, started: string[]): Skill {
     async run(context) {
       started.push(requestText(context.request));
       await context.respond.progress('working');
-      await new Promise((resolve) => setTimeout(resolve, workMs));
+      // Works until done. When its process stops it, it does nothing more, as if the process had died: no
+      // answer, and no timer left running after the test.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, workMs);
+        context.signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      });
       return { markdown: `done ${requestText(context.request)}` };
     },
   };

@@ -1,4 +1,4 @@
-// Proves: 2,000 signed Slack mentions, each delivered 1–4 times at high concurrency through the real HTTP server, Bolt adapter and BullMQ on Redis, get exactly 2,000 replies, one per event.
+// Proves: 2,000 signed Slack mentions, each delivered 1–4 times at high concurrency through the real HTTP server, Bolt adapter and the Redis job queue, get exactly 2,000 replies, one per event.
 import { randomInt } from 'node:crypto';
 import { deliverEvent, type EventEnvelope, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
@@ -22,15 +22,16 @@ interface Delivery {
   retryNum: number;
 }
 
-/** Run `work` over the items with at most `limit` running at once. */
+/** Run `work` over the items with at most `limit` running at once, until done or `stopped()`. */
 async function runConcurrently<T>(
   items: T[],
   limit: number,
   work: (item: T) => Promise<void>,
+  stopped: () => boolean,
 ): Promise<void> {
   let next = 0;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stopped()) {
       const item = items[next];
       next += 1;
       await work(item);
@@ -64,7 +65,11 @@ describe('Slack under load: redelivered events at high concurrency', () => {
     });
     await waitUntil(() => fake.callsTo('auth.test').length > 0, 'the bot identity');
   });
+  // Set when the test is over: a test that timed out would otherwise go on delivering during (and after) the
+  // shutdown below.
+  let finished = false;
   afterAll(async () => {
+    finished = true;
     await served?.deskmate.stop();
     await fake.stop();
   });
@@ -90,15 +95,20 @@ describe('Slack under load: redelivered events at high concurrency', () => {
 
     const statuses = new Map<number, number>();
     const eventsUrl = `${served.baseUrl}/slack/events`;
-    await runConcurrently(deliveries, inFlight, async ({ envelope, retryNum }) => {
-      const answer = await deliverEvent(
-        eventsUrl,
-        envelope,
-        fake.signingSecret,
-        retryNum > 0 ? { retryNum } : {},
-      );
-      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-    });
+    await runConcurrently(
+      deliveries,
+      inFlight,
+      async ({ envelope, retryNum }) => {
+        const answer = await deliverEvent(
+          eventsUrl,
+          envelope,
+          fake.signingSecret,
+          retryNum > 0 ? { retryNum } : {},
+        );
+        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      },
+      () => finished,
+    );
     expect(Object.fromEntries(statuses)).toEqual({ 200: deliveries.length });
 
     await waitUntil(

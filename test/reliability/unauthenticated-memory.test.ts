@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { FakeLarkServer } from '../fakes/lark-open-api';
 import { deliverEvent, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
-import { type DeskmateProcess, startDeskmateProcess } from '../helpers/deskmate-process';
+import {
+  type DeskmateProcess,
+  startDeskmateProcess,
+  stopDeskmateProcesses,
+} from '../helpers/deskmate-process';
 import { type StalledUpload, stallingUpload, statusOf } from '../helpers/raw-http';
 import {
   larkEnvironment,
@@ -68,7 +72,7 @@ describe('memory while unauthenticated bodies stall', () => {
     });
   });
   afterAll(async () => {
-    await deskmate?.signal('SIGKILL');
+    await stopDeskmateProcesses(0);
     await slack.stop();
     await lark.stop();
   });

@@ -250,26 +250,37 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(harness.fake.state.visibleText(reply)).toContain('You said: @\u200bchannel look');
   });
 
-  test('people and channels named in a mention read by name, the first time and from memory after', async () => {
+  test('people and channels named in a mention are read by name: looked up once, then from the store', async () => {
+    // People and a channel no other test has named, so the first mention really looks them up.
+    const lisi = harness.fake.state.addUser({ id: 'U0LISI001', name: 'lisi', displayName: '李四' });
+    const wang = harness.fake.state.addUser({ id: 'U0WANG001', name: 'wangwu', displayName: '王五' });
+    const design = 'C0DESIGN';
+    harness.fake.state.addChannel({ id: design, name: 'design', members: [people.alice.id, lisi.id] });
+    const lookups = () => ({
+      users: harness.fake
+        .callsTo('users.info')
+        .filter((call) => [lisi.id, wang.id].includes(String(call.args.user))).length,
+      allUsers: harness.fake.callsTo('users.info').length,
+      channel: harness.fake.callsTo('conversations.info').filter((call) => call.args.channel === design)
+        .length,
+    });
     const ask = async () => {
       const before = harness.fake.state.botMessages().length;
       const { envelope } = mentionEvent(harness.fake, {
         channel: generalChannel,
         user: people.alice.id,
-        text: `{bot} echo ask <@${people.zhang.id}> in <#${generalChannel}>`,
+        text: `{bot} echo ask <@${lisi.id}> and <@${wang.id}> in <#${design}>`,
       });
       expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
       await harness.pipeline.drain();
       return harness.fake.state.visibleText(botMessagesAfter(before)[0]);
     };
-    expect(await ask()).toContain('You said: ask @张三 in #general.');
-    const lookups =
-      harness.fake.callsTo('users.info').length + harness.fake.callsTo('conversations.info').length;
-    // Now every name is remembered in process: the second mention is normalized without any lookup.
-    expect(await ask()).toContain('You said: ask @张三 in #general.');
-    expect(
-      harness.fake.callsTo('users.info').length + harness.fake.callsTo('conversations.info').length,
-    ).toBe(lookups);
+    expect(await ask()).toContain('You said: ask @李四 and @王五 in #design.');
+    const first = lookups();
+    expect(first).toMatchObject({ users: 2, channel: 1 });
+    // A second mention naming the same people and channel is served from the store: no Web API lookup.
+    expect(await ask()).toContain('You said: ask @李四 and @王五 in #design.');
+    expect(lookups()).toEqual(first);
   });
 
   test('a button click reaches the skill that owns the button', async () => {
@@ -297,27 +308,35 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(replies[1].threadTs).toBe(question.threadTs);
   });
 
-  test('messages from bots, Deskmate included, and edits are not answered', async () => {
+  test('messages from bots, Deskmate included, and edits are not answered; a person after them is', async () => {
     const before = harness.fake.state.botMessages().length;
     const channel = generalChannel;
+    const deliver = async (envelope: Parameters<typeof deliverEvent>[1]) =>
+      expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
     const botPost = mentionEvent(harness.fake, { channel, user: people.otherBot.id, text: '{bot} help' });
     botPost.envelope.event.bot_id = 'B0OTHERBOT';
-    await deliverEvent(harness.eventsUrl, botPost.envelope, harness.fake.signingSecret);
+    await deliver(botPost.envelope);
+    const botDirect = directMessageEvent(harness.fake, { user: people.otherBot.id, text: 'help' });
+    botDirect.envelope.event.bot_id = 'B0OTHERBOT';
+    await deliver(botDirect.envelope);
     const own = directMessageEvent(harness.fake, { user: people.alice.id, text: 'help' });
     own.envelope.event.user = harness.fake.state.botUserId;
     own.envelope.event.bot_id = harness.fake.state.botId;
-    await deliverEvent(harness.eventsUrl, own.envelope, harness.fake.signingSecret);
+    await deliver(own.envelope);
     const edit = directMessageEvent(harness.fake, { user: people.alice.id, text: 'help' });
     edit.envelope.event.subtype = 'message_changed';
-    await deliverEvent(harness.eventsUrl, edit.envelope, harness.fake.signingSecret);
+    await deliver(edit.envelope);
     const chatter = harness.fake.state.userSays({ channel, user: people.alice.id, text: 'lunch?' });
-    await deliverEvent(
-      harness.eventsUrl,
-      messageEventFor(harness.fake, chatter, 'channel'),
-      harness.fake.signingSecret,
-    );
+    await deliver(messageEventFor(harness.fake, chatter, 'channel'));
     await harness.pipeline.drain();
     expect(botMessagesAfter(before)).toHaveLength(0);
+    // The same route answers a person: the silence above is the filters', not a broken pipeline's.
+    const person = directMessageEvent(harness.fake, { user: people.alice.id, text: 'help' });
+    await deliver(person.envelope);
+    await harness.pipeline.drain();
+    const replies = botMessagesAfter(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].channel).toBe(person.message.channel);
   });
 
   test('when the queue is down the event is answered 503, and its redelivery is answered once', async () => {

@@ -1,6 +1,7 @@
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import { statusOf, trickle } from '../helpers/raw-http';
+import { waitUntil } from '../helpers/wait';
 
 describe('shared HTTP server', () => {
   let ready = true;
@@ -113,5 +114,39 @@ describe('shared HTTP server: slow clients', () => {
   test('a request sent at once is served by the same server', async () => {
     const response = await fetch(`${base}/upload`, { method: 'POST', body: 'x'.repeat(100) });
     expect(await response.text()).toBe('100');
+  });
+});
+
+describe('shared HTTP server: closing', () => {
+  test('close finishes once the answers under way are sent, although their clients keep the connection', async () => {
+    const waiting: Array<() => void> = [];
+    const server = createHttpServer({
+      logger: createLogger({ level: 'silent' }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      routes: [
+        {
+          path: '/slow',
+          async handle(request, response) {
+            request.resume();
+            await new Promise<void>((resolve) => waiting.push(resolve));
+            response.writeHead(200).end('ok');
+          },
+        },
+      ],
+    });
+    const base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+    // Requests arrive on keep-alive connections (as Slack's and Lark's do) and are being answered at close.
+    const inFlight = [1, 2, 3].map(() => fetch(`${base}/slow`, { method: 'POST', body: 'event' }));
+    await waitUntil(() => waiting.length === 3, 'the requests to arrive');
+    let closed = false;
+    const closing = server.close().then(() => {
+      closed = true;
+    });
+    for (const send of waiting) send();
+    const answers = await Promise.all(inFlight);
+    expect(await Promise.all(answers.map((each) => each.text()))).toEqual(['ok', 'ok', 'ok']);
+    // The keep-alive timeout is 65 s: a connection left open after its answer would hold close that long.
+    await waitUntil(() => closed, 'close to finish', 5000).finally(() => server.server.closeAllConnections());
+    await closing;
   });
 });
