@@ -138,6 +138,9 @@ function abortableSleep(milliseconds: number, signal?: AbortSignal): Promise<voi
   });
 }
 
+/** A server asking for a longer wait than this is not waited on: the person hears at once that it is busy. */
+const maxHintedWaitMs = 20_000;
+
 /** How long to wait before retry number `attemptNumber + 1`: the server's hint, else exponential, with jitter. */
 function backoffMs(attemptNumber: number, hintedMs?: number): number {
   const backoff = hintedMs ?? Math.min(8000, 500 * 2 ** attemptNumber);
@@ -176,6 +179,7 @@ async function* withRetries(
       if (textSent || !retryable || attemptNumber >= policy.maxRetries || request.signal?.aborted)
         throw error;
       const hinted = (error.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+      if (hinted !== undefined && hinted > maxHintedWaitMs) throw error;
       const waitMs = backoffMs(attemptNumber, hinted);
       policy.logger.warn(
         { model, code: error.code, attempt: attemptNumber + 1, waitMs },

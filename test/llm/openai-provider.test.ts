@@ -131,6 +131,17 @@ describe('OpenAI-compatible provider against a loopback fake', () => {
     expect(sleeps[0]).toBeLessThanOrEqual(2000);
   });
 
+  test('a server asking to wait an hour is not waited on: the throttled error comes at once', async () => {
+    fake.enqueue({ status: 429, retryAfterSeconds: 3600 }, { chunks: ['too late'] });
+    await expect(provider().complete({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      code: 'throttled',
+    });
+    expect(fake.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    fake.enqueue({ chunks: ['drained'] });
+    await provider().complete({ messages: [{ role: 'user', content: 'again' }] });
+  });
+
   test('throttling past the retry budget is a retryable throttled error', async () => {
     fake.enqueue({ status: 429 }, { status: 429 }, { status: 429 });
     await expect(provider().complete({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
