@@ -38,9 +38,9 @@ for (let run = 0; run < 7; run += 1) {
 }
 
 process.stdout.write(
-  [
+  `${[
     `planted items found: ${found.length} of ${items.length} (${planted.length} messages, English and Chinese)`,
     `false positives: ${falsePositives.length} in ${clean.length} messages without personal data${falsePositives.length ? `: ${falsePositives.join(', ')}` : ''}`,
     `cost: ${median(runs).toFixed(1)} µs per message (median of 7 runs, min ${Math.min(...runs).toFixed(1)}, max ${Math.max(...runs).toFixed(1)})`,
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );

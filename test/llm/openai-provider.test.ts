@@ -139,7 +139,9 @@ describe('OpenAI-compatible provider against a loopback fake', () => {
     expect(fake.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
     // The next request gets the next answer: nothing was left waiting.
-    expect((await provider().complete({ messages: [{ role: 'user', content: 'again' }] })).text).toBe('too late');
+    expect((await provider().complete({ messages: [{ role: 'user', content: 'again' }] })).text).toBe(
+      'too late',
+    );
   });
 
   test('throttling past the retry budget is a retryable throttled error', async () => {
