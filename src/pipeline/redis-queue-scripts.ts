@@ -85,6 +85,29 @@ local attempt = redis.call('HINCRBY', KEYS[5], cjson.decode(head).jobId, 1)
 return { head, attempt }
 `;
 
+// KEYS: ready, owners, active, attempts. ARGV: most to take, token, lease ms, prefix of the job lists.
+// Take and own up to that many ready conversations in one round trip (a burst is claimed in batches; the
+// blocking take below waits only when nothing is ready). Returns conversation, head, run number triples.
+// The job lists' names are built here from the prefix: one Redis, not a cluster.
+const ownReady = `
+${now}
+local taken = {}
+for _ = 1, tonumber(ARGV[1]) do
+  local conversation = redis.call('LPOP', KEYS[1])
+  if not conversation then break end
+  local head = redis.call('LINDEX', ARGV[4] .. conversation, 0)
+  if head then
+    redis.call('HSET', KEYS[2], conversation, ARGV[2])
+    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), conversation)
+    local attempt = redis.call('HINCRBY', KEYS[4], cjson.decode(head).jobId, 1)
+    table.insert(taken, conversation)
+    table.insert(taken, head)
+    table.insert(taken, attempt)
+  end
+end
+return taken
+`;
+
 // KEYS: claimed, ready. ARGV: conversation. A conversation taken while stopping goes back, first in line.
 const unclaim = `
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then redis.call('LPUSH', KEYS[2], ARGV[1]) end
@@ -188,6 +211,16 @@ export type QueueRedis = Redis & {
     leaseMs: number,
   ): Promise<[string, number] | null>;
   deskmateUnclaim(claimed: string, ready: string, conversation: string): Promise<number>;
+  deskmateOwnReady(
+    ready: string,
+    owners: string,
+    active: string,
+    attempts: string,
+    most: number,
+    token: string,
+    leaseMs: number,
+    listPrefix: string,
+  ): Promise<Array<string | number>>;
   deskmateRenew(owners: string, active: string, leaseMs: number, ...pairs: string[]): Promise<number>;
   deskmateFinish(
     owners: string,
@@ -227,6 +260,7 @@ export function withQueueScripts(connection: Redis): QueueRedis {
     connection.defineCommand('deskmateAccept', { numberOfKeys: 5, lua: accept });
     connection.defineCommand('deskmateOwn', { numberOfKeys: 5, lua: own });
     connection.defineCommand('deskmateUnclaim', { numberOfKeys: 2, lua: unclaim });
+    connection.defineCommand('deskmateOwnReady', { numberOfKeys: 4, lua: ownReady });
     connection.defineCommand('deskmateRenew', { numberOfKeys: 2, lua: renew });
     connection.defineCommand('deskmateFinish', { numberOfKeys: 6, lua: finish });
     connection.defineCommand('deskmateRetry', { numberOfKeys: 4, lua: retry });

@@ -135,6 +135,23 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
 
   /** Take conversations from `ready` while there is room, and run each one's head job. */
   const takeJobs = async (redis: QueueRedis, blocking: Redis, handler: JobHandler) => {
+    /** Run a conversation's head job in a free slot. */
+    const start = (conversation: string, head: string, attempt: number) => {
+      const entry = JSON.parse(head) as QueueEntry;
+      const done = run(redis, handler, conversation, entry, attempt)
+        .catch((error: unknown) =>
+          options.logger.error(
+            { err: error, jobId: entry.jobId },
+            'job bookkeeping failed; the lease will run out',
+          ),
+        )
+        .finally(() => {
+          running.delete(conversation);
+          slotFreed?.();
+          slotFreed = undefined;
+        });
+      running.set(conversation, { jobId: entry.jobId, done });
+    };
     while (!stopping) {
       if (running.size >= concurrency) {
         await new Promise<void>((resolve) => {
@@ -142,6 +159,29 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
         });
         continue;
       }
+      // Whatever is ready, up to the free slots, in one round trip; the blocking wait only when none is.
+      let taken: Array<string | number> = [];
+      try {
+        taken = await redis.deskmateOwnReady(
+          keys.ready,
+          keys.owners,
+          keys.active,
+          keys.attempts,
+          concurrency - running.size,
+          token,
+          leaseMs,
+          keys.conversation,
+        );
+      } catch (error) {
+        if (stopping) return;
+        options.logger.warn({ err: error }, 'could not take jobs; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      for (let index = 0; index + 2 < taken.length; index += 3) {
+        start(String(taken[index]), String(taken[index + 1]), Number(taken[index + 2]));
+      }
+      if (taken.length > 0) continue;
       let conversation: string | null;
       try {
         conversation = await blocking.blmove(keys.ready, keys.claimed, 'LEFT', 'RIGHT', claimWaitSeconds);
@@ -168,21 +208,7 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
       );
       if (!owned) continue;
       const [head, attempt] = owned;
-      const entry = JSON.parse(head) as QueueEntry;
-      const key = conversation;
-      const done = run(redis, handler, key, entry, Number(attempt))
-        .catch((error: unknown) =>
-          options.logger.error(
-            { err: error, jobId: entry.jobId },
-            'job bookkeeping failed; the lease will run out',
-          ),
-        )
-        .finally(() => {
-          running.delete(key);
-          slotFreed?.();
-          slotFreed = undefined;
-        });
-      running.set(key, { jobId: entry.jobId, done });
+      start(conversation, head, Number(attempt));
     }
   };
 
