@@ -42,3 +42,10 @@ export function unreadableNotice(
         footnote: `I can't read ${what} yet: this answer is from your words only.`,
       };
 }
+
+/** What an answer that did not read the message's files says under it, and how to have them read. */
+export function filesNotReadNotice(language: Language): string {
+  return language === 'zh'
+    ? '这个回答没有读取附带的文件：发送 `总结` 或 `问 <问题>` 即可让我读取它。'
+    : "I didn't read the attached file for this answer: say `summarize` or `ask <question>` to have me read it.";
+}
