@@ -36,6 +36,7 @@ describe('the Slack app manifest', () => {
       'groups:read',
       'chat:write',
       'commands',
+      'files:read',
       'files:write',
       'users:read',
     ]) {
