@@ -15,7 +15,7 @@ import {
   numberPieces,
 } from '../documents/document-text';
 import { findDocumentSource, sourceName } from '../documents/find-source';
-import { documentLimitsOf, loadSource, readLoaded } from '../documents/read-source';
+import { allowSource, documentLimitsOf, loadSource, readLoaded } from '../documents/read-source';
 import { selectPieces } from './select-pieces';
 import { askWording } from './wording';
 
@@ -87,6 +87,8 @@ export function createAskSkill(options: AskOptions = {}): Skill<AskArguments> {
       if (!context.llm.configured) return { markdown: words.needsModel };
       const source = await findDocumentSource(context, links, { searchConversation: true });
       if (!source) return { markdown: words.noFile };
+      // Access first: nothing is shown or read for someone who may not read the source.
+      await allowSource(context, source);
       await context.respond.progress(words.reading(sourceName(source, words.theFile)));
       const loaded = await loadSource(context, source, limits, language);
       const document = await readLoaded(context, loaded, limits);

@@ -26,6 +26,16 @@ export interface LoadedSource {
 }
 
 /**
+ * Check that the requester may read the source before anything is shown or read: the conversation a file was
+ * shared in, or a document's sharing. A refusal is `forbidden` (answered privately); a source with fewer
+ * readers than the place of the answer makes the answer private. Reads check again (the answer is kept).
+ */
+export async function allowSource(context: SkillContext, source: DocumentSource): Promise<void> {
+  if (source.kind === 'file') await context.access.allow(source.file.conversation);
+  else await context.access.allowDocument(source.document);
+}
+
+/**
  * Download what the source names through the platform the skill sees, whose file reads check the requester
  * first (membership of the conversation a file was shared in; a document's sharing), within the byte limit.
  */

@@ -14,7 +14,7 @@ import {
 import { type DocumentSource, sourceName } from '../documents/find-source';
 import { proposeTodos, todosFromMinutes } from '../documents/minutes-todos';
 import { documentOutline } from '../documents/outline';
-import { type LoadedSource, loadSource, readLoaded } from '../documents/read-source';
+import { allowSource, type LoadedSource, loadSource, readLoaded } from '../documents/read-source';
 import { summarizePieces } from '../documents/summarize-pieces';
 import { isTranscript } from '../documents/transcript-kind';
 import { retentionOf } from '../retention';
@@ -97,6 +97,8 @@ export async function summarizeDocument(
   options: DocumentSummaryOptions,
 ): Promise<Reply> {
   const words = documentWording[language];
+  // Access first: nothing is shown or read for someone who may not read the source.
+  await allowSource(context, source);
   await context.respond.progress(words.reading(sourceName(source, words.theFile)));
   const loaded = await loadSource(context, source, options.limits, language);
   const key = documentSummaryKey(loaded.hash, language);

@@ -157,7 +157,10 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
       const { message, platform, store } = context;
       const request = requestOf(context);
       const localeLanguage = message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
-      const language = detectLanguage(`${message.text} ${request}`, localeLanguage);
+      // A file sent without words (Lark sends a file as a message of its own) is answered in its name's language.
+      const spoken =
+        `${message.text} ${request}`.trim() || (message.files ?? []).map((file) => file.name).join(' ');
+      const language = detectLanguage(spoken, localeLanguage);
       const words = wording[language];
       // A file shared with the message, a file or doc link, or the file the message replies to.
       const source = await findDocumentSource(context, request);
