@@ -24,6 +24,7 @@ import { filesNotReadNotice, messageLanguage, unreadableNotice } from './unreada
  */
 const expectedCodes = new Set<ErrorCode>([
   'not_configured',
+  'not_found',
   'bad_input',
   'content_filtered',
   'context_too_long',

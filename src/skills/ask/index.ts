@@ -3,7 +3,6 @@ import type { Reply } from '../../core/reply';
 import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import type { DocumentLimits } from '../../documents/limits';
 import { renderPrompt } from '../../prompts/render';
-import { detectLanguage, type Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
 import { usageScope } from '../answer';
 import { toolArguments } from '../arguments';
@@ -16,6 +15,7 @@ import {
 } from '../documents/document-text';
 import { findDocumentSource, sourceName } from '../documents/find-source';
 import { allowSource, documentLimitsOf, loadSource, readLoaded } from '../documents/read-source';
+import { requestLanguage } from '../documents/request-language';
 import { selectPieces } from './select-pieces';
 import { askWording } from './wording';
 
@@ -44,11 +44,6 @@ function questionOf(context: SkillContext<AskArguments>): { question: string; li
     .replace(/\s+/g, ' ')
     .trim();
   return { question, links: modelLink ? `${text} ${args.link}` : text };
-}
-
-function languageOf(context: SkillContext, question: string): Language {
-  const fallback = context.message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
-  return detectLanguage(question || context.message.text, fallback);
 }
 
 /**
@@ -81,7 +76,7 @@ export function createAskSkill(options: AskOptions = {}): Skill<AskArguments> {
     readsFiles: true,
     async run(context): Promise<Reply> {
       const { question, links } = questionOf(context);
-      const language = languageOf(context, question);
+      const language = requestLanguage(context.message, question || context.message.text);
       const words = askWording[language];
       if (!question) return { markdown: words.usage };
       if (!context.llm.configured) return { markdown: words.needsModel };

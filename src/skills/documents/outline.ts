@@ -43,6 +43,9 @@ function headingOf(locator: Locator, text: string, language: Language): { title?
       const [header] = text.split('\n');
       return { title: locator.sheet, rest: header.replace(/^\d+:\s*/, '') };
     }
+    case 'time':
+      // The first line starts with the time the citation shows already.
+      return { rest: text.replace(/^\d+:\d{2}(?::\d{2})?\s+/, '') };
     default:
       return { rest: text };
   }

@@ -4,11 +4,12 @@ import type { HistoryMessage } from '../../core/history-message';
 import type { Reply } from '../../core/reply';
 import { requestText, type Skill, type SkillContext } from '../../core/skill';
 import type { DocumentLimits } from '../../documents/limits';
-import { detectLanguage, type Language } from '../../text/language';
+import type { Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
 import { toolArguments } from '../arguments';
 import { findDocumentSource } from '../documents/find-source';
 import { documentLimitsOf } from '../documents/read-source';
+import { requestLanguage } from '../documents/request-language';
 import { retentionOf } from '../retention';
 import { requesterTimezone } from '../when/user-timezone';
 import { summarizeDocument } from './document-summary';
@@ -156,11 +157,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
     async run(context) {
       const { message, platform, store } = context;
       const request = requestOf(context);
-      const localeLanguage = message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
-      // A file sent without words (Lark sends a file as a message of its own) is answered in its name's language.
-      const spoken =
-        `${message.text} ${request}`.trim() || (message.files ?? []).map((file) => file.name).join(' ');
-      const language = detectLanguage(spoken, localeLanguage);
+      const language = requestLanguage(message, `${message.text} ${request}`);
       const words = wording[language];
       // A file shared with the message, a file or doc link, or the file the message replies to.
       const source = await findDocumentSource(context, request);
