@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runConsoleIn, temporaryDirectory } from '../helpers/console-run';
 
@@ -30,5 +30,15 @@ describe('the console reads local files (npm start with piped input, no model)',
     expect(meeting).toContain('[12:04]');
     expect(meeting).toContain('Bob');
     expect(meeting).toContain('未使用模型生成');
+  });
+
+  test('DOCUMENT_MAX_BYTES reaches the download: a larger file is refused with the limit named', () => {
+    writeFileSync(join(folder.path, 'big.txt'), 'Meeting notes, line after line.\n'.repeat(70_000));
+    const result = runConsoleIn(folder.path, 'summarize ./big.txt\n', {
+      INIT_CWD: folder.path,
+      DOCUMENT_MAX_BYTES: '1048576',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('This file is 2.1 MB, over the 1 MB limit for files I read');
   });
 });
