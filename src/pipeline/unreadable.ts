@@ -18,9 +18,10 @@ function names(parts: readonly UnreadablePart[], language: Language): string {
   return unique.join(language === 'zh' ? '或' : ' or ');
 }
 
-/** The language to say it in: the message's words, else the person's locale. */
+/** The language to say it in: the message's words, else the names of the files it carries, else the person's locale. */
 export function messageLanguage(message: InboundMessage): Language {
-  return detectLanguage(message.text, message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  const words = message.text.trim() || (message.files ?? []).map((file) => file.name ?? '').join(' ');
+  return detectLanguage(words, message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
 }
 
 /**

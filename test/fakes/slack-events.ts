@@ -318,6 +318,8 @@ export interface FileShareOptions {
   downloadUrl?: string;
   /** The fake's file host answers the download with a redirect to this URL. */
   redirectTo?: string;
+  /** No size in the file object, and a chunked download without a Content-Length. */
+  hideSize?: boolean;
 }
 
 /**

@@ -46,6 +46,8 @@ export interface FakeSlackFile {
   downloadUrl?: string;
   /** Answer the download with a redirect to this URL. */
   redirectTo?: string;
+  /** Say no size: none in the file object, and the download sent in chunks without a Content-Length. */
+  hideSize?: boolean;
 }
 
 /** A channel (or direct message) of the fake workspace. */
@@ -171,6 +173,7 @@ export class FakeSlackState {
     bytes: Buffer;
     downloadUrl?: string;
     redirectTo?: string;
+    hideSize?: boolean;
   }): { message: FakeSlackMessage; file: FakeSlackFile } {
     const file: FakeSlackFile = {
       id: `F${String(this.sharedFiles.size + 1).padStart(3, '0')}${Date.now().toString(36).toUpperCase()}`,
@@ -182,6 +185,7 @@ export class FakeSlackState {
       channels: [options.channel],
       ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
       ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
+      ...(options.hideSize ? { hideSize: true } : {}),
     };
     this.sharedFiles.set(file.id, file);
     const message = this.userSays({

@@ -151,7 +151,7 @@ export class FakeSlackServer {
       user: file.user,
       user_team: this.state.teamId,
       editable: false,
-      size: file.bytes.length,
+      ...(file.hideSize ? {} : { size: file.bytes.length }),
       mode: 'hosted',
       is_external: false,
       external_type: '',
@@ -268,10 +268,18 @@ export class FakeSlackServer {
     }
     response.writeHead(200, {
       'content-type': file.mimetype,
-      'content-length': file.bytes.length,
+      ...(file.hideSize ? {} : { 'content-length': file.bytes.length }),
       'content-disposition': `attachment; filename="${encodeURIComponent(file.name)}"`,
     });
-    response.end(file.bytes);
+    if (!file.hideSize) {
+      response.end(file.bytes);
+      return;
+    }
+    // In 1 KB chunks, so a reader that stops at its limit stops partway.
+    for (let offset = 0; offset < file.bytes.length; offset += 1024) {
+      response.write(file.bytes.subarray(offset, offset + 1024));
+    }
+    response.end();
   }
 
   private parseArgs(raw: Buffer, contentType: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { createSkills } from '../../src/skills';
 import { deliver, fileMessageEvent, messageEvent } from '../fakes/lark-events';
 import { docBlocks } from '../fakes/lark-state';
 import { documentFixture, documentModel, piecesIn, userTurn } from '../helpers/document-model';
@@ -168,5 +169,65 @@ describe('files and Docs on Lark, end to end through the real SDK and the fake o
         .join('\n'),
     ).not.toContain('文档要点');
     expect(userTurn(llm.requests.at(-1) ?? ({ messages: [] } as never))).toContain('The offer is 42 million');
+  });
+});
+
+describe('Lark downloads stop at DOCUMENT_MAX_BYTES', () => {
+  let harness: LarkHarness;
+  const llm = documentModel();
+
+  beforeAll(async () => {
+    harness = await startLarkHarness({
+      mode: 'webhook',
+      llm,
+      skills: createSkills({ documents: { maxBytes: 1024 * 1024 } }),
+    });
+  });
+  afterAll(() => harness.stop());
+
+  test('a file over the limit is refused by its size, in the sender’s language, with no model call', async () => {
+    const before = harness.fake.state.botMessages().length;
+    const { payload } = fileMessageEvent(harness.fake, {
+      userId: people.alice.openId,
+      name: '会议记录.txt',
+      bytes: Buffer.from('会议记录，一行又一行。\n'.repeat(50_000)),
+    });
+    await deliver(harness.eventsUrl, payload, harness.encryptKey);
+    await harness.pipeline.drain();
+    const text = harness.fake.state
+      .botMessages()
+      .slice(before)
+      .map((message) => harness.fake.state.visibleText(message))
+      .join('\n');
+    expect(text).toContain('这个文件有 1.6 MB，超过了可读取的上限 1 MB');
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  test('the port itself stops a download at the limit it is given', async () => {
+    const message = harness.fake.state.userSendsFile({
+      chatId: harness.fake.state.directChat(people.alice.openId).chatId,
+      userId: people.alice.openId,
+      name: 'big.bin.txt',
+      bytes: Buffer.alloc(3 * 1024 * 1024, 97),
+    });
+    const fileKey = (JSON.parse(message.content) as { file_key: string }).file_key;
+    const files = harness.adapter.platform.files;
+    const conversation = {
+      platform: 'lark' as const,
+      workspace: 'tenant-fake',
+      channel: message.chatId,
+      kind: 'dm' as const,
+    };
+    await expect(
+      files?.read(
+        { id: fileKey, messageId: message.messageId, conversation },
+        { maxBytes: 1024 * 1024, timeoutMilliseconds: 10_000 },
+      ),
+    ).rejects.toMatchObject({ code: 'document_too_large' });
+    const read = await files?.read(
+      { id: fileKey, messageId: message.messageId, conversation },
+      { maxBytes: 4 * 1024 * 1024, timeoutMilliseconds: 10_000 },
+    );
+    expect(read?.bytes.length).toBe(3 * 1024 * 1024);
   });
 });

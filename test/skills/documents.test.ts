@@ -154,4 +154,23 @@ describe('the document skills through the real pipeline', () => {
     expect(reply).not.toMatch(/\[§ Section 1\]/);
     expect(reply).toContain('The file is long: I looked at the');
   });
+
+  test('a file shared in a conversation the requester is not a member of is refused privately and never read', async () => {
+    const platform = platformWithFiles({ board: documentFixture('report.pdf') });
+    const llm = documentModel();
+    const elsewhere = { ...conversation, channel: 'C0BOARD', thread: undefined };
+    platform.members.clear();
+    const [refusal] = await ask(
+      platform,
+      'summarize',
+      { id: 'board', name: 'board.pdf', conversation: elsewhere },
+      llm,
+    );
+    expect(refusal).toBe("I can't read that conversation for you: you're not a member of it.");
+    const sent = platform.sends.at(-1);
+    expect(sent?.kind === 'post' && sent.options?.privateTo).toBe('U1');
+    expect(platform.memberCalls.map((call) => call.conversation.channel)).toEqual(['C0BOARD']);
+    expect(platform.reads).toEqual([]);
+    expect(llm.requests).toHaveLength(0);
+  });
 });

@@ -271,3 +271,48 @@ describe('files on Slack, end to end through Bolt, the Web API client and the fa
     expect(harness.fake.state.visibleText(card as never)).toContain('Created 1 todo:');
   });
 });
+
+describe('Slack downloads stop at DOCUMENT_MAX_BYTES', () => {
+  let harness: SlackHarness;
+  const llm = documentModel();
+
+  beforeAll(async () => {
+    harness = await startSlackHarness({
+      mode: 'http',
+      llm,
+      skills: createSkills({ documents: { maxBytes: 1024 * 1024 } }),
+    });
+  });
+  afterAll(() => harness.stop());
+
+  const share = async (hideSize: boolean) => {
+    const before = harness.fake.state.botMessages().length;
+    const { envelope } = fileShareEvent(harness.fake, {
+      channel: generalChannel,
+      user: people.alice.id,
+      text: '{bot} summarize',
+      name: 'big.txt',
+      mimetype: 'text/plain',
+      bytes: Buffer.from('Line after line of meeting notes.\n'.repeat(45_000)),
+      hideSize,
+    });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    return harness.fake.state
+      .botMessages()
+      .slice(before)
+      .map((message) => harness.fake.state.visibleText(message))
+      .join('\n');
+  };
+
+  test('a file whose size Slack gives is refused before anything is downloaded', async () => {
+    const downloads = harness.fake.fileDownloads.length;
+    expect(await share(false)).toContain('This file is 1.5 MB, over the 1 MB limit');
+    expect(harness.fake.fileDownloads.length).toBe(downloads);
+  });
+
+  test('a file of unknown size is cut off while downloading, and nothing reaches the model', async () => {
+    expect(await share(true)).toContain('larger than the 1 MB limit for files I read');
+    expect(llm.requests).toHaveLength(0);
+  });
+});
