@@ -126,7 +126,8 @@ export async function documentAccess(
     }
     return closed;
   } catch (error) {
-    if (!isDeskmateError(error) || error.retryable) throw error;
+    // A permission the app lacks is the admin's to fix, not a refusal of the person.
+    if (!isDeskmateError(error) || error.retryable || error.code === 'not_configured') throw error;
     context.logger.info({ code: error.code, type }, 'lark document permissions not readable; refused');
     return closed;
   }

@@ -1,11 +1,32 @@
 import type { Readable } from 'node:stream';
 import type { ConversationRef } from '../../src/core/conversation';
-import { DeskmateError } from '../../src/core/errors';
+import { DeskmateError, isDeskmateError } from '../../src/core/errors';
 import type { FileCapability, FileContent, SharedFile } from '../../src/core/shared-file';
 import { timeoutError } from '../../src/documents/document-error';
 import { readWithinLimit } from '../../src/documents/read-within-limit';
+import { larkCodeOf } from './api';
 import type { LarkContext } from './context';
 import { documentAccess, parseDocumentLink, readDocument } from './documents';
+
+const missingScope = {
+  en: "I can't read files and Docs here yet: the Lark app is missing a permission it needs (im:resource, docx:document:readonly, wiki:wiki:readonly, docs:permission.setting:readonly, docs:permission.member:retrieve). An admin adds them from adapters/lark/scopes.json and publishes a new version.",
+  zh: '暂时无法读取这里的文件和文档：飞书应用缺少所需权限（im:resource、docx:document:readonly、wiki:wiki:readonly、docs:permission.setting:readonly、docs:permission.member:retrieve）。请管理员按 adapters/lark/scopes.json 添加并发布新版本。',
+};
+
+/** Lark's codes for a permission the app lacks. */
+const missingScopeCodes = new Set([99991672, 99991679]);
+
+/** A missing permission said to the person as such (not as a missing model); other errors unchanged. */
+function explained<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error: unknown) => {
+    const missing = isDeskmateError(error) && error.code === 'not_configured' && !error.userMessage;
+    if (!missing && !missingScopeCodes.has(larkCodeOf(error) ?? 0)) throw error;
+    throw new DeskmateError('not_configured', error instanceof Error ? error.message : String(error), {
+      cause: error,
+      userMessage: `${missingScope.en} / ${missingScope.zh}`,
+    });
+  });
+}
 
 /** A file message's content: `{"file_key":"file_v3_…","file_name":"report.pdf"}`. */
 interface FileContentJson {
@@ -47,10 +68,12 @@ export function createLarkFiles(context: LarkContext): FileCapability {
     async read(file, limits): Promise<FileContent> {
       if (!file.messageId) throw new DeskmateError('not_found', 'a Lark file is read through its message');
       const started = Date.now();
-      const resource = await context.client.im.v1.messageResource.get({
-        params: { type: 'file' },
-        path: { message_id: file.messageId, file_key: file.id },
-      });
+      const resource = await explained(
+        context.client.im.v1.messageResource.get({
+          params: { type: 'file' },
+          path: { message_id: file.messageId, file_key: file.id },
+        }),
+      );
       const stream = resource.getReadableStream() as Readable;
       const length = Number((resource.headers as Record<string, unknown> | undefined)?.['content-length']);
       const timer = setTimeout(
@@ -74,7 +97,7 @@ export function createLarkFiles(context: LarkContext): FileCapability {
       const document = parseDocumentLink(url, from, context.tenantKey());
       return document ? { kind: 'document', document } : undefined;
     },
-    documentAccess: (document, userId) => documentAccess(context, document, userId),
-    readDocument: (document, limits) => readDocument(context, document, limits),
+    documentAccess: (document, userId) => explained(documentAccess(context, document, userId)),
+    readDocument: (document, limits) => explained(readDocument(context, document, limits)),
   };
 }

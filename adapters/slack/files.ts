@@ -9,6 +9,7 @@ import type {
 } from '../../src/core/shared-file';
 import { tooLargeError } from '../../src/documents/document-error';
 import { readWithinLimit } from '../../src/documents/read-within-limit';
+import { slackErrorOf } from './api';
 import type { SlackContext } from './context';
 
 /** A file object as Slack sends it in events and returns it from `files.info` (the fields Deskmate reads). */
@@ -102,13 +103,22 @@ function sharedIn(file: SlackFileObject, workspace: string): ConversationRef[] {
   }));
 }
 
-/** `files.info` for one file. */
+const missingScope = {
+  en: "I can't read files here yet: the Slack app needs the files:read scope (an admin adds it under OAuth & Permissions, as in adapters/slack/manifest.yaml, and reinstalls the app).",
+  zh: '暂时无法读取这里的文件：Slack 应用需要 files:read 权限（管理员在 OAuth & Permissions 中添加后重新安装应用）。',
+};
+
+/** `files.info` for one file; a missing `files:read` scope is said to the person as such. */
 async function fileInfo(context: SlackContext, fileId: string): Promise<SlackFileObject> {
-  const result = await context.api.call<{ file?: SlackFileObject }>(
-    'files.info',
-    { file: fileId, count: 1 },
-    { idempotent: true },
-  );
+  const result = await context.api
+    .call<{ file?: SlackFileObject }>('files.info', { file: fileId, count: 1 }, { idempotent: true })
+    .catch((error: unknown) => {
+      if (slackErrorOf(error) !== 'missing_scope') throw error;
+      throw new DeskmateError('not_configured', (error as Error).message, {
+        cause: error,
+        userMessage: `${missingScope.en} / ${missingScope.zh}`,
+      });
+    });
   if (!result.file) throw new DeskmateError('not_found', `Slack files.info returned no file for ${fileId}`);
   return result.file;
 }

@@ -231,3 +231,37 @@ describe('Lark downloads stop at DOCUMENT_MAX_BYTES', () => {
     expect(read?.bytes.length).toBe(3 * 1024 * 1024);
   });
 });
+
+describe('Lark without the file permissions', () => {
+  let harness: LarkHarness;
+
+  beforeAll(async () => {
+    harness = await startLarkHarness({ mode: 'webhook', llm: documentModel() });
+  });
+  afterAll(() => harness.stop());
+
+  test('a missing im:resource is said as such (not as a missing model)', async () => {
+    harness.fake.fail({
+      path: /\/resources\//,
+      times: 1,
+      status: 400,
+      code: 99991672,
+      msg: 'Access denied. One of the following scopes is required: [im:resource]',
+    });
+    const before = harness.fake.state.botMessages().length;
+    const { payload } = fileMessageEvent(harness.fake, {
+      userId: people.alice.openId,
+      name: 'report.pdf',
+      bytes: documentFixture('report.pdf'),
+    });
+    await deliver(harness.eventsUrl, payload, harness.encryptKey);
+    await harness.pipeline.drain();
+    const text = harness.fake.state
+      .botMessages()
+      .slice(before)
+      .map((message) => harness.fake.state.visibleText(message))
+      .join('\n');
+    expect(text).toContain('the Lark app is missing a permission it needs (im:resource');
+    expect(text).not.toContain('No language model');
+  });
+});

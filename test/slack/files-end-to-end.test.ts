@@ -316,3 +316,34 @@ describe('Slack downloads stop at DOCUMENT_MAX_BYTES', () => {
     expect(llm.requests).toHaveLength(0);
   });
 });
+
+describe('Slack without files:read', () => {
+  let harness: SlackHarness;
+
+  beforeAll(async () => {
+    harness = await startSlackHarness({ mode: 'http', llm: documentModel(), skills: createSkills() });
+  });
+  afterAll(() => harness.stop());
+
+  test('the missing scope is said as such, with its fix (not as a missing model)', async () => {
+    harness.fake.fail({ method: 'files.info', times: 1, error: 'missing_scope' });
+    const before = harness.fake.state.botMessages().length;
+    const { envelope } = fileShareEvent(harness.fake, {
+      channel: generalChannel,
+      user: people.alice.id,
+      text: '{bot} summarize',
+      name: 'report.pdf',
+      mimetype: 'application/pdf',
+      bytes: documentFixture('report.pdf'),
+    });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const text = harness.fake.state
+      .botMessages()
+      .slice(before)
+      .map((message) => harness.fake.state.visibleText(message))
+      .join('\n');
+    expect(text).toContain('the Slack app needs the files:read scope');
+    expect(text).not.toContain('No language model');
+  });
+});
