@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultDocumentLimits } from './documents/limits';
 import { modelPricesExample, parseModelPrices } from './llm/model-prices';
 import { defaultRetention } from './skills/retention';
 
@@ -115,6 +116,32 @@ export const environmentSchema = z.object({
     defaultRetention.doneTodoSeconds / 86400,
   ),
   USAGE_RETENTION_DAYS: wholeNumber('USAGE_RETENTION_DAYS', 1, 3650, defaultRetention.usageDays),
+  DOCUMENT_MAX_BYTES: wholeNumber('DOCUMENT_MAX_BYTES', 1024, 1073741824, defaultDocumentLimits.maxBytes),
+  DOCUMENT_MAX_PAGES: wholeNumber('DOCUMENT_MAX_PAGES', 1, 100000, defaultDocumentLimits.maxPages),
+  DOCUMENT_MAX_UNZIPPED_BYTES: wholeNumber(
+    'DOCUMENT_MAX_UNZIPPED_BYTES',
+    1048576,
+    10737418240,
+    defaultDocumentLimits.maxUnzippedBytes,
+  ),
+  DOCUMENT_MAX_SHEET_ROWS: wholeNumber(
+    'DOCUMENT_MAX_SHEET_ROWS',
+    1,
+    1000000,
+    defaultDocumentLimits.maxSheetRows,
+  ),
+  DOCUMENT_MAX_CHARACTERS: wholeNumber(
+    'DOCUMENT_MAX_CHARACTERS',
+    1000,
+    100000000,
+    defaultDocumentLimits.maxCharacters,
+  ),
+  DOCUMENT_TIMEOUT_MS: wholeNumber(
+    'DOCUMENT_TIMEOUT_MS',
+    1000,
+    600000,
+    defaultDocumentLimits.timeoutMilliseconds,
+  ),
   MASK_PERSONAL_DATA: optionalText.pipe(
     z
       .enum(['on', 'off'], {

@@ -3,6 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { larkConfigFrom, slackConfigFrom } from './config-platforms';
 import { environmentSchema } from './config-schema';
 import type { RetentionSettings } from './core/skill';
+import { type DocumentLimits, defaultDocumentLimits } from './documents/limits';
 import type { ModelPriceTable } from './llm/model-prices';
 
 /** Deskmate's validated settings, read once at start. */
@@ -24,6 +25,8 @@ export interface Config {
   auditRetentionDays: number;
   /** How long memory, summaries, done todos and usage records are kept (per-kind settings, capped by RETENTION_DAYS). */
   retention: RetentionSettings;
+  /** Limits for reading shared files and documents (DOCUMENT_*). */
+  documents: DocumentLimits;
   /** Mask personal data and secrets in everything sent to the model (MASK_PERSONAL_DATA). */
   maskPersonalData: boolean;
   /** When set, `/metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
@@ -248,6 +251,15 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         summarySeconds: Math.min(values.SUMMARY_RETENTION_DAYS, values.RETENTION_DAYS) * 86400,
         doneTodoSeconds: Math.min(values.DONE_TODO_RETENTION_DAYS, values.RETENTION_DAYS) * 86400,
         usageDays: Math.min(values.USAGE_RETENTION_DAYS, values.RETENTION_DAYS),
+      },
+      documents: {
+        maxBytes: values.DOCUMENT_MAX_BYTES,
+        maxPages: values.DOCUMENT_MAX_PAGES,
+        maxUnzippedBytes: values.DOCUMENT_MAX_UNZIPPED_BYTES,
+        maxZipEntries: defaultDocumentLimits.maxZipEntries,
+        maxSheetRows: values.DOCUMENT_MAX_SHEET_ROWS,
+        maxCharacters: values.DOCUMENT_MAX_CHARACTERS,
+        timeoutMilliseconds: values.DOCUMENT_TIMEOUT_MS,
       },
       llm: {
         provider,

@@ -88,7 +88,7 @@ export function createJobRunner(
     : createMemoryReminderScheduler({ store });
   const requestGuard = createRequestGuard(store, config.limits);
   const audit = createAuditLog(store, config.auditRetentionDays);
-  const skills = createSkills();
+  const skills = createSkills({ documents: config.documents });
   const handler = createJobHandler({
     platforms,
     skills,

@@ -11,6 +11,7 @@ import type { Reply, ReplyButton } from '../../src/core/reply';
 import { detectLanguage, type Language } from '../../src/text/language';
 import { readClick } from './click';
 import { createFileSaver } from './files';
+import { createLocalFiles, localFilesIn } from './local-files';
 import { plainText, renderForConsole } from './render';
 
 /** Options for the console assistant. */
@@ -32,7 +33,10 @@ export interface ConsoleAdapterOptions {
    * of the conversation a summary of the console reads.
    */
   isCommand?: (line: string) => boolean;
-  /** Where files replies carry (`.ics` invites) are saved (default: the folder `npm start` was typed in). */
+  /**
+   * The folder `npm start` was typed in (default INIT_CWD, else the working directory): files replies carry
+   * (`.ics` invites) are saved there, and local paths in a line (`summarize ./report.pdf`) are read from it.
+   */
   saveDirectory?: string;
   /**
    * What to say when a message cannot be queued (e.g. Redis at REDIS_URL is down), in English and Chinese:
@@ -73,7 +77,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
   const write = (text: string) => options.output.write(text);
   const author = { id: 'console-user', name: options.userName ?? 'you' };
 
-  const files = createFileSaver(options.saveDirectory ?? process.env.INIT_CWD ?? process.cwd());
+  const directory = options.saveDirectory ?? process.env.INIT_CWD ?? process.cwd();
+  const files = createFileSaver(directory);
   /** A reply as the terminal shows it, with where its file (an invite) was saved. */
   const rendered = (reply: Reply): string => {
     const text = renderForConsole(reply);
@@ -146,6 +151,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
         },
       };
     },
+    files: createLocalFiles(),
   };
 
   const toMessage = (line: string, button?: ReplyButton): InboundMessage => {
@@ -162,7 +168,9 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter {
     }
     if (!options.isCommand?.(line))
       transcript.push({ id, author, text: line, at: base.receivedAt, isBot: false });
-    return { ...base, text: line, via: 'dm' };
+    // Local files the line names (`summarize ./report.pdf`) are read when a skill asks, as shared files.
+    const shared = localFilesIn(line, directory, conversation);
+    return { ...base, text: line, via: 'dm', ...(shared.length > 0 ? { files: shared } : {}) };
   };
 
   return {

@@ -4,6 +4,7 @@ import type { HistoryMessage, HistoryQuery, HistoryResult } from '../../src/core
 import { unwrap } from './api';
 import { contentToText, resolveMentions } from './content';
 import type { LarkContext, LarkMessageItem } from './context';
+import { fileOfMessage } from './files';
 import { toLarkMentions } from './normalize';
 import { appLinkBase } from './sdk-bridge';
 
@@ -35,9 +36,15 @@ function fallbackLink(context: LarkContext, item: LarkMessageItem, chatId: strin
   return `${base}/client/chat/open?openChatId=${encodeURIComponent(chatId)}`;
 }
 
-function toHistoryMessage(context: LarkContext, item: LarkMessageItem, chatId: string): HistoryMessage {
+function toHistoryMessage(
+  context: LarkContext,
+  item: LarkMessageItem,
+  conversation: ConversationRef,
+): HistoryMessage {
+  const chatId = conversation.channel;
   const raw = contentToText(item.msg_type ?? 'text', item.body?.content);
   const { text } = resolveMentions(raw, toLarkMentions(item.mentions), undefined);
+  const file = fileOfMessage(item.msg_type, item.body?.content, item.message_id ?? '', conversation);
   return {
     id: item.message_id ?? '',
     author: {
@@ -48,6 +55,7 @@ function toHistoryMessage(context: LarkContext, item: LarkMessageItem, chatId: s
     at: new Date(Number(item.create_time ?? 0)).toISOString(),
     link: fallbackLink(context, item, chatId),
     isBot: item.sender?.sender_type === 'app',
+    ...(file && item.message_id ? { files: [file] } : {}),
   };
 }
 
@@ -63,7 +71,7 @@ interface Listing {
 async function collect(
   context: LarkContext,
   listing: Listing,
-  chatId: string,
+  conversation: ConversationRef,
   query: HistoryQuery,
 ): Promise<HistoryResult> {
   const messages: HistoryMessage[] = [];
@@ -97,7 +105,7 @@ async function collect(
         messages.shift();
         truncated = true;
       }
-      messages.push(toHistoryMessage(context, item, chatId));
+      messages.push(toHistoryMessage(context, item, conversation));
     }
     if (!page.has_more || !page.page_token) return { messages, truncated };
     pageToken = page.page_token;
@@ -127,7 +135,7 @@ export async function readHistory(
       return collect(
         context,
         { containerType: 'thread', containerId: root, keep: () => true },
-        chatId,
+        conversation,
         query,
       );
     }
@@ -136,7 +144,7 @@ export async function readHistory(
       return collect(
         context,
         { containerType: 'thread', containerId: rootItem.thread_id, keep: () => true },
-        chatId,
+        conversation,
         query,
       );
     }
@@ -149,7 +157,7 @@ export async function readHistory(
         startSeconds: rootSeconds,
         keep: (item) => item.message_id === root || item.root_id === root,
       },
-      chatId,
+      conversation,
       query,
     );
   }
@@ -161,7 +169,7 @@ export async function readHistory(
   return collect(
     context,
     { containerType: 'chat', containerId: chatId, startSeconds, keep: () => true, keepNewest: true },
-    chatId,
+    conversation,
     query,
   );
 }

@@ -1,4 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpInstance, HttpRequestOptions } from '@larksuiteoapi/node-sdk';
 import { DeskmateError } from '../../src/core/errors';
@@ -31,6 +36,8 @@ interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** A successful answer to a download (`responseType: 'stream'`), handed over unread. */
+  stream?: IncomingMessage;
 }
 
 /** An error from a Lark HTTP call; `response` mirrors the shape the SDK logs for axios errors. */
@@ -115,6 +122,7 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
     headers: Record<string, string>,
     body: string | undefined,
     timeout: number,
+    streamed = false,
   ) =>
     new Promise<RawResponse>((resolve, reject) => {
       const secure = url.protocol === 'https:';
@@ -132,6 +140,13 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
         url,
         { method, headers, agent: secure ? httpsAgent : httpAgent },
         (response) => {
+          const status = response.statusCode ?? 0;
+          if (streamed && status >= 200 && status < 300) {
+            // A download: the deadline covered the answer's head; its body is the caller's to read and bound.
+            clearTimeout(deadline);
+            resolve({ status, headers: response.headers, body: '', stream: response });
+            return;
+          }
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', fail);
@@ -177,10 +192,11 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
       await sleep(milliseconds);
     };
 
+    const streamed = requestOptions.responseType === 'stream';
     for (;;) {
       let response: RawResponse;
       try {
-        response = await send(url, method, headers, body, attemptTimeout);
+        response = await send(url, method, headers, body, attemptTimeout, streamed);
       } catch (error) {
         failures += 1;
         const waitMs = 200 * 2 ** failures + Math.random() * 100;
@@ -201,6 +217,14 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
         );
         await pause(waitMs);
         continue;
+      }
+      if (response.stream) {
+        options.logger.debug(
+          { path, status: response.status, durationMs: Date.now() - started },
+          'lark download',
+        );
+        const data = response.stream;
+        return (requestOptions.$return_headers ? { data, headers: response.headers } : data) as T;
       }
       const parsed = parseBody(response.body);
       const limited = response.status === 429 || parsed?.code === rateLimitedCode;

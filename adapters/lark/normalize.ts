@@ -1,6 +1,7 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import type { CommandInvocation, InboundMessage, UnreadablePart } from '../../src/core/inbound-message';
 import { contentToText, type LarkMention, resolveMentions } from './content';
+import { fileOfMessage } from './files';
 import { decodeButtonValue } from './render';
 
 /** The fields of an `im.message.receive_v1` event the adapter reads (header and event merged by the SDK). */
@@ -89,6 +90,7 @@ function unreadableType(messageType: string): UnreadablePart {
     case 'image':
       return { kind: 'image' };
     case 'file':
+      // A file message whose content names no file (Deskmate reads the ones that do).
       return { kind: 'file' };
     case 'audio':
       return { kind: 'audio' };
@@ -127,9 +129,6 @@ export function normalizeMessageEvent(
   // Only text, rich text and cards are read; anything else is named in the answer, never sent on as text.
   const readable = readableTypes.has(messageType);
   const raw = readable ? contentToText(messageType, message.content) : '';
-  const unreadable = readable
-    ? unreadableInPost(messageType, message.content)
-    : [unreadableType(messageType)];
   const mentions = toLarkMentions(message.mentions);
   const resolved = resolveMentions(raw, mentions, context.botOpenId);
   if (!isDirect && !resolved.botMentioned) return undefined;
@@ -145,6 +144,13 @@ export function normalizeMessageEvent(
     kind: isDirect ? 'dm' : 'group',
   };
   const command = parseSlashCommand(resolved.text);
+  // A file message's file is read when a skill asks (through the message resources API, on the job side).
+  const file = fileOfMessage(messageType, message.content, message.message_id, conversation);
+  const unreadable = readable
+    ? unreadableInPost(messageType, message.content)
+    : file
+      ? []
+      : [unreadableType(messageType)];
   return {
     eventId: event.event_id ?? event.uuid ?? message.message_id,
     messageId: message.message_id,
@@ -154,7 +160,9 @@ export function normalizeMessageEvent(
     via: isDirect ? 'dm' : 'mention',
     ...(command ? { command } : {}),
     inThread: Boolean(root || message.thread_id),
+    ...(message.parent_id ? { replyTo: message.parent_id } : {}),
     ...(unreadable.length > 0 ? { unreadable } : {}),
+    ...(file ? { files: [file] } : {}),
     mentions: resolved.mentioned
       .filter((mention) => mention.openId)
       .map((mention) => ({ id: mention.openId as string, name: mention.name })),

@@ -4,13 +4,13 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { HistoryResult } from '../../src/core/history-message';
 import { unwrap } from './api';
 import { createCalendarCapability, createTaskCapability } from './capabilities';
+import { isChatMember } from './chat-members';
 import type { LarkContext } from './context';
+import { createLarkFiles } from './files';
 import { messageLink, readHistory, resolveLink } from './history';
 import { postReply, updateReply } from './messages';
 import { startStream } from './stream';
 
-const memberPageSize = 100;
-const maxMemberPages = 100;
 const membershipTtlSeconds = 60;
 const profileTtlSeconds = 24 * 60 * 60;
 const directOwnerTtlSeconds = 90 * 24 * 60 * 60;
@@ -18,32 +18,6 @@ const directOwnerTtlSeconds = 90 * 24 * 60 * 60;
 /** Where the person a direct chat belongs to is remembered (learned from their messages). */
 function directOwnerKey(chatId: string): string {
   return `lark:p2p-owner:${chatId}`;
-}
-
-async function isChatMember(context: LarkContext, chatId: string, userId: string): Promise<boolean> {
-  let pageToken: string | undefined;
-  for (let page = 0; page < maxMemberPages; page += 1) {
-    const data = await unwrap<{
-      items?: Array<{ member_id?: string }>;
-      has_more?: boolean;
-      page_token?: string;
-    }>(
-      'im.v1.chatMembers.get',
-      context.client.im.v1.chatMembers.get({
-        path: { chat_id: chatId },
-        params: {
-          member_id_type: 'open_id',
-          page_size: memberPageSize,
-          ...(pageToken ? { page_token: pageToken } : {}),
-        },
-      }),
-    );
-    if (data.items?.some((member) => member.member_id === userId)) return true;
-    if (!data.has_more || !data.page_token) return false;
-    pageToken = data.page_token;
-  }
-  context.logger.warn({ chatId, pages: maxMemberPages }, 'chat too large to check membership; refusing');
-  return false;
 }
 
 /**
@@ -161,7 +135,10 @@ async function rememberDirectOwner(context: LarkContext, chatId: string, userId:
   await context.store.setJson(directOwnerKey(chatId), userId, directOwnerTtlSeconds);
 }
 
-/** Create the Lark port for skills: history, membership, cards, streaming through CardKit, tasks and calendar. */
+/**
+ * Create the Lark port for skills: history, membership, cards, streaming through CardKit, tasks, calendar, and
+ * shared files and linked Docs.
+ */
 export function createLarkPlatform(context: LarkContext): ChatPlatform {
   return {
     name: 'lark',
@@ -191,5 +168,6 @@ export function createLarkPlatform(context: LarkContext): ChatPlatform {
     },
     tasks: createTaskCapability(context),
     calendar: createCalendarCapability(context),
+    files: createLarkFiles(context),
   };
 }

@@ -87,6 +87,11 @@ export class SlackApiError extends DeskmateError {
   }
 }
 
+/** Slack's error string of a failed call, when it was one. */
+export function slackErrorOf(error: unknown): string | undefined {
+  return error instanceof SlackApiError ? error.slackError : undefined;
+}
+
 const tokenErrors = new Set([
   'invalid_auth',
   'not_authed',

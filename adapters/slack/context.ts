@@ -40,6 +40,10 @@ export interface SlackContext {
   streamBudgets: { append: CallBudget; update: CallBudget };
   /** POST JSON to a `response_url` (slash commands, buttons); throws on a non-2xx answer. */
   postToResponseUrl(url: string, body: Record<string, unknown>): Promise<void>;
+  /** The bot token, for file downloads (sent only to `fileOrigins`). */
+  botToken: string;
+  /** The only origins file downloads may go to with the bot token: Slack's file host, and SLACK_API_URL's. */
+  fileOrigins: readonly string[];
 }
 
 /** What the adapter carries in `InboundMessage.platformData` for the port to use later (JSON only). */

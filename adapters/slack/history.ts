@@ -2,6 +2,7 @@ import type { LinkedMessage } from '../../src/core/chat-platform';
 import type { ConversationRef } from '../../src/core/conversation';
 import type { HistoryMessage, HistoryQuery, HistoryResult } from '../../src/core/history-message';
 import type { SlackContext } from './context';
+import { isHostedFile, isMediaFile, type SlackFileObject, toSharedFile } from './files';
 import { referencedIds, toReadableText } from './text';
 
 /** Messages asked for per history page (Slack suggests at most 200). */
@@ -18,6 +19,7 @@ interface SlackHistoryItem {
   ts?: string;
   thread_ts?: string;
   reply_count?: number;
+  files?: SlackFileObject[];
 }
 
 interface HistoryPage {
@@ -47,8 +49,9 @@ function permalink(workspaceUrl: string, channel: string, ts: string, threadTs?:
 async function toHistoryMessages(
   context: SlackContext,
   items: SlackHistoryItem[],
-  channel: string,
+  conversation: ConversationRef,
 ): Promise<HistoryMessage[]> {
+  const channel = conversation.channel;
   const userIds = new Set<string>();
   const channelIds = new Set<string>();
   for (const item of items) {
@@ -65,6 +68,9 @@ async function toHistoryMessages(
   return items.map((item) => {
     const ts = item.ts ?? '';
     const authorId = item.user ?? item.bot_id ?? '';
+    const files = (item.files ?? [])
+      .filter((file) => !isMediaFile(file) && isHostedFile(file))
+      .flatMap((file) => toSharedFile(file, conversation, ts) ?? []);
     const name = (item.user ? users.get(item.user)?.name : undefined) ?? item.username;
     const isBot =
       Boolean(item.bot_id) || item.subtype === 'bot_message' || users.get(authorId)?.isBot === true;
@@ -79,6 +85,7 @@ async function toHistoryMessages(
         : {}),
       isBot,
       ...(item.reply_count !== undefined ? { replyCount: item.reply_count } : {}),
+      ...(files.length > 0 ? { files } : {}),
     };
   });
 }
@@ -129,12 +136,12 @@ export async function readHistory(
       for (const item of page.messages ?? []) {
         if (!keep(item)) continue;
         if (kept.length >= limit)
-          return { messages: await toHistoryMessages(context, kept, channel), truncated: true };
+          return { messages: await toHistoryMessages(context, kept, conversation), truncated: true };
         kept.push(item);
       }
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    return { messages: await toHistoryMessages(context, kept, channel), truncated: false };
+    return { messages: await toHistoryMessages(context, kept, conversation), truncated: false };
   }
 
   const sinceMs = query.since ? Date.parse(query.since) : Number.NaN;
@@ -165,7 +172,7 @@ export async function readHistory(
     cursor = truncated ? undefined : page.response_metadata?.next_cursor || undefined;
   } while (cursor);
   const oldestFirst = newestFirst.reverse();
-  return { messages: await toHistoryMessages(context, oldestFirst, channel), truncated };
+  return { messages: await toHistoryMessages(context, oldestFirst, conversation), truncated };
 }
 
 /** A link that opens a message: built from the workspace URL, else asked of `chat.getPermalink`. */

@@ -8,6 +8,7 @@ import { createSlackApi, type SlackTransportOptions, toSlackApiError, webClientO
 import { createCallBudget } from './call-budget';
 import type { SlackContext, SlackIdentity } from './context';
 import { createSlackDirectory } from './directory';
+import { slackFileOrigin } from './files';
 import { createSlackEventsRoute } from './http-route';
 import { registerListeners } from './listeners';
 import { createSlackPlatform } from './platform';
@@ -149,6 +150,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
       ),
     },
     postToResponseUrl: postJson,
+    botToken: options.botToken,
+    // The bot token goes to Slack's own file host, and to the Web API's host when SLACK_API_URL names another.
+    fileOrigins: [...new Set([slackFileOrigin, ...(options.apiUrl ? [new URL(options.apiUrl).origin] : [])])],
   };
 
   const receiver = new DeferredAckReceiver();

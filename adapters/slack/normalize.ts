@@ -1,6 +1,8 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import type { InboundMessage, InboundVia, UnreadablePart } from '../../src/core/inbound-message';
+import type { SharedFile } from '../../src/core/shared-file';
 import type { SlackContext, SlackPlatformData } from './context';
+import { isHostedFile, isMediaFile, type SlackFileObject, toSharedFile } from './files';
 import { decodeActionId } from './render';
 import { type NameLookup, toReadableText } from './text';
 
@@ -17,7 +19,7 @@ export interface SlackMessageEvent {
   channel_type?: string;
   team?: string;
   /** Files shared with the message (`file_share`). */
-  files?: Array<{ mimetype?: string; filetype?: string }>;
+  files?: SlackFileObject[];
 }
 
 /** The fields of a slash command Deskmate reads. */
@@ -72,15 +74,28 @@ export function isPersonMessage(event: SlackMessageEvent): boolean {
   );
 }
 
-/** The shared files Deskmate cannot read yet, by kind. */
+/** The shared files Deskmate cannot read, by kind: media, and files Slack does not host (external, deleted). */
 function unreadableFiles(event: SlackMessageEvent): UnreadablePart[] {
-  return (event.files ?? []).map((file) => {
-    const type = file.mimetype ?? '';
-    if (type.startsWith('image/')) return { kind: 'image' };
-    if (type.startsWith('audio/')) return { kind: 'audio' };
-    if (type.startsWith('video/')) return { kind: 'video' };
-    return { kind: 'file' };
-  });
+  return (event.files ?? [])
+    .filter((file) => isMediaFile(file) || !isHostedFile(file))
+    .map((file) => {
+      const type = file.mimetype ?? '';
+      if (type.startsWith('image/')) return { kind: 'image' };
+      if (type.startsWith('audio/')) return { kind: 'audio' };
+      if (type.startsWith('video/')) return { kind: 'video' };
+      return { kind: 'file' };
+    });
+}
+
+/** The shared files Deskmate can read when asked (documents Slack hosts), from the payload alone. */
+function readableFiles(
+  event: SlackMessageEvent,
+  conversation: ConversationRef,
+  messageId: string,
+): SharedFile[] {
+  return (event.files ?? [])
+    .filter((file) => !isMediaFile(file) && isHostedFile(file))
+    .flatMap((file) => toSharedFile(file, conversation, messageId) ?? []);
 }
 
 /** Whether a channel id or event is a direct message with the bot. */
@@ -128,6 +143,8 @@ export function normalizeMessageEvent(
   const messageId = `${event.channel}:${event.ts}`;
   const platformData: SlackPlatformData = { userId, teamId, ...options.platformData };
   const unreadable = unreadableFiles(event);
+  const files = readableFiles(event, conversation, messageId);
+  const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
   return {
     eventId: options.eventId ?? messageId,
     messageId,
@@ -135,9 +152,12 @@ export function normalizeMessageEvent(
     author: author(userId),
     text: readable.text,
     via: options.via,
-    inThread: Boolean(event.thread_ts && event.thread_ts !== event.ts),
+    inThread,
+    // A reply in a thread answers the thread's first message (Slack has no other "reply to").
+    ...(inThread && event.thread_ts ? { replyTo: event.thread_ts } : {}),
     ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
     ...(unreadable.length > 0 ? { unreadable } : {}),
+    ...(files.length > 0 ? { files } : {}),
     receivedAt: context.now().toISOString(),
     platformData,
   };

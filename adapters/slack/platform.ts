@@ -2,6 +2,7 @@ import type { ChatPlatform } from '../../src/core/chat-platform';
 import type { ConversationAudience, ConversationRef } from '../../src/core/conversation';
 import { isDeskmateError } from '../../src/core/errors';
 import type { SlackContext } from './context';
+import { createSlackFiles } from './files';
 import { messageLink, readHistory, resolveLink } from './history';
 import { findPostedReply, postReply, updateReply } from './messages';
 import { prepareSlackMessage } from './prepare';
@@ -111,7 +112,7 @@ async function setStatus(
 
 /**
  * Create the Slack port for skills: history with permalinks, membership, posts and updates in threads,
- * ephemeral answers, streaming, assistant status, links both ways, and user timezones.
+ * ephemeral answers, streaming, assistant status, links both ways, user timezones, and shared files.
  */
 export function createSlackPlatform(context: SlackContext): ChatPlatform {
   return {
@@ -127,5 +128,6 @@ export function createSlackPlatform(context: SlackContext): ChatPlatform {
     messageLink: (conversation, messageId) => messageLink(context, conversation, messageId),
     resolveLink: async (url, from) => resolveLink(context, url, from),
     prepareMessage: (message) => prepareSlackMessage(context, message),
+    files: createSlackFiles(context),
   };
 }

@@ -2,6 +2,7 @@ import type { ConversationAudience, ConversationRef } from './conversation';
 import type { HistoryQuery, HistoryResult } from './history-message';
 import type { InboundMessage } from './inbound-message';
 import type { Reply } from './reply';
+import type { FileCapability } from './shared-file';
 
 /** A message Deskmate posted, enough to update it later. */
 export interface PostedMessageRef {
@@ -127,6 +128,8 @@ export interface ChatPlatform {
   tasks?: TaskCapability;
   /** A real calendar, where the platform has it. */
   calendar?: CalendarCapability;
+  /** Shared files and linked documents, where Deskmate can read them. */
+  files?: FileCapability;
 }
 
 /** A message a link points to. */

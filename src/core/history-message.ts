@@ -1,3 +1,5 @@
+import type { SharedFile } from './shared-file';
+
 /** A message read back from a conversation's history, for summaries and extraction. */
 export interface HistoryMessage {
   /** The platform's message id (Slack `ts`, Lark `message_id`). */
@@ -14,6 +16,8 @@ export interface HistoryMessage {
   isBot: boolean;
   /** How many replies it has, when the platform says. */
   replyCount?: number;
+  /** Files shared with it (documents only; images and media are not read). */
+  files?: SharedFile[];
 }
 
 /** What to read: a thread, or a channel since a time. */

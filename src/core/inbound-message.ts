@@ -1,4 +1,5 @@
 import type { ConversationRef } from './conversation';
+import type { SharedFile } from './shared-file';
 
 /** The person who sent a message. */
 export interface Author {
@@ -23,7 +24,7 @@ export interface CommandInvocation {
   menu?: boolean;
 }
 
-/** Something in a message Deskmate cannot read yet: an image, a file, or a kind of message it does not know. */
+/** Something in a message Deskmate cannot read: an image, audio, video, or a kind of message it does not know. */
 export interface UnreadablePart {
   /** What it is. */
   kind: 'image' | 'file' | 'audio' | 'video' | 'sticker' | 'other';
@@ -67,8 +68,12 @@ export interface InboundMessage {
   quoted?: string;
   /** Users mentioned in the text, in order (ids and names), for owners and attendees. */
   mentions?: Author[];
-  /** Parts Deskmate cannot read yet (images, files, unknown message types): the answer says so. */
+  /** Parts Deskmate cannot read yet (images, voice, unknown message types): the answer says so. */
   unreadable?: UnreadablePart[];
+  /** Files shared with the message that Deskmate can read when a skill asks (downloaded on the job side). */
+  files?: SharedFile[];
+  /** The message this one replies to (Lark's parent, the root of a Slack thread), when it is a reply. */
+  replyTo?: string;
   /** BCP 47 language hint from the platform, when it sends one. */
   locale?: string;
   /** When the adapter received it (ISO 8601). */

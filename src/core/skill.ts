@@ -5,6 +5,7 @@ import type { LlmProvider, LlmResult } from './llm-provider';
 import type { Logger } from './logger';
 import type { ReminderScheduler } from './reminder';
 import type { Reply } from './reply';
+import type { LinkedDocument } from './shared-file';
 import type { StateStore } from './state-store';
 
 /** How a skill answers: the worker implements it so retried jobs update instead of posting twice. */
@@ -44,6 +45,17 @@ export interface SourceAccess {
    * conversation has not, the job's answers go privately to the requester from then on, saying why.
    */
   allow(conversation: ConversationRef): Promise<void>;
+  /**
+   * Let the requester read something shared in several conversations (a file linked by its permalink): the
+   * first of them they are a member of is allowed as `allow` would, and returned; none throws `forbidden`.
+   */
+  allowOneOf(conversations: readonly ConversationRef[]): Promise<ConversationRef>;
+  /**
+   * Let the requester read a linked document (a Lark Doc), before anything of it is read: only when its
+   * sharing lets the whole workspace read it or they are one of its members; otherwise `forbidden`, saying
+   * why. An answer from a members-only document goes privately to the requester, as for conversations.
+   */
+  allowDocument(document: LinkedDocument): Promise<void>;
 }
 
 /** What a skill changed in the world, for the audit trail: kinds and ids, never text. */
@@ -137,6 +149,8 @@ export interface Skill<Arguments = Record<string, unknown>> {
   readonly routable?: boolean;
   /** Whether the skill posts buttons: only such a skill can be named by a click. */
   readonly ownsButtons?: boolean;
+  /** Whether the skill reads the files shared with a message (others' answers say they did not). */
+  readonly readsFiles?: boolean;
   /** Run for one message; a returned reply is sent by the worker. */
   run(context: SkillContext<Arguments>): Promise<Reply | undefined>;
 }

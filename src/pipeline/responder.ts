@@ -33,6 +33,8 @@ interface JobResponder extends Responder {
   posted(): Promise<PostedMessageRef | undefined>;
   /** From now on every answer goes privately to the requester, with this notice saying why. */
   keepPrivate(notice: string): void;
+  /** Add a line under every later answer of the job (not under progress notes). */
+  addFootnote(footnote: string): void;
 }
 
 const sentPrivately = {
@@ -106,9 +108,10 @@ export function createResponder(options: ResponderOptions): JobResponder {
     return ref;
   };
 
+  const footnotes = options.footnote ? [options.footnote] : [];
   const noted = (reply: Reply): Reply =>
-    options.footnote
-      ? { ...reply, footnote: reply.footnote ? `${reply.footnote} · ${options.footnote}` : options.footnote }
+    footnotes.length > 0
+      ? { ...reply, footnote: [...(reply.footnote ? [reply.footnote] : []), ...footnotes].join(' · ') }
       : reply;
 
   return {
@@ -116,6 +119,9 @@ export function createResponder(options: ResponderOptions): JobResponder {
     send: (reply) => send(noted(reply)),
     keepPrivate(notice) {
       privateNotice = notice;
+    },
+    addFootnote(footnote) {
+      footnotes.push(footnote);
     },
     async progress(status) {
       if (platform.setStatus && message.via === 'assistant') {

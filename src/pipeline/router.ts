@@ -10,7 +10,7 @@ import { detectLanguage } from '../text/language';
 import { messageLanguage, unreadableNotice } from './unreadable';
 
 /** What picked the skill. */
-type RoutedBy = 'action' | 'command' | 'command_word' | 'model' | 'conversation';
+export type RoutedBy = 'action' | 'command' | 'command_word' | 'file' | 'model' | 'conversation';
 
 /** Where a message goes: a skill to run with its request and validated arguments, or an answer already made. */
 export type Route =
@@ -93,6 +93,12 @@ export function routeByCommand(message: InboundMessage, skills: readonly Skill[]
     const { skill, word, rest } = typed;
     const request: SkillRequest = { kind: 'command', word, text: rest };
     return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command_word' };
+  }
+  // A file sent to Deskmate without a word (Lark sends a file as a message of its own) is summarized.
+  const summarize = skills.find((skill) => skill.name === 'summarize' && skill.readsFiles);
+  if (!message.text.trim() && message.files?.length && summarize) {
+    const request: SkillRequest = { kind: 'command', word: 'summarize', text: '' };
+    return { kind: 'run', skill: summarize, request, args: noModelArguments(summarize), routedBy: 'file' };
   }
   return undefined;
 }

@@ -18,9 +18,10 @@ function names(parts: readonly UnreadablePart[], language: Language): string {
   return unique.join(language === 'zh' ? '或' : ' or ');
 }
 
-/** The language to say it in: the message's words, else the person's locale. */
+/** The language to say it in: the message's words, else the names of the files it carries, else the person's locale. */
 export function messageLanguage(message: InboundMessage): Language {
-  return detectLanguage(message.text, message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  const words = message.text.trim() || (message.files ?? []).map((file) => file.name ?? '').join(' ');
+  return detectLanguage(words, message.locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
 }
 
 /**
@@ -41,4 +42,11 @@ export function unreadableNotice(
         alone: `I can't read ${what} yet. Tell me in words what you need, or try \`help\`.`,
         footnote: `I can't read ${what} yet: this answer is from your words only.`,
       };
+}
+
+/** What an answer that did not read the message's files says under it, and how to have them read. */
+export function filesNotReadNotice(language: Language): string {
+  return language === 'zh'
+    ? '这个回答没有读取附带的文件：发送 `总结` 或 `问 <问题>` 即可让我读取它。'
+    : "I didn't read the attached file for this answer: say `summarize` or `ask <question>` to have me read it.";
 }

@@ -9,13 +9,14 @@ import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
 import type { Skill, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
+import { isDocumentError } from '../documents/document-error';
 import type { RequestGuard } from '../limits/request-guard';
 import { detectLanguage } from '../text/language';
 import { failureMessage } from '../text/messages';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
-import { messageLanguage, unreadableNotice } from './unreadable';
+import { filesNotReadNotice, messageLanguage, unreadableNotice } from './unreadable';
 
 /**
  * Conditions the requester or the setup causes, not bugs: answered politely and logged at info without a
@@ -23,6 +24,7 @@ import { messageLanguage, unreadableNotice } from './unreadable';
  */
 const expectedCodes = new Set<ErrorCode>([
   'not_configured',
+  'not_found',
   'bad_input',
   'content_filtered',
   'context_too_long',
@@ -121,8 +123,9 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     const started = Date.now();
     // The reply's place and the reader are the payload's; names and timezone are added after the guard.
     let message = received;
-    // Images and files it cannot read yet are named under the answer to the words that came with them.
-    const unreadable = received.unreadable?.length && received.text.trim() ? received.unreadable : undefined;
+    // Images and media it cannot read are named under the answer to the words (or file) that came with them.
+    const answered = received.text.trim() || received.files?.length;
+    const unreadable = received.unreadable?.length && answered ? received.unreadable : undefined;
     const respond = createResponder({
       platform,
       store: options.store,
@@ -178,6 +181,10 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       }
       skillName = route.skill.name;
       routedBy = route.routedBy;
+      // Files shared with the message are read only by the skills that read files; the others' answers say so.
+      if (message.files?.length && !route.skill.readsFiles) {
+        respond.addFootnote(filesNotReadNotice(messageLanguage(received)));
+      }
       // A click acts on the conversation its card is in: the clicker must be able to read it.
       if (route.request.kind === 'action') await access.allow(message.conversation);
       const reply = await route.skill.run({
@@ -204,9 +211,13 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       // Stopped past the grace period: the job goes back to the queue and runs again; no apology now.
       if (attempt.signal.aborted) throw error;
       const code = isDeskmateError(error) ? error.code : 'internal';
-      const language = detectLanguage(message.text);
-      const userText =
-        isDeskmateError(error) && error.userMessage ? error.userMessage : failureMessage(code, language);
+      const language = detectLanguage(message.text, messageLanguage(received));
+      // A file that cannot be read says why, in the asker's language (encrypted, scanned, too large…).
+      const userText = isDocumentError(error)
+        ? error.messageIn(language)
+        : isDeskmateError(error) && error.userMessage
+          ? error.userMessage
+          : failureMessage(code, language);
       const durationMs = Date.now() - started;
       if (code === 'forbidden') {
         // Expected: someone asked for what they may not read. No stack; the refusal says why.
@@ -214,7 +225,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
           { code, skill: skillName, durationMs },
           'job refused: the requester may not read the source',
         );
-      } else if (expectedCodes.has(code)) {
+      } else if (expectedCodes.has(code) || isDocumentError(error)) {
         // Expected and answered (no model configured, input it cannot use): one line, no stack.
         const reason = error instanceof Error ? error.message : String(error);
         logger.info({ code, reason, skill: skillName, durationMs }, 'job answered with a known condition');

@@ -1,4 +1,6 @@
 import type { Skill } from '../core/skill';
+import type { DocumentLimits } from '../documents/limits';
+import { createAskSkill } from './ask';
 import { createChatSkill } from './chat';
 import { createDraftSkill } from './draft';
 import { createForgetSkill } from './forget';
@@ -11,13 +13,16 @@ import { createTodoSkill } from './todo';
 export interface SkillOptions {
   /** Summary budgets. */
   summarize?: SummarizeOptions;
+  /** Limits for reading shared files and documents (the DOCUMENT_* settings). */
+  documents?: Partial<DocumentLimits>;
 }
 
 /** Every skill Deskmate offers, in the order the help lists them. */
 export function createSkills(options: SkillOptions = {}): Skill[] {
   const skills: Skill[] = [];
   skills.push(
-    createSummarizeSkill(options.summarize),
+    createSummarizeSkill({ documents: options.documents, ...options.summarize }),
+    createAskSkill({ documents: options.documents }),
     createDraftSkill(),
     createTodoSkill(),
     createScheduleSkill(),

@@ -1,5 +1,6 @@
 // The key table of docs/architecture.md is complete: Deskmate is started as `main()` starts it, on Redis with
-// a prefix of its own, and driven through a slice of real flows: on Slack a mention, a summary, todo add,
+// a prefix of its own, and driven through a slice of real flows: on Slack a mention, a summary, a shared
+// file's summary, todo add,
 // list and done, a DM chat, an assistant thread, a schedule command, a model's proposal and its click, a slash
 // command where the bot is not a member, a reminder delivered; on Lark a mention, a DM chat and a summary.
 // Every key written meanwhile (seen through keyspace notifications, so short-lived locks and queue entries
@@ -22,6 +23,7 @@ import {
   deliverEvent,
   deliverInteraction,
   directMessageEvent,
+  fileShareEvent,
   mentionEvent,
   slashCommand,
 } from '../fakes/slack-events';
@@ -182,6 +184,18 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     slack.state.userSays({ channel: slackChannel, user: slackAuthor.id, text: 'Yes, freeze on Thursday.' });
     await mention('{bot} summarize today');
     expect(visible(latest())).toContain('Fine, thanks.');
+
+    const shared = fileShareEvent(slack, {
+      channel: slackChannel,
+      user: slackAuthor.id,
+      text: '{bot} summarize',
+      name: 'notes.md',
+      mimetype: 'text/markdown',
+      bytes: Buffer.from('# Plan\n\nShip on Friday.\n\n# Risks\n\nThe freeze is tight.\n'),
+    });
+    expect((await deliverEvent(eventsUrl(), shared.envelope, slack.signingSecret)).status).toBe(200);
+    await drain();
+    expect(visible(latest())).toContain('Summary of notes.md');
 
     await mention(`{bot} todo add Send the weekly report by Friday <@${zhang.id}>`);
     const number = /#(\d+)/.exec(visible(latest()))?.[1];

@@ -99,6 +99,8 @@ describe('limits shared by every jobs process', () => {
       .botMessages()
       .filter((message) => message.stream && !message.stream.open)
       .map((message) => slack.state.visibleText(message));
-    expect(finished.filter((text) => text.includes(whole))).toHaveLength(20);
+    // Every finished stream reads the whole answer (a cut one is shown as it was left).
+    expect(finished.filter((text) => !text.includes(whole))).toEqual([]);
+    expect(finished.filter((text) => text.includes(whole)).length).toBeGreaterThanOrEqual(20);
   }, 60_000);
 });

@@ -44,7 +44,6 @@ export function messageEvent(
   options: MessageEventOptions,
 ): { message: FakeMessage; payload: EventEnvelope } {
   const state = fake.state;
-  const chat = state.chats.get(options.chatId);
   const mentions = (options.mentions ?? []).map((mentioned, index) => {
     const key = `@_user_${index + 1}`;
     return mentioned === 'bot'
@@ -63,17 +62,29 @@ export function messageEvent(
     parentId: options.parentId,
     inThread: options.inThread,
   });
+  return { message, payload: receiveEvent(fake, message, mentions, options.eventId) };
+}
+
+/** The `im.message.receive_v1` event Lark sends for a stored message (the recorded shape in the fixtures). */
+export function receiveEvent(
+  fake: FakeLarkServer,
+  message: FakeMessage,
+  mentions: Array<{ key: string; id: string; name: string; mentionedType: string }> = [],
+  eventId?: string,
+): EventEnvelope {
+  const state = fake.state;
+  const chat = state.chats.get(message.chatId);
   const payload = larkFixture<EventEnvelope>('message-receive-group.json');
-  payload.header.event_id = options.eventId ?? randomBytes(16).toString('hex');
+  payload.header.event_id = eventId ?? randomBytes(16).toString('hex');
   payload.header.create_time = String(message.createTime);
   payload.header.app_id = fake.appId;
   payload.header.tenant_key = state.tenantKey;
   payload.header.token = fake.verificationToken;
   payload.event.sender = {
     sender_id: {
-      open_id: options.userId,
-      union_id: `on_${options.userId.slice(3)}`,
-      user_id: options.userId.slice(3, 11),
+      open_id: message.senderId,
+      union_id: `on_${message.senderId.slice(3)}`,
+      user_id: message.senderId.slice(3, 11),
     },
     sender_type: 'user',
     tenant_key: state.tenantKey,
@@ -84,10 +95,10 @@ export function messageEvent(
     parent_id: message.parentId ?? '',
     create_time: String(message.createTime),
     update_time: String(message.createTime),
-    chat_id: options.chatId,
+    chat_id: message.chatId,
     thread_id: message.threadId ?? '',
     chat_type: chat?.type === 'p2p' ? 'p2p' : 'group',
-    message_type: 'text',
+    message_type: message.msgType,
     content: message.content,
     mentions: mentions.map((mention) => ({
       key: mention.key,
@@ -97,7 +108,24 @@ export function messageEvent(
       tenant_key: state.tenantKey,
     })),
   };
-  return { message, payload };
+  return payload;
+}
+
+/** Someone sends a file (a `file` message, in a direct chat when no chat is given): stored, and its event. */
+export function fileMessageEvent(
+  fake: FakeLarkServer,
+  options: {
+    chatId?: string;
+    userId: string;
+    name: string;
+    bytes: Buffer;
+    parentId?: string;
+    inThread?: boolean;
+  },
+): { message: FakeMessage; payload: EventEnvelope } {
+  const chatId = options.chatId ?? fake.state.directChat(options.userId).chatId;
+  const message = fake.state.userSendsFile({ ...options, chatId });
+  return { message, payload: receiveEvent(fake, message) };
 }
 
 /** A `card.action.trigger` callback for a click on a card button carrying `value`. */

@@ -163,6 +163,15 @@ export class FakeLarkServer {
     if (!this.tokens.has(token)) {
       return this.send(response, 400, { code: 99991663, msg: 'Invalid access token for authorization.' });
     }
+    const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(url.pathname);
+    if (resource && method === 'GET') {
+      return this.serveResource(
+        response,
+        decodeURIComponent(resource[1]),
+        decodeURIComponent(resource[2]),
+        query,
+      );
+    }
     for (const route of this.routes) {
       const match = route.method === method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
@@ -186,6 +195,36 @@ export class FakeLarkServer {
       }
     }
     return this.send(response, 404, { code: 404, msg: `no fake for ${method} ${url.pathname}` });
+  }
+
+  /**
+   * `GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=file`: the file of a message in a chat
+   * the bot is in, as bytes (Lark's answer is the file itself); errors as JSON with Lark's codes.
+   */
+  private serveResource(
+    response: ServerResponse,
+    messageId: string,
+    fileKey: string,
+    query: Record<string, string>,
+  ): void {
+    const message = this.state.messages.get(messageId);
+    const chat = message ? this.state.chats.get(message.chatId) : undefined;
+    if (!message || !chat?.members.includes(this.state.botOpenId)) {
+      this.send(response, 400, { code: 234003, msg: 'File not in msg.' });
+      return;
+    }
+    const content = JSON.parse(message.content) as { file_key?: string };
+    const bytes = this.state.fileBytes.get(fileKey);
+    if (content.file_key !== fileKey || !bytes || !['file', 'image', 'media'].includes(query.type ?? '')) {
+      this.send(response, 400, { code: 234003, msg: 'File not in msg.' });
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': bytes.length,
+      'content-disposition': `attachment; filename="${fileKey}"`,
+    });
+    response.end(bytes);
   }
 
   private send(
@@ -281,6 +320,62 @@ export class FakeLarkServer {
       return user
         ? { user: { open_id: user.openId, name: user.name, time_zone: user.timezone } }
         : { code: 41050, msg: 'no user authority error' };
+    });
+    this.route('GET', '/open-apis/wiki/v2/spaces/get_node', ({ query }) => {
+      const node = state.wikiNodes.get(query.token ?? '');
+      if (!node) return { code: 131005, msg: 'not found' };
+      return {
+        node: {
+          space_id: '7034502641455497244',
+          node_token: node.nodeToken,
+          obj_token: node.objToken,
+          obj_type: node.objType,
+          parent_node_token: '',
+          node_type: 'origin',
+          origin_node_token: node.nodeToken,
+          origin_space_id: '7034502641455497244',
+          has_child: false,
+          title: node.title,
+          obj_create_time: '1700000000',
+          obj_edit_time: '1700000000',
+          node_create_time: '1700000000',
+          creator: 'ou_owner',
+          owner: 'ou_owner',
+        },
+      };
+    });
+    this.route('GET', '/open-apis/drive/v2/permissions/:token/public', ({ params, query }) => {
+      const doc = state.docOf(params.token, query.type ?? '');
+      if (!doc) return { code: 1063005, msg: 'resource deleted or not exist' };
+      return {
+        permission_public: {
+          external_access_entity: 'closed',
+          security_entity: 'anyone_can_view',
+          comment_entity: 'anyone_can_view',
+          share_entity: 'anyone',
+          manage_collaborator_entity: 'collaborator_can_view',
+          link_share_entity: doc.linkShare,
+          copy_entity: 'anyone_can_view',
+          lock_switch: false,
+        },
+      };
+    });
+    this.route('GET', '/open-apis/drive/v1/permissions/:token/members', ({ params, query }) => {
+      const doc = state.docOf(params.token, query.type ?? '');
+      if (!doc) return { code: 1063005, msg: 'resource deleted or not exist' };
+      return { items: doc.members.map((member) => ({ type: 'user', ...member })) };
+    });
+    this.route('GET', '/open-apis/docx/v1/documents/:document_id/blocks', ({ params, query }) => {
+      const doc = state.docs.get(params.document_id);
+      if (!doc) return { code: 1770002, msg: 'not found' };
+      const pageSize = Math.min(Number(query.page_size ?? 500), 500);
+      const offset = Number(query.page_token ?? 0);
+      const hasMore = offset + pageSize < doc.blocks.length;
+      return {
+        items: doc.blocks.slice(offset, offset + pageSize),
+        has_more: hasMore,
+        ...(hasMore ? { page_token: String(offset + pageSize) } : {}),
+      };
     });
     this.route('POST', '/open-apis/task/v2/tasks', ({ body }) => state.createTask(body));
     this.route('PATCH', '/open-apis/task/v2/tasks/:task_guid', ({ params, body }) =>

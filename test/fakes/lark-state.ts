@@ -38,7 +38,56 @@ export interface FakeMessage {
   patches: number;
 }
 
+/** A block of a fake Lark Doc, in the API's shape (`block_type` and the field holding its text). */
+export type FakeDocBlock = { block_id: string; parent_id: string; block_type: number } & Record<
+  string,
+  unknown
+>;
+
+/** A Lark Doc (docx) in the fake tenant: its blocks, its link sharing and its members. */
+export interface FakeDoc {
+  token: string;
+  title: string;
+  blocks: FakeDocBlock[];
+  /** `link_share_entity`: `tenant_readable` lets everyone in the tenant read it; `closed` only its members. */
+  linkShare: string;
+  /** Members (`openid` people, `openchat` group chats). */
+  members: Array<{ member_type: string; member_id: string; perm: string; type?: string }>;
+}
+
+/** A Wiki node that holds a document. */
+export interface FakeWikiNode {
+  nodeToken: string;
+  objToken: string;
+  objType: string;
+  title: string;
+}
+
 const id = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
+
+/** The blocks of a Doc written as `# Heading` and paragraph lines (a page block first, with the title). */
+export function docBlocks(title: string, lines: string[]): FakeDocBlock[] {
+  const text = (content: string) => ({
+    elements: [{ text_run: { content, text_element_style: {} } }],
+    style: {},
+  });
+  const pageId = id('doxcn');
+  const blocks: FakeDocBlock[] = [
+    { block_id: pageId, parent_id: '', block_type: 1, page: text(title), children: [] },
+  ];
+  for (const line of lines) {
+    const heading = /^(#{1,9}) (.*)$/.exec(line);
+    const level = heading ? heading[1].length : 0;
+    const field = heading ? `heading${level}` : 'text';
+    blocks.push({
+      block_id: id('doxcn'),
+      parent_id: pageId,
+      block_type: heading ? level + 2 : 2,
+      [field]: text(heading ? heading[2] : line),
+    });
+  }
+  return blocks;
+}
 
 /** The fake tenant's data and the rules Lark applies to it. */
 export class FakeLarkState {
@@ -53,6 +102,12 @@ export class FakeLarkState {
   readonly events = new Map<string, Record<string, unknown>>();
   readonly attendees = new Map<string, string[]>();
   readonly busy = new Map<string, Array<{ start_time: string; end_time: string }>>();
+  /** Docs by token. */
+  readonly docs = new Map<string, FakeDoc>();
+  /** Wiki nodes by node token. */
+  readonly wikiNodes = new Map<string, FakeWikiNode>();
+  /** The bytes of files sent in messages, by file key. */
+  readonly fileBytes = new Map<string, Buffer>();
   /** Card operations refused for going over 10 a second. */
   rateLimitedCardOperations = 0;
   onBotMessage?: (message: FakeMessage) => void;
@@ -120,6 +175,50 @@ export class FakeLarkState {
     };
     this.messages.set(message.messageId, message);
     return message;
+  }
+
+  /** Someone sends a file (a `file` message): its bytes are served through the message resources API. */
+  userSendsFile(input: {
+    chatId: string;
+    userId: string;
+    name: string;
+    bytes: Buffer;
+    parentId?: string;
+    inThread?: boolean;
+  }): FakeMessage {
+    const fileKey = `file_v3_${randomBytes(10).toString('hex')}`;
+    this.fileBytes.set(fileKey, input.bytes);
+    return this.userSays({
+      chatId: input.chatId,
+      userId: input.userId,
+      msgType: 'file',
+      content: JSON.stringify({ file_key: fileKey, file_name: input.name }),
+      parentId: input.parentId,
+      inThread: input.inThread,
+    });
+  }
+
+  /** Add a Doc (and, with `wikiNode`, a Wiki node holding it). */
+  addDoc(doc: FakeDoc, wikiNode?: string): FakeDoc {
+    this.docs.set(doc.token, doc);
+    if (wikiNode) {
+      this.wikiNodes.set(wikiNode, {
+        nodeToken: wikiNode,
+        objToken: doc.token,
+        objType: 'docx',
+        title: doc.title,
+      });
+    }
+    return doc;
+  }
+
+  /** The Doc a permission or content request names (a Wiki node token names its Doc). */
+  docOf(token: string, type: string): FakeDoc | undefined {
+    if (type === 'wiki') {
+      const node = this.wikiNodes.get(token);
+      return node ? this.docs.get(node.objToken) : undefined;
+    }
+    return this.docs.get(token);
   }
 
   private threadPlace(

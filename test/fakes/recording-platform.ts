@@ -2,6 +2,7 @@ import type { ChatPlatform, PostedMessageRef, PostOptions, ReplyStream } from '.
 import type { ConversationAudience, ConversationRef } from '../../src/core/conversation';
 import type { HistoryMessage, HistoryQuery } from '../../src/core/history-message';
 import type { Reply } from '../../src/core/reply';
+import type { FileCapability } from '../../src/core/shared-file';
 
 /** Something the fake platform was asked to do. */
 export type RecordedSend =
@@ -29,6 +30,7 @@ export class RecordingPlatform implements ChatPlatform {
   private counter = 0;
   stream?: ChatPlatform['stream'];
   findPosted?: ChatPlatform['findPosted'];
+  files?: FileCapability;
 
   constructor(name: ConversationRef['platform'] = 'console', options: { streaming?: boolean } = {}) {
     this.name = name;

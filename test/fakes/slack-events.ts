@@ -304,3 +304,56 @@ export function buttonClick(
     actions: [{ ...button, block_id: 'b1', action_ts: fake.state.nextTs() }],
   };
 }
+
+/** What a file share needs: where, who, the words with it (`{bot}` marks the bot's mention) and the file. */
+export interface FileShareOptions {
+  channel?: string;
+  user: string;
+  text?: string;
+  threadTs?: string;
+  name: string;
+  mimetype: string;
+  bytes: Buffer;
+  /** Where `files.info` says to download it (a foreign host, for the token test). */
+  downloadUrl?: string;
+  /** The fake's file host answers the download with a redirect to this URL. */
+  redirectTo?: string;
+  /** No size in the file object, and a chunked download without a Content-Length. */
+  hideSize?: boolean;
+}
+
+/**
+ * Someone shares a file: in a channel with the bot mentioned (`app_mention` carrying `files`), or in their
+ * direct chat with the bot (`message` with subtype `file_share`). The message and file are stored in the
+ * fake, which serves the file to the bot token.
+ */
+export function fileShareEvent(
+  fake: FakeSlackServer,
+  options: FileShareOptions,
+): { message: FakeSlackMessage; envelope: EventEnvelope; fileId: string } {
+  const channel = options.channel ?? fake.state.directChannel(options.user).id;
+  const direct = channel.startsWith('D');
+  const raw = (options.text ?? '').replace(/\{bot\}/g, `<@${fake.state.botUserId}>`);
+  const { message, file } = fake.state.userSharesFile({ ...options, channel, text: raw });
+  const event: Record<string, unknown> = {
+    user: options.user,
+    text: raw,
+    ts: message.ts,
+    event_ts: message.ts,
+    channel,
+    team: fake.state.teamId,
+    files: [fake.fileObject(file)],
+    upload: false,
+    display_as_bot: false,
+    blocks: [],
+    ...(direct ? { subtype: 'file_share', channel_type: 'im' } : {}),
+  };
+  const envelope = envelopeFor(fake, direct ? 'file-share.json' : 'app-mention.json', event);
+  delete envelope.event.client_msg_id;
+  if (options.threadTs) envelope.event.thread_ts = options.threadTs;
+  else {
+    delete envelope.event.thread_ts;
+    delete envelope.event.parent_user_id;
+  }
+  return { message, envelope, fileId: file.id };
+}

@@ -29,8 +29,17 @@ function paginate<T>(items: T[], args: Record<string, unknown>, maxPageSize: num
   return { page, has_more: next !== '', response_metadata: { next_cursor: next } };
 }
 
-function wire(message: FakeSlackMessage, withMetadata = false): Record<string, unknown> {
+function wire(
+  fake: FakeSlackServer,
+  message: FakeSlackMessage,
+  withMetadata = false,
+): Record<string, unknown> {
+  const files = (message.files ?? []).flatMap((id) => {
+    const file = fake.state.sharedFiles.get(id);
+    return file ? [fake.fileObject(file)] : [];
+  });
   return {
+    ...(files.length > 0 ? { files, upload: false } : {}),
     ...(withMetadata && message.metadata ? { metadata: message.metadata } : {}),
     type: 'message',
     ...(message.subtype ? { subtype: message.subtype } : {}),
@@ -85,7 +94,7 @@ export function defineSlackMethods(
       threadTs: text(args.thread_ts),
       ...(args.metadata ? { metadata: args.metadata as Record<string, unknown> } : {}),
     });
-    return { channel: channel.id, ts: message.ts, message: wire(message) };
+    return { channel: channel.id, ts: message.ts, message: wire(fake, message) };
   });
 
   define('chat.update', (args) => {
@@ -154,7 +163,7 @@ export function defineSlackMethods(
     if (Array.isArray(args.blocks)) message.blocks = args.blocks as FakeSlackMessage['blocks'];
     message.text = message.stream.markdown;
     state.onBotMessageChanged?.(message, 'stopped');
-    return { channel: message.channel, ts: message.ts, message: wire(message) };
+    return { channel: message.channel, ts: message.ts, message: wire(fake, message) };
   });
 
   const visible = (message: FakeSlackMessage) => !message.visibleTo;
@@ -170,7 +179,7 @@ export function defineSlackMethods(
       .filter((message) => !oldest || later(message.ts, oldest))
       .reverse()
       .map((message) => ({
-        ...wire(message, args.include_all_metadata === true || args.include_all_metadata === 'true'),
+        ...wire(fake, message, args.include_all_metadata === true || args.include_all_metadata === 'true'),
         ...(state.thread(channel.id, message.ts).length > 1
           ? { reply_count: state.thread(channel.id, message.ts).length - 1 }
           : {}),
@@ -188,7 +197,7 @@ export function defineSlackMethods(
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
     const items = thread
       .filter((message) => !oldest || later(message.ts, oldest))
-      .map((message) => wire(message, withMetadata));
+      .map((message) => wire(fake, message, withMetadata));
     const { page, ...rest } = paginate(items, args, fake.maxPageSize);
     return { messages: page, ...rest };
   });
@@ -250,6 +259,45 @@ export function defineSlackMethods(
       return {};
     });
   }
+
+  define('files.info', (args) => {
+    const file = state.sharedFiles.get(required(args, 'file'));
+    // The bot sees a file only where it was shared in a conversation the bot is in.
+    const visible = file?.channels.some((id) => state.channels.get(id)?.members.includes(state.botUserId));
+    if (!file || !visible) throw new FakeSlackError('file_not_found');
+    const shares: { public: Record<string, unknown>; private: Record<string, unknown> } = {
+      public: {},
+      private: {},
+    };
+    const lists = { channels: [] as string[], groups: [] as string[], ims: [] as string[] };
+    for (const id of file.channels) {
+      const channel = state.requireChannel(id);
+      const message = channel.messages.find((each) => each.files?.includes(file.id));
+      const share = [
+        {
+          reply_users: [],
+          reply_users_count: 0,
+          reply_count: 0,
+          ts: message?.ts ?? state.nextTs(),
+          channel_name: channel.name,
+          team_id: state.teamId,
+          share_user_id: file.user,
+        },
+      ];
+      if (channel.isPrivate || channel.isIm) {
+        shares.private[id] = share;
+        (channel.isIm ? lists.ims : lists.groups).push(id);
+      } else {
+        shares.public[id] = share;
+        lists.channels.push(id);
+      }
+    }
+    return {
+      file: { ...fake.fileObject(file), ...lists, shares, comments_count: 0 },
+      comments: [],
+      response_metadata: { next_cursor: '' },
+    };
+  });
 
   define('files.getUploadURLExternal', (args) => {
     const { fileId, uploadUrl } = fake.newUpload(required(args, 'filename'));

@@ -27,6 +27,27 @@ export interface FakeSlackMessage {
   updates: number;
   /** Message metadata (`chat.postMessage` metadata), returned only with `include_all_metadata`. */
   metadata?: Record<string, unknown>;
+  /** Ids of the files shared with it (`file_share`). */
+  files?: string[];
+}
+
+/** A file someone shared in the fake workspace. */
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  mimetype: string;
+  filetype: string;
+  bytes: Buffer;
+  /** Who shared it. */
+  user: string;
+  /** The channels it was shared in (private channels and DMs included). */
+  channels: string[];
+  /** Where `files.info` says to download it, instead of the fake's own file host (a foreign host). */
+  downloadUrl?: string;
+  /** Answer the download with a redirect to this URL. */
+  redirectTo?: string;
+  /** Say no size: none in the file object, and the download sent in chunks without a Content-Length. */
+  hideSize?: boolean;
 }
 
 /** A channel (or direct message) of the fake workspace. */
@@ -62,6 +83,8 @@ export class FakeSlackState {
     channel?: string;
     threadTs?: string;
   }> = [];
+  /** Files people shared (`file_share`), by id. */
+  readonly sharedFiles = new Map<string, FakeSlackFile>();
   /** Called when the bot posts a message (the demo script prints it). */
   onBotMessage?: (message: FakeSlackMessage) => void;
   /** Called when a bot message changes: updated, or its stream stopped. */
@@ -137,6 +160,43 @@ export class FakeSlackState {
       channel.messages.sort((left, right) => Number(left.ts) - Number(right.ts));
     }
     return message;
+  }
+
+  /** Someone shares a file in a channel (with words, in a thread when given): the message and the file. */
+  userSharesFile(options: {
+    channel: string;
+    user: string;
+    text?: string;
+    threadTs?: string;
+    name: string;
+    mimetype: string;
+    bytes: Buffer;
+    downloadUrl?: string;
+    redirectTo?: string;
+    hideSize?: boolean;
+  }): { message: FakeSlackMessage; file: FakeSlackFile } {
+    const file: FakeSlackFile = {
+      id: `F${String(this.sharedFiles.size + 1).padStart(3, '0')}${Date.now().toString(36).toUpperCase()}`,
+      name: options.name,
+      mimetype: options.mimetype,
+      filetype: options.name.split('.').pop() ?? 'binary',
+      bytes: options.bytes,
+      user: options.user,
+      channels: [options.channel],
+      ...(options.downloadUrl ? { downloadUrl: options.downloadUrl } : {}),
+      ...(options.redirectTo ? { redirectTo: options.redirectTo } : {}),
+      ...(options.hideSize ? { hideSize: true } : {}),
+    };
+    this.sharedFiles.set(file.id, file);
+    const message = this.userSays({
+      channel: options.channel,
+      user: options.user,
+      text: options.text ?? '',
+      threadTs: options.threadTs,
+    });
+    message.subtype = 'file_share';
+    message.files = [file.id];
+    return { message, file };
   }
 
   /** The bot posts a message. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { defineSlackMethods } from './slack-methods';
 import { FakeSocketMode } from './slack-socket-mode';
-import { FakeSlackError, FakeSlackState } from './slack-state';
+import { FakeSlackError, type FakeSlackFile, FakeSlackState } from './slack-state';
 
 /** A failure to answer instead of the real thing, a given number of times. */
 export interface InjectedSlackFailure {
@@ -22,6 +22,13 @@ export interface InjectedSlackFailure {
 export interface RecordedSlackCall {
   method: string;
   args: Record<string, unknown>;
+}
+
+/** A download of a shared file Deskmate made from the fake's file host. */
+export interface FileDownload {
+  fileId: string;
+  /** Whether it carried the bot token. */
+  authorized: boolean;
 }
 
 /** A POST Deskmate made to a `response_url`. */
@@ -56,6 +63,8 @@ export class FakeSlackServer {
   readonly calls: RecordedSlackCall[] = [];
   readonly failures: InjectedSlackFailure[] = [];
   readonly responseUrlPosts: ResponseUrlPost[] = [];
+  /** Downloads of shared files, in order. */
+  readonly fileDownloads: FileDownload[] = [];
   /** Methods answered with `unknown_method`, as on a workspace without them. */
   readonly missingMethods = new Set<string>();
   /** Largest page `conversations.*` return, whatever `limit` asks (small values force pagination). */
@@ -126,8 +135,45 @@ export class FakeSlackServer {
     return this.uploads.get(fileId);
   }
 
+  /** A shared file as Slack describes it in events and history (`files` items), served by this fake. */
+  fileObject(file: FakeSlackFile): Record<string, unknown> {
+    const name = encodeURIComponent(file.name);
+    const hosted = `${this.url}/files-pri/${this.state.teamId}-${file.id}`;
+    return {
+      id: file.id,
+      created: Math.floor(Date.now() / 1000),
+      timestamp: Math.floor(Date.now() / 1000),
+      name: file.name,
+      title: file.name,
+      mimetype: file.mimetype,
+      filetype: file.filetype,
+      pretty_type: file.filetype.toUpperCase(),
+      user: file.user,
+      user_team: this.state.teamId,
+      editable: false,
+      ...(file.hideSize ? {} : { size: file.bytes.length }),
+      mode: 'hosted',
+      is_external: false,
+      external_type: '',
+      is_public: true,
+      public_url_shared: false,
+      display_as_bot: false,
+      username: '',
+      url_private: `${hosted}/${name}`,
+      url_private_download: file.downloadUrl ?? `${hosted}/download/${name}`,
+      permalink: `${this.state.workspaceUrl}files/${file.user}/${file.id}/${name}`,
+      permalink_public: `https://slack-files.com/${this.state.teamId}-${file.id}-0f9e8d7c6b`,
+      has_rich_preview: false,
+      file_access: 'visible',
+    };
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake');
+    if (url.pathname.startsWith('/files-pri/') && request.method === 'GET') {
+      request.resume();
+      return this.serveFile(url.pathname, String(request.headers.authorization ?? ''), response);
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
@@ -203,6 +249,37 @@ export class FakeSlackServer {
         JSON.stringify({ ok: false, error: 'fatal_error', detail: String(error) }),
       );
     }
+  }
+
+  /** `GET /files-pri/<team>-<file id>/…`: the file's bytes, only with the bot token (as Slack's file host). */
+  private serveFile(path: string, authorization: string, response: ServerResponse): void {
+    const match = /^\/files-pri\/T[A-Z0-9]+-(F[A-Z0-9]+)\//.exec(path);
+    const file = match ? this.state.sharedFiles.get(match[1]) : undefined;
+    const authorized = authorization === `Bearer ${this.botToken}`;
+    if (file) this.fileDownloads.push({ fileId: file.id, authorized });
+    if (!file || !authorized) {
+      this.send(response, file ? 403 : 404, file ? 'forbidden' : 'not found', 'text/plain');
+      return;
+    }
+    if (file.redirectTo) {
+      response.writeHead(302, { location: file.redirectTo, 'content-length': 0 });
+      response.end();
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': file.mimetype,
+      ...(file.hideSize ? {} : { 'content-length': file.bytes.length }),
+      'content-disposition': `attachment; filename="${encodeURIComponent(file.name)}"`,
+    });
+    if (!file.hideSize) {
+      response.end(file.bytes);
+      return;
+    }
+    // In 1 KB chunks, so a reader that stops at its limit stops partway.
+    for (let offset = 0; offset < file.bytes.length; offset += 1024) {
+      response.write(file.bytes.subarray(offset, offset + 1024));
+    }
+    response.end();
   }
 
   private parseArgs(raw: Buffer, contentType: string): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { createLarkAdapter, type LarkAdapterOptions } from '../../adapters/lark'
 import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
+import type { Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
@@ -49,6 +50,8 @@ export interface HarnessOptions {
   adapter?: Partial<LarkAdapterOptions>;
   /** The current time skills see (default: the clock). */
   now?: () => Date;
+  /** The skills (default: all of them). */
+  skills?: Skill[];
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */
@@ -90,6 +93,7 @@ export async function startLarkHarness(options: HarnessOptions = {}): Promise<La
     store,
     llm: options.llm,
     now: options.now,
+    skills: options.skills,
   });
   // The real shared server, as Deskmate serves the route.
   const http = createHttpServer({

@@ -121,10 +121,15 @@ describe('Lark event normalization (recorded payload shapes)', () => {
       text: '',
       unreadable: [{ kind: 'image' }],
     });
-    expect(as('file', '{"file_key":"file_v2_1"}')).toMatchObject({
+    // A file is read when a skill asks: a readable file of the message, read through the message resources API.
+    const file = as('file', '{"file_key":"file_v2_1","file_name":"预算.pdf"}');
+    expect(file).toMatchObject({
       text: '',
-      unreadable: [{ kind: 'file' }],
+      files: [{ id: 'file_v2_1', name: '预算.pdf', messageId: direct.message?.message_id }],
     });
+    expect(file?.unreadable).toBeUndefined();
+    // A file message that names no file is still named as unread.
+    expect(as('file', '{}')).toMatchObject({ text: '', unreadable: [{ kind: 'file' }] });
     expect(as('text', '{"text":"hello"}')?.unreadable).toBeUndefined();
     // Rich text is read, and its images named.
     const post = normalizeMessageEvent(merged<LarkMessageEvent>('message-receive-post.json'), {

@@ -38,6 +38,7 @@ const scopesOfMethod: Record<string, string[]> = {
   'conversations.members': ['channels:read', 'groups:read', 'im:read', 'mpim:read'],
   'conversations.open': ['im:write'],
   'users.info': ['users:read'],
+  'files.info': ['files:read'],
   // The SDK's helper: files.getUploadURLExternal and files.completeUploadExternal.
   'files.uploadV2': ['files:write'],
   'assistant.threads.setStatus': ['assistant:write'],

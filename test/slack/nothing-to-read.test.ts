@@ -49,7 +49,7 @@ describe('Slack messages with nothing to read', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
-  test('an image alone is answered with what Deskmate cannot read yet; with words, the answer says so under it', async () => {
+  test('an image alone is answered with what Deskmate cannot read yet; a file with other words, with how to have it read', async () => {
     const before = harness.fake.state.botMessages().length;
     llm.requests.length = 0;
     const image = directMessageEvent(harness.fake, { user: people.alice.id, text: '' });
@@ -74,6 +74,7 @@ describe('Slack messages with nothing to read', () => {
     await harness.pipeline.drain();
     const [answer] = repliesAfter(before + 1);
     expect(answer).toContain('Looks fine to me.');
-    expect(answer).toContain("I can't read files yet: this answer is from your words only.");
+    // A document can be read now, but only when asked: the answer to other words says how.
+    expect(answer).toContain("I didn't read the attached file for this answer: say `summarize` or `ask");
   });
 });

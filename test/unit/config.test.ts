@@ -14,6 +14,39 @@ describe('configuration', () => {
     expect(result.config.redisUrl).toBeUndefined();
   });
 
+  test('document limits: 25 MB and the extraction defaults, each settable, a bad value named with its fix', () => {
+    const defaults = parseConfig({});
+    expect(defaults.ok && defaults.config.documents).toEqual({
+      maxBytes: 25 * 1024 * 1024,
+      maxPages: 500,
+      maxUnzippedBytes: 250 * 1024 * 1024,
+      maxZipEntries: 10_000,
+      maxSheetRows: 2000,
+      maxCharacters: 3_000_000,
+      timeoutMilliseconds: 60_000,
+    });
+    const set = parseConfig({
+      DOCUMENT_MAX_BYTES: '1048576',
+      DOCUMENT_MAX_PAGES: '20',
+      DOCUMENT_MAX_UNZIPPED_BYTES: '10485760',
+      DOCUMENT_MAX_SHEET_ROWS: '100',
+      DOCUMENT_MAX_CHARACTERS: '50000',
+      DOCUMENT_TIMEOUT_MS: '5000',
+    });
+    expect(set.ok && set.config.documents).toMatchObject({
+      maxBytes: 1048576,
+      maxPages: 20,
+      maxUnzippedBytes: 10485760,
+      maxSheetRows: 100,
+      maxCharacters: 50000,
+      timeoutMilliseconds: 5000,
+    });
+    const bad = parseConfig({ DOCUMENT_MAX_BYTES: '25MB' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems[0]).toMatchObject({ variable: 'DOCUMENT_MAX_BYTES' });
+    if (!bad.ok) expect(bad.problems[0].message).toMatch(/Fix: set DOCUMENT_MAX_BYTES to a whole number/);
+  });
+
   test('every problem is reported with the variable and its fix', () => {
     const result = parseConfig({ LLM_PROVIDER: 'foo', PORT: 'abc', DEFAULT_TIMEZONE: 'Mars/Base' });
     expect(result.ok).toBe(false);

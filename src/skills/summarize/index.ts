@@ -3,11 +3,16 @@ import { type ConversationRef, conversationKey } from '../../core/conversation';
 import type { HistoryMessage } from '../../core/history-message';
 import type { Reply } from '../../core/reply';
 import { requestText, type Skill, type SkillContext } from '../../core/skill';
-import { detectLanguage, type Language } from '../../text/language';
+import type { DocumentLimits } from '../../documents/limits';
+import type { Language } from '../../text/language';
 import { findUrls } from '../../text/sanitize';
 import { toolArguments } from '../arguments';
+import { findDocumentSource } from '../documents/find-source';
+import { documentLimitsOf } from '../documents/read-source';
+import { requestLanguage } from '../documents/request-language';
 import { retentionOf } from '../retention';
 import { requesterTimezone } from '../when/user-timezone';
+import { summarizeDocument } from './document-summary';
 import { extractiveSummary } from './extractive';
 import { type SummaryBudget, type SummaryCall, summarizeMessages, updateSummary } from './map-reduce';
 import { defaultPeriod, type Period, parsePeriod } from './period';
@@ -26,6 +31,8 @@ export interface SummarizeOptions extends Partial<SummaryBudget> {
   maxMessages?: number;
   /** How long a cached summary is kept for incremental updates. */
   cacheTtlSeconds?: number;
+  /** Limits for reading shared files and documents (the DOCUMENT_* settings). */
+  documents?: Partial<DocumentLimits>;
 }
 
 /** What is cached per conversation so asking again summarizes only the new messages. */
@@ -122,12 +129,13 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
     concurrency: options.concurrency ?? 4,
   };
   const maxMessages = options.maxMessages ?? 10_000;
+  const documentLimits = documentLimitsOf(options.documents);
 
   return {
     name: 'summarize',
     commandWords: ['summarize', 'summarise', 'summary', 'tldr', '总结', '摘要', '概括'],
     description:
-      'Summarize the current thread, the channel over a period (e.g. "last 24h", "today"), or a linked conversation, with citations.',
+      'Summarize the current thread, the channel over a period (e.g. "last 24h", "today"), a linked conversation, or a shared file or document (PDF, Word, slides, sheets, web pages, Lark Docs, meeting transcripts), with citations.',
     ...toolArguments({
       period: z
         .string()
@@ -138,18 +146,28 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         .string()
         .max(2000)
         .nullish()
-        .describe('A link to a message or thread to summarize, if the user gave one.'),
+        .describe('A link to a message, thread, file or document to summarize, if the user gave one.'),
     }),
     help: {
-      en: 'Summarize this thread, or the channel over a period, with links to the sources.',
-      zh: '总结当前话题，或某段时间内的群聊，并附上原消息链接。',
-      examples: ['summarize', 'summarize last 24h', '总结 今天'],
+      en: 'Summarize this thread, the channel over a period, or a shared file or doc (a transcript gets minutes), with links to the sources.',
+      zh: '总结当前话题、某段时间内的群聊，或分享的文件和文档（会议记录生成纪要），并附上出处链接。',
+      examples: ['summarize', 'summarize last 24h', '总结 今天', 'summarize <file or doc link>'],
     },
+    readsFiles: true,
     async run(context) {
       const { message, platform, store } = context;
       const request = requestOf(context);
-      const language = detectLanguage(`${message.text} ${request}`);
+      const language = requestLanguage(message, `${message.text} ${request}`);
       const words = wording[language];
+      // A file shared with the message, a file or doc link, or the file the message replies to.
+      const source = await findDocumentSource(context, request);
+      if (source) {
+        return summarizeDocument(context, source, language, {
+          budget,
+          limits: documentLimits,
+          cacheTtlSeconds: options.cacheTtlSeconds,
+        });
+      }
       const target = await resolveTarget(context, request, language);
       if (isReply(target)) return target;
 

@@ -44,7 +44,8 @@ export async function mapWithConcurrency<T, R>(
   return results;
 }
 
-async function ask(
+/** One model call of a summary: a prompt by name, the fenced data as the user turn, no tools. */
+export async function callModel(
   call: SummaryCall,
   promptName: string,
   variables: Record<string, string>,
@@ -66,8 +67,16 @@ async function ask(
   return result.text.trim();
 }
 
-/** Merge notes (each with `[n]` citations) until they fit one call, then into the final summary. */
-async function reduceNotes(notes: string[], call: SummaryCall, budget: SummaryBudget): Promise<string> {
+/**
+ * Merge notes (each with `[n]` citations) until they fit one call, then into the final summary with the merge
+ * prompt (`summarize-merge` for conversations; documents and minutes name their own).
+ */
+export async function reduceNotes(
+  notes: string[],
+  call: SummaryCall,
+  budget: SummaryBudget,
+  mergePrompt = 'summarize-merge',
+): Promise<string> {
   let current = notes;
   while (
     current.length > 1 &&
@@ -76,15 +85,15 @@ async function reduceNotes(notes: string[], call: SummaryCall, budget: SummaryBu
     const groups = chunkUnderBudget(current, budget.chunkTokens, estimateTokens);
     if (groups.length === current.length) break; // each note alone fills the budget: merge them as they are
     current = await mapWithConcurrency(groups, budget.concurrency, (group) =>
-      group.length === 1 ? Promise.resolve(group[0]) : mergeOnce(group, call),
+      group.length === 1 ? Promise.resolve(group[0]) : mergeOnce(group, call, mergePrompt),
     );
   }
-  return mergeOnce(current, call);
+  return mergeOnce(current, call, mergePrompt);
 }
 
-function mergeOnce(notes: string[], call: SummaryCall): Promise<string> {
+function mergeOnce(notes: string[], call: SummaryCall, prompt = 'summarize-merge'): Promise<string> {
   const body = notes.map((note, index) => `Part ${index + 1}:\n${note}`).join('\n\n');
-  return ask(call, 'summarize-merge', {}, `<notes>\n${body.replace(/<\/?notes>/gi, '')}\n</notes>`);
+  return callModel(call, prompt, {}, `<notes>\n${body.replace(/<\/?notes>/gi, '')}\n</notes>`);
 }
 
 /** Summarize numbered messages: one call when they fit the budget, else map (chunks in parallel) and reduce. */
@@ -95,11 +104,11 @@ export async function summarizeMessages(
 ): Promise<string> {
   const total = messages.reduce((sum, entry) => sum + transcriptLineTokens(entry), 0);
   if (total <= budget.chunkTokens) {
-    return ask(call, 'summarize', {}, fencedTranscript(messages));
+    return callModel(call, 'summarize', {}, fencedTranscript(messages));
   }
   const chunks = chunkUnderBudget(messages, budget.chunkTokens, transcriptLineTokens);
   const notes = await mapWithConcurrency(chunks, budget.concurrency, (chunk, index) =>
-    ask(
+    callModel(
       call,
       'summarize-chunk',
       { part: String(index + 1), parts: String(chunks.length) },
@@ -124,5 +133,5 @@ export async function updateSummary(
     return mergeOnce([previous, fresh], call);
   }
   const user = `<summary>\n${previous.replace(/<\/?summary>/gi, '')}\n</summary>\n\n${fencedTranscript(newMessages)}`;
-  return ask(call, 'summarize-update', {}, user);
+  return callModel(call, 'summarize-update', {}, user);
 }
