@@ -85,22 +85,26 @@ describe('limits shared by every jobs process', () => {
     const stopsBefore = slack.callsTo('chat.stopStream').length;
     const started = Date.now();
     await Promise.all(users.map((user) => mention(user, 'draft a long story about the office move')));
+    const whole = words.join('').trim();
+    const finished = () =>
+      slack.state
+        .botMessages()
+        .filter((message) => message.stream && !message.stream.open)
+        .map((message) => slack.state.visibleText(message));
+    // Done when twenty streams read the whole answer. (Counting stopStream calls is not enough: a job that runs
+    // again, on a loaded machine, stops its first stream and then rewrites it whole.)
     await waitUntil(
-      () => slack.callsTo('chat.stopStream').length >= stopsBefore + 20,
-      'twenty finished streams',
-      30_000,
+      () =>
+        slack.callsTo('chat.stopStream').length >= stopsBefore + 20 &&
+        finished().filter((text) => text.includes(whole)).length >= 20,
+      'twenty finished streams, each whole',
+      45_000,
     );
     const seconds = (Date.now() - started) / 1000;
     const appends = slack.callsTo('chat.appendStream').length - appendsBefore;
     // One bucket for the workspace: the burst, then two a second (a process each would allow twice that).
     expect(appends).toBeLessThanOrEqual(appendBurst + Math.ceil(appendsPerSecond * seconds) + 2);
-    const whole = words.join('').trim();
-    const finished = slack.state
-      .botMessages()
-      .filter((message) => message.stream && !message.stream.open)
-      .map((message) => slack.state.visibleText(message));
-    // Every finished stream reads the whole answer (a cut one is shown as it was left).
-    expect(finished.filter((text) => !text.includes(whole))).toEqual([]);
-    expect(finished.filter((text) => text.includes(whole)).length).toBeGreaterThanOrEqual(20);
+    // No stream is left cut (a cut one is shown as it was left).
+    expect(finished().filter((text) => !text.includes(whole))).toEqual([]);
   }, 60_000);
 });
