@@ -124,7 +124,7 @@ describe('Redis stopped and restarted under load', () => {
     await waitUntil(
       () => fake.callsTo('chat.postMessage').length >= eventCount,
       'a reply to every event',
-      30_000,
+      90_000,
     ).catch(() => undefined);
     await served.deskmate.queue.drain();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -138,7 +138,7 @@ describe('Redis stopped and restarted under load', () => {
     const doubled = [...repliesPerMention.entries()].filter(([, count]) => count > 1);
     expect({ missing: missing.length, doubled: doubled.length }).toEqual({ missing: 0, doubled: 0 });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(eventCount);
-  }, 60_000);
+  }, 150_000); // Correctness under load, not speed (bench/ measures that): a loaded machine may take minutes.
 
   // The case behind lost or doubled events above, made deterministic: the message reached Redis ,
   // its answer did not, so the webhook answered 503; the platform's retry must then be taken for a duplicate

@@ -114,7 +114,7 @@ describe('Slack under load: redelivered events at high concurrency', () => {
     await waitUntil(
       () => fake.callsTo('chat.postMessage').length >= eventCount,
       `${eventCount} replies`,
-      45_000,
+      120_000,
     );
     await served.deskmate.queue.drain();
     // Late duplicates would show up after the queue is empty: give them a moment to appear.
@@ -134,5 +134,5 @@ describe('Slack under load: redelivered events at high concurrency', () => {
     // Answered by the help skill, not refused or apologised for.
     expect(fake.callsTo('chat.postEphemeral')).toHaveLength(0);
     expect(fake.state.botMessages().every((message) => /Deskmate/.test(message.text))).toBe(true);
-  }, 60_000);
+  }, 150_000); // Correctness under load, not speed (bench/ measures that): a loaded machine may take minutes.
 });
