@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'node:querystring';
-import type { FakeSlackMessage } from './slack-state';
+import type { FakeSlackMessage, FileShareOptions } from './slack-state';
 import type { FakeSlackServer } from './slack-web-api';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'slack');
@@ -303,23 +303,6 @@ export function buttonClick(
     trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
     actions: [{ ...button, block_id: 'b1', action_ts: fake.state.nextTs() }],
   };
-}
-
-/** What a file share needs: where, who, the words with it (`{bot}` marks the bot's mention) and the file. */
-export interface FileShareOptions {
-  channel?: string;
-  user: string;
-  text?: string;
-  threadTs?: string;
-  name: string;
-  mimetype: string;
-  bytes: Buffer;
-  /** Where `files.info` says to download it (a foreign host, for the token test). */
-  downloadUrl?: string;
-  /** The fake's file host answers the download with a redirect to this URL. */
-  redirectTo?: string;
-  /** No size in the file object, and a chunked download without a Content-Length. */
-  hideSize?: boolean;
 }
 
 /**

@@ -63,6 +63,23 @@ export interface FakeSlackChannel {
   messages: FakeSlackMessage[];
 }
 
+/** What a file share needs: where, who, the words with it (`{bot}` marks the bot's mention) and the file. */
+export interface FileShareOptions {
+  channel?: string;
+  user: string;
+  text?: string;
+  threadTs?: string;
+  name: string;
+  mimetype: string;
+  bytes: Buffer;
+  /** Where `files.info` says to download it (a foreign host, for the token test). */
+  downloadUrl?: string;
+  /** The fake's file host answers the download with a redirect to this URL. */
+  redirectTo?: string;
+  /** No size in the file object, and a chunked download without a Content-Length. */
+  hideSize?: boolean;
+}
+
 /** The workspace behind the fake Web API: users, channels, messages, and what the bot did. */
 export class FakeSlackState {
   readonly teamId = 'T0DESKMATE';
@@ -163,18 +180,10 @@ export class FakeSlackState {
   }
 
   /** Someone shares a file in a channel (with words, in a thread when given): the message and the file. */
-  userSharesFile(options: {
-    channel: string;
-    user: string;
-    text?: string;
-    threadTs?: string;
-    name: string;
-    mimetype: string;
-    bytes: Buffer;
-    downloadUrl?: string;
-    redirectTo?: string;
-    hideSize?: boolean;
-  }): { message: FakeSlackMessage; file: FakeSlackFile } {
+  userSharesFile(options: FileShareOptions & { channel: string }): {
+    message: FakeSlackMessage;
+    file: FakeSlackFile;
+  } {
     const file: FakeSlackFile = {
       id: `F${String(this.sharedFiles.size + 1).padStart(3, '0')}${Date.now().toString(36).toUpperCase()}`,
       name: options.name,
