@@ -12,6 +12,7 @@ import type {
 } from '../../core/knowledge-index';
 import type { Logger } from '../../core/logger';
 import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
+import { sameSource } from '../same-source';
 import {
   accessFilter,
   chunkOf,
@@ -296,15 +297,4 @@ async function vectorColumn(
   if (!field) return undefined;
   const dimensions = (field.type as { listSize?: number }).listSize ?? 0;
   return { dimensions, model: field.metadata.get('model') ?? '' };
-}
-
-/** Whether a stored source is this one as it is now: same version, access, title and link. */
-function sameSource(stored: KnowledgeSource, source: KnowledgeSource): boolean {
-  const sorted = (list: string[]) => [...list].sort().join('\n');
-  return (
-    stored.version === source.version &&
-    sorted(stored.access) === sorted(source.access) &&
-    stored.title === source.title &&
-    (stored.link ?? '') === (source.link ?? '')
-  );
 }
