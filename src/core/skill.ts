@@ -1,6 +1,8 @@
 import type { ChatPlatform, PostedMessageRef, ReplyStream } from './chat-platform';
 import type { ConversationRef } from './conversation';
+import type { Embedder } from './embedder';
 import type { ActionInvocation, InboundMessage } from './inbound-message';
+import type { KnowledgeIndex } from './knowledge-index';
 import type { LlmProvider, LlmResult } from './llm-provider';
 import type { Logger } from './logger';
 import type { ReminderScheduler } from './reminder';
@@ -94,6 +96,16 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
   settings: SkillSettings;
   /** Aborted when the job must stop. */
   signal: AbortSignal;
+  /** The knowledge base, where jobs run (absent in setups that have none, such as some tests). */
+  knowledge?: SkillKnowledge;
+}
+
+/** The knowledge base as skills use it: the index, and the embedder questions go through when one is set. */
+export interface SkillKnowledge {
+  /** The index; search it with the asker's principals. */
+  index: KnowledgeIndex;
+  /** Embeds questions (purpose `query`); absent when the index is keyword-only. */
+  embed?: Embedder;
 }
 
 /** Settings skills read. */

@@ -7,7 +7,7 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
-import type { Skill, SkillSettings } from '../core/skill';
+import type { Skill, SkillKnowledge, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { isDocumentError } from '../documents/document-error';
 import type { RequestGuard } from '../limits/request-guard';
@@ -73,6 +73,8 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Checked before each job (allow-lists, rate limits): a verdict here answers, or drops, instead of the skill. */
   guard?: RequestGuard;
+  /** The knowledge base skills search (`ask`, `kb`). */
+  knowledge?: SkillKnowledge;
   /** Called once per finished job (metrics). */
   onJobFinished?: (outcome: JobOutcome) => void;
 }
@@ -202,6 +204,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         now,
         settings: options.settings,
         signal: attempt.signal,
+        ...(options.knowledge ? { knowledge: options.knowledge } : {}),
       });
       if (reply) await respond.send(reply);
       const durationMs = Date.now() - started;
