@@ -7,12 +7,13 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
-import type { Skill, SkillSettings } from '../core/skill';
+import type { Skill, SkillKnowledge, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { isDocumentError } from '../documents/document-error';
 import type { RequestGuard } from '../limits/request-guard';
 import { detectLanguage } from '../text/language';
 import { failureMessage } from '../text/messages';
+import { knowledgePrincipals } from './knowledge-access';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
@@ -75,6 +76,8 @@ export interface WorkerOptions {
   guard?: RequestGuard;
   /** Called once per finished job (metrics). */
   onJobFinished?: (outcome: JobOutcome) => void;
+  /** The knowledge base, when one is configured. */
+  knowledge?: Omit<SkillKnowledge, 'principals'>;
 }
 
 /** How a job ended, for metrics and the audit trail (ids, counts and codes; never text). */
@@ -187,6 +190,9 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       }
       // A click acts on the conversation its card is in: the clicker must be able to read it.
       if (route.request.kind === 'action') await access.allow(message.conversation);
+      const knowledge = options.knowledge;
+      let principals: ReturnType<SkillKnowledge['principals']> | undefined;
+      const prepared = message;
       const reply = await route.skill.run({
         message,
         request: route.request,
@@ -202,6 +208,18 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         now,
         settings: options.settings,
         signal: attempt.signal,
+        ...(knowledge
+          ? {
+              knowledge: {
+                ...knowledge,
+                // Decided once per job, for the place the answer goes, through the platform itself.
+                principals: () => {
+                  principals ??= knowledgePrincipals(platform, prepared, knowledge.index);
+                  return principals;
+                },
+              },
+            }
+          : {}),
       });
       if (reply) await respond.send(reply);
       const durationMs = Date.now() - started;
