@@ -14,6 +14,7 @@ import type { RequestGuard } from '../limits/request-guard';
 import { detectLanguage } from '../text/language';
 import { failureMessage } from '../text/messages';
 import { knowledgePrincipals } from './knowledge-access';
+import { removeKnowledgeOf } from './knowledge-removal';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
@@ -153,6 +154,15 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         effects,
       });
     try {
+      // Content removed on the platform is no one's request: its knowledge goes, and nothing is answered.
+      if (received.via === 'event') {
+        if (received.removed && options.knowledge) {
+          const count = await removeKnowledgeOf(options.knowledge.index, received, logger);
+          if (count > 0) effects.push({ action: 'deleted', kind: 'knowledge_source', id: String(count) });
+        }
+        finished('ok');
+        return;
+      }
       // Allow-lists and rate limits first: a refused or dropped request costs no platform lookups.
       const verdict = await options.guard?.(received);
       if (verdict?.kind === 'drop') {
@@ -228,6 +238,15 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     } catch (error) {
       // Stopped past the grace period: the job goes back to the queue and runs again; no apology now.
       if (attempt.signal.aborted) throw error;
+      // A removal has no one to answer: it is logged and the queue runs it again.
+      if (received.via === 'event') {
+        logger.error(
+          { err: error, code: isDeskmateError(error) ? error.code : 'internal' },
+          'removal event failed',
+        );
+        finished('internal');
+        throw error;
+      }
       const code = isDeskmateError(error) ? error.code : 'internal';
       const language = detectLanguage(message.text, messageLanguage(received));
       // A file that cannot be read says why, in the asker's language (encrypted, scanned, too large…).

@@ -1,32 +1,15 @@
 import type { ConversationRef } from '../../core/conversation';
 import type { KnowledgePrincipal } from '../../core/knowledge-index';
 import { conversationPrincipal, everyonePrincipal, userPrincipal } from '../../core/knowledge-principals';
+import { linkedDocumentSourceId, sharedFileSourceId } from '../../core/knowledge-source-ids';
 import type { SkillContext } from '../../core/skill';
 import type { DocumentSource } from '../documents/find-source';
 
-/**
- * The stable id of a source made from a shared file or a linked document. A Lark file's id names the message
- * it came in, so recalling the message finds it; a Slack file's id is the file's, so deleting the file does.
- */
+/** The stable id of a source made from a shared file or a linked document. */
 export function knowledgeSourceId(source: DocumentSource): string {
-  if (source.kind === 'document') {
-    const { platform, workspace, token } = source.document;
-    return `${platform}:${workspace}:document:${token}`;
-  }
-  const { file } = source;
-  const { platform, workspace } = file.conversation;
-  if (platform === 'lark' && file.messageId) return `lark:${workspace}:message:${file.messageId}:${file.id}`;
-  return `${platform}:${workspace}:file:${file.id}`;
-}
-
-/** The id prefix of the sources made from the files of one Lark message (removed when it is recalled). */
-export function larkMessageSourcePrefix(workspace: string, messageId: string): string {
-  return `lark:${workspace}:message:${messageId}:`;
-}
-
-/** The id of the source made from one Slack file (removed when the file is deleted). */
-export function slackFileSourceId(workspace: string, fileId: string): string {
-  return `slack:${workspace}:file:${fileId}`;
+  return source.kind === 'document'
+    ? linkedDocumentSourceId(source.document)
+    : sharedFileSourceId(source.file);
 }
 
 /** Who may read what is shared in a conversation: its members; the workspace too when it is a public place without outsiders; only the person in a direct chat. */
