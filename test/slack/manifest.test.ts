@@ -151,6 +151,8 @@ describe('the Slack app manifest', () => {
     );
     expect(missing).toEqual([]);
     const events = listUnder('bot_events');
+    // A subscribed event is a decision about the app's permissions too: each names its scopes here.
+    expect(events.filter((event) => !(event in scopesOfEvent))).toEqual([]);
     const needed = new Set([
       ...[...methods.keys()].flatMap((method) => scopesOfMethod[method]),
       ...events.flatMap((event) => scopesOfEvent[event] ?? [`an unknown event ${event}`]),
