@@ -2,11 +2,12 @@
 // calls (made-up `commandWord`s, todos to create and close, a meeting inviting everyone, extracted todos)
 // creates, closes and books nothing, and adds to or forgets from the knowledge base nothing; only the
 // requester's own click on the card does.
+import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { LlmRequest, ToolCall } from '../../src/core/llm-provider';
 import { cardActionEvent, deliver, messageEvent } from '../fakes/lark-events';
 import type { FakeMessage } from '../fakes/lark-state';
-import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
 import { ScriptedLlm } from '../fakes/scripted-llm';
+import { startLanceDbIndex } from '../helpers/knowledge-index';
 import { groupChatId, type LarkHarness, people, startLarkHarness } from '../lark/lark-harness';
 
 /** Twenty colleagues a hostile meeting invites. */
@@ -121,7 +122,8 @@ describe('a hostile model cannot act without the requester’s click', () => {
 
 describe('a hostile model cannot change the knowledge base without the requester’s click', () => {
   let harness: LarkHarness;
-  const index = new MemoryKnowledgeIndex();
+  let index: KnowledgeIndex;
+  let engine: Awaited<ReturnType<typeof startLanceDbIndex>>;
   let nextRoute: ToolCall = { id: 'x', name: 'help', input: {} };
   const llm = new ScriptedLlm([], (request: LlmRequest) =>
     request.purpose === 'route' ? { toolCalls: [nextRoute] } : { text: 'ok' },
@@ -130,6 +132,8 @@ describe('a hostile model cannot change the knowledge base without the requester
   let other: FakeMessage;
 
   beforeAll(async () => {
+    engine = await startLanceDbIndex();
+    index = engine.index;
     harness = await startLarkHarness({ mode: 'webhook', llm, knowledge: { index } });
     policy = harness.fake.state.userSendsFile({
       chatId: groupChatId,
@@ -147,7 +151,10 @@ describe('a hostile model cannot change the knowledge base without the requester
     // 张三 adds it by his own command: the hostile calls below try to forget it, or to add more.
     await say(people.zhangsan.openId, '{mention:0} 知识库 添加', policy.messageId);
   });
-  afterAll(() => harness.stop());
+  afterAll(async () => {
+    await harness.stop();
+    await engine.stop();
+  });
 
   const state = () => harness.fake.state;
   async function say(userId: string, text: string, parentId?: string) {
