@@ -311,6 +311,103 @@ describe('knowledge answers, kb commands and who may read what', () => {
   });
 });
 
+describe('kb add reads only what the asker may read, and gives a Doc its sharing', () => {
+  const tenantDoc = 'https://example.feishu.cn/docx/OPEN';
+  const closedDoc = 'https://example.feishu.cn/docx/CLOSED';
+  const permalink = 'https://files.example/permalink/F9';
+
+  function larkPlatform() {
+    const platform = new KnowledgePlatform({ F9: travelPolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const files = platform.files;
+    if (!files) throw new Error('files');
+    const documents: Record<string, { open: boolean; members: string[]; text: string }> = {
+      OPEN: { open: true, members: [], text: '# Holidays\n\nEveryone gets 30 days of annual leave.' },
+      CLOSED: { open: false, members: ['alice'], text: '# Salaries\n\nThe salary bands are secret.' },
+    };
+    platform.files = {
+      ...files,
+      async resolveLink(url, from) {
+        if (url === permalink) {
+          return {
+            kind: 'file',
+            file: { id: 'F9', name: 'travel.md' },
+            sharedIn: [{ ...from, channel: 'CPRIV' }],
+          };
+        }
+        const token = url.split('/').pop() ?? '';
+        if (!documents[token]) return undefined;
+        return {
+          kind: 'document',
+          document: { platform: 'slack', workspace, token, type: 'docx', link: url, title: `${token}.docx` },
+        };
+      },
+      async documentAccess(document, userId) {
+        const entry = documents[document.token];
+        return {
+          readable: entry.open || entry.members.includes(userId),
+          audience: { openTo: entry.open ? 'workspace' : 'members', external: false },
+        };
+      },
+      async readDocument(document) {
+        platform.reads.push(document.token);
+        return {
+          bytes: Buffer.from(documents[document.token].text),
+          name: `${document.token}.md`,
+          link: document.link,
+        };
+      },
+    };
+    return platform;
+  }
+
+  test('a Doc the tenant may read answers everyone in the workspace; a members-only Doc, the chat it was added in', async () => {
+    const platform = larkPlatform();
+    const index = new MemoryKnowledgeIndex();
+    await run(platform, index, undefined, [
+      say(`kb add ${tenantDoc}`, otherChannel, 'alice'),
+      say(`kb add ${closedDoc}`, otherChannel, 'alice'),
+    ]);
+    const byId = new Map((await index.sources()).map((source) => [source.id, source.access]));
+    expect(byId.get('slack:T1:document:OPEN')).toEqual(['everyone:slack:T1']);
+    expect(byId.get('slack:T1:document:CLOSED')).toEqual(['conversation:slack:T1:CGEN']);
+  });
+
+  test('a Doc or a file the asker may not read is refused privately and never read or indexed', async () => {
+    const platform = larkPlatform();
+    const index = new MemoryKnowledgeIndex();
+    await run(platform, index, undefined, [
+      say(`kb add ${closedDoc}`, otherChannel, 'bob'),
+      say(`kb add ${permalink}`, otherChannel, 'bob'),
+    ]);
+    expect(await index.sources()).toEqual([]);
+    expect(platform.reads).toEqual([]);
+    const refusals = platform.sends.filter((send) => send.kind === 'post');
+    expect(refusals).toHaveLength(2);
+    for (const refusal of refusals) {
+      expect(refusal.kind === 'post' && refusal.options?.privateTo).toBe('bob');
+    }
+  });
+
+  test('the model may route a knowledge question to ask (no side effect, no click needed)', async () => {
+    const platform = new KnowledgePlatform({ F1: travelPolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    await run(platform, index, undefined, [
+      say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
+    ]);
+    const llm = new ScriptedLlm([], (request) =>
+      request.purpose === 'route'
+        ? { toolCalls: [{ id: 'r1', name: 'ask', input: {} }] }
+        : { text: 'Up to 4711 euros a trip [1].' },
+    );
+    await run(platform, index, llm, [say('how much may a trip cost?', privateChannel, 'alice')]);
+    expect(platform.visibleMessages().at(-1)).toBe(
+      'Up to 4711 euros a trip [travel.md § Travel](https://files.example/F1).',
+    );
+  });
+});
+
 describe('knowledge principals for the place the answer goes', () => {
   const index = new MemoryKnowledgeIndex();
   const platform = new KnowledgePlatform({});

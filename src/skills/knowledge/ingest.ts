@@ -23,8 +23,6 @@ async function addOne(
   limits: DocumentLimits,
   language: Language,
 ): Promise<AddOutcome> {
-  // Read only what the asker may read; a refusal is `forbidden`, answered privately by the worker.
-  await allowSource(context, source);
   const access = await knowledgeAccessOf(context, source);
   const id = knowledgeSourceId(source);
   const loaded = await loadSource(context, source, limits, language);
@@ -76,6 +74,8 @@ export async function addToKnowledge(
   language: Language,
 ): Promise<Reply> {
   const words = kbWording[language];
+  // Access first, for every file: a refusal (`forbidden`, answered privately) leaves nothing in the conversation.
+  for (const source of sources) await allowSource(context, source);
   const outcomes: AddOutcome[] = [];
   for (const [index, source] of sources.entries()) {
     await context.respond.progress(
