@@ -176,6 +176,24 @@ describe('knowledge answers, kb commands and who may read what', () => {
     );
   });
 
+  test('the same file added again in a second channel is readable in both; the same place again changes nothing', async () => {
+    const platform = new KnowledgePlatform({ F1: travelPolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    platform.channelMembers.set('CGEN', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    await run(platform, index, undefined, [
+      say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
+      say('kb add', otherChannel, 'alice', { files: [sharedFile('F1', 'travel.md', otherChannel)] }),
+      say('kb add', otherChannel, 'alice', { files: [sharedFile('F1', 'travel.md', otherChannel)] }),
+    ]);
+    const [source] = await index.sources();
+    expect(source.access).toEqual(['conversation:slack:T1:CPRIV', 'conversation:slack:T1:CGEN']);
+    expect(platform.visibleMessages().slice(-2)).toEqual([
+      'Added travel.md: 2 sections.',
+      'travel.md is already in the knowledge base (this version).',
+    ]);
+  });
+
   test('a cited number that was not given is removed; an answer with no valid citation becomes not found with the closest sources', async () => {
     const platform = new KnowledgePlatform({ F1: travelPolicy });
     platform.channelMembers.set('CPRIV', new Set(['alice']));
