@@ -194,6 +194,37 @@ describe('knowledge answers, kb commands and who may read what', () => {
     ]);
   });
 
+  test('the Chinese forms list, forget and show status; a folder file cannot be forgotten from chat', async () => {
+    const platform = new KnowledgePlatform({ F2: chinesePolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    await index.upsert(
+      {
+        id: 'folder:handbook.md',
+        version: 'v1',
+        origin: 'folder',
+        title: 'handbook.md',
+        access: ['everyone'],
+        indexedAt: '2026-01-01T00:00:00.000Z',
+      },
+      [],
+    );
+    await run(platform, index, undefined, [
+      say('知识库 添加', privateChannel, 'alice', { files: [sharedFile('F2', '报销.md', privateChannel)] }),
+      say('知识库 列表', privateChannel, 'alice'),
+      say('知识库 删除 2', privateChannel, 'alice'),
+      say('知识库 删除 1', privateChannel, 'alice'),
+      say('知识库 状态', privateChannel, 'alice'),
+    ]);
+    const [list, folder, forgotten, status] = platform.visibleMessages().slice(-4);
+    expect(list).toBe(
+      '**你在这里可查看的知识来源：**\n1. [报销.md](https://files.example/F2) (由你添加)\n2. handbook.md (文件夹)',
+    );
+    expect(folder).toContain('handbook.md 来自知识库文件夹，不能在聊天中删除');
+    expect(forgotten).toBe('已删除：报销.md。回答不会再使用它。');
+    expect(status).toBe('知识库：memory，1 个来源，0 个片段，仅关键词检索。你在这里可查看 1 个。');
+  });
+
   test('a cited number that was not given is removed; an answer with no valid citation becomes not found with the closest sources', async () => {
     const platform = new KnowledgePlatform({ F1: travelPolicy });
     platform.channelMembers.set('CPRIV', new Set(['alice']));
