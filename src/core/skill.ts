@@ -105,7 +105,7 @@ export interface SkillKnowledge {
   /** The index of the company's documents. */
   index: KnowledgeIndex;
   /** Embeds chunks and questions when an embedding model is configured; keyword search only otherwise. */
-  embedder?: Embedder;
+  embed?: Embedder;
   /**
    * The principals the requester holds for the place this job's answer goes (decided by the pipeline's
    * knowledge access, checked through the platform): a search must name exactly these.

@@ -62,5 +62,10 @@ export class MemoryKnowledgeIndex implements KnowledgeIndex {
     return { engine: 'memory', sources: this.entries.size, chunks, vectors: false };
   }
 
+  /** The chunks stored for a source (tests check their vectors). */
+  chunksOf(sourceId: string): KnowledgeChunk[] {
+    return this.entries.get(sourceId)?.chunks ?? [];
+  }
+
   async close(): Promise<void> {}
 }

@@ -2,6 +2,7 @@ import type { ConversationRef } from '../../src/core/conversation';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import type { LlmRequest } from '../../src/core/llm-provider';
 import type { SharedFile } from '../../src/core/shared-file';
+import { TestEmbedder } from '../../src/llm/test-embedder';
 import { knowledgePrincipals } from '../../src/pipeline/knowledge-access';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
@@ -64,12 +65,13 @@ async function run(
   llm: ScriptedLlm | undefined,
   messages: InboundMessage[],
   store = createMemoryStateStore(),
+  embed?: TestEmbedder,
 ) {
   const pipeline = await startTestPipeline({
     platforms: { slack: platform },
     llm,
     store,
-    knowledge: { index },
+    knowledge: { index, ...(embed ? { embed } : {}) },
   });
   for (const message of messages) {
     await pipeline.queue.enqueue(message);
@@ -223,6 +225,29 @@ describe('knowledge answers, kb commands and who may read what', () => {
     expect(folder).toContain('handbook.md 来自知识库文件夹，不能在聊天中删除');
     expect(forgotten).toBe('已删除：报销.md。回答不会再使用它。');
     expect(status).toBe('知识库：memory，1 个来源，0 个片段，仅关键词检索。你在这里可查看 1 个。');
+  });
+
+  test('with an embedding model, chunks are stored with vectors (title and heading in front) and questions searched with one', async () => {
+    const platform = new KnowledgePlatform({ F1: travelPolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    const embed = new TestEmbedder();
+    await run(
+      platform,
+      index,
+      undefined,
+      [
+        say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
+        say('ask travel budget?', privateChannel, 'alice'),
+      ],
+      createMemoryStateStore(),
+      embed,
+    );
+    const chunks = index.chunksOf('slack:T1:file:F1');
+    expect(chunks.map((chunk) => chunk.vector?.length)).toEqual([256, 256]);
+    expect(embed.embedded[0]).toBe(`travel.md\nTravel\n# Travel\n\n${secret}`);
+    expect(index.searches.at(-1)?.vector).toHaveLength(256);
+    expect(embed.embedded.at(-1)).toBe('travel budget?');
   });
 
   test('a cited number that was not given is removed; an answer with no valid citation becomes not found with the closest sources', async () => {

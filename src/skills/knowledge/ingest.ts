@@ -36,7 +36,7 @@ async function addOne(
     bytes: loaded.content.bytes,
     ...(loaded.content.name ? { name: loaded.content.name } : {}),
     limits,
-    ...(knowledge.embedder ? { embedder: knowledge.embedder } : {}),
+    ...(knowledge.embed ? { embedder: knowledge.embed } : {}),
     signal: context.signal,
   });
   if (chunks.length === 0) return { kind: 'empty', name: loaded.name };
