@@ -100,6 +100,9 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
   knowledge?: SkillKnowledge;
 }
 
+/** The knowledge base a deployment has: the index and, when configured, the embedder. */
+export type KnowledgeBase = Omit<SkillKnowledge, 'principals'>;
+
 /** The knowledge base as a skill sees it: the index, embeddings when configured, and what the asker may read here. */
 export interface SkillKnowledge {
   /** The index of the company's documents. */
