@@ -2,7 +2,7 @@ import type { ChatPlatform, PostedMessageRef, ReplyStream } from './chat-platfor
 import type { ConversationRef } from './conversation';
 import type { Embedder } from './embedder';
 import type { ActionInvocation, InboundMessage } from './inbound-message';
-import type { KnowledgeIndex } from './knowledge-index';
+import type { KnowledgeIndex, KnowledgePrincipal } from './knowledge-index';
 import type { LlmProvider, LlmResult } from './llm-provider';
 import type { Logger } from './logger';
 import type { ReminderScheduler } from './reminder';
@@ -96,16 +96,24 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
   settings: SkillSettings;
   /** Aborted when the job must stop. */
   signal: AbortSignal;
-  /** The knowledge base, where jobs run (absent in setups that have none, such as some tests). */
+  /** The knowledge base, when one is configured. */
   knowledge?: SkillKnowledge;
 }
 
-/** The knowledge base as skills use it: the index, and the embedder questions go through when one is set. */
+/** The knowledge base a deployment has: the index and, when configured, the embedder. */
+export type KnowledgeBase = Omit<SkillKnowledge, 'principals'>;
+
+/** The knowledge base as a skill sees it: the index, embeddings when configured, and what the asker may read here. */
 export interface SkillKnowledge {
-  /** The index; search it with the asker's principals. */
+  /** The index of the company's documents. */
   index: KnowledgeIndex;
-  /** Embeds questions (purpose `query`); absent when the index is keyword-only. */
+  /** Embeds chunks and questions when an embedding model is configured; keyword search only otherwise. */
   embed?: Embedder;
+  /**
+   * The principals the requester holds for the place this job's answer goes (decided by the pipeline's
+   * knowledge access, checked through the platform): a search must name exactly these.
+   */
+  principals(): Promise<KnowledgePrincipal[]>;
 }
 
 /** Settings skills read. */

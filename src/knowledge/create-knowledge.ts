@@ -1,7 +1,7 @@
 import type { KnowledgeConfig } from '../config-knowledge';
 import type { KnowledgeIndex } from '../core/knowledge-index';
 import type { Logger } from '../core/logger';
-import type { SkillKnowledge } from '../core/skill';
+import type { KnowledgeBase } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { createEmbedder } from '../llm/create-embedder';
@@ -9,7 +9,7 @@ import { createFolderSync, type FolderSync } from './folder-sync';
 import { lazyKnowledgeIndex } from './lazy-knowledge-index';
 
 /** The knowledge base of a jobs process: the index skills search, and the folder sync when KNOWLEDGE_DIR is set. */
-export interface Knowledge extends SkillKnowledge {
+export interface Knowledge extends KnowledgeBase {
   /** Keeps the index in step with KNOWLEDGE_DIR; absent without one. */
   folderSync?: FolderSync;
   /** Start syncing the folder (a pass now, then every KNOWLEDGE_RESCAN_SECONDS). */

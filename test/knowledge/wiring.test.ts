@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Skill, SkillKnowledge } from '../../src/core/skill';
+import type { KnowledgeBase, Skill, SkillKnowledge } from '../../src/core/skill';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { createOfflineProvider } from '../../src/llm/offline-provider';
 import { TestEmbedder } from '../../src/llm/test-embedder';
@@ -57,7 +57,7 @@ test('skills get the knowledge index and the embedder in their context', async (
   const logger = createLogger({ level: 'silent' });
   const queue = createMemoryQueue({ store, logger });
   const index = await createLanceDbKnowledgeIndex({ uri: join(base, 'skill-index'), logger });
-  const knowledge: SkillKnowledge = { index, embed: new TestEmbedder() };
+  const knowledge: KnowledgeBase = { index, embed: new TestEmbedder() };
   const seen: Array<SkillKnowledge | undefined> = [];
   const probe: Skill = {
     name: 'probe',
@@ -93,7 +93,8 @@ test('skills get the knowledge index and the embedder in their context', async (
   });
   await queue.drain();
   await queue.stop(1000);
-  expect(seen).toEqual([knowledge]);
+  // The index and embedder as configured, with the principals the pipeline decides for the answer's place.
+  expect(seen).toEqual([{ ...knowledge, principals: expect.any(Function) }]);
   expect(platform.visibleMessages()).toEqual(['status lancedb']);
   await index.close();
 });
