@@ -8,12 +8,17 @@
 
 /**
  * Who may read a source, as strings an engine can filter on:
+ * - `everyone`: everyone allowed to use Deskmate, in any workspace (knowledge folder files without an
+ *   `access.json`); an asker's principals always include it;
  * - `everyone:<platform>:<workspace>`: everyone allowed to use Deskmate in that workspace;
  * - `conversation:<platform>:<workspace>:<channel>`: the members of one conversation;
  * - `user:<platform>:<workspace>:<user>`: one person.
  * The console's principals use platform `console` and workspace `local`.
  */
 export type KnowledgePrincipal = string;
+
+/** The principal every asker holds: sources with it are open to everyone allowed to use Deskmate. */
+export const everyonePrincipal: KnowledgePrincipal = 'everyone';
 
 /** Where a knowledge source came from. */
 export type KnowledgeOrigin = 'folder' | 'shared_file' | 'linked_document';
@@ -92,7 +97,10 @@ export interface KnowledgeStatus {
 
 /** Where the knowledge base's chunks live and are searched; one engine per deployment. */
 export interface KnowledgeIndex {
-  /** Put a source's chunks in place of any older version's; nothing happens when this version is already there. */
+  /**
+   * Put a source's chunks in place of any older version's. `unchanged` (nothing written) when this version
+   * is already there with the same access, title and link; otherwise the old chunks are replaced.
+   */
   upsert(source: KnowledgeSource, chunks: KnowledgeChunk[]): Promise<'indexed' | 'unchanged'>;
   /** Remove a source and its chunks; true when it was there. */
   remove(sourceId: string): Promise<boolean>;

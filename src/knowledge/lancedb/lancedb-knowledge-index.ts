@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import * as lancedb from '@lancedb/lancedb';
+import { DeskmateError } from '../../core/errors';
+import type {
+  KnowledgeChunk,
+  KnowledgeHit,
+  KnowledgeIndex,
+  KnowledgePrincipal,
+  KnowledgeQuery,
+  KnowledgeSource,
+  KnowledgeStatus,
+} from '../../core/knowledge-index';
+import type { Logger } from '../../core/logger';
+import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
+import {
+  accessFilter,
+  chunkOf,
+  chunkRow,
+  chunksSchema,
+  sourceOf,
+  sourceRow,
+  sourcesSchema,
+  sqlString,
+} from './lancedb-rows';
+
+/** Where the embedded index lives and how it reads. */
+export interface LanceDbKnowledgeIndexOptions {
+  /** A folder (`./data/knowledge`) or an object-storage URI (`s3://bucket/deskmate`) several replicas share. */
+  uri: string;
+  /** Credentials and settings for object storage, passed to LanceDB as they are. */
+  storageOptions?: Record<string, string>;
+  /** How stale a read may be, in seconds, when other processes write the same index (default 5). */
+  readConsistencySeconds?: number;
+  /** Chunks at which a vector index is built (below it, vector search scans; default 10,000). */
+  vectorIndexThreshold?: number;
+  /** The embedding model chunks' vectors come from; unset, the index is keyword-only. */
+  embeddingModel?: string;
+  /** Logger (ids and counts, never text). */
+  logger: Logger;
+}
+
+const sourcesTable = 'sources';
+const chunksTable = 'chunks';
+/** Candidates each search list contributes before fusion, at least. */
+const minimumCandidates = 40;
+/** Writes between two compactions (which also fold new rows into the indices). */
+const writesPerOptimize = 25;
+const chunkColumns = ['id', 'source_id', 'text', 'heading_path', 'place', 'language'];
+
+/** Open the embedded LanceDB knowledge index (data under the URI; tables are created on first use). */
+export async function createLanceDbKnowledgeIndex(
+  options: LanceDbKnowledgeIndexOptions,
+): Promise<KnowledgeIndex> {
+  const { logger } = options;
+  let connection: lancedb.Connection;
+  try {
+    connection = await lancedb.connect(options.uri, {
+      readConsistencyInterval: options.readConsistencySeconds ?? 5,
+      ...(options.storageOptions ? { storageOptions: options.storageOptions } : {}),
+    });
+  } catch (error) {
+    throw new DeskmateError(
+      'not_configured',
+      `the knowledge index at ${options.uri} could not be opened. Fix: check KNOWLEDGE_URI (or DATA_DIR) and that this process may write there`,
+      { cause: error },
+    );
+  }
+  const names = await connection.tableNames();
+  const sources = names.includes(sourcesTable)
+    ? await connection.openTable(sourcesTable)
+    : await connection.createEmptyTable(sourcesTable, sourcesSchema, { existOk: true });
+  let chunks = names.includes(chunksTable) ? await connection.openTable(chunksTable) : undefined;
+  let dimensions: number | undefined;
+  if (chunks) {
+    const vectors = await vectorColumn(chunks);
+    if (vectors?.model !== options.embeddingModel) {
+      // Vectors of another model (or none) cannot be searched with this one's: start over, and let the
+      // sources be indexed again (the folder sync does so on its next pass).
+      logger.warn(
+        { before: vectors?.model ?? 'none', after: options.embeddingModel ?? 'none' },
+        'the embedding model changed: the knowledge index starts over and every source is indexed again',
+      );
+      chunks.close();
+      await connection.dropTable(chunksTable);
+      await sources.delete('true');
+      chunks = undefined;
+    } else {
+      dimensions = vectors?.dimensions;
+    }
+  }
+  let writes = 0;
+  // One write at a time in this process; LanceDB itself settles writes from other processes.
+  let writing: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = writing.then(work, work);
+    writing = next.catch(() => undefined);
+    return next;
+  };
+
+  /** The chunks table, created with the first chunks (their vectors' length fixes the column's). */
+  async function chunksFor(sourceChunks: KnowledgeChunk[]): Promise<lancedb.Table> {
+    const model = options.embeddingModel;
+    const lengths = new Set(sourceChunks.map((chunk) => chunk.vector?.length ?? 0));
+    if (model && (lengths.has(0) || lengths.size > 1 || (dimensions && !lengths.has(dimensions)))) {
+      throw new DeskmateError(
+        'bad_input',
+        `every chunk needs a vector of ${dimensions ?? 'one'} length from ${model} (the index embeds with it)`,
+      );
+    }
+    if (chunks) return chunks;
+    const length = model ? (sourceChunks[0]?.vector?.length as number) : undefined;
+    chunks = await connection.createEmptyTable(
+      chunksTable,
+      chunksSchema(model && length ? { dimensions: length, model } : undefined),
+      { existOk: true },
+    );
+    dimensions = (await vectorColumn(chunks))?.dimensions;
+    return chunks;
+  }
+
+  async function ensureTextIndex(table: lancedb.Table): Promise<void> {
+    const indices = await table.listIndices();
+    if (indices.some((index) => index.columns.includes('text'))) return;
+    // icu finds Chinese words (年假) as well as English ones; the default tokenizer splits on spaces only.
+    await table.createIndex('text', {
+      config: lancedb.Index.fts({ baseTokenizer: 'icu' as 'simple', withPosition: false }),
+    });
+  }
+
+  async function afterWrite(table: lancedb.Table): Promise<void> {
+    writes += 1;
+    if (writes % writesPerOptimize !== 0) return;
+    await table.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+    await sources.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+    if (!dimensions) return;
+    const indices = await table.listIndices();
+    const rows = await table.countRows();
+    if (
+      rows >= (options.vectorIndexThreshold ?? 10_000) &&
+      !indices.some((index) => index.columns.includes('vector'))
+    ) {
+      await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }) });
+      logger.info({ chunks: rows }, 'knowledge vector index built');
+    }
+  }
+
+  async function storedSource(sourceId: string): Promise<KnowledgeSource | undefined> {
+    const rows = await sources
+      .query()
+      .where(`id = ${sqlString(sourceId)}`)
+      .limit(1)
+      .toArray();
+    return rows[0] ? sourceOf(rows[0]) : undefined;
+  }
+
+  async function upsert(source: KnowledgeSource, sourceChunks: KnowledgeChunk[]) {
+    if (source.access.length === 0) {
+      throw new DeskmateError('bad_input', `knowledge source ${source.id} has no access list`);
+    }
+    const stored = await storedSource(source.id);
+    if (stored && sameSource(stored, source)) return 'unchanged' as const;
+    if (sourceChunks.length === 0 && !chunks) {
+      await sources.delete(`id = ${sqlString(source.id)}`);
+      await sources.add([sourceRow(source)]);
+      return 'indexed' as const;
+    }
+    const table = await chunksFor(sourceChunks);
+    const writeId = randomUUID();
+    if (sourceChunks.length > 0) {
+      await table.add(
+        sourceChunks.map((chunk) => chunkRow(chunk, source, writeId, dimensions !== undefined)),
+      );
+      await ensureTextIndex(table);
+    }
+    // The new chunks are in before the old ones go: a search meanwhile finds one version or the other.
+    await table.delete(`source_id = ${sqlString(source.id)} AND write_id <> ${sqlString(writeId)}`);
+    await sources.delete(`id = ${sqlString(source.id)}`);
+    await sources.add([sourceRow(source)]);
+    await afterWrite(table);
+    return 'indexed' as const;
+  }
+
+  async function keywordRanking(table: lancedb.Table, query: KnowledgeQuery, filter: string, count: number) {
+    if (!query.text.trim()) return [];
+    const rows = await table
+      .query()
+      .fullTextSearch(query.text, { columns: ['text'] })
+      .where(filter)
+      .select([...chunkColumns, '_score'])
+      .limit(count)
+      .toArray();
+    return rows as Array<Record<string, unknown>>;
+  }
+
+  async function vectorRanking(table: lancedb.Table, query: KnowledgeQuery, filter: string, count: number) {
+    if (!query.vector || !dimensions || query.vector.length !== dimensions) return [];
+    const rows = await table
+      .query()
+      .nearestTo(query.vector)
+      .distanceType('cosine')
+      .where(filter)
+      .select([...chunkColumns, '_distance'])
+      .limit(count)
+      .toArray();
+    return rows as Array<Record<string, unknown>>;
+  }
+
+  return {
+    upsert: (source, sourceChunks) => serially(() => upsert(source, sourceChunks)),
+
+    remove: (sourceId) =>
+      serially(async () => {
+        const stored = await storedSource(sourceId);
+        await chunks?.delete(`source_id = ${sqlString(sourceId)}`);
+        await sources.delete(`id = ${sqlString(sourceId)}`);
+        if (chunks) await afterWrite(chunks);
+        return stored !== undefined;
+      }),
+
+    async search(query): Promise<KnowledgeHit[]> {
+      const table = chunks;
+      if (!table || query.principals.length === 0 || query.limit <= 0) return [];
+      // The asker's principals are part of each query: the engine ranks only what they may read.
+      const filter = accessFilter(query.principals);
+      const count = Math.max(query.limit * 4, minimumCandidates);
+      const [keyword, vector] = await Promise.all([
+        keywordRanking(table, query, filter, count),
+        vectorRanking(table, query, filter, count),
+      ]);
+      const rowsById = new Map<string, Record<string, unknown>>();
+      for (const row of [...keyword, ...vector]) rowsById.set(String(row.id), row);
+      const fused = fuseByReciprocalRank([
+        keyword.map((row) => String(row.id)),
+        vector.map((row) => String(row.id)),
+      ]).slice(0, query.limit);
+      if (fused.length === 0) return [];
+      const chunkList = fused.map((entry) => chunkOf(rowsById.get(entry.id) as Record<string, unknown>));
+      const sourceIds = [...new Set(chunkList.map((chunk) => chunk.sourceId))];
+      const sourceRows = await sources
+        .query()
+        .where(`id IN (${sourceIds.map(sqlString).join(', ')}) AND ${filter}`)
+        .toArray();
+      const sourcesById = new Map(sourceRows.map((row) => [String(row.id), sourceOf(row)]));
+      return chunkList.flatMap((chunk, index) => {
+        const source = sourcesById.get(chunk.sourceId);
+        return source ? [{ chunk, source, score: fused[index].score }] : [];
+      });
+    },
+
+    async sources(principals?: KnowledgePrincipal[]) {
+      if (principals && principals.length === 0) return [];
+      const query = sources.query();
+      const rows = await (principals ? query.where(accessFilter(principals)) : query).toArray();
+      return rows.map(sourceOf).sort((left, right) => right.indexedAt.localeCompare(left.indexedAt));
+    },
+
+    async status(): Promise<KnowledgeStatus> {
+      return {
+        engine: 'lancedb',
+        sources: await sources.countRows(),
+        chunks: chunks ? await chunks.countRows() : 0,
+        vectors: options.embeddingModel !== undefined,
+      };
+    },
+
+    async close() {
+      await writing;
+      chunks?.close();
+      sources.close();
+      connection.close();
+    },
+  };
+}
+
+/** The vector column of a chunks table (its length and the model that made it), if it has one. */
+async function vectorColumn(
+  table: lancedb.Table,
+): Promise<{ dimensions: number; model: string } | undefined> {
+  const schema = await table.schema();
+  const field = schema.fields.find((candidate) => candidate.name === 'vector');
+  if (!field) return undefined;
+  const dimensions = (field.type as { listSize?: number }).listSize ?? 0;
+  return { dimensions, model: field.metadata.get('model') ?? '' };
+}
+
+/** Whether a stored source is this one as it is now: same version, access, title and link. */
+function sameSource(stored: KnowledgeSource, source: KnowledgeSource): boolean {
+  const sorted = (list: string[]) => [...list].sort().join('\n');
+  return (
+    stored.version === source.version &&
+    sorted(stored.access) === sorted(source.access) &&
+    stored.title === source.title &&
+    (stored.link ?? '') === (source.link ?? '')
+  );
+}

@@ -1,0 +1,142 @@
+import { Field, FixedSizeList, Float32, List, Schema, Utf8 } from 'apache-arrow';
+import type { KnowledgeChunk, KnowledgeOrigin, KnowledgeSource } from '../../core/knowledge-index';
+
+/** A list of strings, as Arrow holds it. */
+const stringList = () => new List(new Field('item', new Utf8(), true));
+
+/** The sources table: one row per source, at its current version. */
+export const sourcesSchema = new Schema([
+  new Field('id', new Utf8(), false),
+  new Field('version', new Utf8(), false),
+  new Field('origin', new Utf8(), false),
+  new Field('title', new Utf8(), false),
+  new Field('link', new Utf8(), true),
+  new Field('access', stringList(), false),
+  new Field('added_by', new Utf8(), true),
+  new Field('indexed_at', new Utf8(), false),
+]);
+
+/**
+ * The chunks table: the source's access and version are copied onto every chunk, so a search filters by the
+ * asker's principals in the same query that ranks (never after a top-k cut), and a new version's chunks can
+ * be added (under a new write id) before the old version's are deleted. `vector` is there only with an embedding model.
+ */
+export function chunksSchema(vectors?: { dimensions: number; model: string }): Schema {
+  const fields: Field[] = [
+    new Field('id', new Utf8(), false),
+    new Field('source_id', new Utf8(), false),
+    new Field('write_id', new Utf8(), false),
+    new Field('text', new Utf8(), false),
+    new Field('heading_path', stringList(), false),
+    new Field('place', new Utf8(), false),
+    new Field('language', new Utf8(), false),
+    new Field('access', stringList(), false),
+  ];
+  if (vectors) {
+    const type = new FixedSizeList(vectors.dimensions, new Field('item', new Float32(), true));
+    // The model is kept with the column: vectors of another model are not comparable, so a change starts over.
+    fields.push(new Field('vector', type, true, new Map([['model', vectors.model]])));
+  }
+  return new Schema(fields);
+}
+
+/** A sources row. */
+export type SourceRow = {
+  id: string;
+  version: string;
+  origin: string;
+  title: string;
+  link: string | null;
+  access: string[];
+  added_by: string | null;
+  indexed_at: string;
+};
+
+/** A chunks row. */
+export type ChunkRow = {
+  id: string;
+  source_id: string;
+  write_id: string;
+  text: string;
+  heading_path: string[];
+  place: string;
+  language: string;
+  access: string[];
+  vector?: number[] | null;
+};
+
+/** Arrow lists come back as vectors: plain arrays of strings again. */
+function strings(value: unknown): string[] {
+  if (!value) return [];
+  return Array.from(value as Iterable<unknown>, (item) => String(item));
+}
+
+/** A source as a row. */
+export function sourceRow(source: KnowledgeSource): SourceRow {
+  return {
+    id: source.id,
+    version: source.version,
+    origin: source.origin,
+    title: source.title,
+    link: source.link ?? null,
+    access: [...source.access],
+    added_by: source.addedBy ?? null,
+    indexed_at: source.indexedAt,
+  };
+}
+
+/** A row as a source. */
+export function sourceOf(row: Record<string, unknown>): KnowledgeSource {
+  return {
+    id: String(row.id),
+    version: String(row.version),
+    origin: String(row.origin) as KnowledgeOrigin,
+    title: String(row.title),
+    ...(row.link ? { link: String(row.link) } : {}),
+    access: strings(row.access),
+    ...(row.added_by ? { addedBy: String(row.added_by) } : {}),
+    indexedAt: String(row.indexed_at),
+  };
+}
+
+/** A chunk as a row, with its source's access and the id of the write that adds it. */
+export function chunkRow(
+  chunk: KnowledgeChunk,
+  source: KnowledgeSource,
+  writeId: string,
+  withVector: boolean,
+): ChunkRow {
+  return {
+    id: chunk.id,
+    source_id: source.id,
+    write_id: writeId,
+    text: chunk.text,
+    heading_path: [...chunk.headingPath],
+    place: chunk.place,
+    language: chunk.language,
+    access: [...source.access],
+    ...(withVector ? { vector: chunk.vector ?? null } : {}),
+  };
+}
+
+/** A row as a chunk (without its vector: answers never need it). */
+export function chunkOf(row: Record<string, unknown>): KnowledgeChunk {
+  return {
+    id: String(row.id),
+    sourceId: String(row.source_id),
+    text: String(row.text),
+    headingPath: strings(row.heading_path),
+    place: String(row.place),
+    language: row.language === 'zh' ? 'zh' : 'en',
+  };
+}
+
+/** A string as an SQL literal for a LanceDB filter: quoted, quotes doubled. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The filter that keeps rows whose access shares one of the principals. */
+export function accessFilter(principals: readonly string[]): string {
+  return `array_has_any(access, [${principals.map(sqlString).join(', ')}])`;
+}
