@@ -11,9 +11,11 @@ import {
   type LarkCardActionEvent,
   type LarkMenuEvent,
   type LarkMessageEvent,
+  type LarkRecallEvent,
   normalizeCardAction,
   normalizeMenuEvent,
   normalizeMessageEvent,
+  normalizeRecallEvent,
 } from './normalize';
 import { createLarkPlatform } from './platform';
 import { createSdkLogger, createTokenCache, type LarkDomain, sdkDomain } from './sdk-bridge';
@@ -163,6 +165,10 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     'application.bot.menu_v6': async (data: LarkMenuEvent) => {
       const message = normalizeMenuEvent(data, { botOpenId, now });
       if (message) await enqueue(message, 'menu');
+    },
+    'im.message.recalled_v1': async (data: LarkRecallEvent) => {
+      const message = normalizeRecallEvent(data, { botOpenId, now });
+      if (message) await enqueue(message, 'recalled');
     },
     'card.action.trigger': async (data: LarkCardActionEvent) => {
       const message = normalizeCardAction(data, { botOpenId, now });

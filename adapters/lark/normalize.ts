@@ -53,6 +53,16 @@ export interface LarkCardActionEvent {
 }
 
 /** What normalizing needs besides the event. */
+/** The fields of an `im.message.recalled_v1` event Deskmate reads (header fields merged by the SDK). */
+export interface LarkRecallEvent {
+  event_id?: string;
+  tenant_key?: string;
+  message_id?: string;
+  chat_id?: string;
+  recall_time?: string;
+  recall_type?: string;
+}
+
 interface NormalizeContext {
   /** The bot's own open_id (from `/open-apis/bot/v3/info`), when known. */
   botOpenId?: string;
@@ -225,6 +235,33 @@ export function normalizeCardAction(
       value: button.value,
       ...(sourceMessageId ? { sourceMessageId } : {}),
     },
+    receivedAt: context.now().toISOString(),
+  };
+}
+
+/**
+ * A recalled message, from the payload alone: no one's request (`via: 'event'`); the job removes the
+ * knowledge sources made from the files it carried. Its message id is its own, so it never dedupes against the
+ * recalled message's delivery.
+ */
+export function normalizeRecallEvent(
+  event: LarkRecallEvent,
+  context: NormalizeContext,
+): InboundMessage | undefined {
+  if (!event.message_id || !event.chat_id || !event.event_id) return undefined;
+  return {
+    eventId: event.event_id,
+    messageId: `recalled:${event.message_id}`,
+    conversation: {
+      platform: 'lark',
+      workspace: event.tenant_key ?? 'lark',
+      channel: event.chat_id,
+      kind: 'group',
+    },
+    author: { id: '' },
+    text: '',
+    via: 'event',
+    removed: { kind: 'message', messageId: event.message_id },
     receivedAt: context.now().toISOString(),
   };
 }

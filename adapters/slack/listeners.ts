@@ -15,9 +15,11 @@ import {
   isPersonMessage,
   normalizeAction,
   normalizeCommand,
+  normalizeFileDeleted,
   normalizeMessageEvent,
   type SlackBlockActionsPayload,
   type SlackCommandPayload,
+  type SlackFileDeletedEvent,
   type SlackMessageEvent,
   slackSystemUser,
 } from './normalize';
@@ -201,6 +203,16 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     await accept(message, direct ? 'message.im' : 'message', boltContext.retryNum);
   };
 
+  const onFileDeleted = async ({ event, body, context: boltContext }: EventArgs) => {
+    const envelope = body as Envelope;
+    const message = normalizeFileDeleted(
+      event as unknown as SlackFileDeletedEvent,
+      { eventId: envelope.event_id, teamId: envelope.team_id },
+      new Date(),
+    );
+    if (message) await accept(message, 'file_deleted', boltContext.retryNum);
+  };
+
   const onCommand = async ({ command, ack }: SlackCommandMiddlewareArgs) => {
     const payload = command as unknown as SlackCommandPayload;
     const message = normalizeCommand(context, payload, {
@@ -232,6 +244,7 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     if (body.type === 'event_callback') {
       if (body.event?.type === 'app_mention') return onMention(args as unknown as EventArgs);
       if (body.event?.type === 'message') return onMessage(args as unknown as EventArgs);
+      if (body.event?.type === 'file_deleted') return onFileDeleted(args as unknown as EventArgs);
     } else if (typeof body.command === 'string' && body.command.startsWith('/')) {
       return onCommand(args as unknown as SlackCommandMiddlewareArgs);
     } else if (body.type === 'block_actions') {

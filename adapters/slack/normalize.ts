@@ -263,3 +263,38 @@ export function normalizeAction(
     platformData,
   };
 }
+
+/** The fields of a `file_deleted` event Deskmate reads. */
+export interface SlackFileDeletedEvent {
+  type: 'file_deleted';
+  file_id?: string;
+  channel_ids?: string[];
+  event_ts?: string;
+}
+
+/**
+ * A deleted file, from the payload alone: no one's request (`via: 'event'`); the job removes the knowledge
+ * sources made from it. Its message id names the file, so a second delivery dedupes.
+ */
+export function normalizeFileDeleted(
+  event: SlackFileDeletedEvent,
+  origin: EventOrigin,
+  receivedAt: Date,
+): InboundMessage | undefined {
+  if (!event.file_id || !origin.teamId) return undefined;
+  return {
+    eventId: origin.eventId ?? `file_deleted:${event.file_id}`,
+    messageId: `file_deleted:${event.file_id}`,
+    conversation: {
+      platform: 'slack',
+      workspace: origin.teamId,
+      channel: event.channel_ids?.[0] ?? 'files',
+      kind: 'group',
+    },
+    author: { id: '' },
+    text: '',
+    via: 'event',
+    removed: { kind: 'file', fileId: event.file_id },
+    receivedAt: receivedAt.toISOString(),
+  };
+}

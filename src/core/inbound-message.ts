@@ -11,8 +11,18 @@ export interface Author {
   timezone?: string;
 }
 
-/** How a message reached Deskmate. */
-export type InboundVia = 'mention' | 'dm' | 'command' | 'action' | 'assistant';
+/**
+ * How a message reached Deskmate. `event` is no one's request: the platform said content was removed (a
+ * file deleted, a message recalled), and nothing is answered.
+ */
+export type InboundVia = 'mention' | 'dm' | 'command' | 'action' | 'assistant' | 'event';
+
+/** Content removed on the platform; the knowledge sources made from it are removed too. */
+export type RemovedContent =
+  /** A file deleted (Slack `file_deleted`): its id. */
+  | { kind: 'file'; fileId: string }
+  /** A message recalled (Lark `im.message.recalled_v1`): its id; the files it carried go with it. */
+  | { kind: 'message'; messageId: string };
 
 /** A command word or slash command and the text after it. */
 export interface CommandInvocation {
@@ -74,6 +84,8 @@ export interface InboundMessage {
   files?: SharedFile[];
   /** The message this one replies to (Lark's parent, the root of a Slack thread), when it is a reply. */
   replyTo?: string;
+  /** Set for `via: 'event'`: what the platform removed. */
+  removed?: RemovedContent;
   /** BCP 47 language hint from the platform, when it sends one. */
   locale?: string;
   /** When the adapter received it (ISO 8601). */

@@ -1,6 +1,7 @@
 import type { ChatPlatform, PostedMessageRef, ReplyStream } from './chat-platform';
 import type { ConversationRef } from './conversation';
 import type { ActionInvocation, InboundMessage } from './inbound-message';
+import type { KnowledgeIndex, KnowledgePrincipal } from './knowledge-index';
 import type { LlmProvider, LlmResult } from './llm-provider';
 import type { Logger } from './logger';
 import type { ReminderScheduler } from './reminder';
@@ -94,6 +95,21 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
   settings: SkillSettings;
   /** Aborted when the job must stop. */
   signal: AbortSignal;
+  /** The knowledge base, when one is configured. */
+  knowledge?: SkillKnowledge;
+}
+
+/** The knowledge base as a skill sees it: the index, embeddings when configured, and what the asker may read here. */
+export interface SkillKnowledge {
+  /** The index of the company's documents. */
+  index: KnowledgeIndex;
+  /** Embeds texts (chunks, a question) when an embedding model is configured; keyword search only otherwise. */
+  embed?: (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
+  /**
+   * The principals the requester holds for the place this job's answer goes (decided by the pipeline's
+   * knowledge access, checked through the platform): a search must name exactly these.
+   */
+  principals(): Promise<KnowledgePrincipal[]>;
 }
 
 /** Settings skills read. */

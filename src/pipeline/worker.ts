@@ -7,12 +7,14 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
-import type { Skill, SkillSettings } from '../core/skill';
+import type { Skill, SkillKnowledge, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { isDocumentError } from '../documents/document-error';
 import type { RequestGuard } from '../limits/request-guard';
 import { detectLanguage } from '../text/language';
 import { failureMessage } from '../text/messages';
+import { knowledgePrincipals } from './knowledge-access';
+import { removeKnowledgeOf } from './knowledge-removal';
 import { createResponder } from './responder';
 import { routeMessage } from './router';
 import { createSourceAccess, withSourceAccess } from './source-access';
@@ -75,6 +77,8 @@ export interface WorkerOptions {
   guard?: RequestGuard;
   /** Called once per finished job (metrics). */
   onJobFinished?: (outcome: JobOutcome) => void;
+  /** The knowledge base, when one is configured. */
+  knowledge?: Omit<SkillKnowledge, 'principals'>;
 }
 
 /** How a job ended, for metrics and the audit trail (ids, counts and codes; never text). */
@@ -150,6 +154,15 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         effects,
       });
     try {
+      // Content removed on the platform is no one's request: its knowledge goes, and nothing is answered.
+      if (received.via === 'event') {
+        if (received.removed && options.knowledge) {
+          const count = await removeKnowledgeOf(options.knowledge.index, received, logger);
+          if (count > 0) effects.push({ action: 'deleted', kind: 'knowledge_source', id: String(count) });
+        }
+        finished('ok');
+        return;
+      }
       // Allow-lists and rate limits first: a refused or dropped request costs no platform lookups.
       const verdict = await options.guard?.(received);
       if (verdict?.kind === 'drop') {
@@ -187,6 +200,9 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       }
       // A click acts on the conversation its card is in: the clicker must be able to read it.
       if (route.request.kind === 'action') await access.allow(message.conversation);
+      const knowledge = options.knowledge;
+      let principals: ReturnType<SkillKnowledge['principals']> | undefined;
+      const prepared = message;
       const reply = await route.skill.run({
         message,
         request: route.request,
@@ -202,6 +218,18 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         now,
         settings: options.settings,
         signal: attempt.signal,
+        ...(knowledge
+          ? {
+              knowledge: {
+                ...knowledge,
+                // Decided once per job, for the place the answer goes, through the platform itself.
+                principals: () => {
+                  principals ??= knowledgePrincipals(platform, prepared, knowledge.index);
+                  return principals;
+                },
+              },
+            }
+          : {}),
       });
       if (reply) await respond.send(reply);
       const durationMs = Date.now() - started;
@@ -210,6 +238,15 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     } catch (error) {
       // Stopped past the grace period: the job goes back to the queue and runs again; no apology now.
       if (attempt.signal.aborted) throw error;
+      // A removal has no one to answer: it is logged and the queue runs it again.
+      if (received.via === 'event') {
+        logger.error(
+          { err: error, code: isDeskmateError(error) ? error.code : 'internal' },
+          'removal event failed',
+        );
+        finished('internal');
+        throw error;
+      }
       const code = isDeskmateError(error) ? error.code : 'internal';
       const language = detectLanguage(message.text, messageLanguage(received));
       // A file that cannot be read says why, in the asker's language (encrypted, scanned, too large…).

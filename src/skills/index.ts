@@ -5,6 +5,7 @@ import { createChatSkill } from './chat';
 import { createDraftSkill } from './draft';
 import { createForgetSkill } from './forget';
 import { createHelpSkill } from './help';
+import { createKbSkill } from './knowledge';
 import { createScheduleSkill } from './schedule';
 import { createSummarizeSkill, type SummarizeOptions } from './summarize';
 import { createTodoSkill } from './todo';
@@ -23,6 +24,7 @@ export function createSkills(options: SkillOptions = {}): Skill[] {
   skills.push(
     createSummarizeSkill({ documents: options.documents, ...options.summarize }),
     createAskSkill({ documents: options.documents }),
+    createKbSkill({ documents: options.documents }),
     createDraftSkill(),
     createTodoSkill(),
     createScheduleSkill(),

@@ -128,6 +128,20 @@ export function fileMessageEvent(
   return { message, payload: receiveEvent(fake, message) };
 }
 
+/** The `im.message.recalled_v1` event Lark sends when a stored message is recalled by its sender. */
+export function recallEvent(fake: FakeLarkServer, message: FakeMessage): EventEnvelope {
+  const payload = larkFixture<EventEnvelope>('message-recalled.json');
+  payload.header.event_id = randomBytes(16).toString('hex');
+  payload.header.create_time = String(Date.now());
+  payload.header.app_id = fake.appId;
+  payload.header.tenant_key = fake.state.tenantKey;
+  payload.header.token = fake.verificationToken;
+  payload.event.message_id = message.messageId;
+  payload.event.chat_id = message.chatId;
+  payload.event.recall_time = String(Date.now());
+  return payload;
+}
+
 /** A `card.action.trigger` callback for a click on a card button carrying `value`. */
 export function cardActionEvent(
   fake: FakeLarkServer,

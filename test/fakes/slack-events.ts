@@ -357,3 +357,9 @@ export function fileShareEvent(
   }
   return { message, envelope, fileId: file.id };
 }
+
+/** A file was deleted: the `file_deleted` envelope Slack sends (a file id, no file object, no user). */
+export function fileDeletedEvent(fake: FakeSlackServer, fileId: string): EventEnvelope {
+  const envelope = envelopeFor(fake, 'file-deleted.json', { file_id: fileId, event_ts: fake.state.nextTs() });
+  return envelope;
+}

@@ -2,7 +2,7 @@ import { createLarkAdapter, type LarkAdapterOptions } from '../../adapters/lark'
 import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
-import type { Skill } from '../../src/core/skill';
+import type { Skill, SkillKnowledge } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
@@ -52,6 +52,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** The skills (default: all of them). */
   skills?: Skill[];
+  /** The knowledge base skills search and add to. */
+  knowledge?: Omit<SkillKnowledge, 'principals'>;
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */
@@ -94,6 +96,7 @@ export async function startLarkHarness(options: HarnessOptions = {}): Promise<La
     llm: options.llm,
     now: options.now,
     skills: options.skills,
+    knowledge: options.knowledge,
   });
   // The real shared server, as Deskmate serves the route.
   const http = createHttpServer({

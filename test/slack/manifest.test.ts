@@ -52,6 +52,7 @@ const scopesOfEvent: Record<string, string[]> = {
   'message.im': ['im:history'],
   assistant_thread_started: ['assistant:write'],
   assistant_thread_context_changed: ['assistant:write'],
+  file_deleted: ['files:read'],
 };
 
 function sourceFiles(directory: string): string[] {
@@ -123,7 +124,13 @@ function webApiMethodsCalled(directory: string): { methods: Map<string, string>;
 describe('the Slack app manifest', () => {
   test('subscribes to every event the adapter handles', () => {
     expect(listUnder('bot_events').sort()).toEqual(
-      ['app_mention', 'assistant_thread_context_changed', 'assistant_thread_started', 'message.im'].sort(),
+      [
+        'app_mention',
+        'assistant_thread_context_changed',
+        'assistant_thread_started',
+        'file_deleted',
+        'message.im',
+      ].sort(),
     );
   });
 
@@ -144,6 +151,8 @@ describe('the Slack app manifest', () => {
     );
     expect(missing).toEqual([]);
     const events = listUnder('bot_events');
+    // A subscribed event is a decision about the app's permissions too: each names its scopes here.
+    expect(events.filter((event) => !(event in scopesOfEvent))).toEqual([]);
     const needed = new Set([
       ...[...methods.keys()].flatMap((method) => scopesOfMethod[method]),
       ...events.flatMap((event) => scopesOfEvent[event] ?? [`an unknown event ${event}`]),

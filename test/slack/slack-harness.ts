@@ -3,7 +3,7 @@ import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import type { Logger } from '../../src/core/logger';
-import type { Skill } from '../../src/core/skill';
+import type { Skill, SkillKnowledge } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
@@ -65,6 +65,8 @@ export interface HarnessOptions {
   reminders?: ReminderService;
   /** The current time skills see (default: the clock). */
   now?: () => Date;
+  /** The knowledge base skills search and add to. */
+  knowledge?: Omit<SkillKnowledge, 'principals'>;
   /** Prepare the fake before the adapter starts (e.g. make auth.test fail). */
   prepare?: (fake: FakeSlackServer) => void;
 }
@@ -112,6 +114,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     logger,
     now: options.now,
     reminders: options.reminders,
+    knowledge: options.knowledge,
   });
   await options.reminders?.start(
     createReminderDelivery({ platforms: { slack: adapter.platform }, store, logger }),

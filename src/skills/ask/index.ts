@@ -16,6 +16,8 @@ import {
 import { findDocumentSource, sourceName } from '../documents/find-source';
 import { allowSource, documentLimitsOf, loadSource, readLoaded } from '../documents/read-source';
 import { requestLanguage } from '../documents/request-language';
+import { answerFromKnowledge } from '../knowledge/answer';
+import { recordFeedbackClick } from '../knowledge/feedback';
 import { selectPieces } from './select-pieces';
 import { askWording } from './wording';
 
@@ -49,7 +51,8 @@ function questionOf(context: SkillContext<AskArguments>): { question: string; li
 /**
  * Create the ask skill: `ask <question>` / `问 <问题>` answers from one shared file or linked document only
  * (the message's own file, a link in it, or the latest file shared in the thread or direct chat), with
- * citations of its places, and says plainly when the file does not contain the answer.
+ * citations of its places, and says plainly when the file does not contain the answer. With no file to
+ * answer from, it answers from the knowledge base (when one is configured), with 👍/👎 on each answer.
  */
 export function createAskSkill(options: AskOptions = {}): Skill<AskArguments> {
   const contextTokens = options.contextTokens ?? 12_000;
@@ -58,7 +61,7 @@ export function createAskSkill(options: AskOptions = {}): Skill<AskArguments> {
     name: 'ask',
     commandWords: ['ask', '问', '提问'],
     description:
-      'Answer a question from a file shared in this thread or direct chat, or from a linked file or document, with citations of its pages or sections.',
+      "Answer a question from a file shared in this thread or direct chat, from a linked file or document, or else from the company's knowledge base (policies, plans, handbooks), with citations of the sources and their pages or sections.",
     ...toolArguments({
       link: z
         .string()
@@ -67,21 +70,35 @@ export function createAskSkill(options: AskOptions = {}): Skill<AskArguments> {
         .describe('A link to the file or document the question is about, if the user gave one.'),
     }),
     help: {
-      en: 'Ask a question about a shared file or doc: the answer cites its pages or sections.',
-      zh: '就分享的文件或文档提问：回答会注明出自哪一页或哪一节。',
+      en: 'Ask a question about a shared file or doc, or the knowledge base: the answer cites its sources.',
+      zh: '就分享的文件、文档或知识库提问：回答会注明出处。',
       examples: ['ask what is the Q3 budget?', '问 合同什么时候到期？'],
       needsModel: true,
     },
     routable: true,
     readsFiles: true,
+    // The 👍/👎 buttons under knowledge answers.
+    ownsButtons: true,
     async run(context): Promise<Reply> {
+      if (context.request.kind === 'action') {
+        if (context.request.action.action !== 'feedback') {
+          return { markdown: askWording.en.noFile, private: true };
+        }
+        return recordFeedbackClick(context, context.request.action.value);
+      }
       const { question, links } = questionOf(context);
       const language = requestLanguage(context.message, question || context.message.text);
       const words = askWording[language];
       if (!question) return { markdown: words.usage };
-      if (!context.llm.configured) return { markdown: words.needsModel };
+      const knowledge = context.knowledge;
+      if (!context.llm.configured && !knowledge) return { markdown: words.needsModel };
       const source = await findDocumentSource(context, links, { searchConversation: true });
-      if (!source) return { markdown: words.noFile };
+      if (!source) {
+        return knowledge
+          ? answerFromKnowledge(context, knowledge, question, language)
+          : { markdown: words.noFile };
+      }
+      if (!context.llm.configured) return { markdown: words.needsModel };
       // Access first: nothing is shown or read for someone who may not read the source.
       await allowSource(context, source);
       await context.respond.progress(words.reading(sourceName(source, words.theFile)));
