@@ -27,12 +27,15 @@ export function principalsOfAccess(access: FolderAccess): KnowledgePrincipal[] {
   ];
 }
 
-/** Who may read a document of the corpus: its nearest access.json folder's principals, or everyone. */
-export function accessOfDocument(path: string): KnowledgePrincipal[] {
+/** Who may read a document of the corpus: its nearest access.json folder's principals, or `open` (everyone). */
+export function accessOfDocument(
+  path: string,
+  open: KnowledgePrincipal[] = [everyone],
+): KnowledgePrincipal[] {
   const folder = listAccessFolders()
     .filter((each) => path.startsWith(`${each.folder}/`))
     .sort((left, right) => right.folder.length - left.folder.length)[0];
-  return folder ? principalsOfAccess(folder.access) : [everyone];
+  return folder ? principalsOfAccess(folder.access) : open;
 }
 
 /** The document a hit comes from (sources are indexed with their path under documents/ as id). */
@@ -56,11 +59,20 @@ export interface CorpusIndexing {
   upsertMs: number;
 }
 
+/** How to index the corpus: an embedder for vectors, and the principals of documents open to everyone. */
+export interface CorpusIndexingOptions {
+  /** Embeds the chunks (their time is counted apart); keyword-only without it. */
+  embedder?: Embedder;
+  /** The access of documents outside any access.json folder (default: `everyone`). */
+  openAccess?: KnowledgePrincipal[];
+}
+
 /** Index every document of the corpus into `index`, embedding the chunks when an embedder is given. */
 export async function indexFixtureCorpus(
   index: KnowledgeIndex,
-  embedder?: Embedder,
+  options: CorpusIndexingOptions = {},
 ): Promise<CorpusIndexing> {
+  const { embedder } = options;
   const figures: CorpusIndexing = {
     documents: 0,
     pages: 0,
@@ -96,7 +108,7 @@ export async function indexFixtureCorpus(
         version: createHash('sha256').update(bytes).digest('hex'),
         origin: 'folder',
         title: extracted.title ?? path.split('/').pop() ?? path,
-        access: accessOfDocument(path),
+        access: accessOfDocument(path, options.openAccess),
         indexedAt: new Date().toISOString(),
       },
       chunks,
