@@ -1,12 +1,13 @@
 // The knowledge base on Lark, end to end through the Lark SDK and the fake Open API: `知识库 添加` in reply to
 // a file in a group indexes it for that group; a Chinese question there is answered in Chinese citing it; a
 // chat it was not shared in never sees it; recalling the file's message removes it from the answers.
+import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { LlmRequest } from '../../src/core/llm-provider';
 import { createSkills } from '../../src/skills';
 import { deliver, messageEvent, recallEvent } from '../fakes/lark-events';
 import type { FakeMessage } from '../fakes/lark-state';
-import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
 import { ScriptedLlm } from '../fakes/scripted-llm';
+import { startLanceDbIndex } from '../helpers/knowledge-index';
 import { groupChatId, type LarkHarness, people, startLarkHarness } from './lark-harness';
 
 const secret = '差旅报销需要在出差结束后十个工作日内提交，由部门经理审批。';
@@ -24,10 +25,13 @@ const llm = new ScriptedLlm([], (request: LlmRequest) => {
 
 describe('the knowledge base on Lark, end to end', () => {
   let harness: LarkHarness;
-  const index = new MemoryKnowledgeIndex();
+  let index: KnowledgeIndex;
+  let engine: Awaited<ReturnType<typeof startLanceDbIndex>>;
   let shared: FakeMessage;
 
   beforeAll(async () => {
+    engine = await startLanceDbIndex();
+    index = engine.index;
     harness = await startLarkHarness({ mode: 'webhook', llm, skills: createSkills(), knowledge: { index } });
     harness.fake.state.addChat({
       chatId: otherChatId,
@@ -35,7 +39,10 @@ describe('the knowledge base on Lark, end to end', () => {
       members: [people.alice.openId, people.stranger.openId],
     });
   });
-  afterAll(() => harness.stop());
+  afterAll(async () => {
+    await harness.stop();
+    await engine.stop();
+  });
 
   const say = async (chatId: string, userId: string, text: string, parentId?: string) => {
     const { payload } = messageEvent(harness.fake, {

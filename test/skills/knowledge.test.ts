@@ -332,12 +332,13 @@ describe('knowledge principals for the place the answer goes', () => {
   test('in the asker’s DM: everyone, the asker, and the conversations of sources they are a member of', async () => {
     const principals = await knowledgePrincipals(platform, say('q', aliceDm, 'alice'), index);
     expect(principals.sort()).toEqual(
-      ['conversation:slack:T1:CPRIV', 'everyone:slack:T1', 'user:slack:T1:alice'].sort(),
+      ['conversation:slack:T1:CPRIV', 'everyone', 'everyone:slack:T1', 'user:slack:T1:alice'].sort(),
     );
   });
 
   test('in a channel: the channel, and everyone only when it has no outsiders; never a person', async () => {
     expect(await knowledgePrincipals(platform, say('q', otherChannel, 'alice'), index)).toEqual([
+      'everyone',
       'everyone:slack:T1',
       'conversation:slack:T1:CGEN',
     ]);

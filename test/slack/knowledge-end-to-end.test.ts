@@ -1,9 +1,9 @@
 // The knowledge base on Slack, end to end through Bolt, the Web API client and the fake: a file added in a
 // private channel answers its members there and the adder in her DM, never another channel or a non-member;
 // deleting the file in Slack (file_deleted) removes it from the answers.
+import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { LlmRequest } from '../../src/core/llm-provider';
 import { createSkills } from '../../src/skills';
-import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import {
   deliverEvent,
@@ -12,6 +12,7 @@ import {
   fileShareEvent,
   mentionEvent,
 } from '../fakes/slack-events';
+import { startLanceDbIndex } from '../helpers/knowledge-index';
 import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
 
 const secret = 'The travel budget per trip is 4711 euros, approved by the finance lead.';
@@ -30,10 +31,13 @@ const llm = new ScriptedLlm([], (request: LlmRequest) => {
 
 describe('the knowledge base on Slack, end to end', () => {
   let harness: SlackHarness;
-  const index = new MemoryKnowledgeIndex();
+  let index: KnowledgeIndex;
+  let engine: Awaited<ReturnType<typeof startLanceDbIndex>>;
   let fileId = '';
 
   beforeAll(async () => {
+    engine = await startLanceDbIndex();
+    index = engine.index;
     harness = await startSlackHarness({ mode: 'http', llm, skills: createSkills(), knowledge: { index } });
     harness.fake.state.addUser({ id: 'U0BOB0001', name: 'bob', displayName: 'Bob' });
     harness.fake.state.requireChannel(generalChannel).members.push('U0BOB0001');
@@ -44,7 +48,10 @@ describe('the knowledge base on Slack, end to end', () => {
       isPrivate: true,
     });
   });
-  afterAll(() => harness.stop());
+  afterAll(async () => {
+    await harness.stop();
+    await engine.stop();
+  });
 
   const deliver = async (envelope: Record<string, unknown>) => {
     expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);

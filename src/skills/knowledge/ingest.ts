@@ -3,10 +3,10 @@ import { userPrincipal } from '../../core/knowledge-principals';
 import type { Reply } from '../../core/reply';
 import type { SkillContext, SkillKnowledge } from '../../core/skill';
 import type { DocumentLimits } from '../../documents/limits';
+import { chunkDocument } from '../../knowledge/chunk-document';
 import type { Language } from '../../text/language';
 import { type DocumentSource, sourceName } from '../documents/find-source';
 import { allowSource, loadSource, readLoaded } from '../documents/read-source';
-import { chunksOfDocument } from './chunks';
 import { kbWording } from './kb-wording';
 import { knowledgeAccessOf, knowledgeSourceId } from './source-ids';
 
@@ -14,9 +14,6 @@ import { knowledgeAccessOf, knowledgeSourceId } from './source-ids';
 type AddOutcome =
   | { kind: 'added'; name: string; sections: number }
   | { kind: 'already' | 'empty'; name: string };
-
-/** Most chunks embedded in one call. */
-const embedBatch = 64;
 
 /** Add one file or document: access first, then download, and index it unless this version is already there. */
 async function addOne(
@@ -34,19 +31,17 @@ async function addOne(
   const existing = (await knowledge.index.sources()).find((entry) => entry.id === id);
   if (existing?.version === loaded.hash) return { kind: 'already', name: loaded.name };
   const document = await readLoaded(context, loaded, limits);
-  const chunks = chunksOfDocument(id, document);
+  const chunks = chunkDocument(id, document);
   if (chunks.length === 0) return { kind: 'empty', name: loaded.name };
-  if (knowledge.embed) {
-    for (let start = 0; start < chunks.length; start += embedBatch) {
-      const batch = chunks.slice(start, start + embedBatch);
-      const vectors = await knowledge.embed(
-        batch.map((chunk) => chunk.text),
-        context.signal,
-      );
-      batch.forEach((chunk, index) => {
-        chunk.vector = vectors[index];
-      });
-    }
+  if (knowledge.embedder) {
+    const vectors = await knowledge.embedder.embed(
+      chunks.map((chunk) => chunk.text),
+      'document',
+      context.signal,
+    );
+    chunks.forEach((chunk, index) => {
+      chunk.vector = vectors[index];
+    });
   }
   const { platform, workspace } = context.message.conversation;
   const record: KnowledgeSource = {
