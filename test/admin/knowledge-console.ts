@@ -70,7 +70,10 @@ export async function startKnowledgeFixture(
   const directory = mkdtempSync(join(tmpdir(), 'deskmate-admin-knowledge-'));
   const folder = join(directory, 'folder');
   mkdirSync(join(folder, 'hr'), { recursive: true });
-  writeFileSync(join(folder, 'handbook.md'), '# Handbook\n\nAnnual leave is 15 days a year.\n');
+  writeFileSync(
+    join(folder, 'handbook.md'),
+    '# Handbook\n\n## Leave\n\nAnnual leave is 15 days a year.\n\n## Sick leave\n\nTell your manager before 10:00.\n',
+  );
   writeFileSync(join(folder, 'hr', 'salaries.md'), '# Salaries\n\nReviews happen every March.\n');
   writeFileSync(join(folder, 'hr', 'access.json'), JSON.stringify({ conversations: ['slack:T1:CHR'] }));
   const logger = createLogger({ level: 'silent' });

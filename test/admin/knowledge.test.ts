@@ -67,7 +67,8 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(response.status).toBe(200);
     const page = await response.text();
     const status = await fixture.index.status();
-    expect(status.chunks).toBeGreaterThanOrEqual(4);
+    // More chunks than sources: the handbook has two sections.
+    expect(status.chunks).toBeGreaterThan(4);
     expect(textOf(page, 'knowledge-engine')).toBe('lancedb');
     expect(textOf(page, 'knowledge-search')).toBe('keyword only');
     expect(textOf(page, 'knowledge-sources')).toBe('4');
