@@ -63,6 +63,7 @@ const english = {
   folderRefused: 'Files of the knowledge folder cannot be forgotten here: remove the file from the folder.',
   cannotForget: 'This process cannot forget sources (web role only).',
   noVotes: 'no votes yet',
+  voteCounts: (up: string, down: string) => `${up} helpful · ${down} not helpful`,
   person: (principal: string) => personIn('en', principal),
   principal(principal: string): string {
     const [kind, platform, workspace, id] = principal.split(':');
@@ -115,6 +116,7 @@ const chinese: KnowledgeWords = {
   folderRefused: '知识库文件夹中的文件不能在这里删除：请从文件夹中移除该文件。',
   cannotForget: '此进程不能删除数据源（仅 web 角色）。',
   noVotes: '暂无反馈',
+  voteCounts: (up, down) => `${up} 有帮助 · ${down} 没帮助`,
   person: (principal) => personIn('zh', principal),
   principal(principal) {
     const [kind, platform, workspace, id] = principal.split(':');

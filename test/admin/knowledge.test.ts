@@ -76,14 +76,14 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(textOf(page, 'knowledge-last-sync')).toMatch(
       /^synced \d{4}-\d\d-\d\d \d\d:\d\d UTC 2 files found: 2 indexed, 0 unchanged, 0 removed, 0 unreadable$/,
     );
-    expect(textOf(page, 'knowledge-feedback')).toBe('👍 3 · 👎 1');
+    expect(textOf(page, 'knowledge-feedback')).toBe('3 helpful · 1 not helpful');
 
     const travel = rowOf(page, 'slack:T1:file:F1');
     expect(travel).toContain('<a href="https://files.example/F1" rel="noopener noreferrer">travel.md</a>');
     expect(travel).toContain('Shared file');
     expect(travel).toContain('added by Slack user UALICE');
     expect(travel).toContain('members of Slack conversation CPRIV');
-    expect(travel).toContain('👍 2 · 👎 1');
+    expect(travel).toContain('2 helpful · 1 not helpful');
     expect(travel).toMatch(
       /<form method="post" action="\/admin\/knowledge\/forget"[^>]*><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="source" value="slack:T1:file:F1">/,
     );

@@ -9,7 +9,7 @@ export type ForgetNotice = 'forgotten' | 'gone';
 
 function votes(counts: VoteCounts | undefined, text: KnowledgeWords): SafeHtml {
   if (!counts || counts.up + counts.down === 0) return html`<span class="muted">${text.noVotes}</span>`;
-  return html`👍 ${count(counts.up)} · 👎 ${count(counts.down)}`;
+  return html`${text.voteCounts(count(counts.up), count(counts.down))}`;
 }
 
 function lastSync(data: KnowledgeOverview, text: KnowledgeWords): SafeHtml {
