@@ -55,6 +55,8 @@ export async function startKnowledgeConsole(
 /** A real LanceDB knowledge base in a temporary folder, filled the way Deskmate fills it. */
 export interface KnowledgeFixture {
   index: KnowledgeIndex;
+  /** Where the index lives (another process's reader opens it there). */
+  uri: string;
   store: StateStore;
   stop(): Promise<void>;
 }
@@ -77,7 +79,8 @@ export async function startKnowledgeFixture(
   writeFileSync(join(folder, 'hr', 'salaries.md'), '# Salaries\n\nReviews happen every March.\n');
   writeFileSync(join(folder, 'hr', 'access.json'), JSON.stringify({ conversations: ['slack:T1:CHR'] }));
   const logger = createLogger({ level: 'silent' });
-  const index = await createLanceDbKnowledgeIndex({ uri: join(directory, 'index'), logger });
+  const uri = join(directory, 'index');
+  const index = await createLanceDbKnowledgeIndex({ uri, logger });
   const sync = createFolderSync({
     folder,
     index,
@@ -120,6 +123,7 @@ export async function startKnowledgeFixture(
   }
   return {
     index,
+    uri,
     store,
     async stop() {
       await sync.stop();

@@ -3,6 +3,12 @@
 // as kb add adds them. The page shows the engine, counts, the last sync, who may read each source and the
 // feedback; Forget removes a shared source through the index, refuses a folder file and a post without the
 // CSRF token; a web-only console reads but does not forget; with no knowledge base the page says how to start.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
+import { openLanceDbKnowledgeReader } from '../../src/knowledge/lancedb/lancedb-knowledge-reader';
+import { createLogger } from '../../src/logger';
 import { feedbackTotalsKey } from '../../src/skills/knowledge/feedback';
 import { ConsoleClient } from './console-client';
 import {
@@ -160,11 +166,15 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(again.headers.get('location')).toBe('/admin/knowledge?done=gone');
   });
 
-  test('a web-only console shows the index and says it cannot forget; a forget posted there is refused', async () => {
+  test('a web-only console reads the index another process wrote, says it cannot forget, and refuses a forget', async () => {
     await console.stop();
+    // The web process opens the same URI to read only: it sees what the jobs process wrote, and never writes.
+    const reader = await openLanceDbKnowledgeReader({ uri: fixture.uri, readConsistencySeconds: 0 });
+    expect(await reader.status()).toEqual(await fixture.index.status());
+    await expect(reader.remove('slack:T1:file:F1')).rejects.toThrow('read only');
     console = await startKnowledgeConsole(
       password,
-      { index: fixture.index, canForget: false, folderConfigured: true },
+      { index: reader, canForget: false, folderConfigured: true },
       fixture.store,
     );
     const client = await signedIn(console.baseUrl);
@@ -179,6 +189,38 @@ describe('the knowledge page over a real LanceDB index', () => {
     });
     expect(refused.status).toBe(409);
     expect((await fixture.index.sources()).map((source) => source.id)).toContain('slack:T1:file:F1');
+    // What the jobs process writes next shows up on the web console's next load.
+    await fixture.index.remove('lark:L1:doc:D1');
+    expect(textOf(await (await client.get('/admin/knowledge')).text(), 'knowledge-sources')).toBe('3');
+    await reader.close();
+  });
+
+  test('a reader opened before anything was written reads an empty index, then what is written', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'deskmate-knowledge-reader-'));
+    const uri = join(directory, 'index');
+    try {
+      const reader = await openLanceDbKnowledgeReader({ uri, readConsistencySeconds: 0 });
+      expect(await reader.status()).toEqual({ engine: 'lancedb', sources: 0, chunks: 0, vectors: false });
+      expect(await reader.sources()).toEqual([]);
+      const writer = await createLanceDbKnowledgeIndex({ uri, logger: createLogger({ level: 'silent' }) });
+      const [source] = await fixture.index.sources();
+      await writer.upsert(source, [
+        {
+          id: `${source.id}#0`,
+          sourceId: source.id,
+          text: 'Leave',
+          headingPath: [],
+          place: '',
+          language: 'en',
+        },
+      ]);
+      expect(await reader.status()).toEqual({ engine: 'lancedb', sources: 1, chunks: 1, vectors: false });
+      expect((await reader.sources()).map((found) => found.id)).toEqual([source.id]);
+      await writer.close();
+      await reader.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 
