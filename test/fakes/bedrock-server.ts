@@ -35,13 +35,25 @@ export interface BedrockScript {
 export interface BedrockRequestRecord {
   /** The model id from the path (URL-decoded). */
   modelId: string;
-  /** `converse` or `converse-stream`. */
+  /** `converse`, `converse-stream` or `invoke` (embeddings). */
   operation: string;
+  /** The request's `content-type` and `accept` headers (InvokeModel sends both). */
+  headers?: { contentType?: string; accept?: string };
   /** The JSON body: messages, system, inferenceConfig, toolConfig. */
   body: Record<string, unknown>;
 }
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/** The keys Titan Text Embeddings v2 accepts. */
+const titanKeys = ['inputText', 'dimensions', 'normalize', 'embeddingTypes'];
+
+/** A fixed vector for a text (the fakes' stand-in for an embedding): the same text, the same vector. */
+export function fakeEmbedding(text: string, dimensions: number): number[] {
+  let seed = 0;
+  for (const character of text) seed = (Math.imul(seed, 31) + (character.codePointAt(0) ?? 0)) >>> 0;
+  return Array.from({ length: dimensions }, (_, index) => Math.sin(seed + index) / Math.sqrt(dimensions));
+}
 
 function frame(type: 'event' | 'exception', name: string, payload: unknown): Uint8Array {
   const headers: MessageHeaders = {
@@ -71,6 +83,8 @@ export class FakeBedrockServer {
   /** How many answers the client cancelled before the fake finished them (the model stopped early). */
   cancelled = 0;
   private readonly script: BedrockScript[] = [];
+  /** Scripted failures of `invoke` (embeddings), used in order before embeddings are answered. */
+  readonly embeddingFaults: BedrockScript[] = [];
   /** The default responder: answers when the queue is empty (a function answers from the request body). */
   fallback: BedrockScript | ((body: Record<string, unknown>) => BedrockScript) = { chunks: ['ok'] };
   private server?: Http2Server;
@@ -92,7 +106,11 @@ export class FakeBedrockServer {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        this.answer(stream, String(headers[':path']), Buffer.concat(chunks)).catch(() => stream.close());
+        const path = String(headers[':path']);
+        const answered = path.endsWith('/invoke')
+          ? this.answerInvoke(stream, path, headers, Buffer.concat(chunks))
+          : this.answer(stream, path, Buffer.concat(chunks));
+        answered.catch(() => stream.close());
       });
       stream.on('error', () => {});
     });
@@ -129,6 +147,82 @@ export class FakeBedrockServer {
         metrics: { latencyMs: 5 },
       }),
     );
+  }
+
+  /**
+   * `POST /model/{id}/invoke` for the embedding models, in their own body shapes: Titan Text Embeddings v2
+   * takes `{ inputText, dimensions, normalize }` and answers `{ embedding, inputTextTokenCount }`; Cohere
+   * Embed v3 takes `{ texts, input_type, truncate }` (at most 96 texts) and answers
+   * `{ id, texts, embeddings, response_type: 'embeddings_floats' }`. Vectors are `fakeEmbedding` of each text.
+   */
+  private async answerInvoke(
+    stream: ServerHttp2Stream,
+    path: string,
+    headers: Record<string, unknown>,
+    raw: Buffer,
+  ): Promise<void> {
+    const modelId = decodeURIComponent(path.split('/')[2] ?? '');
+    const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+    this.requests.push({
+      modelId,
+      operation: 'invoke',
+      body,
+      headers: { contentType: headers['content-type'] as string, accept: headers.accept as string },
+    });
+    const fault = this.embeddingFaults.shift();
+    const refuse = (status: number, errorType: string, message: string) => {
+      stream.respond({
+        ':status': status,
+        'content-type': 'application/json',
+        'x-amzn-errortype': errorType,
+      });
+      stream.end(JSON.stringify({ message }));
+    };
+    if (fault?.status) {
+      refuse(fault.status, fault.errorType ?? 'InternalServerException', fault.errorMessage ?? 'scripted');
+      return;
+    }
+    if (modelId.startsWith('amazon.titan-embed-text-v2')) {
+      if (typeof body.inputText !== 'string' || Object.keys(body).some((key) => !titanKeys.includes(key))) {
+        refuse(
+          400,
+          'ValidationException',
+          'Malformed input request, please reformat your input and try again.',
+        );
+        return;
+      }
+      const dimensions = Number(body.dimensions ?? 1024);
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(
+        JSON.stringify({
+          embedding: fakeEmbedding(body.inputText, dimensions),
+          inputTextTokenCount: body.inputText.split(/\s+/).length,
+        }),
+      );
+      return;
+    }
+    if (modelId.startsWith('cohere.embed-')) {
+      const texts = body.texts;
+      if (!Array.isArray(texts) || texts.length > 96 || typeof body.input_type !== 'string') {
+        refuse(
+          400,
+          'ValidationException',
+          'Malformed input request: texts (at most 96) and input_type are required.',
+        );
+        return;
+      }
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(
+        JSON.stringify({
+          id: 'fake-embed-id',
+          texts,
+          embeddings: texts.map((text: string) => fakeEmbedding(text, 1024)),
+          response_type: 'embeddings_floats',
+        }),
+      );
+      return;
+    }
+    refuse(400, 'ValidationException', `The provided model identifier is invalid: ${modelId}`);
   }
 
   private async answer(stream: ServerHttp2Stream, path: string, raw: Buffer): Promise<void> {

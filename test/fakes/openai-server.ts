@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fakeEmbedding } from './bedrock-server';
 
 /** One scripted answer of the fake OpenAI-compatible server. */
 export interface OpenAIScript {
@@ -55,6 +56,12 @@ export class FakeOpenAIServer {
   /** How many answers the client walked away from before the fake finished them. */
   cancelled = 0;
   private readonly script: OpenAIScript[] = [];
+  /** Every `/embeddings` request body, in order (kept apart from the chat completions in `requests`). */
+  readonly embeddingRequests: Array<Record<string, unknown>> = [];
+  /** Scripted failures of `/embeddings` (a `status`, maybe `retryAfterSeconds`), used in order. */
+  readonly embeddingFaults: OpenAIScript[] = [];
+  /** Most inputs one `/embeddings` request may carry (DashScope's text-embedding-v3 takes 10). */
+  maxEmbeddingInputs = 10;
   /** The default responder: answers when the queue is empty (a function answers from the request body). */
   fallback: OpenAIScript | ((body: Record<string, unknown>) => OpenAIScript) = { chunks: ['ok'] };
   private server?: Server;
@@ -87,6 +94,10 @@ export class FakeOpenAIServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.method === 'POST' && request.url === '/v1/embeddings') {
+      this.answerEmbeddings(request, response, Buffer.concat(chunks));
+      return;
+    }
     if (request.method !== 'POST' || request.url !== '/v1/chat/completions') {
       response.writeHead(404).end('{"error":{"message":"not found"}}');
       return;
@@ -189,6 +200,56 @@ export class FakeOpenAIServer {
     send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
     send({ ...base, choices: [], usage: usageOf(answer) });
     response.end('data: [DONE]\n\n');
+  }
+
+  /**
+   * `POST /v1/embeddings` as OpenAI defines it: `{ model, input: string | string[], encoding_format?,
+   * dimensions? }` answered `{ object: 'list', data: [{ object: 'embedding', index, embedding }], model,
+   * usage }`, errors as `{ error: { message, type } }`. Vectors are `fakeEmbedding` of each input.
+   */
+  private answerEmbeddings(request: IncomingMessage, response: ServerResponse, raw: Buffer): void {
+    const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    this.embeddingRequests.push(body);
+    this.headers.push(request.headers);
+    const refuse = (status: number, message: string, retryAfterSeconds?: number) => {
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        ...(retryAfterSeconds ? { 'retry-after': String(retryAfterSeconds) } : {}),
+      });
+      response.end(JSON.stringify({ error: { message, type: 'invalid_request_error' } }));
+    };
+    const fault = this.embeddingFaults.shift();
+    if (fault?.status) {
+      refuse(fault.status, fault.errorMessage ?? `scripted ${fault.status}`, fault.retryAfterSeconds);
+      return;
+    }
+    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+    if (typeof body.model !== 'string' || !Array.isArray(inputs) || inputs.length === 0) {
+      refuse(400, "'input' and 'model' are required");
+      return;
+    }
+    if (inputs.length > this.maxEmbeddingInputs) {
+      refuse(400, `batch size is invalid, it should not be larger than ${this.maxEmbeddingInputs}`);
+      return;
+    }
+    const dimensions = typeof body.dimensions === 'number' ? body.dimensions : 1024;
+    const tokens = inputs.reduce((sum: number, input: string) => sum + input.length, 0);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        object: 'list',
+        // Answered in reverse order, as servers may: clients must place vectors by `index`.
+        data: inputs
+          .map((input: string, index: number) => ({
+            object: 'embedding',
+            index,
+            embedding: fakeEmbedding(input, dimensions),
+          }))
+          .reverse(),
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      }),
+    );
   }
 
   /** One JSON completion, for a server that ignores `stream: true`. */
