@@ -251,7 +251,7 @@ async function main(): Promise<void> {
   if (wants('summaries')) await summariesBench();
   if (wants('ack')) await ackBench(runs);
   // Loaded only when asked for: it brings LanceDB's native module and PDF.js.
-  if (wants('knowledge')) await (await import('./knowledge')).knowledgeBench(runs);
+  if (wants('knowledge')) await (require('./knowledge') as typeof import('./knowledge')).knowledgeBench(runs);
 }
 
 if (require.main === module) {
