@@ -18,8 +18,8 @@ export function placeOf(locator: Locator, language: Language): string {
   return formatCitation(locator, language).slice(1, -1);
 }
 
-/** Where a sentence ends: after `.!?` and a space, or after a Chinese full stop, question or exclamation mark. */
-const sentenceEnd = /(?<=[.!?])\s+|(?<=[。！？；])/u;
+/** A sentence with its end mark (`.!?`, or a Chinese full stop, question, exclamation mark or semicolon) and the space after it. */
+const sentencePattern = /[^.!?。！？；]*[.!?。！？；]+\s*|[^.!?。！？；]+$/gu;
 
 /** Cut a text into parts of at most `maxTokens`: at paragraphs, then sentences, then characters. */
 function splitText(text: string, maxTokens: number): string[] {
@@ -35,7 +35,9 @@ function splitText(text: string, maxTokens: number): string[] {
     .flatMap((paragraph) =>
       estimateTokens(paragraph) <= maxTokens
         ? [`${paragraph}\n\n`]
-        : paragraph.split(sentenceEnd).flatMap((sentence) => splitLong(`${sentence} `, maxTokens)),
+        : [...(paragraph.match(sentencePattern) ?? [paragraph]), '\n\n'].flatMap((sentence) =>
+            splitLong(sentence, maxTokens),
+          ),
     );
   for (const unit of units) {
     if (current && estimateTokens(current + unit) > maxTokens) push();

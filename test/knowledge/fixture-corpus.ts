@@ -6,15 +6,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ExtractedDocument } from '../../src/documents/document';
 import { extractDocument } from '../../src/documents/extract-document';
+import { accessFileName, type FolderAccess, parseFolderAccess } from '../../src/knowledge/folder-access';
 
 /** The fixture folder: README.md, questions.json, make-fixtures.ts and documents/. */
 export const knowledgeFixtureRoot = join(__dirname, '..', 'fixtures', 'knowledge');
 
 /** The corpus itself: what a KNOWLEDGE_DIR pointed at it would index. */
 export const knowledgeDocumentsRoot = join(knowledgeFixtureRoot, 'documents');
-
-/** The file that names who may read a folder (it is not a document). */
-export const accessFileName = 'access.json';
 
 /** A document of the corpus (path relative to documents/, `/`-separated) and an exact passage of its text. */
 export interface LabelledPassage {
@@ -53,14 +51,6 @@ export interface UnanswerableQuestion {
 /** Any question of questions.json. */
 export type KnowledgeQuestion = AnswerableQuestion | UnanswerableQuestion;
 
-/** The access.json of a folder: who may read the documents under it. */
-export interface FolderAccess {
-  /** Conversations whose members may read it, as `<platform>:<workspace>:<channel>`. */
-  channels: string[];
-  /** People who may read it, as `<platform>:<workspace>:<user>`. */
-  users: string[];
-}
-
 /** The questions of questions.json. */
 export function loadKnowledgeQuestions(): KnowledgeQuestion[] {
   const file = JSON.parse(readFileSync(join(knowledgeFixtureRoot, 'questions.json'), 'utf8')) as {
@@ -98,13 +88,13 @@ export function listKnowledgeDocuments(): string[] {
   return listFiles(knowledgeDocumentsRoot).filter((path) => !path.endsWith(`/${accessFileName}`));
 }
 
-/** The folders that have an access.json, relative to documents/, with what it says. */
+/** The folders that have an access.json, relative to documents/, with the principals it names (the folder sync's reading). */
 export function listAccessFolders(): Array<{ folder: string; access: FolderAccess }> {
   return listFiles(knowledgeDocumentsRoot)
     .filter((path) => path.endsWith(`/${accessFileName}`))
     .map((path) => ({
       folder: path.slice(0, -accessFileName.length - 1),
-      access: JSON.parse(readFileSync(join(knowledgeDocumentsRoot, path), 'utf8')) as FolderAccess,
+      access: parseFolderAccess(readFileSync(join(knowledgeDocumentsRoot, path), 'utf8')),
     }));
 }
 

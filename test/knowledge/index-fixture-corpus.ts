@@ -1,122 +1,54 @@
 /**
- * Index the knowledge fixtures through the real pipeline pieces, extractDocument, then chunkDocument, then
- * the engine's upsert, with each folder's access.json as the sources' principals. Shared by the recall test and
- * the knowledge bench. The knowledge-index branch has no folder indexer yet: this is the glue a folder sync
- * would be, and gives way to it when it lands.
+ * Index the knowledge fixtures as a deployment would: the folder sync (KNOWLEDGE_DIR pointed at documents/)
+ * reads, extracts, chunks and upserts every document, with access.json's principals. Shared by the recall
+ * test and the knowledge bench.
  */
-import { createHash } from 'node:crypto';
 import type { Embedder } from '../../src/core/embedder';
-import type { KnowledgeHit, KnowledgeIndex, KnowledgePrincipal } from '../../src/core/knowledge-index';
-import { chunkDocument } from '../../src/knowledge/chunk-document';
-import {
-  extractKnowledgeDocument,
-  type FolderAccess,
-  listAccessFolders,
-  listKnowledgeDocuments,
-  readKnowledgeDocument,
-} from './fixture-corpus';
+import { everyonePrincipal, type KnowledgeHit, type KnowledgeIndex } from '../../src/core/knowledge-index';
+import { defaultDocumentLimits } from '../../src/documents/limits';
+import { createFolderSync, folderSourcePrefix } from '../../src/knowledge/folder-sync';
+import { createLogger } from '../../src/logger';
+import { createMemoryStateStore } from '../../src/state/memory-state-store';
+import { knowledgeDocumentsRoot, listKnowledgeDocuments } from './fixture-corpus';
 
 /** The principal of documents outside any access.json folder (everyone who may use Deskmate). */
-export const everyone: KnowledgePrincipal = 'everyone';
+export const everyone = everyonePrincipal;
 
-/** An access.json's channels and users as the port's principals. */
-export function principalsOfAccess(access: FolderAccess): KnowledgePrincipal[] {
-  return [
-    ...access.channels.map((channel) => `conversation:${channel}`),
-    ...access.users.map((user) => `user:${user}`),
-  ];
+/** The document (path under documents/) a hit comes from: folder sources are `folder:<path>`. */
+export function documentOfHit(hit: KnowledgeHit): string | undefined {
+  const id = hit.source.id;
+  return id.startsWith(folderSourcePrefix) ? id.slice(folderSourcePrefix.length) : undefined;
 }
 
-/** Who may read a document of the corpus: its nearest access.json folder's principals, or `open` (everyone). */
-export function accessOfDocument(
-  path: string,
-  open: KnowledgePrincipal[] = [everyone],
-): KnowledgePrincipal[] {
-  const folder = listAccessFolders()
-    .filter((each) => path.startsWith(`${each.folder}/`))
-    .sort((left, right) => right.folder.length - left.folder.length)[0];
-  return folder ? principalsOfAccess(folder.access) : open;
-}
-
-/** The document a hit comes from (sources are indexed with their path under documents/ as id). */
-export function documentOfHit(hit: KnowledgeHit): string {
-  return hit.source.id;
-}
-
-/** What indexing the corpus took, with the embedding time apart. */
+/** What one folder-sync pass over the corpus did and took. */
 export interface CorpusIndexing {
   documents: number;
-  /** PDF pages count as pages; every other document of the corpus is shorter than a page and counts as one. */
-  pages: number;
   chunks: number;
-  /** Reading and extracting the files, in milliseconds. */
-  extractMs: number;
-  /** Cutting into chunks. */
-  chunkMs: number;
-  /** Embedding the chunks (0 without an embedder). */
-  embedMs: number;
-  /** Writing to the engine (upserts, including its full-text index upkeep). */
-  upsertMs: number;
+  /** The pass, in milliseconds: scan, read, extract, chunk, upsert (and embed, when an embedder is given). */
+  syncMs: number;
 }
 
-/** How to index the corpus: an embedder for vectors, and the principals of documents open to everyone. */
-export interface CorpusIndexingOptions {
-  /** Embeds the chunks (their time is counted apart); keyword-only without it. */
-  embedder?: Embedder;
-  /** The access of documents outside any access.json folder (default: `everyone`). */
-  openAccess?: KnowledgePrincipal[];
-}
-
-/** Index every document of the corpus into `index`, embedding the chunks when an embedder is given. */
+/** Index every document of the corpus into `index` with one folder-sync pass; throws unless all are indexed. */
 export async function indexFixtureCorpus(
   index: KnowledgeIndex,
-  options: CorpusIndexingOptions = {},
+  options: { embedder?: Embedder } = {},
 ): Promise<CorpusIndexing> {
-  const { embedder } = options;
-  const figures: CorpusIndexing = {
-    documents: 0,
-    pages: 0,
-    chunks: 0,
-    extractMs: 0,
-    chunkMs: 0,
-    embedMs: 0,
-    upsertMs: 0,
-  };
-  for (const path of listKnowledgeDocuments()) {
-    let started = performance.now();
-    const bytes = readKnowledgeDocument(path);
-    const extracted = await extractKnowledgeDocument(path);
-    figures.extractMs += performance.now() - started;
-    started = performance.now();
-    const chunks = chunkDocument(path, extracted);
-    figures.chunkMs += performance.now() - started;
-    if (embedder) {
-      started = performance.now();
-      const vectors = await embedder.embed(
-        chunks.map((chunk) => chunk.text),
-        'document',
-      );
-      chunks.forEach((chunk, position) => {
-        chunk.vector = vectors[position];
-      });
-      figures.embedMs += performance.now() - started;
-    }
-    started = performance.now();
-    await index.upsert(
-      {
-        id: path,
-        version: createHash('sha256').update(bytes).digest('hex'),
-        origin: 'folder',
-        title: extracted.title ?? path.split('/').pop() ?? path,
-        access: accessOfDocument(path, options.openAccess),
-        indexedAt: new Date().toISOString(),
-      },
-      chunks,
-    );
-    figures.upsertMs += performance.now() - started;
-    figures.documents += 1;
-    figures.pages += extracted.type === 'pdf' ? (extracted.pageCount ?? 1) : 1;
-    figures.chunks += chunks.length;
+  const sync = createFolderSync({
+    folder: knowledgeDocumentsRoot,
+    index,
+    embedder: options.embedder,
+    store: createMemoryStateStore(),
+    logger: createLogger({ level: 'silent' }),
+    limits: defaultDocumentLimits,
+    rescanMilliseconds: 60 * 60_000,
+  });
+  const started = performance.now();
+  const pass = await sync.syncOnce();
+  const syncMs = performance.now() - started;
+  await sync.stop();
+  const expected = listKnowledgeDocuments().length;
+  if (!pass || pass.failed > 0 || pass.indexed !== expected) {
+    throw new Error(`the folder sync indexed ${JSON.stringify(pass)} of ${expected} fixture documents`);
   }
-  return figures;
+  return { documents: pass.indexed, chunks: (await index.status()).chunks, syncMs };
 }

@@ -6,7 +6,7 @@ import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb
 import { createLogger } from '../../src/logger';
 import { answerableQuestions, listAccessFolders } from './fixture-corpus';
 import { rankQuestions } from './fixture-recall';
-import { everyone, indexFixtureCorpus, principalsOfAccess } from './index-fixture-corpus';
+import { documentOfHit, everyone, indexFixtureCorpus } from './index-fixture-corpus';
 import { recallOf } from './recall-scoring';
 
 /**
@@ -19,10 +19,7 @@ describe('knowledge recall on the fixture corpus (LanceDB, keyword only)', () =>
   const directory = mkdtempSync(join(tmpdir(), 'deskmate-recall-'));
   const questions = answerableQuestions();
   const managers = listAccessFolders().find((each) => each.folder === 'hr/managers');
-  const managerPrincipals = [
-    everyone,
-    ...principalsOfAccess(managers?.access ?? { channels: [], users: [] }),
-  ];
+  const managerPrincipals = [everyone, ...(managers?.access.ok ? managers.access.principals : [])];
   const outsiderPrincipals = [
     everyone,
     'conversation:slack:T0LANTING:C0GENERAL',
@@ -65,7 +62,7 @@ describe('knowledge recall on the fixture corpus (LanceDB, keyword only)', () =>
     for (const question of restricted) {
       const hits = await index.search({ text: question.question, principals: outsiderPrincipals, limit: 50 });
       expect(
-        hits.filter((hit) => hit.source.id.startsWith('hr/managers/')).map((hit) => hit.chunk.id),
+        hits.filter((hit) => documentOfHit(hit)?.startsWith('hr/managers/')).map((hit) => hit.chunk.id),
       ).toEqual([]);
     }
     const outsiders = await rankQuestions(index, restricted, outsiderPrincipals, { limit: 50 });
