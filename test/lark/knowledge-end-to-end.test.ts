@@ -4,7 +4,7 @@
 import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { LlmRequest } from '../../src/core/llm-provider';
 import { createSkills } from '../../src/skills';
-import { deliver, messageEvent, recallEvent } from '../fakes/lark-events';
+import { cardActionEvent, deliver, messageEvent, recallEvent } from '../fakes/lark-events';
 import type { FakeMessage } from '../fakes/lark-state';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import { startLanceDbIndex } from '../helpers/knowledge-index';
@@ -80,6 +80,39 @@ describe('the knowledge base on Lark, end to end', () => {
     expect(answer).toContain('报销.md § 报销');
     expect(answer).not.toContain('[1]');
     expect(llm.requests.at(-1)?.system).toContain('Chinese (简体中文)');
+  });
+
+  test('👍/👎 under the answer: a click by someone else is ignored, the asker’s is stored', async () => {
+    const state = harness.fake.state;
+    const answer = state.botMessages().at(-1) as FakeMessage;
+    const buttons = state.buttonsOf(answer);
+    expect(buttons).toHaveLength(2);
+    const click = async (userId: string, value: Record<string, unknown>) => {
+      const event = cardActionEvent(harness.fake, {
+        userId,
+        chatId: answer.chatId,
+        messageId: answer.messageId,
+        value,
+      });
+      expect((await deliver(harness.eventsUrl, event, harness.encryptKey)).status).toBe(200);
+      await harness.pipeline.drain();
+    };
+    const keys = async () => {
+      const found: Array<{ vote?: string; asker: string }> = [];
+      for (const value of buttons) {
+        const answerId = String(value.value).split(':')[0];
+        const record = await harness.store.getJson<{ vote?: string; asker: string }>(
+          `knowledge-feedback:${answerId}`,
+        );
+        if (record) found.push(record);
+      }
+      return found;
+    };
+    await click(people.alice.openId, buttons[1]);
+    expect((await keys())[0]).toMatchObject({ asker: people.zhangsan.openId });
+    expect((await keys())[0].vote).toBeUndefined();
+    await click(people.zhangsan.openId, buttons[0]);
+    expect((await keys())[0].vote).toBe('up');
   });
 
   test('in another chat, even for a member of the group, it never reaches the model or the answer', async () => {

@@ -123,4 +123,30 @@ describe('the knowledge base on Slack, end to end', () => {
     expect(await ask(boardChannel, people.zhang.id)).toContain("I couldn't find this in the knowledge base");
     expect(modelSawSecret(from)).toBe(false);
   });
+
+  test('kb forget by the adder removes it too: the next answer does not use it', async () => {
+    const shared = fileShareEvent(harness.fake, {
+      channel: boardChannel,
+      user: people.alice.id,
+      text: '{bot} kb add',
+      name: 'travel.md',
+      mimetype: 'text/markdown',
+      bytes: policy,
+    });
+    await deliver(shared.envelope);
+    expect(await ask(boardChannel, people.zhang.id)).toContain('4711 euros');
+    await deliver(
+      mentionEvent(harness.fake, { channel: boardChannel, user: people.zhang.id, text: '{bot} kb forget 1' })
+        .envelope,
+    );
+    expect(lastText()).toContain('Only the person who added travel.md can forget it.');
+    await deliver(
+      mentionEvent(harness.fake, { channel: boardChannel, user: people.alice.id, text: '{bot} kb forget 1' })
+        .envelope,
+    );
+    expect(lastText()).toContain('Forgotten: travel.md');
+    const from = llm.requests.length;
+    expect(await ask(boardChannel, people.zhang.id)).toContain("I couldn't find this in the knowledge base");
+    expect(modelSawSecret(from)).toBe(false);
+  });
 });

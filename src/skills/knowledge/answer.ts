@@ -31,8 +31,8 @@ async function retrieve(
   question: string,
 ): Promise<KnowledgeHit[]> {
   const principals = await knowledge.principals();
-  const vector = knowledge.embedder
-    ? (await knowledge.embedder.embed([question], 'query', context.signal))[0]
+  const vector = knowledge.embed
+    ? (await knowledge.embed.embed([question], 'query', context.signal))[0]
     : undefined;
   const hits = await knowledge.index.search({
     text: question,

@@ -3,10 +3,10 @@ import { userPrincipal } from '../../core/knowledge-principals';
 import type { Reply } from '../../core/reply';
 import type { SkillContext, SkillKnowledge } from '../../core/skill';
 import type { DocumentLimits } from '../../documents/limits';
-import { chunkDocument } from '../../knowledge/chunk-document';
+import { buildChunks } from '../../knowledge/build-chunks';
 import type { Language } from '../../text/language';
 import { type DocumentSource, sourceName } from '../documents/find-source';
-import { allowSource, loadSource, readLoaded } from '../documents/read-source';
+import { allowSource, loadSource } from '../documents/read-source';
 import { kbWording } from './kb-wording';
 import { knowledgeAccessOf, knowledgeSourceId } from './source-ids';
 
@@ -23,26 +23,23 @@ async function addOne(
   limits: DocumentLimits,
   language: Language,
 ): Promise<AddOutcome> {
-  // Read only what the asker may read; a refusal is `forbidden`, answered privately by the worker.
-  await allowSource(context, source);
-  const access = await knowledgeAccessOf(context, source);
   const id = knowledgeSourceId(source);
   const loaded = await loadSource(context, source, limits, language);
   const existing = (await knowledge.index.sources()).find((entry) => entry.id === id);
-  if (existing?.version === loaded.hash) return { kind: 'already', name: loaded.name };
-  const document = await readLoaded(context, loaded, limits);
-  const chunks = chunkDocument(id, document);
+  // Added again where it was shared too (a file in a second channel): both conversations' members read it.
+  const access = [...new Set([...(existing?.access ?? []), ...(await knowledgeAccessOf(context, source))])];
+  const sameAccess = existing?.access.length === access.length;
+  if (existing?.version === loaded.hash && sameAccess) return { kind: 'already', name: loaded.name };
+  const chunks = await buildChunks({
+    sourceId: id,
+    title: loaded.name,
+    bytes: loaded.content.bytes,
+    ...(loaded.content.name ? { name: loaded.content.name } : {}),
+    limits,
+    ...(knowledge.embed ? { embedder: knowledge.embed } : {}),
+    signal: context.signal,
+  });
   if (chunks.length === 0) return { kind: 'empty', name: loaded.name };
-  if (knowledge.embedder) {
-    const vectors = await knowledge.embedder.embed(
-      chunks.map((chunk) => chunk.text),
-      'document',
-      context.signal,
-    );
-    chunks.forEach((chunk, index) => {
-      chunk.vector = vectors[index];
-    });
-  }
   const { platform, workspace } = context.message.conversation;
   const record: KnowledgeSource = {
     id,
@@ -76,6 +73,8 @@ export async function addToKnowledge(
   language: Language,
 ): Promise<Reply> {
   const words = kbWording[language];
+  // Access first, for every file: a refusal (`forbidden`, answered privately) leaves nothing in the conversation.
+  for (const source of sources) await allowSource(context, source);
   const outcomes: AddOutcome[] = [];
   for (const [index, source] of sources.entries()) {
     await context.respond.progress(
