@@ -16,7 +16,9 @@ export interface KnowledgeConfig {
   /** Where the index lives (KNOWLEDGE_URI, else `<DATA_DIR>/knowledge`). */
   uri: string;
   /** The engine (KNOWLEDGE_ENGINE). */
-  engine: 'lancedb';
+  engine: 'lancedb' | 'opensearch';
+  /** The OpenSearch cluster (OPENSEARCH_URL), with KNOWLEDGE_ENGINE=opensearch. */
+  opensearchUrl?: string;
   /** Seconds between two passes of the folder sync (KNOWLEDGE_RESCAN_SECONDS). */
   rescanSeconds: number;
   /** The embedding model (EMBEDDING_MODEL); unset, the index is keyword-only. */
@@ -80,10 +82,20 @@ export function knowledgeConfigFrom(
   awsRegion: string | undefined,
 ): KnowledgeConfig {
   const embedding = embeddingConfigFrom(values, report, awsRegion);
+  if (values.KNOWLEDGE_ENGINE === 'opensearch') {
+    report.need(
+      'OPENSEARCH_URL',
+      values.OPENSEARCH_URL,
+      'is required with KNOWLEDGE_ENGINE=opensearch. Fix: e.g. OPENSEARCH_URL=https://user:password@search.internal:9200, or unset KNOWLEDGE_ENGINE for the embedded index.',
+    );
+  }
   return {
     ...(values.KNOWLEDGE_DIR ? { folder: values.KNOWLEDGE_DIR } : {}),
     uri: values.KNOWLEDGE_URI ?? join(values.DATA_DIR ?? './data', 'knowledge'),
     engine: values.KNOWLEDGE_ENGINE ?? 'lancedb',
+    ...(values.KNOWLEDGE_ENGINE === 'opensearch' && values.OPENSEARCH_URL
+      ? { opensearchUrl: values.OPENSEARCH_URL }
+      : {}),
     rescanSeconds: values.KNOWLEDGE_RESCAN_SECONDS,
     ...(embedding ? { embedding } : {}),
   };

@@ -225,13 +225,16 @@ export const environmentSchema = z.object({
   ),
   KNOWLEDGE_ENGINE: optionalText.pipe(
     z
-      .enum(['lancedb'], {
+      .enum(['lancedb', 'opensearch'], {
         error: (issue) =>
-          `"${String(issue.input)}" is not a knowledge engine. Fix: set KNOWLEDGE_ENGINE=lancedb (the embedded default), or unset it.`,
+          `"${String(issue.input)}" is not a knowledge engine. Fix: set KNOWLEDGE_ENGINE=lancedb (embedded, the default) or opensearch (with OPENSEARCH_URL).`,
       })
       .optional(),
   ),
   KNOWLEDGE_RESCAN_SECONDS: wholeNumber('KNOWLEDGE_RESCAN_SECONDS', 1, 3600, 30),
+  OPENSEARCH_URL: optionalText.refine((value) => value === undefined || isUrl(value), {
+    message: 'is not a URL. Fix: e.g. OPENSEARCH_URL=https://user:password@search.internal:9200',
+  }),
   EMBEDDING_MODEL: optionalText,
   EMBEDDING_PROVIDER: optionalText.pipe(
     z

@@ -24,6 +24,17 @@ async function openEngine(
   logger: Logger,
   embeddingModel?: string,
 ): Promise<KnowledgeIndex> {
+  if (config.engine === 'opensearch') {
+    const { createOpenSearchKnowledgeIndex } =
+      require('./opensearch/opensearch-knowledge-index') as typeof import('./opensearch/opensearch-knowledge-index');
+    const index = await createOpenSearchKnowledgeIndex({
+      url: config.opensearchUrl as string,
+      embeddingModel,
+      logger,
+    });
+    logger.info({ engine: config.engine, vectors: embeddingModel !== undefined }, 'knowledge index open');
+    return index;
+  }
   const { createLanceDbKnowledgeIndex } =
     require('./lancedb/lancedb-knowledge-index') as typeof import('./lancedb/lancedb-knowledge-index');
   const index = await createLanceDbKnowledgeIndex({ uri: config.uri, embeddingModel, logger });

@@ -50,7 +50,12 @@ describe('import boundary', () => {
 
   test('src/knowledge imports no chat SDK and nothing from adapters/ (its engines and zod only)', () => {
     expect(
-      forbiddenImports(join(root, 'src/knowledge'), ['@lancedb/lancedb', 'apache-arrow', 'zod']),
+      forbiddenImports(join(root, 'src/knowledge'), [
+        '@lancedb/lancedb',
+        '@opensearch-project/opensearch',
+        'apache-arrow',
+        'zod',
+      ]),
     ).toEqual([]);
   });
 
