@@ -18,6 +18,7 @@ import { createUsageReader } from './usage-data';
 import { languageOf, wordsFor } from './wording';
 
 export type { AdminOptions } from './admin-context';
+export { consoleKnowledgeFor } from './console-knowledge';
 export type { ConsoleKnowledge } from './knowledge-data';
 export type { ReplyRenderers } from './pages/playground-page';
 export type { PlaygroundEngine } from './playground/run-playground';

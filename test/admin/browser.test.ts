@@ -60,6 +60,7 @@ function watchProblems(page: Page): string[] {
 
 describe('web console in a real browser', () => {
   const model = new FakeOpenAIServer();
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-browser-data-'));
   let served: ServedDeskmate;
 
   beforeAll(async () => {
@@ -76,11 +77,14 @@ describe('web console in a real browser', () => {
       REDIS_KEY_PREFIX: `admin-browser-${process.pid}-${Date.now()}:`,
       DAILY_TOKEN_BUDGET_PER_WORKSPACE: '5000',
       MODEL_PRICES: 'fake-zh-model=3/15',
+      // The knowledge index opens here when the knowledge page is first shown (no KNOWLEDGE_DIR: it is empty).
+      DATA_DIR: dataDirectory,
     });
   });
   afterAll(async () => {
     await served?.deskmate.stop();
     await model.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   test('sign in, every page, a playground summary of the Chinese sample, the usage it made, sign out', async () => {
@@ -163,8 +167,9 @@ describe('web console in a real browser', () => {
       expect(settingsHtml).not.toContain(password);
       await page.screenshot({ path: join(screenshots, 'settings.png'), fullPage: true });
 
-      // This deployment has no knowledge base: the page says how to turn one on.
+      // This deployment's knowledge base is empty and has no folder: the page says how to fill it.
       await page.goto(`${base}/admin/knowledge`);
+      expect(await page.textContent('#knowledge-sources')).toBe('0');
       expect(await page.textContent('#knowledge-empty')).toContain('set KNOWLEDGE_DIR');
       await page.screenshot({ path: join(screenshots, 'knowledge-empty.png') });
 

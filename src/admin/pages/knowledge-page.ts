@@ -75,11 +75,13 @@ ${entry(text.feedback, votes(data.votesOverall, text), 'knowledge-feedback')}
 </dl>`;
   const shown = notice === 'forgotten' ? text.forgotten : notice === 'gone' ? text.alreadyGone : undefined;
   const list =
-    data.sources.length === 0
-      ? html`<p id="knowledge-empty-index" class="muted">${text.emptyIndex}</p>`
-      : html`<table id="knowledge-sources-table"><thead><tr><th>${text.sourceTitle}</th><th>${text.origin}</th><th>${text.readers}</th><th>${text.indexedAt}</th><th>${text.votes}</th><th>${text.action}</th></tr></thead><tbody>${data.sources.map(
-          (source) => sourceRow(source, data, csrfToken, text),
-        )}</tbody></table>`;
+    data.sources.length === 0 && !data.folderConfigured
+      ? html`<section id="knowledge-empty"><p>${text.nothingYet}</p><p>${text.howToTurnOn}</p></section>`
+      : data.sources.length === 0
+        ? html`<p id="knowledge-empty-index" class="muted">${text.emptyIndex}</p>`
+        : html`<table id="knowledge-sources-table"><thead><tr><th>${text.sourceTitle}</th><th>${text.origin}</th><th>${text.readers}</th><th>${text.indexedAt}</th><th>${text.votes}</th><th>${text.action}</th></tr></thead><tbody>${data.sources.map(
+            (source) => sourceRow(source, data, csrfToken, text),
+          )}</tbody></table>`;
   return html`${shown ? html`<p id="knowledge-notice" class="good">${shown}</p>` : ''}${summary}${
     data.canForget ? '' : html`<p id="knowledge-web-role" class="muted">${text.webRole}</p>`
   }<h2>${text.sources}</h2>${list}`;
