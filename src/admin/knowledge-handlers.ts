@@ -1,4 +1,5 @@
 import type { AdminServices, SignedInRequest } from './admin-context';
+import { html } from './html';
 import { readKnowledge } from './knowledge-data';
 import { sendSignedInPage } from './page-handlers';
 import { type ForgetNotice, knowledgeNotConfiguredPage, knowledgePage } from './pages/knowledge-page';
@@ -12,7 +13,16 @@ export async function knowledge(services: AdminServices, context: SignedInReques
     sendSignedInPage(services, context, 'knowledge', text.title, knowledgeNotConfiguredPage(text));
     return;
   }
-  const data = await readKnowledge(configured, services.options.store);
+  let data: Awaited<ReturnType<typeof readKnowledge>>;
+  try {
+    data = await readKnowledge(configured, services.options.store);
+  } catch (error) {
+    // An index that cannot be opened or read (a missing bucket, OpenSearch down) is said on the page.
+    services.options.logger.warn({ err: error }, 'knowledge index not readable for the console');
+    const body = html`<p id="knowledge-error" class="error">${text.unreadable}</p>`;
+    sendSignedInPage(services, context, 'knowledge', text.title, body, 503);
+    return;
+  }
   const asked = context.query.get('done');
   const notice: ForgetNotice | undefined = asked === 'forgotten' || asked === 'gone' ? asked : undefined;
   sendSignedInPage(

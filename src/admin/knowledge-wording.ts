@@ -23,6 +23,8 @@ const english = {
   title: 'Knowledge',
   notConfigured: 'No knowledge base is configured in this process.',
   nothingYet: 'The knowledge base is empty and no knowledge folder is set.',
+  unreadable:
+    'The knowledge index could not be read just now (the logs say why). Check KNOWLEDGE_URI or OPENSEARCH_URL and that this process may read there, then reload.',
   howToTurnOn:
     'To turn it on, set KNOWLEDGE_DIR to a folder of documents (Markdown, text, HTML, Word, PDF) and restart: Deskmate indexes it and keeps it in step. People can also add files in chat with “kb add” (in reply to a file, or with a link).',
   emptyIndex:
@@ -83,6 +85,8 @@ const chinese: KnowledgeWords = {
   title: '知识库',
   notConfigured: '此进程未配置知识库。',
   nothingYet: '知识库为空，且未设置知识库文件夹。',
+  unreadable:
+    '暂时无法读取知识库索引（原因见日志）。请检查 KNOWLEDGE_URI 或 OPENSEARCH_URL 以及此进程是否有读取权限，然后刷新。',
   howToTurnOn:
     '开启方法：将 KNOWLEDGE_DIR 设为存放文档（Markdown、文本、HTML、Word、PDF）的文件夹并重启，Deskmate 会为其建立索引并保持同步。也可以在聊天中用“kb add”（或“知识库 添加”）添加文件（回复某个文件，或附上链接）。',
   emptyIndex: '知识库为空。请把文档放进知识库文件夹（KNOWLEDGE_DIR），或在聊天中用“kb add”添加文件。',

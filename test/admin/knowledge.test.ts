@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { openLanceDbKnowledgeReader } from '../../src/knowledge/lancedb/lancedb-knowledge-reader';
 import { createLogger } from '../../src/logger';
@@ -220,6 +221,31 @@ describe('the knowledge page over a real LanceDB index', () => {
       await reader.close();
     } finally {
       rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the knowledge page when the index cannot be read', () => {
+  test('says so with a 503 and what to check, instead of failing the request', async () => {
+    const unreadable = Promise.reject(new Error('bucket gone'));
+    unreadable.catch(() => undefined);
+    const index = {
+      status: () => unreadable,
+      sources: () => unreadable,
+    } as unknown as KnowledgeIndex;
+    const console = await startKnowledgeConsole(password, {
+      index,
+      canForget: false,
+      folderConfigured: false,
+    });
+    try {
+      const response = await (await signedIn(console.baseUrl)).get('/admin/knowledge');
+      expect(response.status).toBe(503);
+      expect(textOf(await response.text(), 'knowledge-error')).toContain(
+        'Check KNOWLEDGE_URI or OPENSEARCH_URL',
+      );
+    } finally {
+      await console.stop();
     }
   });
 });
