@@ -77,7 +77,7 @@ describe('the knowledge base on Lark, end to end', () => {
   test('a Chinese question in the group is answered in Chinese, citing the Chinese source', async () => {
     const answer = await say(groupChatId, people.zhangsan.openId, '问 差旅报销什么时候提交？');
     expect(answer).toContain('出差结束后十个工作日内提交');
-    expect(answer).toContain('报销.md § 报销');
+    expect(answer).toMatch(/\[报销\.md § 报销\]\(https:\/\/[^)]+\)/);
     expect(answer).not.toContain('[1]');
     expect(llm.requests.at(-1)?.system).toContain('Chinese (简体中文)');
   });

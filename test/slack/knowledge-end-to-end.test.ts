@@ -79,8 +79,12 @@ describe('the knowledge base on Slack, end to end', () => {
       bytes: policy,
     });
     fileId = shared.fileId;
+    const before = harness.fake.state.botMessages().length;
     await deliver(shared.envelope);
+    // One message: "Indexing travel.md…" first, then replaced by the result.
+    expect(harness.fake.state.botMessages()).toHaveLength(before + 1);
     expect(lastText()).toContain('Added travel.md: 2 sections');
+    expect(harness.fake.callsTo('chat.update').length).toBeGreaterThan(0);
     const [source] = await index.sources();
     expect(source.access).toEqual([`conversation:slack:${harness.fake.state.teamId}:${boardChannel}`]);
   });

@@ -15,6 +15,12 @@ type AddOutcome =
   | { kind: 'added'; name: string; sections: number }
   | { kind: 'already' | 'empty'; name: string };
 
+/** A file without a link of its own (a Lark file message) is cited by a link to the message it came in. */
+async function messageLinkOf(context: SkillContext, source: DocumentSource): Promise<string | undefined> {
+  if (source.kind !== 'file' || !source.file.messageId || !context.platform.messageLink) return undefined;
+  return context.platform.messageLink(source.file.conversation, source.file.messageId).catch(() => undefined);
+}
+
 /** Add one file or document: access first, then download, and index it unless this version is already there. */
 async function addOne(
   context: SkillContext,
@@ -40,13 +46,14 @@ async function addOne(
     signal: context.signal,
   });
   if (chunks.length === 0) return { kind: 'empty', name: loaded.name };
+  const link = loaded.link ?? (await messageLinkOf(context, source));
   const { platform, workspace } = context.message.conversation;
   const record: KnowledgeSource = {
     id,
     version: loaded.hash,
     origin: source.kind === 'file' ? 'shared_file' : 'linked_document',
     title: loaded.name,
-    ...(loaded.link ? { link: loaded.link } : {}),
+    ...(link ? { link } : {}),
     access,
     addedBy: userPrincipal(platform, workspace, context.message.author.id),
     indexedAt: context.now().toISOString(),
