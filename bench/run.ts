@@ -1,6 +1,6 @@
 /**
  * Benchmarks entry point: `npm run bench` runs them all; `npm run bench -- ack` (or footprint, streaming,
- * summaries) runs one. Each comparison runs side by side in one run; figures are medians of BENCH_RUNS runs
+ * summaries, knowledge) runs one. Each comparison runs side by side in one run; figures are medians of BENCH_RUNS runs
  * (default 5) with min–max, printed as Markdown tables that BENCHMARKS.md records.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -250,6 +250,8 @@ async function main(): Promise<void> {
   if (wants('streaming')) await streamingBench(runs);
   if (wants('summaries')) await summariesBench();
   if (wants('ack')) await ackBench(runs);
+  // Loaded only when asked for: it brings LanceDB's native module and PDF.js.
+  if (wants('knowledge')) await (require('./knowledge') as typeof import('./knowledge')).knowledgeBench(runs);
 }
 
 if (require.main === module) {

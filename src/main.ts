@@ -7,6 +7,7 @@ import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
 import { DeskmateError, isDeskmateError } from './core/errors';
 import type { JobQueue } from './core/job-queue';
+import type { KnowledgeIndex } from './core/knowledge-index';
 import type { LlmProvider } from './core/llm-provider';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
@@ -96,10 +97,11 @@ function adminConsole(
     queue: JobQueue;
     adapters: Adapter[];
     llm?: LlmProvider;
+    knowledge?: KnowledgeIndex;
     localLogin: boolean;
   },
 ): AdminConsole {
-  const { createAdminConsole } = require('./admin') as typeof import('./admin');
+  const { consoleKnowledgeFor, createAdminConsole } = require('./admin') as typeof import('./admin');
   const { renderReply } = require('../adapters/slack/render') as typeof import('../adapters/slack/render');
   const { renderCard } = require('../adapters/lark/render') as typeof import('../adapters/lark/render');
   let engine: PlaygroundEngine | undefined;
@@ -126,6 +128,11 @@ function adminConsole(
     },
     localLogin: parts.localLogin,
     version: packageVersion(),
+    knowledge: consoleKnowledgeFor(
+      config.knowledge,
+      parts.knowledge,
+      parts.logger.child({ component: 'knowledge' }),
+    ),
   });
 }
 
@@ -214,6 +221,7 @@ export async function startDeskmate(
           queue,
           adapters,
           llm: runner?.llm,
+          knowledge: runner?.knowledge.index,
           localLogin: localAdmin,
         })
       : undefined;

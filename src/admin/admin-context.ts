@@ -9,6 +9,7 @@ import type { LoginForms } from './auth/login-form';
 import type { LoginLimiter } from './auth/login-limiter';
 import type { OneTimeLink } from './auth/one-time-link';
 import type { AdminSession, AdminSessions } from './auth/sessions';
+import type { ConsoleKnowledge } from './knowledge-data';
 import type { AdapterState } from './overview-data';
 import type { ReplyRenderers } from './pages/playground-page';
 import type { PlaygroundEngine } from './playground/run-playground';
@@ -35,6 +36,11 @@ export interface AdminOptions {
   localLogin: boolean;
   /** Deskmate's version. */
   version: string;
+  /**
+   * The knowledge base, when one is configured (undefined: the page says how to turn it on). Role `all`: the
+   * index the jobs use; role `web`: the same engine opened on the same KNOWLEDGE_URI, read only.
+   */
+  knowledge?(): Promise<ConsoleKnowledge | undefined>;
 }
 
 /** What every handler of the console shares, built once. */

@@ -9,14 +9,17 @@ import { createOneTimeLink } from './auth/one-time-link';
 import { createAdminSessions } from './auth/sessions';
 import { sessionSecretOf } from './auth/signing';
 import { html } from './html';
+import { forgetSource, knowledge } from './knowledge-handlers';
 import { linkLogin, login, loginForm, logout } from './login-handlers';
-import { knowledge, overview, sendSignedInPage, settings, usage, usageCsvDownload } from './page-handlers';
+import { overview, sendSignedInPage, settings, usage, usageCsvDownload } from './page-handlers';
 import { playground, runFromForm, showRun } from './playground-handlers';
 import { readForm, redirect, sendText } from './respond';
 import { createUsageReader } from './usage-data';
 import { languageOf, wordsFor } from './wording';
 
 export type { AdminOptions } from './admin-context';
+export { consoleKnowledgeFor } from './console-knowledge';
+export type { ConsoleKnowledge } from './knowledge-data';
 export type { ReplyRenderers } from './pages/playground-page';
 export type { PlaygroundEngine } from './playground/run-playground';
 
@@ -58,6 +61,7 @@ async function dispatch(services: AdminServices, context: SignedInRequest, metho
   if (method === 'POST') {
     if (path === '/playground') return runFromForm(services, context);
     if (path === '/logout') return logout(services, context);
+    if (path === '/knowledge/forget') return forgetSource(services, context);
   }
   const body = html`<p class="muted">${context.words.notFound}</p>`;
   sendSignedInPage(services, context, undefined, context.words.notFound, body, 404);

@@ -5,7 +5,6 @@ import { usageCsv } from './csv';
 import type { SafeHtml } from './html';
 import { type PageName, page } from './layout';
 import { readOverview } from './overview-data';
-import { knowledgePage } from './pages/knowledge-page';
 import { overviewPage } from './pages/overview-page';
 import { settingsPage } from './pages/settings-page';
 import { type PriceInUse, usagePage } from './pages/usage-page';
@@ -113,15 +112,4 @@ export async function usageCsvDownload(services: AdminServices, context: SignedI
 export function settings(services: AdminServices, context: SignedInRequest): void {
   const body = settingsPage(services.options.config, context.words, context.language);
   sendSignedInPage(services, context, 'settings', context.words.settings.title, body);
-}
-
-/** `GET /admin/knowledge`: the placeholder until the knowledge base lands. */
-export function knowledge(services: AdminServices, context: SignedInRequest): void {
-  sendSignedInPage(
-    services,
-    context,
-    'knowledge',
-    context.words.knowledge.title,
-    knowledgePage(context.words),
-  );
 }

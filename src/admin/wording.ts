@@ -1,4 +1,5 @@
 import type { Language } from '../text/language';
+import { knowledgeWords } from './knowledge-wording';
 
 const english = {
   htmlLanguage: 'en',
@@ -124,11 +125,7 @@ const english = {
     private: 'Private reply (only the requester sees it)',
     reminders: (count: number) => `${count} reminder${count === 1 ? '' : 's'} would be scheduled.`,
   },
-  knowledge: {
-    title: 'Knowledge',
-    placeholder:
-      'The knowledge base is not part of this version. When it lands, this page lists its sources with their status, chunk counts, last sync and feedback, and lets you forget a source.',
-  },
+  knowledge: knowledgeWords.en,
   settings: {
     title: 'Settings',
     intro:
@@ -263,11 +260,7 @@ const chinese: Words = {
     private: '私密回复（仅请求者可见）',
     reminders: (count) => `将会安排 ${count} 个提醒。`,
   },
-  knowledge: {
-    title: '知识库',
-    placeholder:
-      '此版本尚未包含知识库。上线后，本页会列出各数据源的状态、分块数量、最近同步时间和反馈，并可删除某个数据源。',
-  },
+  knowledge: knowledgeWords.zh,
   settings: {
     title: '设置',
     intro: '当前进程使用的配置，密钥已隐藏。请在环境变量或 .env 中修改并重启。',

@@ -10,6 +10,7 @@ import type { DocumentLimits } from '../documents/limits';
 import { buildChunks } from './build-chunks';
 import { accessFileExample } from './folder-access';
 import { type FolderFile, scanKnowledgeFolder } from './folder-scan';
+import { type FolderSyncRecord, writeFolderSyncRecord } from './folder-sync-record';
 
 /** What the folder sync needs. */
 export interface FolderSyncOptions {
@@ -164,6 +165,17 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
     }
   }
 
+  /** Record the pass for the web console; a store that fails to write only costs the console its line. */
+  async function remember(
+    record: Omit<FolderSyncRecord, 'finishedAt' | 'accessProblems'> & { accessProblems?: number },
+  ) {
+    await writeFolderSyncRecord(options.store, {
+      accessProblems: 0,
+      ...record,
+      finishedAt: now().toISOString(),
+    }).catch((error: unknown) => logger.warn({ err: error }, 'knowledge folder sync not recorded'));
+  }
+
   async function pass(): Promise<FolderSyncPass | undefined> {
     const lock = await options.store.acquireLock(folderSyncLockKey, options.lockMilliseconds ?? 10 * 60_000);
     if (!lock) return undefined;
@@ -180,6 +192,7 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
             'KNOWLEDGE_DIR cannot be read, so the knowledge index is left as it is. Fix: point KNOWLEDGE_DIR at an existing folder this process may read, or unset it',
           ),
         );
+        await remember({ folderMissing: true, files: 0, indexed: 0, unchanged: 0, removed: 0, failed: 0 });
         return undefined;
       }
       for (const problem of scan.problems) {
@@ -215,6 +228,12 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
         result.removed += 1;
         logger.info({ source: id }, 'knowledge file removed from the index');
       }
+      await remember({
+        ...result,
+        folderMissing: false,
+        files: scan.files.length,
+        accessProblems: scan.problems.length,
+      });
       if (result.indexed + result.removed + result.failed > 0) {
         logger.info({ ...result, milliseconds: Date.now() - started }, 'knowledge folder synced');
       }

@@ -2,17 +2,20 @@
 // its content, the console's script running under its CSP (no violation, no page error), a playground summary
 // of the Chinese sample against the fake model rendered as Slack and Lark would show it with citation links
 // that land on the cited message, the usage chart showing the call just made, the CSV export, masked secrets,
-// the Chinese pages, and signing out. Screenshots of every page go to artifacts/admin-screenshots/ (git-ignored)
+// the Chinese pages, the knowledge page over a real LanceDB index (English and Chinese, Forget clicked), and
+// signing out. Screenshots of every page go to artifacts/admin-screenshots/ (git-ignored)
 // for review; the assertions are on content, never on pixels.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { usageDay } from '../../src/llm/usage-recorder';
+import { feedbackTotalsKey } from '../../src/skills/knowledge/feedback';
 import { FakeOpenAIServer } from '../fakes/openai-server';
 import { type ServedDeskmate, startServedDeskmate } from '../helpers/served-deskmate';
 import { testRedisUrl } from '../helpers/test-redis';
 import { answerSummaries } from './fake-summary';
+import { startKnowledgeConsole, startKnowledgeFixture } from './knowledge-console';
 
 jest.setTimeout(180_000);
 
@@ -57,6 +60,7 @@ function watchProblems(page: Page): string[] {
 
 describe('web console in a real browser', () => {
   const model = new FakeOpenAIServer();
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-browser-data-'));
   let served: ServedDeskmate;
 
   beforeAll(async () => {
@@ -73,11 +77,14 @@ describe('web console in a real browser', () => {
       REDIS_KEY_PREFIX: `admin-browser-${process.pid}-${Date.now()}:`,
       DAILY_TOKEN_BUDGET_PER_WORKSPACE: '5000',
       MODEL_PRICES: 'fake-zh-model=3/15',
+      // The knowledge index opens here when the knowledge page is first shown (no KNOWLEDGE_DIR: it is empty).
+      DATA_DIR: dataDirectory,
     });
   });
   afterAll(async () => {
     await served?.deskmate.stop();
     await model.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   test('sign in, every page, a playground summary of the Chinese sample, the usage it made, sign out', async () => {
@@ -160,9 +167,11 @@ describe('web console in a real browser', () => {
       expect(settingsHtml).not.toContain(password);
       await page.screenshot({ path: join(screenshots, 'settings.png'), fullPage: true });
 
+      // This deployment's knowledge base is empty and has no folder: the page says how to fill it.
       await page.goto(`${base}/admin/knowledge`);
-      expect(await page.textContent('#knowledge-placeholder')).toMatch(/not part of this version/);
-      await page.screenshot({ path: join(screenshots, 'knowledge.png') });
+      expect(await page.textContent('#knowledge-sources')).toBe('0');
+      expect(await page.textContent('#knowledge-empty')).toContain('set KNOWLEDGE_DIR');
+      await page.screenshot({ path: join(screenshots, 'knowledge-empty.png') });
 
       // The overview counts the playground's job (the README's screenshot is this one).
       await page.goto(`${base}/admin`);
@@ -178,6 +187,70 @@ describe('web console in a real browser', () => {
     } finally {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('the knowledge page with sources in a real LanceDB index, in English and Chinese; Forget in the browser', async () => {
+    const fixture = await startKnowledgeFixture();
+    await fixture.store.incrementCounters(feedbackTotalsKey, {
+      'up:slack:T1:file:F1': 3,
+      'down:slack:T1:file:F1': 1,
+    });
+    const knowledge = await startKnowledgeConsole(
+      password,
+      { index: fixture.index, canForget: true, folderConfigured: true },
+      fixture.store,
+    );
+    try {
+      for (const locale of ['zh-CN', 'en-US']) {
+        const { context, profile } = await openBrowser(locale);
+        try {
+          const page = context.pages()[0] ?? (await context.newPage());
+          const problems = watchProblems(page);
+          await page.goto(`${knowledge.baseUrl}/admin/login`);
+          await page.fill('input[name="password"]', password);
+          await Promise.all([
+            page.waitForURL(`${knowledge.baseUrl}/admin`),
+            page.click('button[type="submit"]'),
+          ]);
+          await page.goto(`${knowledge.baseUrl}/admin/knowledge`);
+          const english = locale === 'en-US';
+          expect(await page.textContent('h1')).toBe(english ? 'Knowledge' : '知识库');
+          expect(await page.textContent('#knowledge-sources')).toBe('4');
+          expect(await page.textContent('#knowledge-search')).toBe(english ? 'keyword only' : '仅关键词');
+          expect(await page.textContent('#knowledge-feedback')).toBe(
+            english ? '3 helpful · 1 not helpful' : '3 有帮助 · 1 没帮助',
+          );
+          expect(await page.textContent('tr[data-source="lark:L1:doc:D1"]')).toContain(
+            english ? 'only Lark user ou_bob' : '仅 飞书 用户 ou_bob',
+          );
+          expect(await page.getAttribute('tr[data-source="slack:T1:file:F1"] a', 'href')).toBe(
+            'https://files.example/F1',
+          );
+          await page.screenshot({
+            path: join(screenshots, english ? 'knowledge.png' : 'knowledge-zh.png'),
+            fullPage: true,
+          });
+          if (english) {
+            // Forget in the browser (last, after the Chinese page): the form posts with its token and the page comes back without the source.
+            await Promise.all([
+              page.waitForURL(`${knowledge.baseUrl}/admin/knowledge?done=forgotten`),
+              page.click('tr[data-source="slack:T1:file:F1"] button'),
+            ]);
+            expect(await page.textContent('#knowledge-notice')).toContain('The source was forgotten');
+            expect(await page.textContent('#knowledge-sources')).toBe('3');
+            expect(await page.$('tr[data-source="slack:T1:file:F1"]')).toBeNull();
+            await page.screenshot({ path: join(screenshots, 'knowledge-forgotten.png'), fullPage: true });
+          }
+          expect(problems).toEqual([]);
+        } finally {
+          await context.close();
+          rmSync(profile, { recursive: true, force: true });
+        }
+      }
+    } finally {
+      await knowledge.stop();
+      await fixture.stop();
     }
   });
 

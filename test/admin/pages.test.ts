@@ -2,8 +2,12 @@
 // connected, Redis answering, the queue depth, both processes with their roles and version, and the error
 // codes of the last day in its table and chart; the playground of a process that runs no jobs still runs the
 // skills with the configured model (built on first use) and queues nothing; the settings page shows the
-// effective values, never a secret, and what each unset setting would turn on; the jobs process serves no
-// console.
+// effective values, never a secret, and what each unset setting would turn on; the knowledge page of the web
+// process reads the index the jobs process wrote from the knowledge folder (same DATA_DIR) and the folder's
+// last sync from Redis, and forgets nothing; the jobs process serves no console.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAuditLog } from '../../src/audit/audit-log';
 import { FakeOpenAIServer } from '../fakes/openai-server';
 import { FakeSlackServer } from '../fakes/slack-web-api';
@@ -25,13 +29,19 @@ describe('console pages of a split deployment', () => {
   let web: ServedDeskmate;
   let jobs: ServedDeskmate;
   let client: ConsoleClient;
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-pages-'));
+  const knowledgeFolder = join(dataDirectory, 'knowledge-folder');
 
   beforeAll(async () => {
     await slack.start();
     prepareSlackWorkspace(slack);
     const modelUrl = await model.start();
     model.fallback = { chunks: ['Thursday, if the iPad crash is fixed [4].'] };
+    mkdirSync(knowledgeFolder);
+    writeFileSync(join(knowledgeFolder, 'handbook.md'), '# Handbook\n\nAnnual leave is 15 days a year.\n');
     const common = {
+      DATA_DIR: join(dataDirectory, 'data'),
+      KNOWLEDGE_DIR: knowledgeFolder,
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: prefix,
       LLM_PROVIDER: 'openai',
@@ -61,6 +71,28 @@ describe('console pages of a split deployment', () => {
     await jobs.deskmate.stop();
     await model.stop();
     await slack.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  test('knowledge: the web process shows what the jobs process indexed from the folder, and forgets nothing', async () => {
+    let page = '';
+    for (let tries = 0; tries < 100 && !page.includes('data-source="folder:handbook.md"'); tries += 1) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      page = await (await client.get('/admin/knowledge')).text();
+    }
+    expect(page).toContain(
+      '<tr data-source="folder:handbook.md"><td>handbook.md</td><td>Knowledge folder</td>',
+    );
+    expect(page).toMatch(/id="knowledge-sources">1</);
+    expect(page).toMatch(/1 file found: 1 indexed, 0 unchanged, 0 removed, 0 unreadable/);
+    expect(page).toContain('id="knowledge-web-role"');
+    expect(page).not.toContain('action="/admin/knowledge/forget"');
+    const token = await client.tokenOf('/admin/knowledge');
+    const refused = await client.post('/admin/knowledge/forget', {
+      _csrf: token,
+      source: 'folder:handbook.md',
+    });
+    expect(refused.status).toBe(409);
   });
 
   test('the overview: Slack, Redis, the queue, both processes, the errors of the last day', async () => {

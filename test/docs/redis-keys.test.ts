@@ -2,10 +2,11 @@
 // a prefix of its own, and driven through a slice of real flows: on Slack a mention, a summary, a shared
 // file's summary, the file added to the knowledge base, a question it answers and the asker's 👍, todo add,
 // list and done, a DM chat, an assistant thread, a schedule command, a model's proposal and its click, a slash
-// command where the bot is not a member, a reminder delivered; on Lark a mention, a DM chat and a summary.
+// command where the bot is not a member, a reminder delivered, a pass of the (empty) knowledge folder's sync;
+// on Lark a mention, a DM chat and a summary.
 // Every key written meanwhile (seen through keyspace notifications, so short-lived locks and queue entries
 // count too) must match a documented key pattern, and every key left whose row gives a TTL must have one.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -99,6 +100,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
   const lark = new FakeLarkServer();
   const model = new FakeOpenAIServer();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-keys-data-'));
+  const knowledgeFolder = join(dataDirectory, 'knowledge-folder');
   const redis = new Redis(testRedisUrl());
   const listener = new Redis(testRedisUrl());
   const written = new Set<string>();
@@ -141,6 +143,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       }
       return { chunks: ['Fine, ', 'thanks.'] };
     };
+    mkdirSync(knowledgeFolder);
     served = await startServedDeskmate({
       ...slackEnvironment(slack),
       ...larkEnvironment(lark),
@@ -153,6 +156,8 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       RATE_LIMIT_WORKSPACE_PER_MINUTE: '1000',
       DAILY_TOKEN_BUDGET_PER_WORKSPACE: '1000000',
       DATA_DIR: dataDirectory,
+      // An empty knowledge folder: the folder sync passes at start (its lock and its record of the pass).
+      KNOWLEDGE_DIR: knowledgeFolder,
     });
   });
   afterAll(async () => {

@@ -1,6 +1,8 @@
+import { readVotes } from '../../src/admin/knowledge-data';
 import type { ConversationRef } from '../../src/core/conversation';
 import { TestEmbedder } from '../../src/llm/test-embedder';
 import { knowledgePrincipals } from '../../src/pipeline/knowledge-access';
+import { feedbackTotalsKey } from '../../src/skills/knowledge/feedback';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
 import { ScriptedLlm } from '../fakes/scripted-llm';
@@ -162,6 +164,12 @@ describe('knowledge answers and who may read what', () => {
       vote: 'up',
       sources: ['slack:T1:file:F2'],
     });
+    // The totals the web console shows: only the asker's vote, moved when she changes her mind.
+    expect(await store.counters(feedbackTotalsKey)).toEqual({ 'up:slack:T1:file:F2': 1 });
+    await run(platform, index, llm, [click('alice', up), click('carol', up)], store);
+    expect(await store.counters(feedbackTotalsKey)).toEqual({ 'up:slack:T1:file:F2': 1 });
+    await run(platform, index, llm, [click('alice', down)], store);
+    expect(await readVotes(store)).toEqual(new Map([['slack:T1:file:F2', { up: 0, down: 1 }]]));
   });
 
   test('without a model, the best passages with their sources, saying a model would answer better', async () => {

@@ -27,6 +27,17 @@ const feedbackTtlSeconds = 90 * 24 * 60 * 60;
 /** The skill that owns the feedback buttons. */
 const buttonSkill = 'ask';
 
+/**
+ * The votes per cited source, as a counter record (`up:<source id>`, `down:<source id>`), so the web console
+ * can show them without listing every answer's record. Kept 90 days from the first vote, then counting starts over.
+ */
+export const feedbackTotalsKey = 'knowledge-feedback-totals';
+
+/** The counter fields a vote on an answer citing `sources` adds to (or, with -1, takes from). */
+function totalsOf(sources: readonly string[], vote: 'up' | 'down', amount: number): Record<string, number> {
+  return Object.fromEntries(sources.map((source) => [`${vote}:${source}`, amount]));
+}
+
 function feedbackKey(answerId: string): string {
   return `knowledge-feedback:${answerId}`;
 }
@@ -77,6 +88,12 @@ export async function recordFeedbackClick(context: SkillContext, value: string):
     { ...record, vote, votedAt: context.now().toISOString() },
     feedbackTtlSeconds,
   );
+  if (record.vote !== vote) {
+    // A changed vote moves from one side to the other; the same vote clicked again counts once.
+    const increments = totalsOf(record.sources, vote, 1);
+    if (record.vote) Object.assign(increments, totalsOf(record.sources, record.vote, -1));
+    await context.store.incrementCounters(feedbackTotalsKey, increments, feedbackTtlSeconds);
+  }
   context.logger.info({ vote, sources: record.sources.length }, 'knowledge answer feedback stored');
   return textReply(words.feedbackThanks, { private: true });
 }

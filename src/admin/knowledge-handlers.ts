@@ -1,0 +1,55 @@
+import type { AdminServices, SignedInRequest } from './admin-context';
+import { html } from './html';
+import { readKnowledge } from './knowledge-data';
+import { sendSignedInPage } from './page-handlers';
+import { type ForgetNotice, knowledgeNotConfiguredPage, knowledgePage } from './pages/knowledge-page';
+import { redirect, sendText } from './respond';
+
+/** `GET /admin/knowledge`: what the knowledge base holds, or how to turn it on. */
+export async function knowledge(services: AdminServices, context: SignedInRequest): Promise<void> {
+  const text = context.words.knowledge;
+  const configured = await services.options.knowledge?.();
+  if (!configured) {
+    sendSignedInPage(services, context, 'knowledge', text.title, knowledgeNotConfiguredPage(text));
+    return;
+  }
+  let data: Awaited<ReturnType<typeof readKnowledge>>;
+  try {
+    data = await readKnowledge(configured, services.options.store);
+  } catch (error) {
+    // An index that cannot be opened or read (a missing bucket, OpenSearch down) is said on the page.
+    services.options.logger.warn({ err: error }, 'knowledge index not readable for the console');
+    const body = html`<p id="knowledge-error" class="error">${text.unreadable}</p>`;
+    sendSignedInPage(services, context, 'knowledge', text.title, body, 503);
+    return;
+  }
+  const asked = context.query.get('done');
+  const notice: ForgetNotice | undefined = asked === 'forgotten' || asked === 'gone' ? asked : undefined;
+  sendSignedInPage(
+    services,
+    context,
+    'knowledge',
+    text.title,
+    knowledgePage(data, text, context.csrfToken, notice),
+  );
+}
+
+/**
+ * `POST /admin/knowledge/forget` (CSRF checked before): remove a shared file or linked document from the
+ * index. Folder files are refused (the next sync would bring them back): they leave with their file.
+ */
+export async function forgetSource(services: AdminServices, context: SignedInRequest): Promise<void> {
+  const text = context.words.knowledge;
+  const configured = await services.options.knowledge?.();
+  if (!configured?.canForget) return sendText(context.response, 409, text.cannotForget);
+  const sourceId = context.form?.get('source') ?? '';
+  const source = (await configured.index.sources()).find((candidate) => candidate.id === sourceId);
+  if (!source) return redirect(context.response, '/admin/knowledge?done=gone');
+  if (source.origin === 'folder') return sendText(context.response, 400, text.folderRefused);
+  await configured.index.remove(source.id);
+  services.options.logger.info(
+    { source: source.id, origin: source.origin },
+    'knowledge source forgotten from the console',
+  );
+  redirect(context.response, '/admin/knowledge?done=forgotten');
+}
