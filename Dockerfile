@@ -16,6 +16,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY prompts ./prompts
 COPY src/admin/assets ./src/admin/assets
+# DATA_DIR (the knowledge index); a volume mounted here keeps the owner the process writes as.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -49,6 +49,9 @@ export const isUrl = (value: string) => {
   }
 };
 
+/** Whether a URI names storage LanceDB opens: a local path, `file://`, or object storage (`s3://`, `gs://`, `az://`). */
+export const isKnowledgeUri = (value: string) => /^(file|s3|s3\+ddb|gs|az|memory):\/\/./i.test(value);
+
 /** Every environment variable Deskmate reads, each with its own message naming the fix. */
 export const environmentSchema = z.object({
   PORT: wholeNumber('PORT', 0, 65535, 3000),
@@ -211,6 +214,40 @@ export const environmentSchema = z.object({
     });
     return z.NEVER;
   }),
+  KNOWLEDGE_DIR: optionalText,
+  DATA_DIR: optionalText,
+  KNOWLEDGE_URI: optionalText.refine(
+    (value) => value === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || isKnowledgeUri(value),
+    {
+      message:
+        'is not a place LanceDB can keep an index. Fix: a folder (KNOWLEDGE_URI=/srv/deskmate/knowledge) or object storage (KNOWLEDGE_URI=s3://bucket/deskmate, gs://…, az://…), or unset it to use DATA_DIR/knowledge.',
+    },
+  ),
+  KNOWLEDGE_ENGINE: optionalText.pipe(
+    z
+      .enum(['lancedb', 'opensearch'], {
+        error: (issue) =>
+          `"${String(issue.input)}" is not a knowledge engine. Fix: set KNOWLEDGE_ENGINE=lancedb (embedded, the default) or opensearch (with OPENSEARCH_URL).`,
+      })
+      .optional(),
+  ),
+  KNOWLEDGE_RESCAN_SECONDS: wholeNumber('KNOWLEDGE_RESCAN_SECONDS', 1, 3600, 30),
+  OPENSEARCH_URL: optionalText.refine((value) => value === undefined || isUrl(value), {
+    message: 'is not a URL. Fix: e.g. OPENSEARCH_URL=https://user:password@search.internal:9200',
+  }),
+  EMBEDDING_MODEL: optionalText,
+  EMBEDDING_PROVIDER: optionalText.pipe(
+    z
+      .enum(['bedrock', 'openai'], {
+        error: (issue) =>
+          `"${String(issue.input)}" is not an embedding provider. Fix: set EMBEDDING_PROVIDER to bedrock or openai, or unset it (inferred from EMBEDDING_MODEL).`,
+      })
+      .optional(),
+  ),
+  EMBEDDING_BASE_URL: optionalText.refine((value) => value === undefined || isUrl(value), {
+    message: 'is not a URL. Fix: e.g. EMBEDDING_BASE_URL=http://127.0.0.1:11434/v1 (Ollama serving bge-m3).',
+  }),
+  EMBEDDING_API_KEY: optionalText,
   DESKMATE_CONSOLE: optionalText.pipe(
     z
       .enum(['on', 'off', 'auto'], { error: () => 'Fix: set DESKMATE_CONSOLE to on, off or auto.' })

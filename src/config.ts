@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
+import { type KnowledgeConfig, knowledgeConfigFrom } from './config-knowledge';
 import { larkConfigFrom, slackConfigFrom } from './config-platforms';
 import { environmentSchema } from './config-schema';
 import type { RetentionSettings } from './core/skill';
@@ -41,6 +42,8 @@ export interface Config {
   admin: AdminConfig;
   /** Model prices for cost estimates (MODEL_PRICES), over the built-in Bedrock defaults. */
   modelPrices: ModelPriceTable;
+  /** The knowledge base: folder, index, engine, embedding model (KNOWLEDGE_*, DATA_DIR, EMBEDDING_*). */
+  knowledge: KnowledgeConfig;
 }
 
 /** The web console's settings: on with a password; without one only beside the console assistant, locally. */
@@ -203,6 +206,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const report = { need, warn: (variable: string, message: string) => warnings.push({ variable, message }) };
   const slack = slackConfigFrom(values, role, report);
   const lark = larkConfigFrom(values, report);
+  const knowledge = knowledgeConfigFrom(values, report, awsRegion);
 
   if (role !== 'all' && !values.REDIS_URL) {
     problems.push({
@@ -295,6 +299,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       console: runConsole,
       admin: { password: values.ADMIN_PASSWORD, sessionSecret: values.ADMIN_SESSION_SECRET },
       modelPrices: values.MODEL_PRICES,
+      knowledge,
     },
   };
 }

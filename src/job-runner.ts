@@ -6,6 +6,7 @@ import type { JobHandler } from './core/job-queue';
 import type { LlmProvider } from './core/llm-provider';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
+import { createKnowledge, type Knowledge } from './knowledge/create-knowledge';
 import { createRequestGuard } from './limits/request-guard';
 import { withTokenLimits } from './limits/token-limits';
 import { createProvider } from './llm/create-provider';
@@ -31,6 +32,8 @@ interface JobRunner {
   startReminders(): Promise<void>;
   /** Whether a text starts with a command word (the console keeps such lines out of what it summarizes). */
   isCommand(text: string): boolean;
+  /** The knowledge base skills search; `start` begins the folder sync, `stop` ends it and closes the index. */
+  knowledge: Knowledge;
 }
 
 /**
@@ -89,6 +92,8 @@ export function createJobRunner(
   const requestGuard = createRequestGuard(store, config.limits);
   const audit = createAuditLog(store, config.auditRetentionDays);
   const skills = createSkills({ documents: config.documents });
+  // The index opens on first use (LanceDB is not loaded by processes that never search or index).
+  const knowledge = createKnowledge(config.knowledge, { store, logger, documents: config.documents });
   const handler = createJobHandler({
     platforms,
     skills,
@@ -98,6 +103,7 @@ export function createJobRunner(
     reminders: parts.remindersOff ? undefined : reminders,
     logger,
     settings: { defaultTimezone: config.defaultTimezone, retention: config.retention },
+    knowledge: { index: knowledge.index, ...(knowledge.embed ? { embed: knowledge.embed } : {}) },
     // The console is the operator's own terminal: no allow-lists or rate limits there.
     guard: async (message) =>
       message.conversation.platform === 'console' ? undefined : requestGuard(message),
@@ -117,5 +123,6 @@ export function createJobRunner(
     reminders,
     startReminders: () => reminders.start(createReminderDelivery({ platforms, store, logger })),
     isCommand: (text) => commandWordOf(text, skills) !== undefined,
+    knowledge,
   };
 }

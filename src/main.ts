@@ -265,6 +265,8 @@ export async function startDeskmate(
   }
   for (const adapter of adapters) await adapter.start();
   await runner?.startReminders();
+  // The knowledge folder is indexed at start and kept in sync, where jobs run (KNOWLEDGE_DIR).
+  runner?.knowledge.start();
   const heartbeat = startProcessHeartbeat(
     store,
     {
@@ -300,6 +302,7 @@ export async function startDeskmate(
         await http?.close();
         await queue.stop(config.shutdownGraceMs);
         await runner?.reminders.stop(1000);
+        await runner?.knowledge.stop();
         await store.close();
       })();
       return stopping;

@@ -9,7 +9,8 @@
 /**
  * Who may read a source, as strings an engine can filter on:
  * - `everyone`: everyone allowed to use Deskmate, in any workspace (knowledge folder files without an
- *   `access.json`); an asker's principals always include it;
+ *   `access.json`); an asker holds it wherever they hold their workspace's `everyone:…` (not in a channel
+ *   with outsiders);
  * - `everyone:<platform>:<workspace>`: everyone allowed to use Deskmate in that workspace;
  * - `conversation:<platform>:<workspace>:<channel>`: the members of one conversation;
  * - `user:<platform>:<workspace>:<user>`: one person.

@@ -1,5 +1,6 @@
 import type { ChatPlatform, PostedMessageRef, ReplyStream } from './chat-platform';
 import type { ConversationRef } from './conversation';
+import type { Embedder } from './embedder';
 import type { ActionInvocation, InboundMessage } from './inbound-message';
 import type { KnowledgeIndex, KnowledgePrincipal } from './knowledge-index';
 import type { LlmProvider, LlmResult } from './llm-provider';
@@ -99,12 +100,15 @@ export interface SkillContext<Arguments = Record<string, unknown>> {
   knowledge?: SkillKnowledge;
 }
 
+/** The knowledge base a deployment has: the index and, when configured, the embedder. */
+export type KnowledgeBase = Omit<SkillKnowledge, 'principals'>;
+
 /** The knowledge base as a skill sees it: the index, embeddings when configured, and what the asker may read here. */
 export interface SkillKnowledge {
   /** The index of the company's documents. */
   index: KnowledgeIndex;
-  /** Embeds texts (chunks, a question) when an embedding model is configured; keyword search only otherwise. */
-  embed?: (texts: string[], signal?: AbortSignal) => Promise<number[][]>;
+  /** Embeds chunks and questions when an embedding model is configured; keyword search only otherwise. */
+  embed?: Embedder;
   /**
    * The principals the requester holds for the place this job's answer goes (decided by the pipeline's
    * knowledge access, checked through the platform): a search must name exactly these.

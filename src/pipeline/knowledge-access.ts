@@ -1,6 +1,10 @@
 import type { ChatPlatform } from '../core/chat-platform';
 import type { InboundMessage } from '../core/inbound-message';
-import type { KnowledgeIndex, KnowledgePrincipal } from '../core/knowledge-index';
+import {
+  everyonePrincipal as anyone,
+  type KnowledgeIndex,
+  type KnowledgePrincipal,
+} from '../core/knowledge-index';
 import {
   conversationPrincipal,
   everyonePrincipal,
@@ -12,7 +16,8 @@ import {
 const maxMembershipChecks = 200;
 
 /**
- * The principals a knowledge search holds for the place the answer goes, next to source access:
+ * The principals a knowledge search holds for the place the answer goes, next to source access (`everyone`,
+ * the knowledge folder's files open to all, goes wherever the workspace's `everyone:…` goes):
  * - in the asker's direct chat: everyone in the workspace, the asker, and each conversation named by a
  *   source's access that the asker is a member of (checked through the platform, as source access does);
  * - in a channel: the channel itself, and everyone in the workspace only when the channel has no
@@ -28,6 +33,7 @@ export async function knowledgePrincipals(
   const everyone = everyonePrincipal(conversation.platform, conversation.workspace);
   if (conversation.platform === 'console') {
     const local = new Set<KnowledgePrincipal>([
+      anyone,
       everyone,
       userPrincipal('console', conversation.workspace, author.id),
     ]);
@@ -41,9 +47,13 @@ export async function knowledgePrincipals(
   if (conversation.kind === 'group') {
     const here = conversationPrincipal(conversation);
     const audience = await platform.audience(conversation);
-    return audience.external ? [here] : [everyone, here];
+    return audience.external ? [here] : [anyone, everyone, here];
   }
-  const principals = [everyone, userPrincipal(conversation.platform, conversation.workspace, author.id)];
+  const principals = [
+    anyone,
+    everyone,
+    userPrincipal(conversation.platform, conversation.workspace, author.id),
+  ];
   const channels = new Set<string>();
   for (const source of await index.sources()) {
     for (const principal of source.access) {

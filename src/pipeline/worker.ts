@@ -7,7 +7,7 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
-import type { Skill, SkillKnowledge, SkillSettings } from '../core/skill';
+import type { KnowledgeBase, Skill, SkillKnowledge, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { isDocumentError } from '../documents/document-error';
 import type { RequestGuard } from '../limits/request-guard';
@@ -77,8 +77,8 @@ export interface WorkerOptions {
   guard?: RequestGuard;
   /** Called once per finished job (metrics). */
   onJobFinished?: (outcome: JobOutcome) => void;
-  /** The knowledge base, when one is configured. */
-  knowledge?: Omit<SkillKnowledge, 'principals'>;
+  /** The knowledge base skills search and add to (`ask`, `kb`), when one is configured. */
+  knowledge?: KnowledgeBase;
 }
 
 /** How a job ended, for metrics and the audit trail (ids, counts and codes; never text). */

@@ -16,3 +16,51 @@ describeKnowledgeIndexContract('lancedb', ({ embedder }) =>
     logger: createLogger({ level: 'silent' }),
   }),
 );
+
+describe('lancedb engine specifics', () => {
+  const logger = createLogger({ level: 'silent' });
+  const source = (id: string) => ({
+    id,
+    version: 'v1',
+    origin: 'folder' as const,
+    title: `${id}.md`,
+    access: ['everyone'],
+    indexedAt: new Date().toISOString(),
+  });
+  const chunk = (sourceId: string, text: string, vector?: number[]) => ({
+    id: `${sourceId}#0`,
+    sourceId,
+    text,
+    headingPath: [],
+    place: '§ start',
+    language: 'en' as const,
+    ...(vector ? { vector } : {}),
+  });
+
+  test('two processes on one index: what one writes, the other finds (shared replicas)', async () => {
+    const uri = join(directory, 'shared');
+    const reader = await createLanceDbKnowledgeIndex({ uri, readConsistencySeconds: 0, logger });
+    const writer = await createLanceDbKnowledgeIndex({ uri, readConsistencySeconds: 0, logger });
+    await writer.upsert(source('a'), [chunk('a', 'The fire exit is behind the kitchen.')]);
+    const hits = await reader.search({ text: 'fire exit', principals: ['everyone'], limit: 3 });
+    expect(hits.map((hit) => hit.source.id)).toEqual(['a']);
+    expect(await reader.status()).toMatchObject({ sources: 1, chunks: 1 });
+    await Promise.all([reader.close(), writer.close()]);
+  });
+
+  test('another embedding model: the index starts over, so every source is indexed again with it', async () => {
+    const uri = join(directory, 'model-change');
+    const first = await createLanceDbKnowledgeIndex({ uri, embeddingModel: 'model-a', logger });
+    await first.upsert(source('a'), [chunk('a', 'Desks are booked a day ahead.', [1, 0, 0])]);
+    await first.close();
+    const same = await createLanceDbKnowledgeIndex({ uri, embeddingModel: 'model-a', logger });
+    expect(await same.status()).toMatchObject({ sources: 1, chunks: 1, vectors: true });
+    await same.close();
+    const other = await createLanceDbKnowledgeIndex({ uri, embeddingModel: 'model-b', logger });
+    expect(await other.status()).toMatchObject({ sources: 0, chunks: 0, vectors: true });
+    await expect(other.upsert(source('b'), [chunk('b', 'No vector here.')])).rejects.toMatchObject({
+      code: 'bad_input',
+    });
+    await other.close();
+  });
+});

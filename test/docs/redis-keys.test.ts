@@ -1,11 +1,12 @@
 // The key table of docs/architecture.md is complete: Deskmate is started as `main()` starts it, on Redis with
 // a prefix of its own, and driven through a slice of real flows: on Slack a mention, a summary, a shared
-// file's summary, todo add,
+// file's summary, the file added to the knowledge base, a question it answers and the asker's 👍, todo add,
 // list and done, a DM chat, an assistant thread, a schedule command, a model's proposal and its click, a slash
 // command where the bot is not a member, a reminder delivered; on Lark a mention, a DM chat and a summary.
 // Every key written meanwhile (seen through keyspace notifications, so short-lived locks and queue entries
 // count too) must match a documented key pattern, and every key left whose row gives a TTL must have one.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createLogger } from '../../src/logger';
@@ -97,6 +98,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
   const slack = new FakeSlackServer();
   const lark = new FakeLarkServer();
   const model = new FakeOpenAIServer();
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-keys-data-'));
   const redis = new Redis(testRedisUrl());
   const listener = new Redis(testRedisUrl());
   const written = new Set<string>();
@@ -123,6 +125,8 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     model.fallback = (body) => {
       const messages = body.messages as Array<{ role: string; content: unknown }>;
       const last = String(messages.at(-1)?.content);
+      // A knowledge question: answered from its first excerpt, cited.
+      if (last.includes('<knowledge>')) return { chunks: ['We ship on Friday [1].'] };
       // Routing: a meeting asked for in free text is the schedule skill's, with its arguments.
       if (body.tools && last.includes('set up')) {
         return {
@@ -148,6 +152,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       RATE_LIMIT_USER_PER_MINUTE: '100',
       RATE_LIMIT_WORKSPACE_PER_MINUTE: '1000',
       DAILY_TOKEN_BUDGET_PER_WORKSPACE: '1000000',
+      DATA_DIR: dataDirectory,
     });
   });
   afterAll(async () => {
@@ -155,6 +160,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     await model.stop();
     await slack.stop();
     await lark.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
     listener.disconnect();
     await redis.config('SET', 'notify-keyspace-events', notifications);
     redis.disconnect();
@@ -196,6 +202,23 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     expect((await deliverEvent(eventsUrl(), shared.envelope, slack.signingSecret)).status).toBe(200);
     await drain();
     expect(visible(latest())).toContain('Summary of notes.md');
+
+    const added = fileShareEvent(slack, {
+      channel: slackChannel,
+      user: slackAuthor.id,
+      text: '{bot} kb add',
+      name: 'plan.md',
+      mimetype: 'text/markdown',
+      bytes: Buffer.from('# Release\n\nWe ship on Friday after the freeze.\n'),
+    });
+    expect((await deliverEvent(eventsUrl(), added.envelope, slack.signingSecret)).status).toBe(200);
+    await drain();
+    expect(visible(latest())).toContain('Added plan.md');
+    await mention('{bot} ask when do we ship?');
+    const answer = latest();
+    expect(visible(answer)).toContain('plan.md § Release');
+    await click(answer, 'deskmate:ask:feedback:0');
+    expect(visible(latest())).toContain('Thanks, noted.');
 
     await mention(`{bot} todo add Send the weekly report by Friday <@${zhang.id}>`);
     const number = /#(\d+)/.exec(visible(latest()))?.[1];

@@ -18,7 +18,13 @@ export class MemoryKnowledgeIndex implements KnowledgeIndex {
   private readonly entries = new Map<string, { source: KnowledgeSource; chunks: KnowledgeChunk[] }>();
 
   async upsert(source: KnowledgeSource, chunks: KnowledgeChunk[]): Promise<'indexed' | 'unchanged'> {
-    if (this.entries.get(source.id)?.source.version === source.version) return 'unchanged';
+    const old = this.entries.get(source.id)?.source;
+    const same =
+      old?.version === source.version &&
+      old.title === source.title &&
+      old.link === source.link &&
+      JSON.stringify([...old.access].sort()) === JSON.stringify([...source.access].sort());
+    if (same) return 'unchanged';
     this.entries.set(source.id, { source, chunks });
     return 'indexed';
   }
@@ -54,6 +60,11 @@ export class MemoryKnowledgeIndex implements KnowledgeIndex {
   async status(): Promise<KnowledgeStatus> {
     const chunks = [...this.entries.values()].reduce((sum, entry) => sum + entry.chunks.length, 0);
     return { engine: 'memory', sources: this.entries.size, chunks, vectors: false };
+  }
+
+  /** The chunks stored for a source (tests check their vectors). */
+  chunksOf(sourceId: string): KnowledgeChunk[] {
+    return this.entries.get(sourceId)?.chunks ?? [];
   }
 
   async close(): Promise<void> {}

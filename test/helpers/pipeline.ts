@@ -4,7 +4,7 @@ import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import type { Logger } from '../../src/core/logger';
 import type { ReminderScheduler } from '../../src/core/reminder';
-import type { Skill, SkillKnowledge } from '../../src/core/skill';
+import type { KnowledgeBase, Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createOfflineProvider } from '../../src/llm/offline-provider';
 import { createLogger } from '../../src/logger';
@@ -24,7 +24,7 @@ export interface TestPipelineOptions {
   now?: () => Date;
   defaultTimezone?: string;
   reminders?: ReminderScheduler;
-  knowledge?: Omit<SkillKnowledge, 'principals'>;
+  knowledge?: KnowledgeBase;
 }
 
 /** A running queue + worker + skills for end-to-end tests. */

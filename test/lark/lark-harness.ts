@@ -2,7 +2,7 @@ import { createLarkAdapter, type LarkAdapterOptions } from '../../adapters/lark'
 import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
-import type { Skill, SkillKnowledge } from '../../src/core/skill';
+import type { KnowledgeBase, Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
@@ -53,7 +53,7 @@ export interface HarnessOptions {
   /** The skills (default: all of them). */
   skills?: Skill[];
   /** The knowledge base skills search and add to. */
-  knowledge?: Omit<SkillKnowledge, 'principals'>;
+  knowledge?: KnowledgeBase;
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */

@@ -1,10 +1,13 @@
 // Proves, through the Lark SDK and the fake Open API: a model that answers every request with hostile tool
 // calls (made-up `commandWord`s, todos to create and close, a meeting inviting everyone, extracted todos)
-// creates, closes and books nothing; only the requester's own click on the card does.
+// creates, closes and books nothing, and adds to or forgets from the knowledge base nothing; only the
+// requester's own click on the card does.
+import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { LlmRequest, ToolCall } from '../../src/core/llm-provider';
 import { cardActionEvent, deliver, messageEvent } from '../fakes/lark-events';
 import type { FakeMessage } from '../fakes/lark-state';
 import { ScriptedLlm } from '../fakes/scripted-llm';
+import { startLanceDbIndex } from '../helpers/knowledge-index';
 import { groupChatId, type LarkHarness, people, startLarkHarness } from '../lark/lark-harness';
 
 /** Twenty colleagues a hostile meeting invites. */
@@ -114,5 +117,96 @@ describe('a hostile model cannot act without the requester’s click', () => {
     expect(state().tasks.size).toBe(tasksBefore);
     await click(card, create, people.alice.openId);
     expect(state().tasks.size).toBe(tasksBefore + 1);
+  });
+});
+
+describe('a hostile model cannot change the knowledge base without the requester’s click', () => {
+  let harness: LarkHarness;
+  let index: KnowledgeIndex;
+  let engine: Awaited<ReturnType<typeof startLanceDbIndex>>;
+  let nextRoute: ToolCall = { id: 'x', name: 'help', input: {} };
+  const llm = new ScriptedLlm([], (request: LlmRequest) =>
+    request.purpose === 'route' ? { toolCalls: [nextRoute] } : { text: 'ok' },
+  );
+  let policy: FakeMessage;
+  let other: FakeMessage;
+
+  beforeAll(async () => {
+    engine = await startLanceDbIndex();
+    index = engine.index;
+    harness = await startLarkHarness({ mode: 'webhook', llm, knowledge: { index } });
+    policy = harness.fake.state.userSendsFile({
+      chatId: groupChatId,
+      userId: people.zhangsan.openId,
+      name: 'policy.md',
+      bytes: Buffer.from('# Travel\n\nTrips are capped at 4711 euros.'),
+    });
+    // Another file in the group, never added: the hostile calls below try to add it.
+    other = harness.fake.state.userSendsFile({
+      chatId: groupChatId,
+      userId: people.alice.openId,
+      name: 'salaries.md',
+      bytes: Buffer.from('# Salaries\n\nEveryone earns 1 euro.'),
+    });
+    // 张三 adds it by his own command: the hostile calls below try to forget it, or to add more.
+    await say(people.zhangsan.openId, '{mention:0} 知识库 添加', policy.messageId);
+  });
+  afterAll(async () => {
+    await harness.stop();
+    await engine.stop();
+  });
+
+  const state = () => harness.fake.state;
+  async function say(userId: string, text: string, parentId?: string) {
+    const { payload } = messageEvent(harness.fake, {
+      chatId: groupChatId,
+      userId,
+      text,
+      mentions: ['bot'],
+      ...(parentId ? { parentId } : {}),
+    });
+    expect((await deliver(harness.eventsUrl, payload, harness.encryptKey)).status).toBe(200);
+    await harness.pipeline.drain();
+  }
+  async function click(message: FakeMessage, value: Record<string, unknown>, userId: string) {
+    const event = cardActionEvent(harness.fake, {
+      userId,
+      chatId: message.chatId,
+      messageId: message.messageId,
+      value,
+    });
+    expect((await deliver(harness.eventsUrl, event, harness.encryptKey)).status).toBe(200);
+    await harness.pipeline.drain();
+  }
+
+  const hostileCalls: Array<[string, ToolCall]> = [
+    [
+      'forget the source, as a command',
+      { id: 'k1', name: 'kb', input: { commandWord: 'kb', action: 'forget', number: 1 } },
+    ],
+    ['forget the source, in the schema', { id: 'k2', name: 'kb', input: { action: 'forget', number: 1 } }],
+    ['add the file replied to, in the schema', { id: 'k3', name: 'kb', input: { action: 'add' } }],
+  ];
+
+  test.each(hostileCalls)('%s: the knowledge base is unchanged after “hello”', async (_name, call) => {
+    const before = JSON.stringify(await index.sources());
+    nextRoute = call;
+    await say(people.zhangsan.openId, '{mention:0} hello', other.messageId);
+    await say(people.alice.openId, '{mention:0} hello', other.messageId);
+    expect(JSON.stringify(await index.sources())).toBe(before);
+  });
+
+  test('a proposed forget happens on the requester’s click, and on nobody else’s', async () => {
+    nextRoute = { id: 'k4', name: 'kb', input: { action: 'forget', number: 1 } };
+    await say(people.zhangsan.openId, '{mention:0} drop the travel policy');
+    const card = state().botMessages().at(-1) as FakeMessage;
+    const confirm = state()
+      .buttonsOf(card)
+      .find((value) => value.action === 'confirm');
+    if (!confirm) throw new Error('the proposal has a confirm button');
+    await click(card, confirm, people.alice.openId);
+    expect(await index.sources()).toHaveLength(1);
+    await click(card, confirm, people.zhangsan.openId);
+    expect(await index.sources()).toHaveLength(0);
   });
 });

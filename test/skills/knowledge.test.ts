@@ -1,89 +1,26 @@
 import type { ConversationRef } from '../../src/core/conversation';
-import type { InboundMessage } from '../../src/core/inbound-message';
-import type { LlmRequest } from '../../src/core/llm-provider';
-import type { SharedFile } from '../../src/core/shared-file';
+import { TestEmbedder } from '../../src/llm/test-embedder';
 import { knowledgePrincipals } from '../../src/pipeline/knowledge-access';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
-import { RecordingPlatform } from '../fakes/recording-platform';
 import { ScriptedLlm } from '../fakes/scripted-llm';
-import { inboundMessage } from '../helpers/messages';
-import { startTestPipeline } from '../helpers/pipeline';
+import {
+  aliceDm,
+  bobDm,
+  chinesePolicy,
+  citingModel,
+  KnowledgePlatform,
+  modelSaw,
+  otherChannel,
+  privateChannel,
+  run,
+  say,
+  secret,
+  sharedFile,
+  travelPolicy,
+} from '../helpers/knowledge-pipeline';
 
-const workspace = 'T1';
-const privateChannel: ConversationRef = { platform: 'slack', workspace, channel: 'CPRIV', kind: 'group' };
-const otherChannel: ConversationRef = { platform: 'slack', workspace, channel: 'CGEN', kind: 'group' };
-const aliceDm: ConversationRef = { platform: 'slack', workspace, channel: 'DALICE', kind: 'dm' };
-const bobDm: ConversationRef = { platform: 'slack', workspace, channel: 'DBOB', kind: 'dm' };
-
-const secret = 'The travel budget per trip is 4711 euros, approved by the finance lead.';
-const travelPolicy = Buffer.from(
-  `# Travel\n\n${secret}\n\n# Meals\n\nMeals are covered up to 60 euros a day.`,
-);
-const chinesePolicy = Buffer.from('# 报销\n\n差旅报销需要在出差结束后十个工作日内提交，由部门经理审批。');
-
-/** A platform whose members are per channel, with files served by id. */
-class KnowledgePlatform extends RecordingPlatform {
-  readonly channelMembers = new Map<string, Set<string>>();
-  readonly reads: string[] = [];
-  constructor(files: Record<string, Buffer>) {
-    super('slack');
-    this.files = {
-      read: async (file) => {
-        this.reads.push(file.id);
-        return { bytes: files[file.id], name: file.name, link: `https://files.example/${file.id}` };
-      },
-    };
-  }
-  override async isMember(conversation: ConversationRef, userId: string) {
-    this.memberCalls.push({ conversation, userId });
-    if (conversation.kind === 'dm') return conversation.channel === `D${userId.toUpperCase()}`;
-    return this.channelMembers.get(conversation.channel)?.has(userId) ?? false;
-  }
-}
-
-function sharedFile(id: string, name: string, conversation: ConversationRef): SharedFile {
-  return { id, name, conversation, link: `https://files.example/${id}` };
-}
-
-/** A model that answers knowledge questions from its first excerpt, citing [1]; routing picks nothing. */
-function citingModel(
-  answer = (request: LlmRequest) => `The answer is in the policy [1].${request ? '' : ''}`,
-) {
-  return new ScriptedLlm([], (request) => ({ text: answer(request) }));
-}
-
-/** The text of every request the model received. */
-function modelSaw(llm: ScriptedLlm): string {
-  return JSON.stringify(llm.requests.map((request) => [request.system, request.messages]));
-}
-
-async function run(
-  platform: KnowledgePlatform,
-  index: MemoryKnowledgeIndex,
-  llm: ScriptedLlm | undefined,
-  messages: InboundMessage[],
-  store = createMemoryStateStore(),
-) {
-  const pipeline = await startTestPipeline({
-    platforms: { slack: platform },
-    llm,
-    store,
-    knowledge: { index },
-  });
-  for (const message of messages) {
-    await pipeline.queue.enqueue(message);
-    await pipeline.drain();
-  }
-  await pipeline.stop();
-  return store;
-}
-
-function say(text: string, conversation: ConversationRef, user: string, extra: Partial<InboundMessage> = {}) {
-  return inboundMessage(text, { conversation, author: { id: user, name: user }, ...extra });
-}
-
-describe('knowledge answers, kb commands and who may read what', () => {
+describe('knowledge answers and who may read what', () => {
   test('a file added in a private channel answers its members there and in the adder’s DM, never elsewhere', async () => {
     const platform = new KnowledgePlatform({ F1: travelPolicy });
     platform.channelMembers.set('CPRIV', new Set(['alice', 'carol']));
@@ -128,52 +65,27 @@ describe('knowledge answers, kb commands and who may read what', () => {
     expect(JSON.stringify(knowledgeRequests[0].messages)).toContain('<knowledge>');
   });
 
-  test('kb forget removes a source: the next answer does not use it; only the adder may forget', async () => {
+  test('with an embedding model, chunks are stored with vectors (title and heading in front) and questions searched with one', async () => {
     const platform = new KnowledgePlatform({ F1: travelPolicy });
-    platform.channelMembers.set('CPRIV', new Set(['alice', 'carol']));
-    const index = new MemoryKnowledgeIndex();
-    const llm = citingModel();
-    await run(platform, index, llm, [
-      say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
-      say('kb list', privateChannel, 'carol'),
-      say('kb forget 1', privateChannel, 'carol'),
-    ]);
-    const seen = platform.visibleMessages();
-    expect(seen.at(-2)).toMatch(/1\. \[travel\.md\]\(https:\/\/files\.example\/F1\)/);
-    expect(seen.at(-1)).toContain('Only the person who added travel.md can forget it.');
-    expect(await index.sources()).toHaveLength(1);
-
-    llm.requests.length = 0;
-    await run(platform, index, llm, [
-      say('kb forget 1', privateChannel, 'alice'),
-      say('ask what is the travel budget?', privateChannel, 'carol'),
-    ]);
-    expect(platform.visibleMessages().at(-2)).toContain('Forgotten: travel.md');
-    expect(platform.visibleMessages().at(-1)).toContain("I couldn't find this in the knowledge base");
-    expect(modelSaw(llm)).not.toContain('4711');
-  });
-
-  test('adding the same version again says it is already there; several files report progress', async () => {
-    const platform = new KnowledgePlatform({ F1: travelPolicy, F2: chinesePolicy });
     platform.channelMembers.set('CPRIV', new Set(['alice']));
     const index = new MemoryKnowledgeIndex();
-    await run(platform, index, undefined, [
-      say('kb add', privateChannel, 'alice', {
-        files: [sharedFile('F1', 'travel.md', privateChannel), sharedFile('F2', '报销.md', privateChannel)],
-      }),
-      say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
-      say('kb status', privateChannel, 'alice'),
-    ]);
-    const progress = platform.sends.filter((send) => send.kind === 'post' || send.kind === 'update');
-    expect(progress.map((send) => send.reply.markdown)).toEqual(
-      expect.arrayContaining(['_Indexed 0 of 2 files…_', '_Indexed 1 of 2 files…_', '_Indexing travel.md…_']),
+    const embed = new TestEmbedder();
+    await run(
+      platform,
+      index,
+      undefined,
+      [
+        say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
+        say('ask travel budget?', privateChannel, 'alice'),
+      ],
+      createMemoryStateStore(),
+      embed,
     );
-    const seen = platform.visibleMessages();
-    expect(seen.at(-3)).toContain('Indexed 2 of 2 files.');
-    expect(seen.at(-2)).toBe('travel.md is already in the knowledge base (this version).');
-    expect(seen.at(-1)).toBe(
-      'Knowledge base: memory, 2 sources, 3 chunks, keyword search only. You can see 2 here.',
-    );
+    const chunks = index.chunksOf('slack:T1:file:F1');
+    expect(chunks.map((chunk) => chunk.vector?.length)).toEqual([256, 256]);
+    expect(embed.embedded[0]).toBe(`travel.md\nTravel\n# Travel\n\n${secret}`);
+    expect(index.searches.at(-1)?.vector).toHaveLength(256);
+    expect(embed.embedded.at(-1)).toBe('travel budget?');
   });
 
   test('a cited number that was not given is removed; an answer with no valid citation becomes not found with the closest sources', async () => {
@@ -266,49 +178,6 @@ describe('knowledge answers, kb commands and who may read what', () => {
       `> ${secret}\n— [travel.md § Travel](https://files.example/F1)`,
     );
   });
-
-  test('the model choosing kb add or forget only proposes: nothing changes without the asker’s click', async () => {
-    const platform = new KnowledgePlatform({ F1: travelPolicy });
-    platform.channelMembers.set('CPRIV', new Set(['alice', 'carol']));
-    const index = new MemoryKnowledgeIndex();
-    let next = { id: 't1', name: 'kb', input: { action: 'add' } as Record<string, unknown> };
-    const store = createMemoryStateStore();
-    const llm = new ScriptedLlm([], (request) =>
-      request.purpose === 'route' ? { toolCalls: [next] } : { text: 'ok' },
-    );
-    await run(
-      platform,
-      index,
-      llm,
-      [
-        say('please remember this file', privateChannel, 'alice', {
-          files: [sharedFile('F1', 'travel.md', privateChannel)],
-        }),
-      ],
-      store,
-    );
-    expect(await index.sources()).toHaveLength(0);
-    expect(platform.reads).toEqual([]);
-    const card = platform.sends.at(-1);
-    if (card?.kind !== 'post') throw new Error('no card');
-    expect(card.reply.markdown).toBe('Add 1 file to the knowledge base?');
-    const confirm = card.reply.buttons?.find((button) => button.action === 'confirm');
-    if (!confirm) throw new Error('no confirm button');
-    const click = (user: string) =>
-      say('', privateChannel, user, {
-        via: 'action',
-        action: { skill: 'kb', action: 'confirm', value: confirm.value, sourceMessageId: card.ref.id },
-      });
-    await run(platform, index, llm, [click('carol')], store);
-    expect(await index.sources()).toHaveLength(0);
-    await run(platform, index, llm, [click('alice')], store);
-    expect(await index.sources()).toHaveLength(1);
-
-    next = { id: 't2', name: 'kb', input: { action: 'forget', number: 1 } };
-    await run(platform, index, llm, [say('drop the first knowledge source', privateChannel, 'alice')], store);
-    expect(await index.sources()).toHaveLength(1);
-    expect(platform.visibleMessages().at(-1)).toBe('Forget travel.md from the knowledge base?');
-  });
 });
 
 describe('knowledge principals for the place the answer goes', () => {
@@ -332,12 +201,13 @@ describe('knowledge principals for the place the answer goes', () => {
   test('in the asker’s DM: everyone, the asker, and the conversations of sources they are a member of', async () => {
     const principals = await knowledgePrincipals(platform, say('q', aliceDm, 'alice'), index);
     expect(principals.sort()).toEqual(
-      ['conversation:slack:T1:CPRIV', 'everyone:slack:T1', 'user:slack:T1:alice'].sort(),
+      ['conversation:slack:T1:CPRIV', 'everyone', 'everyone:slack:T1', 'user:slack:T1:alice'].sort(),
     );
   });
 
   test('in a channel: the channel, and everyone only when it has no outsiders; never a person', async () => {
     expect(await knowledgePrincipals(platform, say('q', otherChannel, 'alice'), index)).toEqual([
+      'everyone',
       'everyone:slack:T1',
       'conversation:slack:T1:CGEN',
     ]);

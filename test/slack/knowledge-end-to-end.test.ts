@@ -1,9 +1,9 @@
 // The knowledge base on Slack, end to end through Bolt, the Web API client and the fake: a file added in a
 // private channel answers its members there and the adder in her DM, never another channel or a non-member;
 // deleting the file in Slack (file_deleted) removes it from the answers.
+import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { LlmRequest } from '../../src/core/llm-provider';
 import { createSkills } from '../../src/skills';
-import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import {
   deliverEvent,
@@ -12,6 +12,7 @@ import {
   fileShareEvent,
   mentionEvent,
 } from '../fakes/slack-events';
+import { startLanceDbIndex } from '../helpers/knowledge-index';
 import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
 
 const secret = 'The travel budget per trip is 4711 euros, approved by the finance lead.';
@@ -30,10 +31,13 @@ const llm = new ScriptedLlm([], (request: LlmRequest) => {
 
 describe('the knowledge base on Slack, end to end', () => {
   let harness: SlackHarness;
-  const index = new MemoryKnowledgeIndex();
+  let index: KnowledgeIndex;
+  let engine: Awaited<ReturnType<typeof startLanceDbIndex>>;
   let fileId = '';
 
   beforeAll(async () => {
+    engine = await startLanceDbIndex();
+    index = engine.index;
     harness = await startSlackHarness({ mode: 'http', llm, skills: createSkills(), knowledge: { index } });
     harness.fake.state.addUser({ id: 'U0BOB0001', name: 'bob', displayName: 'Bob' });
     harness.fake.state.requireChannel(generalChannel).members.push('U0BOB0001');
@@ -44,7 +48,10 @@ describe('the knowledge base on Slack, end to end', () => {
       isPrivate: true,
     });
   });
-  afterAll(() => harness.stop());
+  afterAll(async () => {
+    await harness.stop();
+    await engine.stop();
+  });
 
   const deliver = async (envelope: Record<string, unknown>) => {
     expect((await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret)).status).toBe(200);
@@ -72,8 +79,12 @@ describe('the knowledge base on Slack, end to end', () => {
       bytes: policy,
     });
     fileId = shared.fileId;
+    const before = harness.fake.state.botMessages().length;
     await deliver(shared.envelope);
+    // One message: "Indexing travel.md…" first, then replaced by the result.
+    expect(harness.fake.state.botMessages()).toHaveLength(before + 1);
     expect(lastText()).toContain('Added travel.md: 2 sections');
+    expect(harness.fake.callsTo('chat.update').length).toBeGreaterThan(0);
     const [source] = await index.sources();
     expect(source.access).toEqual([`conversation:slack:${harness.fake.state.teamId}:${boardChannel}`]);
   });
@@ -112,6 +123,32 @@ describe('the knowledge base on Slack, end to end', () => {
   test('file_deleted removes the source: the next answer does not use it', async () => {
     await deliver(fileDeletedEvent(harness.fake, fileId));
     expect(await index.sources()).toEqual([]);
+    const from = llm.requests.length;
+    expect(await ask(boardChannel, people.zhang.id)).toContain("I couldn't find this in the knowledge base");
+    expect(modelSawSecret(from)).toBe(false);
+  });
+
+  test('kb forget by the adder removes it too: the next answer does not use it', async () => {
+    const shared = fileShareEvent(harness.fake, {
+      channel: boardChannel,
+      user: people.alice.id,
+      text: '{bot} kb add',
+      name: 'travel.md',
+      mimetype: 'text/markdown',
+      bytes: policy,
+    });
+    await deliver(shared.envelope);
+    expect(await ask(boardChannel, people.zhang.id)).toContain('4711 euros');
+    await deliver(
+      mentionEvent(harness.fake, { channel: boardChannel, user: people.zhang.id, text: '{bot} kb forget 1' })
+        .envelope,
+    );
+    expect(lastText()).toContain('Only the person who added travel.md can forget it.');
+    await deliver(
+      mentionEvent(harness.fake, { channel: boardChannel, user: people.alice.id, text: '{bot} kb forget 1' })
+        .envelope,
+    );
+    expect(lastText()).toContain('Forgotten: travel.md');
     const from = llm.requests.length;
     expect(await ask(boardChannel, people.zhang.id)).toContain("I couldn't find this in the knowledge base");
     expect(modelSawSecret(from)).toBe(false);

@@ -3,7 +3,7 @@ import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import type { Logger } from '../../src/core/logger';
-import type { Skill, SkillKnowledge } from '../../src/core/skill';
+import type { KnowledgeBase, Skill } from '../../src/core/skill';
 import type { StateStore } from '../../src/core/state-store';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
@@ -66,7 +66,7 @@ export interface HarnessOptions {
   /** The current time skills see (default: the clock). */
   now?: () => Date;
   /** The knowledge base skills search and add to. */
-  knowledge?: Omit<SkillKnowledge, 'principals'>;
+  knowledge?: KnowledgeBase;
   /** Prepare the fake before the adapter starts (e.g. make auth.test fail). */
   prepare?: (fake: FakeSlackServer) => void;
 }

@@ -48,6 +48,17 @@ describe('import boundary', () => {
     expect(forbiddenImports(join(root, 'src/skills'), ['chrono-node', 'ics', 'zod'])).toEqual([]);
   });
 
+  test('src/knowledge imports no chat SDK and nothing from adapters/ (its engines and zod only)', () => {
+    expect(
+      forbiddenImports(join(root, 'src/knowledge'), [
+        '@lancedb/lancedb',
+        '@opensearch-project/opensearch',
+        'apache-arrow',
+        'zod',
+      ]),
+    ).toEqual([]);
+  });
+
   test('the check catches an SDK import and an adapters/ import', () => {
     const directory = mkdtempSync(join(tmpdir(), 'boundary-'));
     writeFileSync(

@@ -12,6 +12,7 @@ import type {
 } from '../../core/knowledge-index';
 import type { Logger } from '../../core/logger';
 import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
+import { sameSource } from '../same-source';
 import {
   accessFilter,
   chunkOf,
@@ -118,6 +119,21 @@ export async function createLanceDbKnowledgeIndex(
     return chunks;
   }
 
+  /** The chunks table, opened when another process created it after this one opened the index. */
+  async function existingChunks(): Promise<lancedb.Table | undefined> {
+    if (chunks) return chunks;
+    if (!(await connection.tableNames()).includes(chunksTable)) return undefined;
+    const table = await connection.openTable(chunksTable);
+    const vectors = await vectorColumn(table);
+    if (vectors?.model !== options.embeddingModel) {
+      table.close();
+      return undefined;
+    }
+    chunks ??= table;
+    dimensions = vectors?.dimensions;
+    return chunks;
+  }
+
   async function ensureTextIndex(table: lancedb.Table): Promise<void> {
     const indices = await table.listIndices();
     if (indices.some((index) => index.columns.includes('text'))) return;
@@ -218,7 +234,7 @@ export async function createLanceDbKnowledgeIndex(
       }),
 
     async search(query): Promise<KnowledgeHit[]> {
-      const table = chunks;
+      const table = await existingChunks();
       if (!table || query.principals.length === 0 || query.limit <= 0) return [];
       // The asker's principals are part of each query: the engine ranks only what they may read.
       const filter = accessFilter(query.principals);
@@ -258,7 +274,7 @@ export async function createLanceDbKnowledgeIndex(
       return {
         engine: 'lancedb',
         sources: await sources.countRows(),
-        chunks: chunks ? await chunks.countRows() : 0,
+        chunks: (await (await existingChunks())?.countRows()) ?? 0,
         vectors: options.embeddingModel !== undefined,
       };
     },
@@ -281,15 +297,4 @@ async function vectorColumn(
   if (!field) return undefined;
   const dimensions = (field.type as { listSize?: number }).listSize ?? 0;
   return { dimensions, model: field.metadata.get('model') ?? '' };
-}
-
-/** Whether a stored source is this one as it is now: same version, access, title and link. */
-function sameSource(stored: KnowledgeSource, source: KnowledgeSource): boolean {
-  const sorted = (list: string[]) => [...list].sort().join('\n');
-  return (
-    stored.version === source.version &&
-    sorted(stored.access) === sorted(source.access) &&
-    stored.title === source.title &&
-    (stored.link ?? '') === (source.link ?? '')
-  );
 }

@@ -81,9 +81,7 @@ export function createAskSkill(options: AskOptions = {}): Skill<AskArguments> {
     ownsButtons: true,
     async run(context): Promise<Reply> {
       if (context.request.kind === 'action') {
-        if (context.request.action.action !== 'feedback') {
-          return { markdown: askWording.en.noFile, private: true };
-        }
+        // Its only buttons are 👍/👎 under knowledge answers.
         return recordFeedbackClick(context, context.request.action.value);
       }
       const { question, links } = questionOf(context);

@@ -31,7 +31,9 @@ async function retrieve(
   question: string,
 ): Promise<KnowledgeHit[]> {
   const principals = await knowledge.principals();
-  const vector = knowledge.embed ? (await knowledge.embed([question], context.signal))[0] : undefined;
+  const vector = knowledge.embed
+    ? (await knowledge.embed.embed([question], 'query', context.signal))[0]
+    : undefined;
   const hits = await knowledge.index.search({
     text: question,
     ...(vector ? { vector } : {}),

@@ -90,21 +90,26 @@ async function handleClick(context: SkillContext, knowledge: SkillKnowledge, lim
   if ('refusal' in clicked) return clicked.refusal;
   const { proposal } = clicked;
   const { language } = proposal.payload;
-  if (proposal.status !== 'pending' || action.action === 'cancel') {
+  const words = kbWording[language];
+  if (proposal.status === 'created') return textReply(words.alreadyDone, { private: true });
+  if (proposal.status === 'cancelled' || action.action === 'cancel') {
     if (proposal.status === 'pending')
       await updateProposal(context.store, { ...proposal, status: 'cancelled' });
-    return replaceCard(context, textReply(kbWording[language].cancelled));
+    return replaceCard(context, textReply(words.cancelled));
   }
   if (action.action !== 'confirm') return undefined;
-  await updateProposal(context.store, { ...proposal, status: 'created' });
   const payload = proposal.payload;
+  // Marked done only once it is: a refusal or a failure leaves the card to click again.
+  const done = async (reply: Reply) => {
+    await updateProposal(context.store, { ...proposal, status: 'created' });
+    return replaceCard(context, reply);
+  };
   if (payload.action === 'add')
-    return replaceCard(context, await addToKnowledge(context, knowledge, payload.sources, limits, language));
+    return done(await addToKnowledge(context, knowledge, payload.sources, limits, language));
   const source = (await knowledge.index.sources()).find((entry) => entry.id === payload.sourceId);
-  if (!source) return replaceCard(context, textReply(kbWording[language].forgotten(payload.title)));
-  if (mayForget(context, source) !== 'yes')
-    return textReply(kbWording[language].notYours(source.title), { private: true });
-  return replaceCard(context, await forgetSource(context, knowledge, source, language));
+  if (!source) return done(textReply(words.forgotten(payload.title)));
+  if (mayForget(context, source) !== 'yes') return textReply(words.notYours(source.title), { private: true });
+  return done(await forgetSource(context, knowledge, source, language));
 }
 
 /**

@@ -3,10 +3,10 @@ import { userPrincipal } from '../../core/knowledge-principals';
 import type { Reply } from '../../core/reply';
 import type { SkillContext, SkillKnowledge } from '../../core/skill';
 import type { DocumentLimits } from '../../documents/limits';
+import { buildChunks } from '../../knowledge/build-chunks';
 import type { Language } from '../../text/language';
 import { type DocumentSource, sourceName } from '../documents/find-source';
-import { allowSource, loadSource, readLoaded } from '../documents/read-source';
-import { chunksOfDocument } from './chunks';
+import { allowSource, loadSource } from '../documents/read-source';
 import { kbWording } from './kb-wording';
 import { knowledgeAccessOf, knowledgeSourceId } from './source-ids';
 
@@ -15,8 +15,11 @@ type AddOutcome =
   | { kind: 'added'; name: string; sections: number }
   | { kind: 'already' | 'empty'; name: string };
 
-/** Most chunks embedded in one call. */
-const embedBatch = 64;
+/** A file without a link of its own (a Lark file message) is cited by a link to the message it came in. */
+async function messageLinkOf(context: SkillContext, source: DocumentSource): Promise<string | undefined> {
+  if (source.kind !== 'file' || !source.file.messageId || !context.platform.messageLink) return undefined;
+  return context.platform.messageLink(source.file.conversation, source.file.messageId).catch(() => undefined);
+}
 
 /** Add one file or document: access first, then download, and index it unless this version is already there. */
 async function addOne(
@@ -26,35 +29,31 @@ async function addOne(
   limits: DocumentLimits,
   language: Language,
 ): Promise<AddOutcome> {
-  // Read only what the asker may read; a refusal is `forbidden`, answered privately by the worker.
-  await allowSource(context, source);
-  const access = await knowledgeAccessOf(context, source);
   const id = knowledgeSourceId(source);
   const loaded = await loadSource(context, source, limits, language);
   const existing = (await knowledge.index.sources()).find((entry) => entry.id === id);
-  if (existing?.version === loaded.hash) return { kind: 'already', name: loaded.name };
-  const document = await readLoaded(context, loaded, limits);
-  const chunks = chunksOfDocument(id, document);
+  // Added again where it was shared too (a file in a second channel): both conversations' members read it.
+  const access = [...new Set([...(existing?.access ?? []), ...(await knowledgeAccessOf(context, source))])];
+  const sameAccess = existing?.access.length === access.length;
+  if (existing?.version === loaded.hash && sameAccess) return { kind: 'already', name: loaded.name };
+  const chunks = await buildChunks({
+    sourceId: id,
+    title: loaded.name,
+    bytes: loaded.content.bytes,
+    ...(loaded.content.name ? { name: loaded.content.name } : {}),
+    limits,
+    ...(knowledge.embed ? { embedder: knowledge.embed } : {}),
+    signal: context.signal,
+  });
   if (chunks.length === 0) return { kind: 'empty', name: loaded.name };
-  if (knowledge.embed) {
-    for (let start = 0; start < chunks.length; start += embedBatch) {
-      const batch = chunks.slice(start, start + embedBatch);
-      const vectors = await knowledge.embed(
-        batch.map((chunk) => chunk.text),
-        context.signal,
-      );
-      batch.forEach((chunk, index) => {
-        chunk.vector = vectors[index];
-      });
-    }
-  }
+  const link = loaded.link ?? (await messageLinkOf(context, source));
   const { platform, workspace } = context.message.conversation;
   const record: KnowledgeSource = {
     id,
     version: loaded.hash,
     origin: source.kind === 'file' ? 'shared_file' : 'linked_document',
     title: loaded.name,
-    ...(loaded.link ? { link: loaded.link } : {}),
+    ...(link ? { link } : {}),
     access,
     addedBy: userPrincipal(platform, workspace, context.message.author.id),
     indexedAt: context.now().toISOString(),
@@ -81,6 +80,8 @@ export async function addToKnowledge(
   language: Language,
 ): Promise<Reply> {
   const words = kbWording[language];
+  // Access first, for every file: a refusal (`forbidden`, answered privately) leaves nothing in the conversation.
+  for (const source of sources) await allowSource(context, source);
   const outcomes: AddOutcome[] = [];
   for (const [index, source] of sources.entries()) {
     await context.respond.progress(

@@ -32,6 +32,7 @@ export const kbWording = {
     confirmForget: 'Forget',
     cancel: 'Cancel',
     cancelled: 'Cancelled: nothing changed.',
+    alreadyDone: 'That was done already.',
   },
   zh: {
     usage:
@@ -62,5 +63,6 @@ export const kbWording = {
     confirmForget: '删除',
     cancel: '取消',
     cancelled: '已取消，未做任何更改。',
+    alreadyDone: '已经处理过了。',
   },
 } satisfies Record<Language, unknown>;

@@ -12,20 +12,13 @@ export function knowledgeSourceId(source: DocumentSource): string {
     : sharedFileSourceId(source.file);
 }
 
-/** Who may read what is shared in a conversation: its members; the workspace too when it is a public place without outsiders; only the person in a direct chat. */
-async function conversationAccess(
-  context: SkillContext,
-  conversation: ConversationRef,
-): Promise<KnowledgePrincipal[]> {
+/** Who may read what is shared in a conversation: its members (only the person, in a direct chat or the console). */
+function conversationAccess(context: SkillContext, conversation: ConversationRef): KnowledgePrincipal[] {
   const { platform, workspace } = conversation;
   if (conversation.kind === 'dm' || platform === 'console') {
     return [userPrincipal(platform, workspace, context.message.author.id)];
   }
-  const audience = await context.platform.audience(conversation);
-  const members = conversationPrincipal(conversation);
-  return audience.openTo === 'workspace' && !audience.external
-    ? [members, everyonePrincipal(platform, workspace)]
-    : [members];
+  return [conversationPrincipal(conversation)];
 }
 
 /**

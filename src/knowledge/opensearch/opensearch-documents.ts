@@ -1,0 +1,124 @@
+import type { KnowledgeChunk, KnowledgeOrigin, KnowledgeSource } from '../../core/knowledge-index';
+
+type Body = Record<string, unknown>;
+
+/**
+ * The analyzer chunk text is indexed with, from the cluster's plugins: `smartcn` (Chinese word segmentation,
+ * analysis-smartcn), else `icu_analyzer` (analysis-icu), else the built-in `cjk` analyzer (Chinese, Japanese
+ * and Korean as overlapping character pairs, English as words), which needs no plugin.
+ */
+export function textAnalyzer(plugins: string[]): Body {
+  if (plugins.includes('analysis-smartcn')) return { type: 'smartcn' };
+  if (plugins.includes('analysis-icu')) return { type: 'icu_analyzer' };
+  return { type: 'cjk' };
+}
+
+/** The sources index: one document per source, at its current version. */
+export const sourcesMapping: Body = {
+  properties: {
+    id: { type: 'keyword' },
+    version: { type: 'keyword' },
+    origin: { type: 'keyword' },
+    title: { type: 'keyword' },
+    link: { type: 'keyword', index: false },
+    access: { type: 'keyword' },
+    added_by: { type: 'keyword' },
+    indexed_at: { type: 'date' },
+  },
+};
+
+/**
+ * The chunks index: the source's access is copied onto each chunk so searches filter inside the query; the
+ * vector (Lucene HNSW, cosine, so k-NN's filter is applied while searching) only with an embedding model,
+ * whose name is kept in `_meta` (another model's vectors are not comparable: a change starts over).
+ */
+export function chunksMapping(analyzer: Body, vectors?: { dimensions: number; model: string }): Body {
+  return {
+    settings: {
+      index: { knn: vectors !== undefined },
+      analysis: { analyzer: { deskmate_text: analyzer } },
+    },
+    mappings: {
+      _meta: vectors ? { embedding_model: vectors.model } : {},
+      properties: {
+        id: { type: 'keyword' },
+        source_id: { type: 'keyword' },
+        write_id: { type: 'keyword' },
+        text: { type: 'text', analyzer: 'deskmate_text' },
+        heading_path: { type: 'keyword', index: false },
+        place: { type: 'keyword', index: false },
+        language: { type: 'keyword' },
+        access: { type: 'keyword' },
+        ...(vectors
+          ? {
+              vector: {
+                type: 'knn_vector',
+                dimension: vectors.dimensions,
+                method: { name: 'hnsw', engine: 'lucene', space_type: 'cosinesimil' },
+              },
+            }
+          : {}),
+      },
+    },
+  };
+}
+
+/** A source as a document. */
+export function sourceDocument(source: KnowledgeSource): Body {
+  return {
+    id: source.id,
+    version: source.version,
+    origin: source.origin,
+    title: source.title,
+    link: source.link ?? null,
+    access: source.access,
+    added_by: source.addedBy ?? null,
+    indexed_at: source.indexedAt,
+  };
+}
+
+/** A document as a source. */
+export function sourceOf(document: Body): KnowledgeSource {
+  return {
+    id: String(document.id),
+    version: String(document.version),
+    origin: String(document.origin) as KnowledgeOrigin,
+    title: String(document.title),
+    ...(document.link ? { link: String(document.link) } : {}),
+    access: (document.access as string[]) ?? [],
+    ...(document.added_by ? { addedBy: String(document.added_by) } : {}),
+    indexedAt: String(document.indexed_at),
+  };
+}
+
+/** A chunk as a document, with its source's access and the id of the write that adds it. */
+export function chunkDocument(
+  chunk: KnowledgeChunk,
+  source: KnowledgeSource,
+  writeId: string,
+  withVector: boolean,
+): Body {
+  return {
+    id: chunk.id,
+    source_id: source.id,
+    write_id: writeId,
+    text: chunk.text,
+    heading_path: chunk.headingPath,
+    place: chunk.place,
+    language: chunk.language,
+    access: source.access,
+    ...(withVector && chunk.vector ? { vector: chunk.vector } : {}),
+  };
+}
+
+/** A document as a chunk (without its vector). */
+export function chunkOf(document: Body): KnowledgeChunk {
+  return {
+    id: String(document.id),
+    sourceId: String(document.source_id),
+    text: String(document.text),
+    headingPath: (document.heading_path as string[]) ?? [],
+    place: String(document.place),
+    language: document.language === 'zh' ? 'zh' : 'en',
+  };
+}
