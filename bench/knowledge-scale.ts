@@ -50,8 +50,8 @@ function folderBytes(folder: string): number {
 /**
  * Write `sourceCount` × `chunksPerSource` synthetic chunks under `directory` in the engine's own tables and row
  * format (lancedb-rows.ts) with its full-text index (icu), in bulk, then open it with the engine: the search is
- * the engine's; the load is a few large writes instead of 200 upserts (which, with LanceDB's default CPU pool on 2 cores, stalled
- * after some 80 upserts of 500 chunks; see LANCE_CPU_THREADS in bench/knowledge.ts).
+ * the engine's; the load is a few large writes instead of 200 upserts (which, with LanceDB's default CPU pool
+ * on 2 cores, stalled after some 80 upserts of 500 chunks; see LANCE_CPU_THREADS in bench/knowledge.ts).
  */
 export async function buildSyntheticIndex(
   directory: string,
