@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConversationRef } from '../src/core/conversation';
-import { everyonePrincipal, type KnowledgeIndex } from '../src/core/knowledge-index';
 import type { LlmRequest } from '../src/core/llm-provider';
 import { createLanceDbKnowledgeIndex } from '../src/knowledge/lancedb/lancedb-knowledge-index';
 import { createLogger } from '../src/logger';
@@ -23,22 +22,6 @@ import { indexFixtureCorpus } from '../test/knowledge/index-fixture-corpus';
 const workspace = 'T0LANTING';
 const asker = 'U0ASKER';
 const directChat: ConversationRef = { platform: 'slack', workspace, channel: `D${asker}`, kind: 'dm' };
-
-/**
- * The index as knowledge-answers should see it: its asker principals (`everyone:slack:<workspace>`, the asker,
- * their conversations) lack the bare `everyone` the folder sync gives open folder files, though the port says
- * every asker holds it; without this, ask finds no folder document at all. Remove once the branches agree.
- */
-function holdingEveryone(index: KnowledgeIndex): KnowledgeIndex {
-  return {
-    upsert: (source, chunks) => index.upsert(source, chunks),
-    remove: (sourceId) => index.remove(sourceId),
-    search: (query) => index.search({ ...query, principals: [...query.principals, everyonePrincipal] }),
-    sources: (principals) => index.sources(principals && [...principals, everyonePrincipal]),
-    status: () => index.status(),
-    close: () => index.close(),
-  };
-}
 
 /** What the citations part measured. */
 export interface CitationFigures {
@@ -93,7 +76,7 @@ export async function measureCitations(): Promise<CitationFigures> {
     const pipeline = await startTestPipeline({
       platforms: { slack: platform },
       llm: model,
-      knowledge: { index: holdingEveryone(index) },
+      knowledge: { index },
     });
     const figures: CitationFigures = {
       answers: 0,

@@ -29,6 +29,13 @@ import { openPrincipal, syntheticSources } from './knowledge-synthetic';
 
 const root = resolve(__dirname, '..');
 
+/**
+ * LanceDB's CPU pool is one thread per core by default; on this 2-core machine a table of some 40,000 rows or
+ * more stalled for good on a write (every thread parked on a futex, no CPU), through upserts and bulk adds
+ * alike. With 8 threads it does not. Set before LanceDB's first use; a value already set is kept.
+ */
+process.env.LANCE_CPU_THREADS ??= '8';
+
 type Stat = { median: number; min: number; max: number };
 
 /** Median, min and max (the same as run.ts's, kept here so run.ts can import this file). */
@@ -128,29 +135,41 @@ async function scaleSection(runs: number): Promise<void> {
       return { p50: summarize(p50), p95: summarize(p95) };
     };
     const indexed = await passes();
-    // Ten more sources: the engine folds new rows into its full-text index every 25 writes, so these are searched unindexed.
+    // Ten more sources through the engine's upsert: it folds new rows into its full-text index every 25 writes,
+    // so these stay unindexed. Bounded: upserts into a large table stalled on this machine (see buildSyntheticIndex).
     let fresh = 0;
-    for (const { source, chunks } of syntheticSources(10, 100, 2026)) {
-      await built.index.upsert(
-        { ...source, id: `fresh/${source.id}`, access: [openPrincipal] },
-        chunks.map((chunk) => ({ ...chunk, id: `fresh/${chunk.id}`, sourceId: `fresh/${source.id}` })),
-      );
-      fresh += chunks.length;
-    }
-    const withFresh = await passes();
+    const upsertFresh = async () => {
+      for (const { source, chunks } of syntheticSources(10, 100, 2026)) {
+        const id = `fresh/${source.id}`;
+        await built.index.upsert(
+          { ...source, id, access: [openPrincipal] },
+          chunks.map((chunk) => ({ ...chunk, id: `fresh/${chunk.id}`, sourceId: id })),
+        );
+        fresh += chunks.length;
+      }
+      return true;
+    };
+    const finished = await Promise.race([
+      upsertFresh(),
+      new Promise<false>((done) => setTimeout(() => done(false), 120_000).unref()),
+    ]);
+    const withFresh = finished ? await passes() : undefined;
     console.log(
       `\n## Knowledge: search at ${built.chunks.toLocaleString('en')} synthetic chunks (embedded LanceDB, keyword only, top 8, ${queries.length} questions per pass, ${runs} passes; median (min–max) of each pass's percentile)`,
     );
     console.log('| index state | p50 (ms) | p95 (ms) |');
     console.log('| --- | --- | --- |');
+    console.log(`| fully indexed | ${show(indexed.p50, 1)} | ${show(indexed.p95, 1)} |`);
     console.log(
-      `| fully indexed (after the engine's periodic optimize) | ${show(indexed.p50, 1)} | ${show(indexed.p95, 1)} |`,
+      withFresh
+        ? `| plus ${fresh.toLocaleString('en')} chunks from 10 upserts not yet optimized | ${show(withFresh.p50, 1)} | ${show(withFresh.p95, 1)} |`
+        : `| plus 10 upserts of 100 chunks | not measured: the upserts did not finish within 120 s (${fresh} chunks written) | |`,
     );
     console.log(
-      `| plus ${fresh.toLocaleString('en')} chunks from 10 upserts not yet optimized | ${show(withFresh.p50, 1)} | ${show(withFresh.p95, 1)} |`,
+      `LANCE_CPU_THREADS=${process.env.LANCE_CPU_THREADS} (the default, one per core, stalled here; see the comment at its setting).`,
     );
     console.log(
-      `Built by ${200} upserts of 500 chunks in ${(built.buildMs / 1000).toFixed(1)} s, ${built.diskMb.toFixed(0)} MB on disk. Model calls excluded (nothing embedded). Target p95 ≤ 100 ms.`,
+      `Loaded in bulk in the engine's row format and full-text index in ${(built.buildMs / 1000).toFixed(1)} s (${built.diskMb.toFixed(0)} MB on disk). Searched through the engine. Model calls excluded (nothing embedded). Target p95 ≤ 100 ms.`,
     );
   } finally {
     await built.index.close();
@@ -202,10 +221,16 @@ async function ingestionSection(runs: number): Promise<void> {
   console.log('Embedding time excluded: no model is configured, so nothing is embedded.');
 }
 
-/** Every part of the knowledge bench, printed as Markdown tables. */
-export async function knowledgeBench(runs: number): Promise<void> {
-  await recallSection();
-  await citationSection();
-  await ingestionSection(runs);
-  await scaleSection(runs);
+/** The parts of the knowledge bench, in the order they run. */
+export type KnowledgeBenchPart = 'recall' | 'citations' | 'ingestion' | 'scale';
+
+/** The knowledge bench's parts (all by default), printed as Markdown tables. */
+export async function knowledgeBench(
+  runs: number,
+  parts: readonly KnowledgeBenchPart[] = ['recall', 'citations', 'ingestion', 'scale'],
+): Promise<void> {
+  if (parts.includes('recall')) await recallSection();
+  if (parts.includes('citations')) await citationSection();
+  if (parts.includes('ingestion')) await ingestionSection(runs);
+  if (parts.includes('scale')) await scaleSection(runs);
 }
