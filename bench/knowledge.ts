@@ -6,10 +6,12 @@
  * LanceDB engine (no model call); (d) ingestion of the corpus by the folder sync, pages per second and peak RSS.
  * Timings are medians of BENCH_RUNS runs with min–max; recall and citations are deterministic, measured once.
  */
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { prepareLanceThreads } from '../src/knowledge/lancedb/lance-threads';
 import { createLanceDbKnowledgeIndex } from '../src/knowledge/lancedb/lancedb-knowledge-index';
 import { createLogger } from '../src/logger';
 import {
@@ -29,12 +31,8 @@ import { openPrincipal, syntheticSources } from './knowledge-synthetic';
 
 const root = resolve(__dirname, '..');
 
-/**
- * LanceDB's CPU pool is one thread per core by default; on this 2-core machine a table of some 40,000 rows or
- * more stalled for good on a write (every thread parked on a futex, no CPU), through upserts and bulk adds
- * alike. With 8 threads it does not. Set before LanceDB's first use; a value already set is kept.
- */
-process.env.LANCE_CPU_THREADS ??= '8';
+// As Deskmate does before loading LanceDB (see src/knowledge/lancedb/lance-threads.ts).
+prepareLanceThreads();
 
 type Stat = { median: number; min: number; max: number };
 

@@ -1,6 +1,7 @@
 import type { KnowledgeConfig } from '../config-knowledge';
 import type { KnowledgeIndex } from '../core/knowledge-index';
 import type { Logger } from '../core/logger';
+import { prepareLanceThreads } from '../knowledge/lancedb/lance-threads';
 import { lazyKnowledgeIndex } from '../knowledge/lazy-knowledge-index';
 import type { ConsoleKnowledge } from './knowledge-data';
 
@@ -32,6 +33,7 @@ export function consoleKnowledgeFor(
         logger,
       });
     }
+    prepareLanceThreads();
     const { openLanceDbKnowledgeReader } =
       require('../knowledge/lancedb/lancedb-knowledge-reader') as typeof import('../knowledge/lancedb/lancedb-knowledge-reader');
     return openLanceDbKnowledgeReader({ uri: config.uri });

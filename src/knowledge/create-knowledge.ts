@@ -6,6 +6,7 @@ import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { createEmbedder } from '../llm/create-embedder';
 import { createFolderSync, type FolderSync } from './folder-sync';
+import { prepareLanceThreads } from './lancedb/lance-threads';
 import { lazyKnowledgeIndex } from './lazy-knowledge-index';
 
 /** The knowledge base of a jobs process: the index skills search, and the folder sync when KNOWLEDGE_DIR is set. */
@@ -35,6 +36,7 @@ async function openEngine(
     logger.info({ engine: config.engine, vectors: embeddingModel !== undefined }, 'knowledge index open');
     return index;
   }
+  prepareLanceThreads();
   const { createLanceDbKnowledgeIndex } =
     require('./lancedb/lancedb-knowledge-index') as typeof import('./lancedb/lancedb-knowledge-index');
   const index = await createLanceDbKnowledgeIndex({ uri: config.uri, embeddingModel, logger });
