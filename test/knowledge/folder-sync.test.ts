@@ -43,11 +43,13 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
       ...overrides,
     });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     store = createRedisStateStore({
       url: testRedisUrl(),
       prefix: `folder-sync-${process.pid}-${Date.now()}:`,
     });
+    // Connected before the first pass takes its lock (the store does not queue commands while connecting).
+    await store.ping();
   });
   beforeEach(async () => {
     folder = mkdtempSync(join(base, 'folder-'));
