@@ -1,10 +1,11 @@
 /**
- * The remote world of the ack benchmarks, in a process of its own so the load generator's timing is not
- * disturbed by it: the fake Slack Web API (with 200 seeded threads of 100 messages), the fake Lark Open
- * API, and a fake OpenAI-compatible model whose answers start after 200 ms and stream 400 tokens 20 ms
- * apart. Reports what requests need over IPC, and on request how many model answers are streaming and how
- * many tokens the model has streamed.
- * Usage (by bench/ack.ts): node dist/bench-build/bench/fake-platforms.js (or under tsx)
+ * The remote world of the benchmarks, in a process of its own so the load generator's timing is not
+ * disturbed by it: the fake Slack Web API (with 200 seeded threads of 100 messages), the fake Lark Open API,
+ * and a fake OpenAI-compatible model whose answers start after 200 ms and stream 1,500 tokens 20 ms apart
+ * (30 s: long enough for 200 summaries to be streaming at once while the acks are measured). Reports what
+ * requests need over IPC; on request, what the model has done so far (answers streaming, requests, tokens)
+ * and when each of the bot's Slack messages was posted.
+ * Usage (by bench/processes.ts): node dist/bench-build/bench/fake-platforms.js (or under tsx)
  */
 import { FakeLarkServer } from '../test/fakes/lark-open-api';
 import { FakeSlackServer } from '../test/fakes/slack-web-api';
@@ -15,6 +16,16 @@ import {
   slackChannel,
 } from '../test/helpers/served-deskmate';
 import { StreamingModelServer } from './streaming-model';
+
+/** What the fake model has done so far. */
+export interface ModelCounts {
+  /** Answers streaming now. */
+  answers: number;
+  /** Requests received. */
+  requests: number;
+  /** Tokens streamed, all answers together. */
+  tokens: number;
+}
 
 /** What the benchmark needs to know about the fakes. */
 export interface FakePlatformFacts {
@@ -58,7 +69,7 @@ async function main(): Promise<void> {
     }
     summaryRoots.push(rootMessage.ts);
   }
-  const model = new StreamingModelServer({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 400 });
+  const model = new StreamingModelServer({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 1500 });
   const modelUrl = await model.start();
   const facts: FakePlatformFacts = {
     slack: {
@@ -80,9 +91,21 @@ async function main(): Promise<void> {
     modelUrl,
     summaryRoots,
   };
+  // When each bot message was posted (epoch ms): the job benchmark's replies.
+  let posted: number[] = [];
+  slack.state.onBotMessage = () => posted.push(performance.timeOrigin + performance.now());
   process.on('message', (message: { type: string }) => {
-    if (message.type === 'streaming')
-      process.send?.({ type: 'streaming', count: model.streaming, tokens: model.tokensSent });
+    if (message.type === 'model') {
+      const counts: ModelCounts = {
+        answers: model.streaming,
+        requests: model.requests,
+        tokens: model.tokensSent,
+      };
+      process.send?.({ type: 'model', counts });
+    } else if (message.type === 'posted') {
+      process.send?.({ type: 'posted', times: posted });
+      posted = [];
+    }
   });
   process.once('SIGINT', () => process.exit(0));
   process.send?.({ type: 'ready', facts });
