@@ -6,6 +6,10 @@
  * process, and with `web` and `jobs` as two processes. Each server runs in its own process, on a real
  * redis-server; this process generates the load. Figures: throughput and CPU per ack at saturation, p50,
  * p99 and max latency at a fixed 1,000 events/s, and who had the two cores meanwhile.
+ *
+ * Deskmate and the bare SDK it is compared with run side by side: both are started, and their load is sent
+ * in alternating segments (3 at saturation, 3 at the fixed rate), so both see the same minutes of this shared
+ * machine. A row's figures are over all of its segments.
  */
 import Redis from 'ioredis';
 import { queueKeys } from '../src/pipeline/redis-queue-scripts';
@@ -13,7 +17,7 @@ import { startRedisServer } from '../test/helpers/redis-server';
 import { larkRequests, slackRequests } from './ack-requests';
 import { startCpuShares } from './cpu-shares';
 import { startRedisProbe, writeLatencyTrace } from './latency-trace';
-import { fixedRate, type LoadResult, type PreparedRequest, saturate } from './load';
+import { fixedRate, type LoadResult, percentileOf, saturate } from './load';
 import {
   deskmateSettings,
   type FakePlatforms,
@@ -32,13 +36,15 @@ const fixedRatePerSecond = 1000;
  */
 const fixedRateConnections = 64;
 const fixedRateRequests = Number(process.env.BENCH_FIXED_RATE_REQUESTS ?? 3000);
+/** Segments a row's load is sent in, alternating with the other rows of its group. */
+const segments = 3;
 /** Summaries in flight in the busy rows, each of a 100-message thread, all running at once. */
 const summariesInFlight = 200;
 
 /** One row's figures in one run. */
 export interface AckFigures {
   /** Saturation (absent in the busy rows). */
-  saturation?: LoadResult;
+  saturation?: { throughput: number };
   /** CPU time per acknowledged request at saturation (server process + Redis), in microseconds. */
   cpuMicrosPerRequest?: number;
   fixedRate: LoadResult;
@@ -94,169 +100,249 @@ interface Row {
   busy: boolean;
 }
 
-/** Deskmate's settings for a row: the platform against the fakes, Redis, a role, and more. */
-function deskmate(fakes: FakePlatforms, platform: 'slack' | 'lark', redisUrl: string, prefix: string) {
-  return (settings: Record<string, string>) =>
-    startDeskmateServer({
-      ...deskmateSettings(platform, fakes),
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      ...settings,
-    });
-}
-
-/** The rows of one run, in order. */
-function rows(fakes: FakePlatforms): Record<string, Row> {
+/** The rows of one run, in groups measured side by side. */
+function rowGroups(fakes: FakePlatforms): Array<Record<string, Row>> {
+  const deskmate =
+    (platform: 'slack' | 'lark', settings: Record<string, string>) => (redisUrl: string, prefix: string) =>
+      startDeskmateServer({
+        ...deskmateSettings(platform, fakes),
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: prefix,
+        ...settings,
+      });
+  const alone = (start: () => Promise<ServerProcess>) => async () => ({ acknowledging: await start() });
+  const web = (platform: 'slack' | 'lark') => async (redisUrl: string, prefix: string) => ({
+    acknowledging: await deskmate(platform, { DESKMATE_ROLE: 'web' })(redisUrl, prefix),
+  });
   const busyJobs = { WORKER_CONCURRENCY: String(summariesInFlight) };
-  return {
-    'slack-bare': {
-      platform: 'slack',
-      busy: false,
-      start: async () => ({ acknowledging: await startBareServer('slack', fakes) }),
+  return [
+    {
+      'slack-bare': { platform: 'slack', busy: false, start: alone(() => startBareServer('slack', fakes)) },
+      slack: { platform: 'slack', busy: false, start: web('slack') },
     },
-    slack: {
-      platform: 'slack',
-      busy: false,
-      start: async (url, prefix) => ({
-        acknowledging: await deskmate(fakes, 'slack', url, prefix)({ DESKMATE_ROLE: 'web' }),
-      }),
-    },
-    'slack-all-busy': {
-      platform: 'slack',
-      busy: true,
-      start: async (url, prefix) => ({
-        acknowledging: await deskmate(fakes, 'slack', url, prefix)({ DESKMATE_ROLE: 'all', ...busyJobs }),
-      }),
-    },
-    'slack-web-jobs-busy': {
-      platform: 'slack',
-      busy: true,
-      start: async (url, prefix) => {
-        const start = deskmate(fakes, 'slack', url, prefix);
-        const [acknowledging, jobs] = await Promise.all([
-          start({ DESKMATE_ROLE: 'web' }),
-          start({ DESKMATE_ROLE: 'jobs', ...busyJobs }),
-        ]);
-        return { acknowledging, jobs };
+    {
+      'slack-all-busy': {
+        platform: 'slack',
+        busy: true,
+        start: async (redisUrl, prefix) => ({
+          acknowledging: await deskmate('slack', { DESKMATE_ROLE: 'all', ...busyJobs })(redisUrl, prefix),
+        }),
       },
     },
-    'lark-bare': {
-      platform: 'lark',
-      busy: false,
-      start: async () => ({ acknowledging: await startBareServer('lark', fakes) }),
+    {
+      'slack-web-jobs-busy': {
+        platform: 'slack',
+        busy: true,
+        start: async (redisUrl, prefix) => {
+          const [acknowledging, jobs] = await Promise.all([
+            deskmate('slack', { DESKMATE_ROLE: 'web' })(redisUrl, prefix),
+            deskmate('slack', { DESKMATE_ROLE: 'jobs', ...busyJobs })(redisUrl, prefix),
+          ]);
+          return { acknowledging, jobs };
+        },
+      },
     },
-    lark: {
-      platform: 'lark',
-      busy: false,
-      start: async (url, prefix) => ({
-        acknowledging: await deskmate(fakes, 'lark', url, prefix)({ DESKMATE_ROLE: 'web' }),
-      }),
+    {
+      'lark-bare': { platform: 'lark', busy: false, start: alone(() => startBareServer('lark', fakes)) },
+      lark: { platform: 'lark', busy: false, start: web('lark') },
     },
-  };
+  ];
 }
 
-/** Wait until `count` model answers are streaming. */
-async function waitForStreaming(fakes: FakePlatforms, count: number, timeoutMs: number): Promise<void> {
+const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
+
+/** Wait until `check` holds, or fail with `problem` after `timeoutMs`. */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, problem: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await fakes.model()).answers < count) {
-    if (Date.now() > deadline) throw new Error(`the busy server did not start streaming ${count} summaries`);
-    await new Promise((done) => setTimeout(done, 50));
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(problem);
+    await sleep(50);
   }
 }
 
-/** Wait until the queue under `prefix` holds no job. */
-async function waitForEmptyQueue(redisUrl: string, prefix: string, timeoutMs: number): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    const deadline = Date.now() + timeoutMs;
-    while (Number(await redis.get(queueKeys(prefix, 'jobs').depth)) > 0) {
-      if (Date.now() > deadline) throw new Error('the warm-up jobs were not answered in time');
-      await new Promise((done) => setTimeout(done, 50));
-    }
-  } finally {
-    redis.disconnect();
-  }
+/** A row being measured: its servers, and its figures as its segments add up. */
+interface Subject {
+  row: string;
+  spec: Row;
+  servers: RowServers;
+  requests(count: number): ReturnType<typeof slackRequests>;
+  processes: Record<string, number | undefined>;
+  saturation: { ok: number; sent: number; failed: number; elapsedMs: number; cpuMicros: number };
+  fixed: {
+    latencies: number[];
+    client: Array<[number, number]>;
+    failed: number;
+    sent: number;
+    elapsedMs: number;
+  };
+  shares: Array<Record<string, number>>;
+  model: { answers: number; tokens: number; requests: number; seconds: number };
 }
 
-async function measure(row: string, spec: Row, redis: AckRedis, fakes: FakePlatforms): Promise<AckFigures> {
-  await redisCpuMicros(redis.url, true);
+async function startSubject(row: string, spec: Row, redis: AckRedis, fakes: FakePlatforms): Promise<Subject> {
   const prefix = `bench-${row}-${Date.now()}:`;
   const servers = await spec.start(redis.url, prefix);
-  const { acknowledging, jobs } = servers;
   const path = spec.platform === 'slack' ? '/slack/events' : '/lark/events';
-  const requests = (count: number): PreparedRequest[] =>
-    spec.platform === 'slack' ? slackRequests(fakes, path, count) : larkRequests(fakes, path, count);
-  const processes = {
-    [jobs ? 'web' : 'server']: acknowledging.pid,
-    ...(jobs ? { jobs: jobs.pid } : {}),
-    Redis: redis.process.pid,
-    'fakes and fake model': fakes.pid,
-    'load generator': process.pid,
-  };
-  try {
-    // Warm up (JIT, connections) with a short burst that is not counted.
-    await saturate(acknowledging.baseUrl, requests(500), 8);
-    // Where jobs run, the warm-up's jobs are answered before the summaries are asked for.
-    if (spec.busy) await waitForEmptyQueue(redis.url, prefix, 120_000);
-    let saturation: LoadResult | undefined;
-    let cpuMicrosPerRequest: number | undefined;
-    if (spec.busy) {
-      // 200 people ask for a summary of a thread each; the run starts once every one streams from the model.
-      const asks = slackRequests(fakes, path, summariesInFlight, fakes.summaryRoots);
-      await saturate(acknowledging.baseUrl, asks, 8);
-      await waitForStreaming(fakes, summariesInFlight, 180_000);
-    } else {
-      const before = (await acknowledging.cpuMicros()) + (await redisCpuMicros(redis.url));
-      saturation = await saturate(acknowledging.baseUrl, requests(saturationRequests), connections);
-      const after = (await acknowledging.cpuMicros()) + (await redisCpuMicros(redis.url));
-      cpuMicrosPerRequest = (after - before) / saturation.ok;
-    }
-    await acknowledging.reset();
-    const modelBefore = await fakes.model();
-    const runStarted = performance.now();
-    const cpu = startCpuShares(processes);
-    const traceDirectory = process.env.BENCH_LATENCY_TRACE;
-    const probe = traceDirectory ? startRedisProbe(redis.url) : undefined;
-    const { timeline, startedAt, ...rate } = await fixedRate(
+  const { acknowledging, jobs } = servers;
+  // Warm up (JIT, connections) with a short burst that is not counted.
+  await saturate(
+    acknowledging.baseUrl,
+    spec.platform === 'slack' ? slackRequests(fakes, path, 500) : larkRequests(fakes, path, 500),
+    8,
+  );
+  if (spec.busy) {
+    // The warm-up's jobs are answered first; then 200 people ask for a summary of a thread each, and the
+    // run starts once every one streams from the model.
+    const depthKey = queueKeys(prefix, 'jobs').depth;
+    const client = new Redis(redis.url);
+    await waitFor(async () => Number(await client.get(depthKey)) === 0, 120_000, `${row}: warm-up jobs left`);
+    client.disconnect();
+    await saturate(
       acknowledging.baseUrl,
-      requests(fixedRateRequests),
-      fixedRatePerSecond,
-      fixedRateConnections,
+      slackRequests(fakes, path, summariesInFlight, fakes.summaryRoots),
+      8,
     );
-    const redisPings = await probe?.stop();
-    const cpuShares = cpu.stop();
-    const modelAfter = await fakes.model();
-    const runSeconds = (performance.now() - runStarted) / 1000;
-    const stats = await acknowledging.stats();
-    if (traceDirectory) {
-      writeLatencyTrace(traceDirectory, row, {
-        client: timeline.map(([due, latency]) => [startedAt + due, latency]),
-        server: stats.insideServerTrace ?? [],
-        collections: stats.collectionTrace ?? [],
-        redis: redisPings ?? [],
-      });
-    }
-    const failed = (saturation?.failed ?? 0) + rate.failed;
-    return {
-      failed,
-      saturation,
-      cpuMicrosPerRequest,
-      fixedRate: rate,
-      loopDelayP99Ms: stats.loopDelayP99Ms,
-      insideServerP99Ms: stats.insideServerP99Ms,
-      cpuShares,
-      ...(spec.busy
-        ? {
-            model: {
-              answersStreaming: Math.min(modelBefore.answers, modelAfter.answers),
-              tokensPerSecond: (modelAfter.tokens - modelBefore.tokens) / runSeconds,
-              requests: modelAfter.requests - modelBefore.requests,
-            },
-          }
-        : {}),
+    await waitFor(
+      async () => (await fakes.model()).answers >= summariesInFlight,
+      180_000,
+      `${row}: the summaries did not all stream`,
+    );
+  }
+  return {
+    row,
+    spec,
+    servers,
+    requests: (count) =>
+      spec.platform === 'slack' ? slackRequests(fakes, path, count) : larkRequests(fakes, path, count),
+    processes: {
+      [jobs ? 'web' : 'server']: acknowledging.pid,
+      ...(jobs ? { jobs: jobs.pid } : {}),
+      Redis: redis.process.pid,
+      'fakes and fake model': fakes.pid,
+      'load generator': process.pid,
+    },
+    saturation: { ok: 0, sent: 0, failed: 0, elapsedMs: 0, cpuMicros: 0 },
+    fixed: { latencies: [], client: [], failed: 0, sent: 0, elapsedMs: 0 },
+    shares: [],
+    model: { answers: Number.POSITIVE_INFINITY, tokens: 0, requests: 0, seconds: 0 },
+  };
+}
+
+async function saturationSegment(subject: Subject, redis: AckRedis): Promise<void> {
+  const server = subject.servers.acknowledging;
+  const before = (await server.cpuMicros()) + (await redisCpuMicros(redis.url));
+  const result = await saturate(server.baseUrl, subject.requests(saturationRequests / segments), connections);
+  const after = (await server.cpuMicros()) + (await redisCpuMicros(redis.url));
+  const totals = subject.saturation;
+  totals.ok += result.ok;
+  totals.sent += result.sent;
+  totals.failed += result.failed;
+  totals.elapsedMs += (result.sent / result.throughput) * 1000;
+  totals.cpuMicros += after - before;
+}
+
+async function fixedRateSegment(subject: Subject, fakes: FakePlatforms): Promise<void> {
+  const server = subject.servers.acknowledging;
+  await server.resume();
+  const modelBefore = await fakes.model();
+  const started = performance.now();
+  const cpu = startCpuShares(subject.processes);
+  const { timeline, startedAt, ...rate } = await fixedRate(
+    server.baseUrl,
+    subject.requests(fixedRateRequests / segments),
+    fixedRatePerSecond,
+    fixedRateConnections,
+  );
+  subject.shares.push(cpu.stop());
+  const seconds = (performance.now() - started) / 1000;
+  const modelAfter = await fakes.model();
+  await server.pause();
+  const totals = subject.fixed;
+  totals.latencies.push(...timeline.map(([, latency]) => latency));
+  totals.client.push(...timeline.map(([due, latency]): [number, number] => [startedAt + due, latency]));
+  totals.failed += rate.failed;
+  totals.sent += rate.sent;
+  totals.elapsedMs += seconds * 1000;
+  const model = subject.model;
+  model.answers = Math.min(model.answers, modelBefore.answers, modelAfter.answers);
+  model.tokens += modelAfter.tokens - modelBefore.tokens;
+  model.requests += modelAfter.requests - modelBefore.requests;
+  model.seconds += seconds;
+}
+
+/** The mean of each process's share over the segments. */
+function meanShares(shares: Array<Record<string, number>>): Record<string, number> {
+  const names = Object.keys(shares[0] ?? {});
+  return Object.fromEntries(
+    names.map((name) => [name, shares.reduce((total, each) => total + each[name], 0) / shares.length]),
+  );
+}
+
+async function figuresOf(subject: Subject, probe?: ReturnType<typeof startRedisProbe>): Promise<AckFigures> {
+  const stats = await subject.servers.acknowledging.stats();
+  const traceDirectory = process.env.BENCH_LATENCY_TRACE;
+  if (traceDirectory) {
+    writeLatencyTrace(traceDirectory, subject.row, {
+      client: subject.fixed.client,
+      server: stats.insideServerTrace ?? [],
+      collections: stats.collectionTrace ?? [],
+      redis: (await probe?.stop()) ?? [],
+    });
+  }
+  const { saturation, fixed, model } = subject;
+  const figures: AckFigures = {
+    failed: saturation.failed + fixed.failed,
+    fixedRate: {
+      sent: fixed.sent,
+      ok: fixed.sent - fixed.failed,
+      failed: fixed.failed,
+      throughput: (fixed.sent / fixed.elapsedMs) * 1000,
+      p50: percentileOf(fixed.latencies, 0.5),
+      p99: percentileOf(fixed.latencies, 0.99),
+      max: Math.max(...fixed.latencies),
+    },
+    loopDelayP99Ms: stats.loopDelayP99Ms,
+    insideServerP99Ms: stats.insideServerP99Ms,
+    cpuShares: meanShares(subject.shares),
+  };
+  if (subject.spec.busy) {
+    figures.model = {
+      answersStreaming: model.answers,
+      tokensPerSecond: model.tokens / model.seconds,
+      requests: model.requests,
     };
+  } else {
+    figures.saturation = { throughput: (saturation.sent / saturation.elapsedMs) * 1000 };
+    figures.cpuMicrosPerRequest = saturation.cpuMicros / saturation.ok;
+  }
+  return figures;
+}
+
+/** Measure one group of rows side by side: their segments alternate. */
+async function measureGroup(group: Record<string, Row>, redis: AckRedis, fakes: FakePlatforms) {
+  await redisCpuMicros(redis.url, true);
+  const subjects: Subject[] = [];
+  try {
+    for (const [row, spec] of Object.entries(group))
+      subjects.push(await startSubject(row, spec, redis, fakes));
+    for (let segment = 0; segment < segments; segment += 1) {
+      for (const subject of subjects) if (!subject.spec.busy) await saturationSegment(subject, redis);
+    }
+    for (const subject of subjects) {
+      await subject.servers.acknowledging.reset();
+      await subject.servers.acknowledging.pause();
+    }
+    // BENCH_LATENCY_TRACE=<dir> keeps where each slow ack came from (see latency-trace.ts).
+    const probe = process.env.BENCH_LATENCY_TRACE ? startRedisProbe(redis.url) : undefined;
+    for (let segment = 0; segment < segments; segment += 1) {
+      for (const subject of subjects) await fixedRateSegment(subject, fakes);
+    }
+    const figures: Record<string, AckFigures> = {};
+    for (const subject of subjects) figures[subject.row] = await figuresOf(subject, probe);
+    return figures;
   } finally {
-    await Promise.all([acknowledging.stop(), jobs?.stop()]);
+    for (const { servers } of subjects)
+      await Promise.all([servers.acknowledging.stop(), servers.jobs?.stop()]);
   }
 }
 
@@ -264,10 +350,10 @@ async function measure(row: string, spec: Row, redis: AckRedis, fakes: FakePlatf
 export async function ackRun(redis: AckRedis, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
   const only = process.env.BENCH_ACK_ROWS?.split(',');
   const figures: Record<string, AckFigures> = {};
-  for (const [row, spec] of Object.entries(rows(fakes))) {
-    if (only && !only.includes(row)) continue;
-    figures[row] = await measure(row, spec, redis, fakes);
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${row} done\n`);
+  for (const group of rowGroups(fakes)) {
+    const chosen = Object.fromEntries(Object.entries(group).filter(([row]) => !only || only.includes(row)));
+    if (Object.keys(chosen).length > 0) Object.assign(figures, await measureGroup(chosen, redis, fakes));
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${Object.keys(chosen).join(', ')} done\n`);
   }
   return figures;
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 const ticksPerSecond = 100;
 
 /** utime + stime (fields 14 and 15 of `/proc/<pid>/stat`), in seconds (NaN when it cannot be read). */
-function cpuSeconds(pid: number | undefined): number {
+export function cpuSeconds(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,8 +1,8 @@
 /**
  * The remote world of the benchmarks, in a process of its own so the load generator's timing is not
  * disturbed by it: the fake Slack Web API (with 200 seeded threads of 100 messages), the fake Lark Open API,
- * and a fake OpenAI-compatible model whose answers start after 200 ms and stream 1,500 tokens 20 ms apart
- * (30 s: long enough for 200 summaries to be streaming at once while the acks are measured). Reports what
+ * and a fake OpenAI-compatible model whose answers start after 200 ms and stream 3,000 tokens 20 ms apart
+ * (60 s: long enough for 200 summaries to be streaming at once while the acks are measured). Reports what
  * requests need over IPC; on request, what the model has done so far (answers streaming, requests, tokens)
  * and when each of the bot's Slack messages was posted.
  * Usage (by bench/processes.ts): node dist/bench-build/bench/fake-platforms.js (or under tsx)
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     }
     summaryRoots.push(rootMessage.ts);
   }
-  const model = new StreamingModelServer({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 1500 });
+  const model = new StreamingModelServer({ firstTokenMs: 200, tokenIntervalMs: 20, tokens: 3000 });
   const modelUrl = await model.start();
   const facts: FakePlatformFacts = {
     slack: {

@@ -4,30 +4,42 @@
  * Docker image runs it) in each role, and under `npm start` (npm, then tsx compiling as it loads).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { freePort } from '../test/helpers/redis-server';
+import { cpuSeconds } from './cpu-shares';
 import { deskmateSettings, type FakePlatforms, root } from './processes';
 
 /** When RSS is read as idle: after V8's memory reducer has run (it starts about 8 s after the start). */
-export const idleAfterMs = 12_000;
+export const idleAfterMs = Number(process.env.BENCH_IDLE_MS ?? 12_000);
 
 /** One start's figures. */
 export interface FootprintFigures {
   readyMs: number;
+  /** CPU time the processes started (npm, tsx, Deskmate) had used when Deskmate was ready (ms). */
+  readyCpuMs: number;
   startRssMb: number;
   idleRssMb: number;
 }
 
-/** How Deskmate is started. */
-export type Entry = 'compiled' | 'npm start';
+/** How Deskmate is started: compiled (the Docker image), `npm start`, or what `npm start` runs in the end. */
+export type Entry = 'compiled' | 'npm start' | 'node --import tsx';
 
-/** The pid of the process's deepest descendant (`npm start` → sh → tsx → node): Deskmate itself. */
-function deepestDescendant(pid: number): number {
+/** A process and its descendants (`npm start` → sh → tsx → node), depth first: Deskmate is the last node. */
+function processTree(pid: number): number[] {
   try {
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
-    return children[0] ? deepestDescendant(Number(children[0])) : pid;
+    return [pid, ...children.filter(Boolean).flatMap((child) => processTree(Number(child)))];
   } catch {
-    return pid;
+    return [pid];
+  }
+}
+
+/** Whether a process runs node (not npm's shell). */
+function isNode(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`) === realpathSync(process.execPath);
+  } catch {
+    return false;
   }
 }
 
@@ -46,8 +58,12 @@ const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, m
 export async function footprint(entry: Entry, settings: Record<string, string>): Promise<FootprintFigures> {
   const port = await freePort();
   const started = performance.now();
-  const command = entry === 'compiled' ? process.execPath : 'npm';
-  const argv = entry === 'compiled' ? ['dist/src/main.js'] : ['start', '--silent'];
+  const command = entry === 'npm start' ? 'npm' : process.execPath;
+  const argv = {
+    compiled: ['dist/src/main.js'],
+    'npm start': ['start', '--silent'],
+    'node --import tsx': ['--import', 'tsx', 'src/main.ts'],
+  }[entry];
   const child: ChildProcess = spawn(command, argv, {
     cwd: root,
     // Its own process group, so stopping `npm start` stops the whole tree it started.
@@ -65,6 +81,7 @@ export async function footprint(entry: Entry, settings: Record<string, string>):
   });
   const exited = new Promise((done) => child.once('exit', done));
   let readyMs = Number.NaN;
+  let readyCpuMs = Number.NaN;
   try {
     for (let tries = 0; tries < 1000 && child.exitCode === null; tries += 1) {
       const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
@@ -73,15 +90,17 @@ export async function footprint(entry: Entry, settings: Record<string, string>):
       );
       if (ok) {
         readyMs = performance.now() - started;
+        const tree = processTree(child.pid ?? 0);
+        readyCpuMs = tree.reduce((total, pid) => total + cpuSeconds(pid), 0) * 1000;
         break;
       }
       await sleep(10);
     }
-    const deskmate = deepestDescendant(child.pid ?? 0);
+    const deskmate = processTree(child.pid ?? 0).findLast(isNode) ?? 0;
     await sleep(1000);
     const startRssMb = rssMb(deskmate);
     await sleep(idleAfterMs - 1000);
-    return { readyMs, startRssMb, idleRssMb: rssMb(deskmate) };
+    return { readyMs, readyCpuMs, startRssMb, idleRssMb: rssMb(deskmate) };
   } finally {
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
     await exited;
@@ -120,6 +139,11 @@ export function footprintSetups(
     {
       label: '`npm start` (tsx), Redis, `all`, Slack and the model',
       entry: 'npm start',
+      settings: { ...redis('all'), ...slack },
+    },
+    {
+      label: '`node --import tsx src/main.ts`, Redis, `all`, Slack and the model',
+      entry: 'node --import tsx',
       settings: { ...redis('all'), ...slack },
     },
   ];

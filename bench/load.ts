@@ -64,7 +64,8 @@ function send(agent: Agent, baseUrl: string, prepared: PreparedRequest): Promise
   });
 }
 
-function summarizeRun(latencies: number[], statuses: number[], elapsedMs: number): LoadResult {
+/** A run's figures from each request's latency and status, and its length. */
+export function summarizeRun(latencies: number[], statuses: number[], elapsedMs: number): LoadResult {
   const sorted = [...latencies].sort((left, right) => left - right);
   const ok = statuses.filter((status) => status >= 200 && status < 300).length;
   return {

@@ -109,6 +109,9 @@ export interface ServerProcess {
   cpuMicros(): Promise<number>;
   /** Forget what the probe measured so far. */
   reset(): Promise<void>;
+  /** Stop or go on measuring the event-loop delay (between the segments of a run). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   /** What the probe measured since the last reset. */
   stats(): Promise<ServerStats>;
   stop(): Promise<void>;
@@ -121,6 +124,12 @@ function serverProcess(child: ChildProcess, port: number): ServerProcess {
     cpuMicros: async () => (await ask<{ cpuMicros: number }>(child, 'cpu', 'cpu')).cpuMicros,
     reset: async () => {
       await ask(child, 'reset', 'reset-done');
+    },
+    pause: async () => {
+      await ask(child, 'pause', 'paused');
+    },
+    resume: async () => {
+      await ask(child, 'resume', 'resumed');
     },
     stats: () => ask<ServerStats>(child, 'stats', 'stats'),
     // A profiled server stops on SIGINT (Deskmate shuts down cleanly), so its profile is written.

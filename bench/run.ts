@@ -50,6 +50,7 @@ async function footprintBench(runs: number): Promise<void> {
       lines.push([
         setup.label,
         show(pick((figures) => figures.readyMs)),
+        show(pick((figures) => figures.readyCpuMs)),
         show(pick((figures) => figures.startRssMb)),
         show(
           pick((figures) => figures.idleRssMb),
@@ -66,6 +67,7 @@ async function footprintBench(runs: number): Promise<void> {
     [
       'Deskmate',
       'start → ready (ms)',
+      'CPU time to ready (ms)',
       'RSS 1 s after ready (MB)',
       `idle RSS, ${idleAfterMs / 1000} s after ready (MB)`,
     ],

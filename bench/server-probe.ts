@@ -55,6 +55,13 @@ function startProbe(): void {
       insideServerTrace = [];
       collectionTrace = [];
       process.send?.({ type: 'reset-done' });
+    } else if (message.type === 'pause') {
+      // Between the segments of a run, while another server is measured, idle turns are not counted.
+      loopDelay.disable();
+      process.send?.({ type: 'paused' });
+    } else if (message.type === 'resume') {
+      loopDelay.enable();
+      process.send?.({ type: 'resumed' });
     } else if (message.type === 'cpu') {
       const usage = process.cpuUsage();
       process.send?.({ type: 'cpu', cpuMicros: usage.user + usage.system });
