@@ -26,6 +26,8 @@ export interface JobFigures {
   replies: number;
   /** Share of one core during the drain (%), by process. */
   cpuShares: Record<string, number>;
+  /** CPU time of the `jobs` processes per reply (ms). */
+  cpuMsPerReply: number;
 }
 
 const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
@@ -65,6 +67,7 @@ export async function drain(
     ...Object.fromEntries(workers.map((worker, index) => [`jobs ${index + 1}`, worker.pid])),
     Redis: redisPid,
     'fakes and fake model': fakes.pid,
+    'benchmark process': process.pid,
   });
   const times: number[] = [];
   try {
@@ -75,6 +78,8 @@ export async function drain(
       times.push(...(await fakes.posted()));
     }
     const cpuShares = shares.stop();
+    const drainSeconds = (performance.now() - started) / 1000;
+    const jobsShare = workers.reduce((total, _, index) => total + cpuShares[`jobs ${index + 1}`], 0);
     times.sort((left, right) => left - right);
     const at = (fraction: number) => times[Math.floor((times.length - 1) * fraction)];
     return {
@@ -82,6 +87,7 @@ export async function drain(
       drainMs: (times.at(-1) ?? Number.NaN) - startedAt,
       replies: times.length,
       cpuShares,
+      cpuMsPerReply: ((jobsShare / 100) * drainSeconds * 1000) / times.length,
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
