@@ -36,9 +36,11 @@ function table(header: string[], lines: string[][]): void {
 }
 
 async function footprintBench(runs: number): Promise<void> {
+  // Deskmate as `npm run build` builds it (what the Docker image runs), and the fakes it talks to.
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: root,
   });
+  buildForBenchmarks();
   const redis = await startRedisServer();
   const fakes = await startFakePlatforms();
   const lines: string[][] = [];
