@@ -8,7 +8,7 @@ import { startRedisServer } from '../test/helpers/redis-server';
 import { type AckFigures, ackRun, startAckRedis } from './ack';
 import { othersName } from './cpu-shares';
 import { type FootprintFigures, footprint, footprintSetups, idleAfterMs } from './footprint';
-import { drain, type JobFigures } from './jobs';
+import { drain, type JobFigures, jobSetups } from './jobs';
 import { buildForBenchmarks, root, startFakePlatforms } from './processes';
 import { streamingRun } from './streaming';
 import { benchSummaries } from './summaries';
@@ -237,46 +237,68 @@ async function jobsBench(runs: number): Promise<void> {
   buildForBenchmarks();
   const redis = await startRedisServer();
   const fakes = await startFakePlatforms();
-  const results: Record<number, JobFigures[]> = { 1: [], 2: [] };
+  // Per setup, then per number of replicas.
+  const results = jobSetups.map(() => ({ 1: [] as JobFigures[], 2: [] as JobFigures[] }));
   try {
     // One and two replicas alternate (1, 2, then 2, 1), so both see the machine in the same minutes.
     for (let run = 0; run < runs; run += 1) {
-      for (const replicas of run % 2 === 0 ? [1, 2] : [2, 1])
-        results[replicas].push(await drain(replicas, redis.url, redis.process.pid, fakes));
+      for (const [index, setup] of jobSetups.entries()) {
+        for (const replicas of run % 2 === 0 ? [1, 2] : [2, 1]) {
+          results[index][replicas as 1 | 2].push(
+            await drain(setup, replicas, redis.url, redis.process.pid, fakes),
+          );
+        }
+      }
       process.stderr.write(`jobs run ${run + 1}/${runs} done\n`);
     }
   } finally {
     await fakes.stop();
     await redis.stop();
   }
-  const pick = (replicas: number, read: (figures: JobFigures) => number) =>
-    summarize(results[replicas].map(read));
-  const messages = results[1][0]?.replies ?? 0;
-  console.log(`\n## Job throughput (${runs} runs; ${messages} help mentions queued; median (min–max))`);
-  const names = processNames([1, 2].map((replicas) => results[replicas][0].cpuShares));
+  console.log(
+    `\n## Job throughput (${runs} runs; median (min–max); each \`jobs\` process at WORKER_CONCURRENCY 4)`,
+  );
+  const names = processNames(results.flatMap((each) => [each[1][0].cpuShares, each[2][0].cpuShares]));
+  const lines: string[][] = [];
+  for (const [index, setup] of jobSetups.entries()) {
+    const byReplicas = results[index];
+    for (const replicas of [1, 2] as const) {
+      const pick = (read: (figures: JobFigures) => number) => summarize(byReplicas[replicas].map(read));
+      lines.push([
+        `${setup.label}, ${setup.messages} mentions`,
+        String(replicas),
+        show(pick((figures) => figures.repliesPerSecond)),
+        show(pick((figures) => figures.drainMs)),
+        show(
+          pick((figures) => figures.cpuMsPerReply),
+          1,
+        ),
+        ...names.map((name) => show(pick((figures) => figures.cpuShares[name] ?? Number.NaN))),
+      ]);
+    }
+    const ratio = summarize(
+      byReplicas[2].map((two, run) => two.repliesPerSecond / byReplicas[1][run].repliesPerSecond),
+    );
+    lines.push([
+      `${setup.label}: two replicas / one (per run)`,
+      '',
+      show(ratio, 2),
+      '',
+      '',
+      ...names.map(() => ''),
+    ]);
+  }
   table(
     [
+      'fake Slack',
       '`jobs` processes',
       'help replies per second',
       'start → last reply (ms)',
       'CPU of the jobs processes per reply (ms)',
       ...names.map((name) => `${name} (%)`),
     ],
-    [1, 2].map((replicas) => [
-      String(replicas),
-      show(pick(replicas, (figures) => figures.repliesPerSecond)),
-      show(pick(replicas, (figures) => figures.drainMs)),
-      show(
-        pick(replicas, (figures) => figures.cpuMsPerReply),
-        1,
-      ),
-      ...names.map((name) => show(pick(replicas, (figures) => figures.cpuShares[name] ?? Number.NaN))),
-    ]),
+    lines,
   );
-  const ratios = summarize(
-    results[2].map((two, run) => two.repliesPerSecond / results[1][run].repliesPerSecond),
-  );
-  console.log(`\nTwo replicas / one, per run then the median: ${show(ratios, 2)} (target > 1)`);
 }
 
 async function summariesBench(): Promise<void> {
