@@ -6,13 +6,25 @@ import { larkAuthor, larkChat, slackAuthor, slackChannel } from '../test/helpers
 import type { FakePlatformFacts } from './fake-platforms';
 import type { PreparedRequest } from './load';
 
-/** Signed `app_mention` envelopes, each with its own event id and message. */
-export function slackRequests(fakes: FakePlatformFacts, path: string, count: number): PreparedRequest[] {
+/** Messages made so far: each message's ts is unique within this process, whatever the second. */
+let messagesMade = 0;
+
+/**
+ * Signed `app_mention` envelopes, each with its own event id and message: `help` in the channel (each its own
+ * conversation), or with `threadRoots`, `summarize` in each of those threads.
+ */
+export function slackRequests(
+  fakes: FakePlatformFacts,
+  path: string,
+  count: number,
+  threadRoots?: string[],
+): PreparedRequest[] {
   const slack = fakes.slack;
   const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: count }, (_, index) => {
-    const ts = `${now}.${String(index).padStart(6, '0')}`;
+    messagesMade += 1;
+    const ts = `${now}.${String(messagesMade).padStart(6, '0')}`;
     const envelope = {
       ...base,
       team_id: slack.teamId,
@@ -22,12 +34,12 @@ export function slackRequests(fakes: FakePlatformFacts, path: string, count: num
         ...base.event,
         type: 'app_mention',
         user: slackAuthor.id,
-        text: `<@${slack.botUserId}> help`,
+        text: `<@${slack.botUserId}> ${threadRoots ? 'summarize' : 'help'}`,
         ts,
         event_ts: ts,
         channel: slackChannel,
         team: slack.teamId,
-        thread_ts: undefined,
+        thread_ts: threadRoots?.[index % threadRoots.length],
       },
     };
     const body = JSON.stringify(envelope);
