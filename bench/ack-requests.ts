@@ -51,6 +51,43 @@ export function slackRequests(
   });
 }
 
+/** A signed `app_mention` envelope of "summarize" with a file its author shared (as Slack sends a file shared with a mention). */
+export function slackFileShareRequest(
+  fakes: FakePlatformFacts,
+  path: string,
+  shared: { ts: string; user: string; file: Record<string, unknown> },
+): PreparedRequest {
+  const slack = fakes.slack;
+  const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
+  const now = Math.floor(Date.now() / 1000);
+  const { client_msg_id: _unused, thread_ts: _thread, parent_user_id: _parent, ...event } = base.event;
+  const envelope = {
+    ...base,
+    team_id: slack.teamId,
+    event_id: `EvF${randomBytes(6).toString('hex')}`,
+    event_time: now,
+    event: {
+      ...event,
+      type: 'app_mention',
+      user: shared.user,
+      text: `<@${slack.botUserId}> summarize`,
+      ts: shared.ts,
+      event_ts: shared.ts,
+      channel: slackChannel,
+      team: slack.teamId,
+      files: [shared.file],
+      upload: false,
+      display_as_bot: false,
+    },
+  };
+  const body = JSON.stringify(envelope);
+  return {
+    path,
+    headers: { 'content-type': 'application/json', ...signedHeaders(body, slack.signingSecret) },
+    body,
+  };
+}
+
 /** Encrypted, signed `im.message.receive_v1` events, each with its own event id and message. */
 export function larkRequests(fakes: FakePlatformFacts, path: string, count: number): PreparedRequest[] {
   const lark = fakes.lark;

@@ -8,6 +8,7 @@
  * messages was posted.
  * Usage (by bench/processes.ts): node dist/bench-build/bench/fake-platforms.js (or under tsx)
  */
+import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeLarkServer } from '../test/fakes/lark-open-api';
@@ -54,6 +55,20 @@ export interface FakePlatformFacts {
   modelUrl: string;
   /** Thread roots with 100 messages each, for the summaries that stream during `slack-busy`. */
   summaryRoots: string[];
+}
+
+/**
+ * Share a file in the channel with a `summarize` mention, from a new member of the channel (the documents
+ * benchmark; answered with the message's ts, its author and the file as Slack describes it in events): the bytes at `path`, with
+ * the first `marker` in them overwritten by `replacement` (the same length), so each share has its own hash.
+ */
+export interface ShareFileRequest {
+  type: 'share-file';
+  path: string;
+  name: string;
+  mimetype: string;
+  marker: string;
+  replacement: string;
 }
 
 /** How long the slow Web API takes to answer a call (the real one takes about 100–300 ms). */
@@ -135,7 +150,9 @@ async function main(): Promise<void> {
   // When each bot message was posted (epoch ms): the job benchmark's replies.
   let posted: number[] = [];
   slack.state.onBotMessage = () => posted.push(performance.timeOrigin + performance.now());
-  process.on('message', (message: { type: string }) => {
+  // The documents benchmark's large file, read once; each share is a copy with its own title (own hash).
+  const fileBytes = new Map<string, Buffer>();
+  process.on('message', (message: { type: string } & Record<string, unknown>) => {
     if (message.type === 'model') {
       const counts: ModelCounts = {
         answers: model.streaming,
@@ -146,6 +163,35 @@ async function main(): Promise<void> {
     } else if (message.type === 'posted') {
       process.send?.({ type: 'posted', times: posted });
       posted = [];
+    } else if (message.type === 'share-file') {
+      const share = message as unknown as ShareFileRequest;
+      const original = fileBytes.get(share.path) ?? readFileSync(share.path);
+      fileBytes.set(share.path, original);
+      const bytes = Buffer.from(original);
+      const marker = Buffer.from(share.marker, 'latin1');
+      const at = bytes.indexOf(marker);
+      if (at >= 0) bytes.write(share.replacement.padEnd(marker.length).slice(0, marker.length), at, 'latin1');
+      // Each file from a person of its own, a member of the channel (the benchmark's load is another's).
+      const user = `U0SHARE${String(slack.state.sharedFiles.size + 1).padStart(4, '0')}`;
+      slack.state.addUser({ id: user, name: `sharer${user}`, displayName: `Sharer ${user}` });
+      slack.state.requireChannel(slackChannel).members.push(user);
+      const { message: shared, file } = slack.state.userSharesFile({
+        channel: slackChannel,
+        user,
+        text: `<@${slack.state.botUserId}> summarize`,
+        name: share.name,
+        mimetype: share.mimetype,
+        bytes,
+      });
+      process.send?.({ type: 'shared', ts: shared.ts, user, file: slack.fileObject(file) });
+    } else if (message.type === 'downloads') {
+      process.send?.({ type: 'downloads', count: slack.fileDownloads.length });
+    } else if (message.type === 'answered') {
+      const name = String(message.name);
+      const count = slack.state
+        .botMessages()
+        .filter((each) => slack.state.visibleText(each).includes(name)).length;
+      process.send?.({ type: 'answered', count });
     }
   });
   process.once('SIGINT', () => process.exit(0));

@@ -7,7 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from '../test/helpers/redis-server';
-import type { FakePlatformFacts, ModelCounts } from './fake-platforms';
+import type { FakePlatformFacts, ModelCounts, ShareFileRequest } from './fake-platforms';
 import type { ServerStats } from './server-probe';
 
 /** The repository root. */
@@ -28,7 +28,7 @@ export function buildForBenchmarks(): void {
 }
 
 /** Node arguments that run `<directory>/<name>.ts` (compiled, or under tsx), with modules preloaded first. */
-function nodeArguments(script: string, preload: string[] = []): string[] {
+export function nodeArguments(script: string, preload: string[] = []): string[] {
   if (process.env.BENCH_TSX) {
     return ['--import', 'tsx', ...preload.flatMap((each) => ['--import', `./${each}.ts`]), `${script}.ts`];
   }
@@ -44,8 +44,14 @@ function profileArguments(): string[] {
   return directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : [];
 }
 
-/** Send `type` over IPC and resolve with the first message of type `answer`. */
-function ask<T>(child: ChildProcess, type: string, answer: string): Promise<T> {
+/** Send `request` (a type, or a message with one) over IPC; resolve with the first message of type `answer`. */
+function ask<T>(
+  child: ChildProcess,
+  request: string | ({ type: string } & Record<string, unknown>),
+  answer: string,
+): Promise<T> {
+  const message = typeof request === 'string' ? { type: request } : request;
+  const type = message.type;
   return new Promise<T>((resolveAnswer, reject) => {
     const onExit = () => reject(new Error(`process ${child.pid} exited before answering ${type}`));
     const listener = (message: { type: string }) => {
@@ -56,7 +62,7 @@ function ask<T>(child: ChildProcess, type: string, answer: string): Promise<T> {
     };
     child.on('message', listener);
     child.once('exit', onExit);
-    child.send({ type });
+    child.send(message);
   });
 }
 
@@ -75,6 +81,14 @@ export interface FakePlatforms extends FakePlatformFacts {
   model(): Promise<ModelCounts>;
   /** When each bot message was posted (epoch ms) since the last call. */
   posted(): Promise<number[]>;
+  /** Share a file with a `summarize` mention: the message's ts and the file as events describe it. */
+  shareFile(
+    share: Omit<ShareFileRequest, 'type'>,
+  ): Promise<{ ts: string; user: string; file: Record<string, unknown> }>;
+  /** Files downloaded from the fake Slack so far. */
+  downloads(): Promise<number>;
+  /** Bot messages so far that name `name` (the answers about a shared file). */
+  answered(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +110,15 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
     pid: child.pid,
     model: async () => (await ask<{ counts: ModelCounts }>(child, 'model', 'model')).counts,
     posted: async () => (await ask<{ times: number[] }>(child, 'posted', 'posted')).times,
+    shareFile: (share) =>
+      ask<{ ts: string; user: string; file: Record<string, unknown> }>(
+        child,
+        { type: 'share-file', ...share },
+        'shared',
+      ),
+    downloads: async () => (await ask<{ count: number }>(child, 'downloads', 'downloads')).count,
+    answered: async (name) =>
+      (await ask<{ count: number }>(child, { type: 'answered', name }, 'answered')).count,
     stop: () => stopChild(child, 'SIGKILL'),
   };
 }

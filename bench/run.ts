@@ -1,14 +1,26 @@
 /**
  * Benchmarks entry point: `npm run bench` runs them all; `npm run bench -- ack` (or footprint, jobs,
- * streaming, summaries) runs one. Each comparison runs side by side in one run; figures are medians of
+ * documents, personal-data, streaming, summaries) runs one. Each comparison runs side by side in one run; figures are medians of
  * BENCH_RUNS runs (default 5) with min–max, printed as the Markdown tables BENCHMARKS.md records.
  */
 import { execFileSync } from 'node:child_process';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { type AckFigures, ackRun, startAckRedis } from './ack';
 import { othersName } from './cpu-shares';
+import {
+  documentTokens,
+  type ExtractingFigures,
+  type ExtractingRow,
+  extractingRows,
+  extractingRun,
+  extractionRun,
+  largePages,
+  makeBenchDocuments,
+} from './documents';
+import type { ExtractionFigures } from './extract-child';
 import { type FootprintFigures, footprint, footprintSetups, idleAfterMs } from './footprint';
 import { drain, type JobFigures, jobSetups } from './jobs';
+import { personalDataFigures } from './personal-data';
 import { buildForBenchmarks, root, startFakePlatforms } from './processes';
 import { streamingRun } from './streaming';
 import { benchSummaries } from './summaries';
@@ -288,6 +300,23 @@ async function jobsBench(runs: number): Promise<void> {
       ...names.map(() => ''),
     ]);
   }
+  const verdicts: string[] = [];
+  for (const [index, setup] of jobSetups.entries()) {
+    const byReplicas = results[index];
+    const ratio = summarize(
+      byReplicas[2].map((two, run) => two.repliesPerSecond / byReplicas[1][run].repliesPerSecond),
+    ).median;
+    const cores = summarize(
+      byReplicas[1].map((figures) =>
+        Object.values(figures.cpuShares).reduce((total, share) => total + share, 0),
+      ),
+    ).median;
+    verdicts.push(
+      ratio >= 1.5
+        ? `- ${setup.label}: a second replica adds throughput (${ratio.toFixed(2)}× one).`
+        : `- ${setup.label}: a second replica does not add much (${ratio.toFixed(2)}× one): with one replica the processes measured already used ${cores.toFixed(0)}% of the machine's 200%, so a second one competes for the same two cores.`,
+    );
+  }
   table(
     [
       'fake Slack',
@@ -298,6 +327,147 @@ async function jobsBench(runs: number): Promise<void> {
       ...names.map((name) => `${name} (%)`),
     ],
     lines,
+  );
+  console.log('');
+  for (const verdict of verdicts) console.log(verdict);
+}
+
+async function documentsBench(runs: number): Promise<void> {
+  buildForBenchmarks();
+  const files = await makeBenchDocuments();
+  const extraction: Record<'pdf' | 'docx', ExtractionFigures[]> = { pdf: [], docx: [] };
+  const rows = Object.keys(extractingRows) as ExtractingRow[];
+  const extracting = Object.fromEntries(rows.map((row) => [row, [] as ExtractingFigures[]])) as Record<
+    ExtractingRow,
+    ExtractingFigures[]
+  >;
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      extraction.pdf.push(await extractionRun(files.pdf));
+      extraction.docx.push(await extractionRun(files.docx));
+    }
+    process.stderr.write('documents: extraction done\n');
+    const tokens = await documentTokens(files.summaryPdf);
+    process.stderr.write('documents: tokens done\n');
+    const redis = await startRedisServer();
+    const fakes = await startFakePlatforms();
+    try {
+      for (let run = 0; run < runs; run += 1) {
+        // The rows' order alternates between runs, so both see the machine in the same minutes.
+        for (const row of run % 2 === 0 ? rows : [...rows].reverse())
+          extracting[row].push(await extractingRun(row, redis.url, fakes, files.pdf));
+        process.stderr.write(`documents: ack run ${run + 1}/${runs} done\n`);
+      }
+    } finally {
+      await fakes.stop();
+      await redis.stop();
+    }
+    console.log(`\n## Documents (${runs} runs; median (min–max))`);
+    console.log('\nExtraction, each file in a fresh process (`extractDocument`):');
+    const extractionLine = (label: string, results: ExtractionFigures[]) => {
+      const pick = (read: (figures: ExtractionFigures) => number) => summarize(results.map(read));
+      return [
+        label,
+        `${(results[0].bytes / 1e6).toFixed(1)} MB`,
+        String(results[0].pieces),
+        show(pick((figures) => (largePages / figures.coldMs) * 1000)),
+        show(pick((figures) => (largePages / figures.warmMs) * 1000)),
+        show(pick((figures) => figures.rssBeforeMb)),
+        show(pick((figures) => figures.peakRssMb)),
+        results[0].notes.join(', ') || '—',
+      ];
+    };
+    table(
+      [
+        'file',
+        'size',
+        'pieces read',
+        'pages per second, first file (loads the reader)',
+        'pages per second, warm',
+        'RSS before (MB)',
+        'peak RSS (MB)',
+        'limits reached',
+      ],
+      [
+        extractionLine(`PDF, ${largePages} pages`, extraction.pdf),
+        extractionLine(`DOCX, ${largePages} pages and 8 pictures`, extraction.docx),
+      ],
+    );
+    console.log(
+      '\nTokens sent to the model for a 100-page document (real summarize skill, recording fake model):',
+    );
+    table(
+      ['pages', "document's own tokens", 'tokens sent', 'model calls', 'sent / document', 'target'],
+      [
+        [
+          String(tokens.pages),
+          String(tokens.documentTokens),
+          String(tokens.sentTokens),
+          String(tokens.calls),
+          tokens.ratio.toFixed(3),
+          `≤ 1.10: ${tokens.ratio <= 1.1 ? 'met' : 'not met'}`,
+        ],
+      ],
+    );
+    console.log(
+      `\nAck p99 at 1,000 events/s while the jobs side extracts the ${largePages}-page PDF, against quiet segments of the same run:`,
+    );
+    table(
+      [
+        'Deskmate',
+        'p99 quiet (ms)',
+        'p99 extracting (ms)',
+        'extracting / quiet',
+        'max quiet (ms)',
+        'max extracting (ms)',
+        'segments still extracting at their end',
+        'not answered 2xx',
+      ],
+      rows.map((row) => {
+        const results = extracting[row];
+        const pick = (read: (figures: ExtractingFigures) => number) => summarize(results.map(read));
+        return [
+          extractingRows[row],
+          show(
+            pick((figures) => figures.quietP99),
+            1,
+          ),
+          show(
+            pick((figures) => figures.extractingP99),
+            1,
+          ),
+          show(
+            pick((figures) => figures.extractingP99 / figures.quietP99),
+            2,
+          ),
+          show(pick((figures) => figures.quietMax)),
+          show(pick((figures) => figures.extractingMax)),
+          `${results.reduce((total, figures) => total + figures.covered, 0)} of ${results.reduce((total, figures) => total + figures.segments, 0)}`,
+          show(pick((figures) => figures.failed)),
+        ];
+      }),
+    );
+  } finally {
+    files.remove();
+  }
+}
+
+function personalDataBench(): void {
+  const figures = personalDataFigures();
+  console.log('\n## Personal data masking (test/fixtures/personal-data; 7 runs of 200 passes)');
+  table(
+    ['figure', 'value'],
+    [
+      [
+        'planted items found',
+        `${figures.found} of ${figures.plantedItems} (${figures.plantedMessages} messages, English and Chinese)`,
+      ],
+      [
+        'false positives',
+        `${figures.falsePositives.length} in ${figures.cleanMessages} messages without personal data${figures.falsePositives.length ? `: ${figures.falsePositives.join(', ')}` : ''}`,
+      ],
+      ['µs per message, median (min–max)', show(summarize(figures.microsPerMessage), 1)],
+    ],
   );
 }
 
@@ -351,6 +521,8 @@ async function main(): Promise<void> {
   if (wants('footprint')) await footprintBench(runs);
   if (wants('streaming')) await streamingBench(runs);
   if (wants('summaries')) await summariesBench();
+  if (wants('personal-data')) personalDataBench();
+  if (wants('documents')) await documentsBench(runs);
   if (wants('jobs')) await jobsBench(runs);
   if (wants('ack')) await ackBench(runs);
 }
