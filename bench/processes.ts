@@ -87,7 +87,7 @@ export interface FakePlatforms extends FakePlatformFacts {
   ): Promise<{ ts: string; user: string; file: Record<string, unknown> }>;
   /** Files downloaded from the fake Slack so far. */
   downloads(): Promise<number>;
-  /** Bot messages so far that name `name` (the answers about a shared file). */
+  /** Bot messages so far whose text contains `text` (the answer about a shared file: `Summary of <name>`). */
   answered(name: string): Promise<number>;
   stop(): Promise<void>;
 }
