@@ -307,15 +307,15 @@ async function jobsBench(runs: number): Promise<void> {
     const ratio = summarize(
       byReplicas[2].map((two, run) => two.repliesPerSecond / byReplicas[1][run].repliesPerSecond),
     ).median;
-    const cores = summarize(
-      byReplicas[1].map((figures) =>
-        Object.values(figures.cpuShares).reduce((total, share) => total + share, 0),
-      ),
-    ).median;
+    const busy = (read: (figures: JobFigures) => number) => summarize(byReplicas[1].map(read)).median;
+    const machine = busy((figures) =>
+      Object.values(figures.cpuShares).reduce((total, share) => total + share, 0),
+    );
+    const others = busy((figures) => figures.cpuShares[othersName] ?? Number.NaN);
     verdicts.push(
       ratio >= 1.5
         ? `- ${setup.label}: a second replica adds throughput (${ratio.toFixed(2)}× one).`
-        : `- ${setup.label}: a second replica does not add much (${ratio.toFixed(2)}× one): with one replica the processes measured already used ${cores.toFixed(0)}% of the machine's 200%, so a second one competes for the same two cores.`,
+        : `- ${setup.label}: a second replica does not add throughput (${ratio.toFixed(2)}× one): with one replica the machine was already busy ${machine.toFixed(0)}% of its 200% (others on the machine ${others.toFixed(0)}%), so a second one only competes for the same two cores.`,
     );
   }
   table(
