@@ -232,15 +232,29 @@ function ackTables(results: Array<Record<string, AckFigures>>): void {
 async function ackBench(runs: number): Promise<void> {
   buildForBenchmarks();
   const redis = await startAckRedis();
-  const fakes = await startFakePlatforms();
   const results: Array<Record<string, AckFigures>> = [];
   try {
     for (let run = 0; run < runs; run += 1) {
-      results.push(await ackRun(redis, fakes));
+      // Fresh fakes each run: the threads the busy rows summarize start as seeded, without the last run's
+      // answers in them.
+      const fakes = await startFakePlatforms();
+      try {
+        results.push(await ackRun(redis, fakes));
+      } finally {
+        await fakes.stop();
+      }
       process.stderr.write(`ack run ${run + 1}/${runs} done\n`);
     }
+  } catch (error) {
+    // The runs done so far are still figures: print them, then fail.
+    if (results.length > 0) {
+      console.log(
+        `\n(ack: run ${results.length + 1} of ${runs} failed; the tables below are its first ${results.length})`,
+      );
+      ackTables(results);
+    }
+    throw error;
   } finally {
-    await fakes.stop();
     await redis.stop();
   }
   ackTables(results);
