@@ -184,29 +184,39 @@ async function startSubject(row: string, spec: Row, redis: AckRedis, fakes: Fake
   const servers = await spec.start(redis.url, prefix);
   const path = spec.platform === 'slack' ? '/slack/events' : '/lark/events';
   const { acknowledging, jobs } = servers;
-  // Warm up (JIT, connections) with a short burst that is not counted.
-  await saturate(
-    acknowledging.baseUrl,
-    spec.platform === 'slack' ? slackRequests(fakes, path, 500) : larkRequests(fakes, path, 500),
-    8,
-  );
-  if (spec.busy) {
-    // The warm-up's jobs are answered first; then 200 people ask for a summary of a thread each, and the
-    // run starts once every one streams from the model.
-    const depthKey = queueKeys(prefix, 'jobs').depth;
-    const client = new Redis(redis.url);
-    await waitFor(async () => Number(await client.get(depthKey)) === 0, 120_000, `${row}: warm-up jobs left`);
-    client.disconnect();
+  try {
+    // Warm up (JIT, connections) with a short burst that is not counted.
     await saturate(
       acknowledging.baseUrl,
-      slackRequests(fakes, path, summariesInFlight, fakes.summaryRoots),
+      spec.platform === 'slack' ? slackRequests(fakes, path, 500) : larkRequests(fakes, path, 500),
       8,
     );
-    await waitFor(
-      async () => (await fakes.model()).answers >= summariesInFlight,
-      180_000,
-      `${row}: the summaries did not all stream`,
-    );
+    if (spec.busy) {
+      // The warm-up's jobs are answered first; then 200 people ask for a summary of a thread each, and the
+      // run starts once every one streams from the model.
+      const depthKey = queueKeys(prefix, 'jobs').depth;
+      const client = new Redis(redis.url);
+      await waitFor(
+        async () => Number(await client.get(depthKey)) === 0,
+        120_000,
+        `${row}: warm-up jobs left`,
+      );
+      client.disconnect();
+      await saturate(
+        acknowledging.baseUrl,
+        slackRequests(fakes, path, summariesInFlight, fakes.summaryRoots),
+        8,
+      );
+      await waitFor(
+        async () => (await fakes.model()).answers >= summariesInFlight,
+        180_000,
+        `${row}: the summaries did not all stream`,
+      );
+    }
+  } catch (error) {
+    // Not yet a subject: nothing else would stop its servers.
+    await Promise.all([acknowledging.stop(), jobs?.stop()]);
+    throw error;
   }
   return {
     row,
