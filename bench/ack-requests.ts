@@ -6,13 +6,25 @@ import { larkAuthor, larkChat, slackAuthor, slackChannel } from '../test/helpers
 import type { FakePlatformFacts } from './fake-platforms';
 import type { PreparedRequest } from './load';
 
-/** Signed `app_mention` envelopes, each with its own event id and message. */
-export function slackRequests(fakes: FakePlatformFacts, path: string, count: number): PreparedRequest[] {
+/** Messages made so far: each message's ts is unique within this process, whatever the second. */
+let messagesMade = 0;
+
+/**
+ * Signed `app_mention` envelopes, each with its own event id and message: `help` in the channel (each its own
+ * conversation), or with `threadRoots`, `summarize` in each of those threads.
+ */
+export function slackRequests(
+  fakes: FakePlatformFacts,
+  path: string,
+  count: number,
+  threadRoots?: string[],
+): PreparedRequest[] {
   const slack = fakes.slack;
   const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: count }, (_, index) => {
-    const ts = `${now}.${String(index).padStart(6, '0')}`;
+    messagesMade += 1;
+    const ts = `${now}.${String(messagesMade).padStart(6, '0')}`;
     const envelope = {
       ...base,
       team_id: slack.teamId,
@@ -22,12 +34,12 @@ export function slackRequests(fakes: FakePlatformFacts, path: string, count: num
         ...base.event,
         type: 'app_mention',
         user: slackAuthor.id,
-        text: `<@${slack.botUserId}> help`,
+        text: `<@${slack.botUserId}> ${threadRoots ? 'summarize' : 'help'}`,
         ts,
         event_ts: ts,
         channel: slackChannel,
         team: slack.teamId,
-        thread_ts: undefined,
+        thread_ts: threadRoots?.[index % threadRoots.length],
       },
     };
     const body = JSON.stringify(envelope);
@@ -37,6 +49,43 @@ export function slackRequests(fakes: FakePlatformFacts, path: string, count: num
       body,
     };
   });
+}
+
+/** A signed `app_mention` envelope of "summarize" with a file its author shared (as Slack sends a file shared with a mention). */
+export function slackFileShareRequest(
+  fakes: FakePlatformFacts,
+  path: string,
+  shared: { ts: string; user: string; file: Record<string, unknown> },
+): PreparedRequest {
+  const slack = fakes.slack;
+  const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
+  const now = Math.floor(Date.now() / 1000);
+  const { client_msg_id: _unused, thread_ts: _thread, parent_user_id: _parent, ...event } = base.event;
+  const envelope = {
+    ...base,
+    team_id: slack.teamId,
+    event_id: `EvF${randomBytes(6).toString('hex')}`,
+    event_time: now,
+    event: {
+      ...event,
+      type: 'app_mention',
+      user: shared.user,
+      text: `<@${slack.botUserId}> summarize`,
+      ts: shared.ts,
+      event_ts: shared.ts,
+      channel: slackChannel,
+      team: slack.teamId,
+      files: [shared.file],
+      upload: false,
+      display_as_bot: false,
+    },
+  };
+  const body = JSON.stringify(envelope);
+  return {
+    path,
+    headers: { 'content-type': 'application/json', ...signedHeaders(body, slack.signingSecret) },
+    body,
+  };
 }
 
 /** Encrypted, signed `im.message.receive_v1` events, each with its own event id and message. */

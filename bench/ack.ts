@@ -1,394 +1,369 @@
 /**
- * Ack-path benchmarks (`npm run bench -- ack`): signed Slack `app_mention` events through Deskmate's route
- * (verify, dedupe, enqueue into BullMQ on a real redis-server) against a bare Bolt app with a no-op listener,
- * and encrypted, signed Lark events through Deskmate's webhook against the SDK's bare `adaptDefault`. Each
- * server runs in its own process; this process generates the load. Figures: throughput at saturation, p50/p99
- * ack latency at a fixed 1,000 events/s, and the same fixed-rate run while 200 summaries stream.
+ * Ack-path benchmarks (`npm run bench -- ack`). Signed Slack `app_mention` events through Deskmate's route
+ * (a `web` process: verify, normalize, accept into the Redis queue) against a bare Bolt app with a no-op
+ * listener, and encrypted, signed Lark events through Deskmate's webhook against the SDK's bare
+ * `adaptDefault`. Then the same Slack load while 200 summaries stream from the fake model: in one `all`
+ * process, and with `web` and `jobs` as two processes. Each server runs in its own process, on a real
+ * redis-server; this process generates the load. Figures: throughput and CPU per ack at saturation, p50,
+ * p99 and max latency at a fixed 1,000 events/s, and who had the two cores meanwhile.
+ *
+ * Deskmate and the bare SDK it is compared with run side by side: both are started, and their load is sent
+ * in alternating segments (3 at saturation, 3 at the fixed rate), so both see the same minutes of this shared
+ * machine. A row's figures are over all of its segments.
  */
-
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import Redis from 'ioredis';
+import { queueKeys } from '../src/pipeline/redis-queue-scripts';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { larkRequests, slackRequests } from './ack-requests';
-import type { AckServerConfig, AckServerMode, AckServerReady } from './ack-server';
-import { ackRunSubjects, startCpuShares } from './cpu-shares';
-import type { FakePlatformFacts } from './fake-platforms';
-import { startRedisProbe, startSchedulerProbe, writeLatencyTrace } from './latency-trace';
+import { startCpuShares } from './cpu-shares';
+import { startRedisProbe, writeLatencyTrace } from './latency-trace';
 import { fixedRate, type LoadResult, percentileOf, saturate } from './load';
+import {
+  deskmateSettings,
+  type FakePlatforms,
+  type ServerProcess,
+  startBareServer,
+  startDeskmateServer,
+} from './processes';
 
-const root = resolve(__dirname, '..');
-const buildDirectory = 'dist/bench-build';
-
-/**
- * Compile the project (sources, fakes, benchmarks) to JavaScript once, so servers run as the Docker image
- * runs Deskmate: plain `node`, no TypeScript loader in the process (BENCH_TSX=1 runs them under tsx).
- */
-export function buildForBenchmarks(): void {
-  if (process.env.BENCH_TSX) return;
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', buildDirectory],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-}
-
-/** Node arguments that run one of the benchmark's own scripts (`bench/<name>.ts`), compiled or under tsx. */
-function scriptArguments(name: string): string[] {
-  return process.env.BENCH_TSX
-    ? ['--import', 'tsx', `bench/${name}.ts`]
-    : [`${buildDirectory}/bench/${name}.js`];
-}
-
-/**
- * With BENCH_PIN=1 (and two or more cores), pin a process to one core with `taskset`: the load generator
- * and the platform fakes on core 0, each server (and the Redis it uses) on core 1. On a 2-core machine the
- * pinned load generator cannot saturate a server, so this is off by default; the CPU-per-ack column is the
- * figure that does not depend on the load generator. Returns whether it pinned.
- */
-export function pinToCore(pid: number, core: 0 | 1): boolean {
-  if (!process.env.BENCH_PIN || availableParallelism() < 2) return false;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const saturationRequests = Number(process.env.BENCH_SATURATION_REQUESTS ?? 6000);
 const connections = 32;
 const fixedRatePerSecond = 1000;
 /**
  * Connections at the fixed rate, all opened first. Opened on demand instead, a momentary slowdown made the
  * generator open dozens more at once, and a busy Node server takes new connections from its accept queue
- * slowly (measured here: one per event-loop turn), which the p99 then measured instead of the ack.
+ * slowly (one per event-loop turn), which the p99 then measured instead of the ack.
  */
 const fixedRateConnections = 64;
 const fixedRateRequests = Number(process.env.BENCH_FIXED_RATE_REQUESTS ?? 3000);
+/** Segments a row's load is sent in, alternating with the other rows of its group. */
+const segments = 3;
+/** Summaries in flight in the busy rows, each of a 100-message thread, all running at once. */
+const summariesInFlight = 200;
 
-/** A running ack server process. */
-interface AckServer {
-  ready: AckServerReady;
-  baseUrl: string;
-  child: ChildProcess;
-  ask<T>(type: string, answer: string): Promise<T>;
-  stop(): Promise<void>;
-}
-
-/** The platform fakes (their own process, like a remote platform) and what requests to them need. */
-export interface FakePlatforms extends FakePlatformFacts {
-  /** The fakes' process. */
-  pid: number | undefined;
-  /** Model answers streaming now, and the tokens the model has streamed so far. */
-  streaming(): Promise<{ answers: number; tokens: number }>;
-  stop(): Promise<void>;
-}
-
-/** Start the fakes (with 200 long threads seeded) in their own process, on the load generator's core. */
-export async function startFakePlatforms(): Promise<FakePlatforms> {
-  const child = spawn(process.execPath, scriptArguments('fake-platforms'), {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const facts = await new Promise<FakePlatformFacts>((resolveFacts, reject) => {
-    child.once('exit', (code) => reject(new Error(`fake platforms exited with ${code}`)));
-    child.on('message', (message: { type: string; facts: FakePlatformFacts }) => {
-      if (message.type === 'ready') resolveFacts(message.facts);
-    });
-  });
-  child.removeAllListeners('exit');
-  if (child.pid) pinToCore(child.pid, 0);
-  return {
-    ...facts,
-    pid: child.pid,
-    streaming: () =>
-      new Promise((resolveCount) => {
-        const listener = (message: { type: string; count: number; tokens: number }) => {
-          if (message.type !== 'streaming') return;
-          child.off('message', listener);
-          resolveCount({ answers: message.count, tokens: message.tokens });
-        };
-        child.on('message', listener);
-        child.send({ type: 'streaming' });
-      }),
-    async stop() {
-      child.kill('SIGKILL');
-      await new Promise((done) => child.once('exit', done));
-    },
-  };
-}
-
-/** How the busy server runs its jobs. */
-interface BusyOptions {
-  /** WORKER_CONCURRENCY. */
-  concurrency: number;
-  /** JOB_THREAD. */
-  jobThread: boolean;
-}
-
-function serverConfig(mode: AckServerMode, fakes: FakePlatforms, busy?: BusyOptions): AckServerConfig {
-  if (mode.startsWith('slack')) {
-    return {
-      apiUrl: fakes.slack.apiUrl,
-      botToken: fakes.slack.botToken,
-      signingSecret: fakes.slack.signingSecret,
-      teamId: fakes.slack.teamId,
-      ...(mode === 'slack-busy'
-        ? {
-            summaryRoots: fakes.summaryRoots,
-            modelUrl: fakes.modelUrl,
-            workerConcurrency: busy?.concurrency,
-            jobThread: busy?.jobThread,
-          }
-        : {}),
-    };
-  }
-  return {
-    apiUrl: fakes.lark.url,
-    appId: fakes.lark.appId,
-    appSecret: fakes.lark.appSecret,
-    encryptKey: fakes.lark.encryptKey,
-    verificationToken: fakes.lark.verificationToken,
-  };
-}
-
-async function startServer(
-  mode: AckServerMode,
-  redisUrl: string,
-  fakes: FakePlatforms,
-  busy?: BusyOptions,
-): Promise<AckServer> {
-  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools).
-  const profileDirectory = process.env.BENCH_CPU_PROFILE;
-  const profile = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
-  const child = spawn(process.execPath, [...profile, ...scriptArguments('ack-server'), mode, redisUrl], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      BENCH_SERVER_CONFIG: JSON.stringify(serverConfig(mode, fakes, busy)),
-    },
-  });
-  const ready = await new Promise<AckServerReady>((resolveReady, reject) => {
-    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
-    child.on('message', (message: AckServerReady) => {
-      if (message.type === 'ready') resolveReady(message);
-    });
-  });
-  child.removeAllListeners('exit');
-  if (child.pid) pinToCore(child.pid, 1);
-  return {
-    ready,
-    baseUrl: `http://127.0.0.1:${ready.port}`,
-    child,
-    ask<T>(type: string, answer: string) {
-      return new Promise<T>((resolveAnswer) => {
-        const listener = (message: { type: string }) => {
-          if (message.type !== answer) return;
-          child.off('message', listener);
-          resolveAnswer(message as T);
-        };
-        child.on('message', listener);
-        child.send({ type });
-      });
-    },
-    async stop() {
-      // A profiled server exits on SIGINT so the profile is written.
-      child.kill(profileDirectory ? 'SIGINT' : 'SIGKILL');
-      await new Promise((done) => child.once('exit', done));
-    },
-  };
-}
-
-/** One side's figures in one run. */
+/** One row's figures in one run. */
 export interface AckFigures {
-  saturation: LoadResult;
+  /** Saturation (absent in the busy rows). */
+  saturation?: { throughput: number };
   /** CPU time per acknowledged request at saturation (server process + Redis), in microseconds. */
-  cpuMicrosPerRequest: number;
-  /** Model answers streaming at the start and at the end of the fixed-rate run (the fewer of the two). */
-  streamingDuringRun: number;
-  /** Tokens the fake model streamed per second during the fixed-rate run, all answers together. */
-  modelTokensPerSecond: number;
-  /** The fixed-rate p99 of the requests due after the run's first second. */
-  p99AfterFirstSecondMs: number;
+  cpuMicrosPerRequest?: number;
   fixedRate: LoadResult;
+  /** The acknowledging process's event-loop delay p99 during the fixed-rate run (ms). */
   loopDelayP99Ms: number;
-  /** p99 of the time inside the server at the fixed rate: request headers read → response written (ms). */
+  /** p99 of the time inside the acknowledging process: request headers read → response written (ms). */
   insideServerP99Ms: number;
-  /** Share of one core during the fixed-rate run (%), by who used it (see `ackRunSubjects`). */
+  /** Share of one core during the fixed-rate run (%), by process. */
   cpuShares: Record<string, number>;
+  /** Requests not answered 2xx, at saturation and at the fixed rate (Deskmate answers 503 when Redis is slow). */
+  failed: number;
+  /** Busy rows: what the fake model did during the fixed-rate run. */
+  model?: {
+    /** Answers streaming at the start and at the end of the run (the fewer of the two). */
+    answersStreaming: number;
+    /** Tokens streamed per second, all answers together. */
+    tokensPerSecond: number;
+    /** Requests received in the run (the summaries were all asked before it). */
+    requests: number;
+  };
 }
 
-/** What the server process measured itself. */
-interface ServerStats {
-  loopDelayP50Ms: number;
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
-  insideServerP99Ms: number;
-  /** With BENCH_LATENCY_TRACE: `[start, ms inside the server]` per request, on the epoch clock. */
-  insideServerTrace?: Array<[number, number]>;
-  /** With BENCH_LATENCY_TRACE: `[start, ms]` per garbage collection in the acknowledging thread. */
-  collectionTrace?: Array<[number, number]>;
-}
+/** The redis-server of the ack benchmarks. */
+export type AckRedis = Awaited<ReturnType<typeof startRedisServer>>;
 
-/**
- * CPU time used so far by the server process and by Redis (`INFO cpu`), in microseconds: what one ack costs,
- * whatever the load generator on this small machine can deliver.
- */
-async function cpuMicros(server: AckServer, redisUrl: string): Promise<number> {
-  const { cpuMicros: serverMicros } = await server.ask<{ cpuMicros: number }>('cpu', 'cpu');
-  const redis = new Redis(redisUrl);
+/** Start the redis-server the ack benchmarks use (nothing saved). */
+export const startAckRedis = (): Promise<AckRedis> => startRedisServer();
+
+/** Redis's own CPU time so far (`INFO cpu`), in microseconds; the store is emptied first with `flush`. */
+async function redisCpuMicros(url: string, flush = false): Promise<number> {
+  const redis = new Redis(url);
   try {
+    if (flush) await redis.flushall();
     const info = await redis.info('cpu');
     const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-    const redisMicros = (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
-    if (process.env.BENCH_DEBUG)
-      process.stderr.write(`cpu: server ${serverMicros} µs, redis ${redisMicros} µs\n`);
-    return serverMicros + redisMicros;
+    return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
   } finally {
     redis.disconnect();
   }
 }
 
-/** Wait until `count` model answers are streaming. */
-async function waitForStreaming(fakes: FakePlatforms, count: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await fakes.streaming()).answers < count) {
-    if (Date.now() > deadline) throw new Error(`the busy server did not start streaming ${count} replies`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+/** The servers of one row: the process that acknowledges, and a separate `jobs` process if any. */
+interface RowServers {
+  acknowledging: ServerProcess;
+  jobs?: ServerProcess;
 }
 
-async function measure(
-  mode: AckServerMode,
-  redis: AckRedis,
-  fakes: FakePlatforms,
-  options: { saturation: boolean; warmUpMs?: number; busy?: BusyOptions },
-): Promise<AckFigures> {
-  const builder = mode.startsWith('slack') ? slackRequests : larkRequests;
-  const makeRequests = (ready: AckServerReady, count: number) => builder(fakes, ready.path, count);
-  const redisUrl = redis.url;
-  const server = await startServer(mode, redisUrl, fakes, options.busy);
-  if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} ready\n`);
-  const processIds = {
-    server: server.child.pid,
-    redis: redis.process.pid,
-    fakes: fakes.pid,
-    loadGenerator: process.pid,
-  };
-  // BENCH_LATENCY_TRACE=<dir> keeps where each slow ack came from (see latency-trace.ts).
-  const traceDirectory = process.env.BENCH_LATENCY_TRACE;
-  const scheduler = traceDirectory
-    ? await startSchedulerProbe(scriptArguments('scheduler-probe'), processIds)
-    : undefined;
-  try {
-    // Warm up (JIT, connections, caches) with a short burst that is not counted.
-    await saturate(server.baseUrl, makeRequests(server.ready, 500), 8);
-    if (options.warmUpMs) await new Promise((done) => setTimeout(done, options.warmUpMs));
-    // The busy runs start once every summary allowed to run at once is streaming.
-    if (options.busy) await waitForStreaming(fakes, options.busy.concurrency, 60_000);
-    const cpuBefore = await cpuMicros(server, redisUrl);
-    const saturation = options.saturation
-      ? await saturate(server.baseUrl, makeRequests(server.ready, saturationRequests), connections)
-      : undefined;
-    const cpuAfter = await cpuMicros(server, redisUrl);
-    const cpuMicrosPerRequest = saturation ? (cpuAfter - cpuBefore) / saturation.ok : Number.NaN;
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${mode} saturated\n`);
-    await server.ask('reset', 'reset-done');
-    const streamingBefore = await fakes.streaming();
-    const runStarted = performance.now();
-    const requests = makeRequests(server.ready, fixedRateRequests);
-    const cpu = startCpuShares(ackRunSubjects(processIds));
-    const probe = traceDirectory ? startRedisProbe(redisUrl) : undefined;
-    const { timeline, startedAt, ...rate } = await fixedRate(
-      server.baseUrl,
-      requests,
-      fixedRatePerSecond,
-      fixedRateConnections,
-    );
-    const redisPings = await probe?.stop();
-    const cpuShares = cpu.stop();
-    const streamingAfter = await fakes.streaming();
-    const streamingDuringRun = Math.min(streamingBefore.answers, streamingAfter.answers);
-    // The start of a busy run is when the summaries' first tokens come and their first updates are posted.
-    const latenciesAfterFirstSecond = timeline.filter(([due]) => due >= 1000).map(([, latency]) => latency);
-    const modelTokensPerSecond =
-      ((streamingAfter.tokens - streamingBefore.tokens) / (performance.now() - runStarted)) * 1000;
-    const stats = await server.ask<ServerStats>('stats', 'stats');
-    if (traceDirectory) {
-      writeLatencyTrace(traceDirectory, mode, {
-        client: timeline.map(([due, latency]) => [startedAt + due, latency]),
-        server: stats.insideServerTrace ?? [],
-        collections: stats.collectionTrace ?? [],
-        redis: redisPings ?? [],
-        scheduler: await scheduler?.stop(),
+/** What a row runs. */
+interface Row {
+  platform: 'slack' | 'lark';
+  start(redisUrl: string, prefix: string): Promise<RowServers>;
+  /** Measure throughput at saturation (quiet rows), or load 200 summaries first (busy rows). */
+  busy: boolean;
+}
+
+/** The rows of one run, in groups measured side by side. */
+function rowGroups(fakes: FakePlatforms): Array<Record<string, Row>> {
+  const deskmate =
+    (platform: 'slack' | 'lark', settings: Record<string, string>) => (redisUrl: string, prefix: string) =>
+      startDeskmateServer({
+        ...deskmateSettings(platform, fakes),
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: prefix,
+        ...settings,
       });
-    }
-    const failed = (saturation?.failed ?? 0) + rate.failed;
-    if (failed > 0) process.stderr.write(`${mode}: ${failed} requests were not answered 2xx\n`);
-    return {
-      saturation: saturation ?? rate,
-      cpuMicrosPerRequest,
-      streamingDuringRun,
-      modelTokensPerSecond,
-      p99AfterFirstSecondMs: percentileOf(latenciesAfterFirstSecond, 0.99),
-      fixedRate: rate,
-      loopDelayP99Ms: stats.loopDelayP99Ms,
-      insideServerP99Ms: stats.insideServerP99Ms,
-      cpuShares,
-    };
-  } finally {
-    await server.stop();
+  const alone = (start: () => Promise<ServerProcess>) => async () => ({ acknowledging: await start() });
+  const web = (platform: 'slack' | 'lark') => async (redisUrl: string, prefix: string) => ({
+    acknowledging: await deskmate(platform, { DESKMATE_ROLE: 'web' })(redisUrl, prefix),
+  });
+  const busyJobs = { WORKER_CONCURRENCY: String(summariesInFlight) };
+  return [
+    {
+      'slack-bare': { platform: 'slack', busy: false, start: alone(() => startBareServer('slack', fakes)) },
+      slack: { platform: 'slack', busy: false, start: web('slack') },
+    },
+    {
+      'slack-all-busy': {
+        platform: 'slack',
+        busy: true,
+        start: async (redisUrl, prefix) => ({
+          acknowledging: await deskmate('slack', { DESKMATE_ROLE: 'all', ...busyJobs })(redisUrl, prefix),
+        }),
+      },
+    },
+    {
+      'slack-web-jobs-busy': {
+        platform: 'slack',
+        busy: true,
+        start: async (redisUrl, prefix) => {
+          const [acknowledging, jobs] = await Promise.all([
+            deskmate('slack', { DESKMATE_ROLE: 'web' })(redisUrl, prefix),
+            deskmate('slack', { DESKMATE_ROLE: 'jobs', ...busyJobs })(redisUrl, prefix),
+          ]);
+          return { acknowledging, jobs };
+        },
+      },
+    },
+    {
+      'lark-bare': { platform: 'lark', busy: false, start: alone(() => startBareServer('lark', fakes)) },
+      lark: { platform: 'lark', busy: false, start: web('lark') },
+    },
+  ];
+}
+
+const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
+
+/** Wait until `check` holds, or fail with `problem` after `timeoutMs`. */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, problem: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(problem);
+    await sleep(50);
   }
 }
 
-/** Every ack figure of one run: Slack (bare, Deskmate, Deskmate busy) and Lark (bare, Deskmate). */
-export async function ackRun(redis: AckRedis, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
-  const runs: Record<string, () => Promise<AckFigures>> = {
-    'slack-bare': () => measure('slack-bare', redis, fakes, { saturation: true }),
-    slack: () => measure('slack', redis, fakes, { saturation: true }),
-    // 200 summaries streaming at once: in the acknowledging thread (JOB_THREAD=off), then in the job thread
-    // (the default with Redis), then the same 200 queued at the default WORKER_CONCURRENCY=4.
-    'slack-busy-one-thread': () =>
-      measure('slack-busy', redis, fakes, {
-        saturation: false,
-        warmUpMs: 500,
-        busy: { concurrency: 200, jobThread: false },
-      }),
-    'slack-busy': () =>
-      measure('slack-busy', redis, fakes, {
-        saturation: false,
-        warmUpMs: 500,
-        busy: { concurrency: 200, jobThread: true },
-      }),
-    'slack-busy-4': () =>
-      measure('slack-busy', redis, fakes, {
-        saturation: false,
-        warmUpMs: 500,
-        busy: { concurrency: 4, jobThread: true },
-      }),
-    'lark-bare': () => measure('lark-bare', redis, fakes, { saturation: true }),
-    lark: () => measure('lark', redis, fakes, { saturation: true }),
+/** A row being measured: its servers, and its figures as its segments add up. */
+interface Subject {
+  row: string;
+  spec: Row;
+  servers: RowServers;
+  requests(count: number): ReturnType<typeof slackRequests>;
+  processes: Record<string, number | undefined>;
+  saturation: { ok: number; sent: number; failed: number; elapsedMs: number; cpuMicros: number };
+  fixed: {
+    latencies: number[];
+    client: Array<[number, number]>;
+    failed: number;
+    sent: number;
+    elapsedMs: number;
   };
-  // BENCH_ACK_ROWS=slack,lark runs only those rows (while profiling one path).
-  const only = process.env.BENCH_ACK_ROWS?.split(',');
-  const figures: Record<string, AckFigures> = {};
-  for (const [row, run] of Object.entries(runs)) if (!only || only.includes(row)) figures[row] = await run();
+  shares: Array<Record<string, number>>;
+  model: { answers: number; tokens: number; requests: number; seconds: number };
+}
+
+async function startSubject(row: string, spec: Row, redis: AckRedis, fakes: FakePlatforms): Promise<Subject> {
+  const prefix = `bench-${row}-${Date.now()}:`;
+  const servers = await spec.start(redis.url, prefix);
+  const path = spec.platform === 'slack' ? '/slack/events' : '/lark/events';
+  const { acknowledging, jobs } = servers;
+  try {
+    // Warm up (JIT, connections) with a short burst that is not counted.
+    await saturate(
+      acknowledging.baseUrl,
+      spec.platform === 'slack' ? slackRequests(fakes, path, 500) : larkRequests(fakes, path, 500),
+      8,
+    );
+    if (spec.busy) {
+      // The warm-up's jobs are answered first; then 200 people ask for a summary of a thread each, and the
+      // run starts once every one streams from the model.
+      const depthKey = queueKeys(prefix, 'jobs').depth;
+      const client = new Redis(redis.url);
+      await waitFor(
+        async () => Number(await client.get(depthKey)) === 0,
+        120_000,
+        `${row}: warm-up jobs left`,
+      );
+      client.disconnect();
+      await saturate(
+        acknowledging.baseUrl,
+        slackRequests(fakes, path, summariesInFlight, fakes.summaryRoots),
+        8,
+      );
+      await waitFor(
+        async () => (await fakes.model()).answers >= summariesInFlight,
+        180_000,
+        `${row}: the summaries did not all stream`,
+      );
+    }
+  } catch (error) {
+    // Not yet a subject: nothing else would stop its servers.
+    await Promise.all([acknowledging.stop(), jobs?.stop()]);
+    throw error;
+  }
+  return {
+    row,
+    spec,
+    servers,
+    requests: (count) =>
+      spec.platform === 'slack' ? slackRequests(fakes, path, count) : larkRequests(fakes, path, count),
+    processes: {
+      [jobs ? 'web' : 'server']: acknowledging.pid,
+      ...(jobs ? { jobs: jobs.pid } : {}),
+      Redis: redis.process.pid,
+      'fakes and fake model': fakes.pid,
+      'load generator': process.pid,
+    },
+    saturation: { ok: 0, sent: 0, failed: 0, elapsedMs: 0, cpuMicros: 0 },
+    fixed: { latencies: [], client: [], failed: 0, sent: 0, elapsedMs: 0 },
+    shares: [],
+    model: { answers: Number.POSITIVE_INFINITY, tokens: 0, requests: 0, seconds: 0 },
+  };
+}
+
+async function saturationSegment(subject: Subject, redis: AckRedis): Promise<void> {
+  const server = subject.servers.acknowledging;
+  const before = (await server.cpuMicros()) + (await redisCpuMicros(redis.url));
+  const result = await saturate(server.baseUrl, subject.requests(saturationRequests / segments), connections);
+  const after = (await server.cpuMicros()) + (await redisCpuMicros(redis.url));
+  const totals = subject.saturation;
+  totals.ok += result.ok;
+  totals.sent += result.sent;
+  totals.failed += result.failed;
+  totals.elapsedMs += (result.sent / result.throughput) * 1000;
+  totals.cpuMicros += after - before;
+}
+
+async function fixedRateSegment(subject: Subject, fakes: FakePlatforms): Promise<void> {
+  const server = subject.servers.acknowledging;
+  await server.resume();
+  const modelBefore = await fakes.model();
+  const started = performance.now();
+  const cpu = startCpuShares(subject.processes);
+  const { timeline, startedAt, ...rate } = await fixedRate(
+    server.baseUrl,
+    subject.requests(fixedRateRequests / segments),
+    fixedRatePerSecond,
+    fixedRateConnections,
+  );
+  subject.shares.push(cpu.stop());
+  const seconds = (performance.now() - started) / 1000;
+  const modelAfter = await fakes.model();
+  await server.pause();
+  const totals = subject.fixed;
+  totals.latencies.push(...timeline.map(([, latency]) => latency));
+  totals.client.push(...timeline.map(([due, latency]): [number, number] => [startedAt + due, latency]));
+  totals.failed += rate.failed;
+  totals.sent += rate.sent;
+  totals.elapsedMs += seconds * 1000;
+  const model = subject.model;
+  model.answers = Math.min(model.answers, modelBefore.answers, modelAfter.answers);
+  model.tokens += modelAfter.tokens - modelBefore.tokens;
+  model.requests += modelAfter.requests - modelBefore.requests;
+  model.seconds += seconds;
+}
+
+/** The mean of each process's share over the segments. */
+function meanShares(shares: Array<Record<string, number>>): Record<string, number> {
+  const names = Object.keys(shares[0] ?? {});
+  return Object.fromEntries(
+    names.map((name) => [name, shares.reduce((total, each) => total + each[name], 0) / shares.length]),
+  );
+}
+
+async function figuresOf(subject: Subject, probe?: ReturnType<typeof startRedisProbe>): Promise<AckFigures> {
+  const stats = await subject.servers.acknowledging.stats();
+  const traceDirectory = process.env.BENCH_LATENCY_TRACE;
+  if (traceDirectory) {
+    writeLatencyTrace(traceDirectory, subject.row, {
+      client: subject.fixed.client,
+      server: stats.insideServerTrace ?? [],
+      collections: stats.collectionTrace ?? [],
+      redis: (await probe?.stop()) ?? [],
+    });
+  }
+  const { saturation, fixed, model } = subject;
+  const figures: AckFigures = {
+    failed: saturation.failed + fixed.failed,
+    fixedRate: {
+      sent: fixed.sent,
+      ok: fixed.sent - fixed.failed,
+      failed: fixed.failed,
+      throughput: (fixed.sent / fixed.elapsedMs) * 1000,
+      p50: percentileOf(fixed.latencies, 0.5),
+      p99: percentileOf(fixed.latencies, 0.99),
+      max: Math.max(...fixed.latencies),
+    },
+    loopDelayP99Ms: stats.loopDelayP99Ms,
+    insideServerP99Ms: stats.insideServerP99Ms,
+    cpuShares: meanShares(subject.shares),
+  };
+  if (subject.spec.busy) {
+    figures.model = {
+      answersStreaming: model.answers,
+      tokensPerSecond: model.tokens / model.seconds,
+      requests: model.requests,
+    };
+  } else {
+    figures.saturation = { throughput: (saturation.sent / saturation.elapsedMs) * 1000 };
+    figures.cpuMicrosPerRequest = saturation.cpuMicros / saturation.ok;
+  }
   return figures;
 }
 
-/** The Redis the ack benchmarks use. */
-export type AckRedis = Awaited<ReturnType<typeof ackRedis>>;
+/** Measure one group of rows side by side: their segments alternate. */
+async function measureGroup(group: Record<string, Row>, redis: AckRedis, fakes: FakePlatforms) {
+  await redisCpuMicros(redis.url, true);
+  const subjects: Subject[] = [];
+  try {
+    for (const [row, spec] of Object.entries(group))
+      subjects.push(await startSubject(row, spec, redis, fakes));
+    for (let segment = 0; segment < segments; segment += 1) {
+      for (const subject of subjects) if (!subject.spec.busy) await saturationSegment(subject, redis);
+    }
+    for (const subject of subjects) {
+      await subject.servers.acknowledging.reset();
+      await subject.servers.acknowledging.pause();
+    }
+    // BENCH_LATENCY_TRACE=<dir> keeps where each slow ack came from (see latency-trace.ts).
+    const probe = process.env.BENCH_LATENCY_TRACE ? startRedisProbe(redis.url) : undefined;
+    for (let segment = 0; segment < segments; segment += 1) {
+      for (const subject of subjects) await fixedRateSegment(subject, fakes);
+    }
+    const figures: Record<string, AckFigures> = {};
+    for (const subject of subjects) figures[subject.row] = await figuresOf(subject, probe);
+    return figures;
+  } finally {
+    for (const { servers } of subjects)
+      await Promise.all([servers.acknowledging.stop(), servers.jobs?.stop()]);
+  }
+}
 
-/** Start a redis-server for the ack benchmarks, on the servers' core; this process goes to the other. */
-export async function ackRedis() {
-  const redis = await startRedisServer();
-  if (redis.process.pid) pinToCore(redis.process.pid, 1);
-  pinToCore(process.pid, 0);
-  return redis;
+/** Every row of one run; BENCH_ACK_ROWS=slack-bare,slack runs only those (while profiling one path). */
+export async function ackRun(redis: AckRedis, fakes: FakePlatforms): Promise<Record<string, AckFigures>> {
+  const only = process.env.BENCH_ACK_ROWS?.split(',');
+  const figures: Record<string, AckFigures> = {};
+  for (const group of rowGroups(fakes)) {
+    const chosen = Object.fromEntries(Object.entries(group).filter(([row]) => !only || only.includes(row)));
+    if (Object.keys(chosen).length > 0) Object.assign(figures, await measureGroup(chosen, redis, fakes));
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${Object.keys(chosen).join(', ')} done\n`);
+  }
+  return figures;
 }

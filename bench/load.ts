@@ -5,6 +5,11 @@
  */
 import { Agent, request } from 'node:http';
 
+/** Milliseconds since the epoch, to a fraction of a millisecond; comparable across processes. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** One request to send. */
 export interface PreparedRequest {
   path: string;
@@ -22,6 +27,7 @@ export interface LoadResult {
   /** Milliseconds. */
   p50: number;
   p99: number;
+  max: number;
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -58,7 +64,8 @@ function send(agent: Agent, baseUrl: string, prepared: PreparedRequest): Promise
   });
 }
 
-function summarizeRun(latencies: number[], statuses: number[], elapsedMs: number): LoadResult {
+/** A run's figures from each request's latency and status, and its length. */
+export function summarizeRun(latencies: number[], statuses: number[], elapsedMs: number): LoadResult {
   const sorted = [...latencies].sort((left, right) => left - right);
   const ok = statuses.filter((status) => status >= 200 && status < 300).length;
   return {
@@ -68,6 +75,7 @@ function summarizeRun(latencies: number[], statuses: number[], elapsedMs: number
     throughput: (statuses.length / elapsedMs) * 1000,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
   };
 }
 

@@ -1,243 +1,532 @@
 /**
- * Benchmarks entry point: `npm run bench` runs them all; `npm run bench -- ack` (or footprint, streaming,
- * summaries, knowledge) runs one. Each comparison runs side by side in one run; figures are medians of BENCH_RUNS runs
- * (default 5) with min–max, printed as Markdown tables that BENCHMARKS.md records.
+ * Benchmarks entry point: `npm run bench` runs them all; `npm run bench -- ack` (or footprint, jobs,
+ * documents, knowledge, personal-data, streaming, summaries) runs one. Each comparison runs side by side in one run; figures are medians of
+ * BENCH_RUNS runs (default 5) with min–max, printed as the Markdown tables BENCHMARKS.md records.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startRedisServer } from '../test/helpers/redis-server';
-import { type AckFigures, ackRedis, ackRun, buildForBenchmarks, startFakePlatforms } from './ack';
+import { type AckFigures, ackRun, startAckRedis } from './ack';
+import { othersName } from './cpu-shares';
+import {
+  documentTokens,
+  type ExtractingFigures,
+  type ExtractingRow,
+  extractingRatePerSecond,
+  extractingRows,
+  extractingRun,
+  extractionRun,
+  largePages,
+  makeBenchDocuments,
+} from './documents';
+import type { ExtractionFigures } from './extract-child';
+import { type FootprintFigures, footprint, footprintSetups, idleAfterMs } from './footprint';
+import { drain, type JobFigures, jobSetups } from './jobs';
+import { personalDataFigures } from './personal-data';
+import { buildForBenchmarks, root, startFakePlatforms } from './processes';
 import { streamingRun } from './streaming';
 import { benchSummaries } from './summaries';
 
-const root = resolve(__dirname, '..');
+type Stat = { median: number; min: number; max: number };
 
 /** Median, min and max of numbers. */
-export function summarize(values: number[]): { median: number; min: number; max: number } {
+export function summarize(values: number[]): Stat {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** When RSS is read as idle: after V8's memory reducer has run (it starts about 8 s after the start). */
-const idleAfterMs = 12_000;
-
-/** Start Deskmate (`npm start`'s tsx entry, or the compiled build the Docker image runs) and measure time to /readyz and idle RSS. */
-async function footprint(
-  entry: 'tsx' | 'compiled',
-  redisUrl?: string,
-  jobThread?: 'on' | 'off',
-): Promise<{ readyMs: number; startRssMb: number; idleRssMb: number }> {
-  const port = 39000 + Math.floor(Math.random() * 1000);
-  const started = performance.now();
-  const argv = entry === 'tsx' ? ['--import', 'tsx', 'src/main.ts'] : ['dist/src/main.js'];
-  const child = spawn(process.execPath, argv, {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DESKMATE_CONSOLE: 'off',
-      LOG_LEVEL: 'silent',
-      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `footprint-${port}:` } : {}),
-      ...(jobThread ? { JOB_THREAD: jobThread } : {}),
-    },
-    stdio: 'ignore',
-  });
-  let readyMs = Number.NaN;
-  for (let tries = 0; tries < 400; tries += 1) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) {
-      readyMs = performance.now() - started;
-      break;
-    }
-    await new Promise((done) => setTimeout(done, 10));
-  }
-  const rssMb = async () => {
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-  };
-  await new Promise((done) => setTimeout(done, 1000));
-  const startRssMb = await rssMb();
-  // Idle: V8 gives back the start's garbage (module loading) some 8 s after the start when nothing runs.
-  await new Promise((done) => setTimeout(done, idleAfterMs - 1000));
-  const idleRssMb = await rssMb();
-  child.kill('SIGTERM');
-  await new Promise((done) => child.once('exit', done));
-  return { readyMs, startRssMb, idleRssMb };
-}
-
-type Stat = { median: number; min: number; max: number };
-
 function show(stat: Stat, digits = 0, unit = ''): string {
+  if (Number.isNaN(stat.median)) return '—';
   return `${stat.median.toFixed(digits)}${unit} (${stat.min.toFixed(digits)}–${stat.max.toFixed(digits)})`;
 }
 
+/** A Markdown table. */
+function table(header: string[], lines: string[][]): void {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const line of lines) console.log(`| ${line.join(' | ')} |`);
+}
+
 async function footprintBench(runs: number): Promise<void> {
+  // Deskmate as `npm run build` builds it (what the Docker image runs), and the fakes it talks to.
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: root,
   });
-  console.log(`\n## Footprint (${runs} runs, no chat adapters configured; median (min–max))`);
-  console.log(
-    `| entry | start → ready (ms) | RSS 1 s after ready (MB) | idle RSS, ${idleAfterMs / 1000} s after ready (MB) |`,
-  );
-  console.log('| --- | --- | --- | --- |');
-  const redis = await startRedisServer();
-  const setups = [
-    { entry: 'compiled', label: '`node dist/src/main.js` (Docker image), no Redis' },
-    { entry: 'compiled', label: '`node dist/src/main.js` with Redis (BullMQ, job thread)', redis: redis.url },
-    {
-      entry: 'compiled',
-      label: '`node dist/src/main.js` with Redis, `JOB_THREAD=off`',
-      redis: redis.url,
-      jobThread: 'off',
-    },
-    { entry: 'tsx', label: '`npm start` (tsx), no Redis' },
-  ] as const;
-  try {
-    for (const setup of setups) {
-      const results = [];
-      for (let run = 0; run < runs; run += 1) {
-        results.push(
-          await footprint(
-            setup.entry,
-            'redis' in setup ? setup.redis : undefined,
-            'jobThread' in setup ? setup.jobThread : undefined,
-          ),
-        );
-      }
-      const ready = summarize(results.map((result) => result.readyMs));
-      const startRss = summarize(results.map((result) => result.startRssMb));
-      const idleRss = summarize(results.map((result) => result.idleRssMb));
-      console.log(`| ${setup.label} | ${show(ready)} | ${show(startRss, 1)} | ${show(idleRss, 1)} |`);
-    }
-  } finally {
-    await redis.stop();
-  }
-  console.log('Targets: ready ≤ 1,000 ms, idle RSS ≤ 100 MB.');
-}
-
-async function ackBench(runs: number): Promise<void> {
   buildForBenchmarks();
-  const redis = await ackRedis();
+  const redis = await startRedisServer();
   const fakes = await startFakePlatforms();
-  const results: Array<Record<string, AckFigures>> = [];
+  const lines: string[][] = [];
   try {
-    for (let run = 0; run < runs; run += 1) {
-      results.push(await ackRun(redis, fakes));
-      process.stderr.write(`ack run ${run + 1}/${runs} done\n`);
+    for (const setup of footprintSetups(fakes, redis.url)) {
+      const results: FootprintFigures[] = [];
+      for (let run = 0; run < runs; run += 1) results.push(await footprint(setup.entry, setup.settings));
+      const pick = (read: (figures: FootprintFigures) => number) => summarize(results.map(read));
+      lines.push([
+        setup.label,
+        show(pick((figures) => figures.readyMs)),
+        show(pick((figures) => figures.readyCpuMs)),
+        show(pick((figures) => figures.startRssMb)),
+        show(
+          pick((figures) => figures.idleRssMb),
+          1,
+        ),
+      ]);
     }
   } finally {
     await fakes.stop();
     await redis.stop();
   }
-  const sides = Object.keys(results[0]);
-  const pick = (side: string, read: (figures: AckFigures) => number) =>
-    summarize(results.map((result) => read(result[side])));
-  console.log(`\n## Ack path (${runs} runs; median (min–max))`);
-  console.log(
-    '| server | throughput at saturation (req/s) | CPU per ack, server + Redis (µs) | p50 at 1,000/s (ms) | p99 at 1,000/s (ms) | event-loop delay p99 (ms) |',
+  console.log(`\n## Footprint (${runs} runs; median (min–max))`);
+  table(
+    [
+      'Deskmate',
+      'start → ready (ms)',
+      'CPU time to ready (ms)',
+      'RSS 1 s after ready (MB)',
+      `idle RSS, ${idleAfterMs / 1000} s after ready (MB)`,
+    ],
+    lines,
   );
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const side of sides) {
-    const busy = side.startsWith('slack-busy');
-    const saturation = busy ? '—' : show(pick(side, (figures) => figures.saturation.throughput));
-    const cpu = busy ? '—' : show(pick(side, (figures) => figures.cpuMicrosPerRequest));
-    console.log(
-      `| ${side} | ${saturation} | ${cpu} | ${show(
-        pick(side, (figures) => figures.fixedRate.p50),
-        2,
-      )} | ${show(
-        pick(side, (figures) => figures.fixedRate.p99),
-        1,
-      )} | ${show(
-        pick(side, (figures) => figures.loopDelayP99Ms),
-        1,
-      )} |`,
+}
+
+/** The processes named in CPU shares, Deskmate's first and the rest of the machine last. */
+function processNames(shares: Array<Record<string, number>>): string[] {
+  const order = [
+    'server',
+    'web',
+    'jobs',
+    'jobs 1',
+    'jobs 2',
+    'Redis',
+    'fakes and fake model',
+    'load generator',
+  ];
+  const names = [...new Set(shares.flatMap((each) => Object.keys(each)))];
+  const rank = (name: string) =>
+    name === othersName ? 99 : order.indexOf(name) >= 0 ? order.indexOf(name) : 50;
+  return names.sort((left, right) => rank(left) - rank(right));
+}
+
+const rowNames: Record<string, string> = {
+  'slack-bare': 'Slack, bare Bolt',
+  slack: 'Slack, Deskmate `web`',
+  'slack-all-busy': 'Slack, Deskmate `all`, 200 summaries in flight',
+  'slack-web-jobs-busy': 'Slack, Deskmate `web` + `jobs`, 200 summaries in flight',
+  'lark-bare': 'Lark, bare `adaptDefault`',
+  lark: 'Lark, Deskmate `web`',
+};
+
+function ackTables(results: Array<Record<string, AckFigures>>): void {
+  const rows = Object.keys(results[0]);
+  const pick = (row: string, read: (figures: AckFigures) => number | undefined) =>
+    summarize(results.map((result) => read(result[row]) ?? Number.NaN));
+  const stat = (row: string, read: (figures: AckFigures) => number | undefined, digits = 0) =>
+    show(pick(row, read), digits);
+  const ratio = (row: string, base: string, read: (figures: AckFigures) => number | undefined) =>
+    rows.includes(row) && rows.includes(base)
+      ? summarize(
+          results.map((result) => (read(result[row]) ?? Number.NaN) / (read(result[base]) ?? Number.NaN)),
+        )
+      : { median: Number.NaN, min: Number.NaN, max: Number.NaN };
+  console.log(`\n## Ack path (${results.length} runs; median (min–max))`);
+  table(
+    [
+      'server',
+      'throughput at saturation (req/s)',
+      'CPU per ack, server + Redis (µs)',
+      'p50 at 1,000/s (ms)',
+      'p99 at 1,000/s (ms)',
+      'max at 1,000/s (ms)',
+      'event-loop delay p99 (ms)',
+      'not answered 2xx',
+    ],
+    rows.map((row) => [
+      rowNames[row] ?? row,
+      stat(row, (figures) => figures.saturation?.throughput),
+      stat(row, (figures) => figures.cpuMicrosPerRequest),
+      stat(row, (figures) => figures.fixedRate.p50, 2),
+      stat(row, (figures) => figures.fixedRate.p99, 1),
+      stat(row, (figures) => figures.fixedRate.max),
+      stat(row, (figures) => figures.loopDelayP99Ms, 1),
+      stat(row, (figures) => figures.failed),
+    ]),
+  );
+  console.log('\nRatios, per run then the median:');
+  const throughput = (figures: AckFigures) => figures.saturation?.throughput;
+  const p99 = (figures: AckFigures) => figures.fixedRate.p99;
+  const perCpuSecond = (figures: AckFigures) => 1 / (figures.cpuMicrosPerRequest ?? Number.NaN);
+  const lines: Array<[string, Stat, string, ((median: number) => boolean)?]> = [
+    [
+      'Slack throughput, Deskmate / bare Bolt',
+      ratio('slack', 'slack-bare', throughput),
+      '≥ 1.0',
+      (x) => x >= 1,
+    ],
+    ['Slack acks per CPU-second, Deskmate / bare Bolt', ratio('slack', 'slack-bare', perCpuSecond), '—'],
+    ['Lark throughput, Deskmate / bare', ratio('lark', 'lark-bare', throughput), '≥ 0.9', (x) => x >= 0.9],
+    ['Lark acks per CPU-second, Deskmate / bare', ratio('lark', 'lark-bare', perCpuSecond), '—'],
+    [
+      'Slack p99 at 1,000/s, Deskmate / bare Bolt',
+      ratio('slack', 'slack-bare', p99),
+      '≤ 1.2',
+      (x) => x <= 1.2,
+    ],
+    ['Lark p99 at 1,000/s, Deskmate / bare', ratio('lark', 'lark-bare', p99), '—'],
+    [
+      'p99, `all` with 200 summaries / quiet `web`',
+      ratio('slack-all-busy', 'slack', p99),
+      '≤ 2',
+      (x) => x <= 2,
+    ],
+    [
+      'p99, `web` + `jobs` with 200 summaries / quiet `web`',
+      ratio('slack-web-jobs-busy', 'slack', p99),
+      '≤ 2',
+      (x) => x <= 2,
+    ],
+  ];
+  table(
+    ['ratio', 'median (min–max)', 'target', 'median meets it'],
+    lines
+      .filter(([, stat]) => !Number.isNaN(stat.median))
+      .map(([label, stat, target, meets]) => [
+        label,
+        show(stat, 2),
+        target,
+        meets ? (meets(stat.median) ? 'yes' : 'no') : '—',
+      ]),
+  );
+  const busy = rows.filter((row) => results[0][row].model);
+  if (busy.length > 0) {
+    console.log('\nThe busy rows: what the fake model did during the fixed-rate run, and the slowest ack:');
+    table(
+      [
+        'row',
+        'answers streaming (fewest)',
+        'model tokens per second',
+        'model requests in the run',
+        'slowest ack (ms)',
+      ],
+      busy.map((row) => [
+        rowNames[row] ?? row,
+        stat(row, (figures) => figures.model?.answersStreaming),
+        stat(row, (figures) => figures.model?.tokensPerSecond),
+        stat(row, (figures) => figures.model?.requests),
+        stat(row, (figures) => figures.fixedRate.max),
+      ]),
     );
+  }
+  console.log('\nAt 1,000 events/s, who had the two cores (% of one core):');
+  const names = processNames(rows.map((row) => results[0][row].cpuShares));
+  table(
+    ['server', 'p99 inside the server (ms)', ...names],
+    rows.map((row) => [
+      rowNames[row] ?? row,
+      stat(row, (figures) => figures.insideServerP99Ms, 1),
+      ...names.map((name) => stat(row, (figures) => figures.cpuShares[name])),
+    ]),
+  );
+}
+
+async function ackBench(runs: number): Promise<void> {
+  buildForBenchmarks();
+  const redis = await startAckRedis();
+  const results: Array<Record<string, AckFigures>> = [];
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      // Fresh fakes each run: the threads the busy rows summarize start as seeded, without the last run's
+      // answers in them.
+      const fakes = await startFakePlatforms();
+      try {
+        results.push(await ackRun(redis, fakes));
+      } finally {
+        await fakes.stop();
+      }
+      process.stderr.write(`ack run ${run + 1}/${runs} done\n`);
+    }
+  } catch (error) {
+    // The runs done so far are still figures: print them, then fail.
+    if (results.length > 0) {
+      console.log(
+        `\n(ack: run ${results.length + 1} of ${runs} failed; the tables below are its first ${results.length})`,
+      );
+      ackTables(results);
+    }
+    throw error;
+  } finally {
+    await redis.stop();
+  }
+  ackTables(results);
+}
+
+async function jobsBench(runs: number): Promise<void> {
+  buildForBenchmarks();
+  const redis = await startRedisServer();
+  const fakes = await startFakePlatforms();
+  // Per setup, then per number of replicas.
+  const results = jobSetups.map(() => ({ 1: [] as JobFigures[], 2: [] as JobFigures[] }));
+  try {
+    // One and two replicas alternate (1, 2, then 2, 1), so both see the machine in the same minutes.
+    for (let run = 0; run < runs; run += 1) {
+      for (const [index, setup] of jobSetups.entries()) {
+        for (const replicas of run % 2 === 0 ? [1, 2] : [2, 1]) {
+          results[index][replicas as 1 | 2].push(
+            await drain(setup, replicas, redis.url, redis.process.pid, fakes),
+          );
+        }
+      }
+      process.stderr.write(`jobs run ${run + 1}/${runs} done\n`);
+    }
+  } finally {
+    await fakes.stop();
+    await redis.stop();
   }
   console.log(
-    '`slack-busy-one-thread`: 200 summaries stream at once in the acknowledging thread (JOB_THREAD=off, WORKER_CONCURRENCY=200); `slack-busy`: the same in the job thread (JOB_THREAD=on, the default with Redis); `slack-busy-4`: the same 200 queued at the default WORKER_CONCURRENCY=4.',
+    `\n## Job throughput (${runs} runs; median (min–max); each \`jobs\` process at WORKER_CONCURRENCY 4)`,
   );
-  for (const side of sides.filter((each) => each.startsWith('slack-busy'))) {
-    console.log(
-      `| ${side}: model answers streaming during the fixed-rate run (fewest) | ${show(pick(side, (figures) => figures.streamingDuringRun))} |`,
+  const names = processNames(results.flatMap((each) => [each[1][0].cpuShares, each[2][0].cpuShares]));
+  const lines: string[][] = [];
+  for (const [index, setup] of jobSetups.entries()) {
+    const byReplicas = results[index];
+    for (const replicas of [1, 2] as const) {
+      const pick = (read: (figures: JobFigures) => number) => summarize(byReplicas[replicas].map(read));
+      lines.push([
+        `${setup.label}, ${setup.messages} mentions`,
+        String(replicas),
+        show(pick((figures) => figures.repliesPerSecond)),
+        show(pick((figures) => figures.drainMs)),
+        show(
+          pick((figures) => figures.cpuMsPerReply),
+          1,
+        ),
+        ...names.map((name) => show(pick((figures) => figures.cpuShares[name] ?? Number.NaN))),
+      ]);
+    }
+    const ratio = summarize(
+      byReplicas[2].map((two, run) => two.repliesPerSecond / byReplicas[1][run].repliesPerSecond),
     );
-    console.log(
-      `| ${side}: model tokens streamed per second during the run | ${show(pick(side, (figures) => figures.modelTokensPerSecond))} |`,
+    lines.push([
+      `${setup.label}: two replicas / one (per run)`,
+      '',
+      show(ratio, 2),
+      '',
+      '',
+      ...names.map(() => ''),
+    ]);
+  }
+  const verdicts: string[] = [];
+  for (const [index, setup] of jobSetups.entries()) {
+    const byReplicas = results[index];
+    const ratio = summarize(
+      byReplicas[2].map((two, run) => two.repliesPerSecond / byReplicas[1][run].repliesPerSecond),
+    ).median;
+    const busy = (read: (figures: JobFigures) => number) => summarize(byReplicas[1].map(read)).median;
+    const machine = busy((figures) =>
+      Object.values(figures.cpuShares).reduce((total, share) => total + share, 0),
     );
-    console.log(
-      `| ${side}: p99 of the requests due after the run's first second (ms) | ${show(
-        pick(side, (figures) => figures.p99AfterFirstSecondMs),
-        1,
-      )} |`,
+    const others = busy((figures) => figures.cpuShares[othersName] ?? Number.NaN);
+    verdicts.push(
+      ratio >= 1.5
+        ? `- ${setup.label}: a second replica adds throughput (${ratio.toFixed(2)}× one).`
+        : `- ${setup.label}: a second replica does not add throughput (${ratio.toFixed(2)}× one): with one replica the machine was already busy ${machine.toFixed(0)}% of its 200% (others on the machine ${others.toFixed(0)}%), so a second one only competes for the same two cores.`,
     );
   }
-  // Where an ack's time goes at 1,000/s: inside the server, or waiting for the acknowledging thread to get a
-  // core; and who had the two cores meanwhile.
-  const shareNames = Object.keys(results[0][sides[0]].cpuShares);
-  console.log(`\n### At 1,000 events/s: time inside the server, and the two cores (% of one core)`);
-  console.log(`| server | p99 (ms) | p99 inside the server (ms) | ${shareNames.join(' | ')} |`);
-  console.log(`| --- | --- | --- | ${shareNames.map(() => '---').join(' | ')} |`);
-  for (const side of sides) {
-    const shares = shareNames.map((name) => show(pick(side, (figures) => figures.cpuShares[name])));
+  table(
+    [
+      'fake Slack',
+      '`jobs` processes',
+      'help replies per second',
+      'start → last reply (ms)',
+      'CPU of the jobs processes per reply (ms)',
+      ...names.map((name) => `${name} (%)`),
+    ],
+    lines,
+  );
+  console.log('');
+  for (const verdict of verdicts) console.log(verdict);
+}
+
+async function documentsBench(runs: number): Promise<void> {
+  buildForBenchmarks();
+  const files = await makeBenchDocuments();
+  const extraction: Record<'pdf' | 'docx', ExtractionFigures[]> = { pdf: [], docx: [] };
+  const rows = Object.keys(extractingRows) as ExtractingRow[];
+  const extracting = Object.fromEntries(rows.map((row) => [row, [] as ExtractingFigures[]])) as Record<
+    ExtractingRow,
+    ExtractingFigures[]
+  >;
+  try {
+    for (let run = 0; run < runs; run += 1) {
+      extraction.pdf.push(await extractionRun(files.pdf));
+      extraction.docx.push(await extractionRun(files.docx));
+    }
+    process.stderr.write('documents: extraction done\n');
+    const tokens = await documentTokens(files.summaryPdf);
+    process.stderr.write('documents: tokens done\n');
+    const redis = await startRedisServer();
+    const fakes = await startFakePlatforms();
+    try {
+      for (let run = 0; run < runs; run += 1) {
+        // The rows' order alternates between runs, so both see the machine in the same minutes.
+        for (const row of run % 2 === 0 ? rows : [...rows].reverse())
+          extracting[row].push(await extractingRun(row, redis.url, fakes, files.pdf));
+        process.stderr.write(`documents: ack run ${run + 1}/${runs} done\n`);
+      }
+    } finally {
+      await fakes.stop();
+      await redis.stop();
+    }
+    console.log(`\n## Documents (${runs} runs; median (min–max))`);
+    console.log('\nExtraction, each file in a fresh process (`extractDocument`):');
+    const extractionLine = (label: string, results: ExtractionFigures[]) => {
+      const pick = (read: (figures: ExtractionFigures) => number) => summarize(results.map(read));
+      return [
+        label,
+        `${(results[0].bytes / 1e6).toFixed(1)} MB`,
+        String(results[0].pieces),
+        show(pick((figures) => (largePages / figures.coldMs) * 1000)),
+        show(pick((figures) => (largePages / figures.warmMs) * 1000)),
+        show(pick((figures) => figures.rssBeforeMb)),
+        show(pick((figures) => figures.peakRssMb)),
+        results[0].notes.join(', ') || '—',
+      ];
+    };
+    table(
+      [
+        'file',
+        'size',
+        'pieces read',
+        'pages per second, first file (loads the reader)',
+        'pages per second, warm',
+        'RSS before (MB)',
+        'peak RSS (MB)',
+        'limits reached',
+      ],
+      [
+        extractionLine(`PDF, ${largePages} pages`, extraction.pdf),
+        extractionLine(`DOCX, ${largePages} pages and 8 pictures`, extraction.docx),
+      ],
+    );
     console.log(
-      `| ${side} | ${show(
-        pick(side, (figures) => figures.fixedRate.p99),
-        1,
-      )} | ${show(
-        pick(side, (figures) => figures.insideServerP99Ms),
-        1,
-      )} | ${shares.join(' | ')} |`,
+      '\nTokens sent to the model for a 100-page document (real summarize skill, recording fake model):',
     );
-  }
-  for (const platform of ['slack', 'lark']) {
-    if (!(platform in results[0]) || !(`${platform}-bare` in results[0])) continue;
-    const ratios = summarize(
-      results.map(
-        (result) => result[platform].saturation.throughput / result[`${platform}-bare`].saturation.throughput,
-      ),
-    );
-    console.log(`| ${platform} throughput / bare SDK | ${show(ratios, 2)} | target ≥ 0.80 |`);
-    const capacityRatios = summarize(
-      results.map(
-        (result) => result[`${platform}-bare`].cpuMicrosPerRequest / result[platform].cpuMicrosPerRequest,
-      ),
+    table(
+      ['pages', "document's own tokens", 'tokens sent', 'model calls', 'sent / document', 'target'],
+      [
+        [
+          String(tokens.pages),
+          String(tokens.documentTokens),
+          String(tokens.sentTokens),
+          String(tokens.calls),
+          tokens.ratio.toFixed(3),
+          `≤ 1.10: ${tokens.ratio <= 1.1 ? 'met' : 'not met'}`,
+        ],
+      ],
     );
     console.log(
-      `| ${platform} acks per CPU-second (server + Redis) / bare SDK | ${show(capacityRatios, 2)} | target ≥ 0.80 |`,
+      `\nAck p99 at ${extractingRatePerSecond} events/s while the jobs side extracts the ${largePages}-page PDF (the acks due from its download to its answer), against quiet segments of the same run:`,
     );
+    table(
+      [
+        'Deskmate',
+        'p99 quiet (ms)',
+        'p99 extracting (ms)',
+        'extracting / quiet',
+        'max quiet (ms)',
+        'max extracting (ms)',
+        'acks counted, quiet / extracting',
+        'download → answer (ms)',
+        'not answered 2xx',
+      ],
+      rows.map((row) => {
+        const results = extracting[row];
+        const pick = (read: (figures: ExtractingFigures) => number) => summarize(results.map(read));
+        return [
+          extractingRows[row],
+          show(
+            pick((figures) => figures.quietP99),
+            1,
+          ),
+          show(
+            pick((figures) => figures.extractingP99),
+            1,
+          ),
+          show(
+            pick((figures) => figures.extractingP99 / figures.quietP99),
+            2,
+          ),
+          show(pick((figures) => figures.quietMax)),
+          show(pick((figures) => figures.extractingMax)),
+          `${results.reduce((total, figures) => total + figures.quietAcks, 0)} / ${results.reduce((total, figures) => total + figures.extractingAcks, 0)}`,
+          show(pick((figures) => figures.extractingWindowMs)),
+          show(pick((figures) => figures.failed)),
+        ];
+      }),
+    );
+  } finally {
+    files.remove();
   }
+}
+
+function personalDataBench(): void {
+  const figures = personalDataFigures();
+  console.log('\n## Personal data masking (test/fixtures/personal-data; 7 runs of 200 passes)');
+  table(
+    ['figure', 'value'],
+    [
+      [
+        'planted items found',
+        `${figures.found} of ${figures.plantedItems} (${figures.plantedMessages} messages, English and Chinese)`,
+      ],
+      [
+        'false positives',
+        `${figures.falsePositives.length} in ${figures.cleanMessages} messages without personal data${figures.falsePositives.length ? `: ${figures.falsePositives.join(', ')}` : ''}`,
+      ],
+      ['µs per message, median (min–max)', show(summarize(figures.microsPerMessage), 1)],
+    ],
+  );
 }
 
 async function summariesBench(): Promise<void> {
   const measurements = await benchSummaries();
   console.log('\n## Summaries (fake model counting tokens, fixed per-call latency)');
-  console.log(
-    '| messages | language | tokens sent / thread tokens | model calls | wall (ms) | re-summary after 20 new / first |',
+  table(
+    [
+      'messages',
+      'language',
+      'tokens sent / thread tokens',
+      'model calls',
+      'wall (ms)',
+      're-summary after 20 new / first',
+    ],
+    measurements.map((each) => [
+      String(each.messages),
+      each.language,
+      each.ratio.toFixed(3),
+      String(each.calls),
+      each.wallMs.toFixed(0),
+      `${(each.resummaryFraction * 100).toFixed(1)}%`,
+    ]),
   );
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const each of measurements) {
-    console.log(
-      `| ${each.messages} | ${each.language} | ${each.ratio.toFixed(3)} | ${each.calls} | ${each.wallMs.toFixed(0)} | ${(each.resummaryFraction * 100).toFixed(1)}% |`,
-    );
-  }
 }
 
 async function streamingBench(runs: number): Promise<void> {
   const results = [];
   for (let run = 0; run < runs; run += 1) results.push(await streamingRun());
   console.log(`\n## Streaming (${runs} runs; model: 300 ms to first token, then a token every 20 ms)`);
-  console.log(
-    `| model first token → first Slack update | ${show(summarize(results.map((each) => each.firstUpdateMs)), 1, ' ms')} | target ≤ 150 ms |`,
-  );
-  console.log(
-    `| updates per second while streaming | ${show(summarize(results.map((each) => each.updatesPerSecond)), 2)} | Slack stream appends are paced at 500 ms |`,
+  table(
+    ['figure', 'median (min–max)'],
+    [
+      [
+        'model first token → first Slack update',
+        show(summarize(results.map((each) => each.firstUpdateMs)), 1, ' ms'),
+      ],
+      [
+        'updates per second while streaming',
+        show(summarize(results.map((each) => each.updatesPerSecond)), 2),
+      ],
+    ],
   );
 }
 
@@ -249,6 +538,9 @@ async function main(): Promise<void> {
   if (wants('footprint')) await footprintBench(runs);
   if (wants('streaming')) await streamingBench(runs);
   if (wants('summaries')) await summariesBench();
+  if (wants('personal-data')) personalDataBench();
+  if (wants('documents')) await documentsBench(runs);
+  if (wants('jobs')) await jobsBench(runs);
   if (wants('ack')) await ackBench(runs);
   // Loaded only when asked for: it brings LanceDB's native module and PDF.js.
   if (wants('knowledge')) await (require('./knowledge') as typeof import('./knowledge')).knowledgeBench(runs);

@@ -55,6 +55,8 @@ export class StreamingModelServer {
   streaming = 0;
   /** Token events sent so far, all answers together. */
   tokensSent = 0;
+  /** Requests received so far. */
+  requests = 0;
   private readonly events: string[];
   private readonly open = new Set<OpenStream>();
   private readonly server: Server;
@@ -77,6 +79,7 @@ export class StreamingModelServer {
       return;
     }
     request.resume();
+    this.requests += 1;
     this.streaming += 1;
     response.once('close', () => {
       this.streaming -= 1;
