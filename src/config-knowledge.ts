@@ -9,6 +9,14 @@ export type EmbeddingConfig =
   /** The deterministic test embedder (EMBEDDING_MODEL=test): for tests only, it knows no meaning. */
   | { provider: 'test'; model: 'test' };
 
+/** The Bedrock rerank model (RERANK_MODEL) and its region. */
+export interface RerankConfig {
+  /** `cohere.rerank-v3-5:0`, `amazon.rerank-v1:0`, or a full model ARN. */
+  model: string;
+  /** The AWS region (part of the model ARN). */
+  region: string;
+}
+
 /** The knowledge base's settings. */
 export interface KnowledgeConfig {
   /** The knowledge folder indexed at start and kept in sync (KNOWLEDGE_DIR); none when unset. */
@@ -23,6 +31,8 @@ export interface KnowledgeConfig {
   rescanSeconds: number;
   /** The embedding model (EMBEDDING_MODEL); unset, the index is keyword-only. */
   embedding?: EmbeddingConfig;
+  /** The rerank model (RERANK_MODEL); unset, excerpts keep the index's order. */
+  rerank?: RerankConfig;
 }
 
 /** Whether a model id names one of the Bedrock embedding models Deskmate speaks. */
@@ -75,13 +85,39 @@ function embeddingConfigFrom(
   return { provider: 'openai', model, baseUrl: baseUrl ?? '', ...(apiKey ? { apiKey } : {}) };
 }
 
-/** The knowledge settings: folder, index location, engine, and embedding model. */
+/** The Bedrock rerank models Deskmate speaks, by id or full foundation-model ARN. */
+const bedrockRerankPattern =
+  /^(arn:aws[a-z-]*:bedrock:[a-z0-9-]+::foundation-model\/)?(cohere\.rerank-v3-5|amazon\.rerank-v1)(:\d+)?$/;
+
+/** The rerank settings, reporting what is wrong with its fix. */
+function rerankConfigFrom(
+  values: EnvironmentValues,
+  report: ConfigReport,
+  awsRegion: string | undefined,
+): RerankConfig | undefined {
+  const model = values.RERANK_MODEL;
+  if (!model) return undefined;
+  report.need(
+    'RERANK_MODEL',
+    bedrockRerankPattern.test(model),
+    `"${model}" is not a Bedrock rerank model Deskmate reads. Fix: RERANK_MODEL=cohere.rerank-v3-5:0 or RERANK_MODEL=amazon.rerank-v1:0, or unset it to keep the index's order.`,
+  );
+  report.need(
+    'AWS_REGION',
+    awsRegion,
+    'is required for Bedrock reranking (RERANK_MODEL). Fix: e.g. AWS_REGION=us-west-2 (a region that offers the rerank model), or unset RERANK_MODEL.',
+  );
+  return { model, region: awsRegion ?? '' };
+}
+
+/** The knowledge settings: folder, index location, engine, embedding and rerank models. */
 export function knowledgeConfigFrom(
   values: EnvironmentValues,
   report: ConfigReport,
   awsRegion: string | undefined,
 ): KnowledgeConfig {
   const embedding = embeddingConfigFrom(values, report, awsRegion);
+  const rerank = rerankConfigFrom(values, report, awsRegion);
   if (values.KNOWLEDGE_ENGINE === 'opensearch') {
     report.need(
       'OPENSEARCH_URL',
@@ -98,5 +134,6 @@ export function knowledgeConfigFrom(
       : {}),
     rescanSeconds: values.KNOWLEDGE_RESCAN_SECONDS,
     ...(embedding ? { embedding } : {}),
+    ...(rerank ? { rerank } : {}),
   };
 }

@@ -248,6 +248,7 @@ export const environmentSchema = z.object({
     message: 'is not a URL. Fix: e.g. EMBEDDING_BASE_URL=http://127.0.0.1:11434/v1 (Ollama serving bge-m3).',
   }),
   EMBEDDING_API_KEY: optionalText,
+  RERANK_MODEL: optionalText,
   DESKMATE_CONSOLE: optionalText.pipe(
     z
       .enum(['on', 'off', 'auto'], { error: () => 'Fix: set DESKMATE_CONSOLE to on, off or auto.' })

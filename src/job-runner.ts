@@ -103,7 +103,11 @@ export function createJobRunner(
     reminders: parts.remindersOff ? undefined : reminders,
     logger,
     settings: { defaultTimezone: config.defaultTimezone, retention: config.retention },
-    knowledge: { index: knowledge.index, ...(knowledge.embed ? { embed: knowledge.embed } : {}) },
+    knowledge: {
+      index: knowledge.index,
+      ...(knowledge.embed ? { embed: knowledge.embed } : {}),
+      ...(knowledge.rerank ? { rerank: knowledge.rerank } : {}),
+    },
     // The console is the operator's own terminal: no allow-lists or rate limits there.
     guard: async (message) =>
       message.conversation.platform === 'console' ? undefined : requestGuard(message),

@@ -7,6 +7,7 @@ import type { LlmProvider, LlmResult } from './llm-provider';
 import type { Logger } from './logger';
 import type { ReminderScheduler } from './reminder';
 import type { Reply } from './reply';
+import type { Reranker } from './reranker';
 import type { LinkedDocument } from './shared-file';
 import type { StateStore } from './state-store';
 
@@ -109,6 +110,8 @@ export interface SkillKnowledge {
   index: KnowledgeIndex;
   /** Embeds chunks and questions when an embedding model is configured; keyword search only otherwise. */
   embed?: Embedder;
+  /** Reorders more candidates than are sent when a rerank model is configured; the index's order otherwise. */
+  rerank?: Reranker;
   /**
    * The principals the requester holds for the place this job's answer goes (decided by the pipeline's
    * knowledge access, checked through the platform): a search must name exactly these.

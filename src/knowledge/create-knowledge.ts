@@ -5,6 +5,7 @@ import type { KnowledgeBase } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { createEmbedder } from '../llm/create-embedder';
+import { createReranker } from '../llm/create-reranker';
 import { createFolderSync, type FolderSync } from './folder-sync';
 import { prepareLanceThreads } from './lancedb/lance-threads';
 import { lazyKnowledgeIndex } from './lazy-knowledge-index';
@@ -46,7 +47,8 @@ async function openEngine(
 
 /**
  * Build the knowledge base for the job side: an index opened lazily (LanceDB is loaded only when it is first
- * used: at start with a knowledge folder, else on the first question), the embedder, and the folder sync.
+ * used: at start with a knowledge folder, else on the first question), the embedder, the reranker, and the
+ * folder sync.
  */
 export function createKnowledge(
   config: KnowledgeConfig,
@@ -54,6 +56,7 @@ export function createKnowledge(
 ): Knowledge {
   const logger = parts.logger.child({ component: 'knowledge' });
   const embed = config.embedding ? createEmbedder(config.embedding, logger) : undefined;
+  const rerank = config.rerank ? createReranker(config.rerank, logger) : undefined;
   const index = lazyKnowledgeIndex(() => openEngine(config, logger, embed?.model));
   const folderSync = config.folder
     ? createFolderSync({
@@ -69,6 +72,7 @@ export function createKnowledge(
   return {
     index,
     ...(embed ? { embed } : {}),
+    ...(rerank ? { rerank } : {}),
     ...(folderSync ? { folderSync } : {}),
     start: () => folderSync?.start(),
     async stop() {

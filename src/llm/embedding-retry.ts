@@ -8,6 +8,8 @@ export interface EmbeddingPolicy {
   timeoutMs: number;
   /** Waits between retries (tests pass one that records and returns at once). */
   sleep?: (milliseconds: number) => Promise<void>;
+  /** What the model is called in error messages (default `embedding model`). */
+  kind?: string;
 }
 
 /** The longest a server's `retry-after` is honoured; past it the call fails at once as throttled. */
@@ -28,6 +30,7 @@ export async function withEmbeddingRetries<T>(
   toError: (error: unknown) => unknown,
 ): Promise<T> {
   const sleep = policy.sleep ?? pause;
+  const kind = policy.kind ?? 'embedding model';
   for (let attemptNumber = 0; ; attemptNumber += 1) {
     const deadline = AbortSignal.timeout(policy.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -38,12 +41,12 @@ export async function withEmbeddingRetries<T>(
       failure = toError(error);
       if (!(failure instanceof LlmError)) {
         failure = deadline.aborted
-          ? new LlmError('timeout', `embedding model ${model} gave no answer in ${policy.timeoutMs} ms`, {
+          ? new LlmError('timeout', `${kind} ${model} gave no answer in ${policy.timeoutMs} ms`, {
               retryable: true,
               model,
               cause: error,
             })
-          : new LlmError('unavailable', `embedding model ${model} could not be reached`, {
+          : new LlmError('unavailable', `${kind} ${model} could not be reached`, {
               retryable: !signal?.aborted,
               model,
               cause: error,

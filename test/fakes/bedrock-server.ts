@@ -33,9 +33,9 @@ export interface BedrockScript {
 
 /** A request the fake received. */
 export interface BedrockRequestRecord {
-  /** The model id from the path (URL-decoded). */
+  /** The model id from the path (URL-decoded); for `rerank`, the model ARN from the body. */
   modelId: string;
-  /** `converse`, `converse-stream` or `invoke` (embeddings). */
+  /** `converse`, `converse-stream`, `invoke` (embeddings) or `rerank` (the agent runtime's Rerank API). */
   operation: string;
   /** The request's `content-type` and `accept` headers (InvokeModel sends both). */
   headers?: { contentType?: string; accept?: string };
@@ -85,6 +85,16 @@ export class FakeBedrockServer {
   private readonly script: BedrockScript[] = [];
   /** Scripted failures of `invoke` (embeddings), used in order before embeddings are answered. */
   readonly embeddingFaults: BedrockScript[] = [];
+  /** Scripted failures of `rerank`, used in order before reranks are answered. */
+  readonly rerankFaults: BedrockScript[] = [];
+  /**
+   * The rerank model's scores: one per source text, higher is more relevant (default: how many of the query's
+   * words the text holds).
+   */
+  rerankScores: (query: string, texts: string[]) => number[] = (query, texts) => {
+    const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    return texts.map((text) => words.filter((word) => text.toLowerCase().includes(word)).length);
+  };
   /** The default responder: answers when the queue is empty (a function answers from the request body). */
   fallback: BedrockScript | ((body: Record<string, unknown>) => BedrockScript) = { chunks: ['ok'] };
   private server?: Http2Server;
@@ -107,9 +117,12 @@ export class FakeBedrockServer {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const path = String(headers[':path']);
-        const answered = path.endsWith('/invoke')
-          ? this.answerInvoke(stream, path, headers, Buffer.concat(chunks))
-          : this.answer(stream, path, Buffer.concat(chunks));
+        const answered =
+          path === '/rerank'
+            ? this.answerRerank(stream, Buffer.concat(chunks))
+            : path.endsWith('/invoke')
+              ? this.answerInvoke(stream, path, headers, Buffer.concat(chunks))
+              : this.answer(stream, path, Buffer.concat(chunks));
         answered.catch(() => stream.close());
       });
       stream.on('error', () => {});
@@ -223,6 +236,81 @@ export class FakeBedrockServer {
       return;
     }
     refuse(400, 'ValidationException', `The provided model identifier is invalid: ${modelId}`);
+  }
+
+  /**
+   * `POST /rerank` of the Bedrock agent runtime (the same fake serves both endpoints): takes
+   * `{ queries: [{ type: 'TEXT', textQuery: { text } }], sources: [{ type: 'INLINE', inlineDocumentSource:
+   * { type: 'TEXT', textDocument: { text } } }], rerankingConfiguration: { type: 'BEDROCK_RERANKING_MODEL',
+   * bedrockRerankingConfiguration: { numberOfResults?, modelConfiguration: { modelArn } } } }` and answers
+   * `{ results: [{ index, relevanceScore }] }`, most relevant first, `numberOfResults` of them (default all).
+   */
+  private async answerRerank(stream: ServerHttp2Stream, raw: Buffer): Promise<void> {
+    const body = JSON.parse(raw.toString('utf8') || '{}') as {
+      queries?: Array<{ type?: string; textQuery?: { text?: string } }>;
+      sources?: Array<{
+        type?: string;
+        inlineDocumentSource?: { type?: string; textDocument?: { text?: string } };
+      }>;
+      rerankingConfiguration?: {
+        type?: string;
+        bedrockRerankingConfiguration?: {
+          numberOfResults?: number;
+          modelConfiguration?: { modelArn?: string };
+        };
+      };
+    };
+    const configuration = body.rerankingConfiguration?.bedrockRerankingConfiguration;
+    const modelArn = configuration?.modelConfiguration?.modelArn ?? '';
+    this.requests.push({ modelId: modelArn, operation: 'rerank', body: body as Record<string, unknown> });
+    const refuse = (status: number, errorType: string, message: string) => {
+      stream.respond({
+        ':status': status,
+        'content-type': 'application/json',
+        'x-amzn-errortype': errorType,
+      });
+      stream.end(JSON.stringify({ message }));
+    };
+    const fault = this.rerankFaults.shift();
+    await pause(fault?.delayMs);
+    if (stream.destroyed || stream.closed) return;
+    if (fault?.status) {
+      refuse(fault.status, fault.errorType ?? 'InternalServerException', fault.errorMessage ?? 'scripted');
+      return;
+    }
+    const query = body.queries?.[0];
+    const sources = body.sources ?? [];
+    const texts = sources.map((source) => source.inlineDocumentSource?.textDocument?.text);
+    const wellFormed =
+      body.queries?.length === 1 &&
+      query?.type === 'TEXT' &&
+      typeof query.textQuery?.text === 'string' &&
+      sources.length > 0 &&
+      sources.length <= 1000 &&
+      sources.every((source) => source.type === 'INLINE' && source.inlineDocumentSource?.type === 'TEXT') &&
+      texts.every((text) => typeof text === 'string') &&
+      body.rerankingConfiguration?.type === 'BEDROCK_RERANKING_MODEL' &&
+      (configuration?.numberOfResults === undefined ||
+        (configuration.numberOfResults >= 1 && configuration.numberOfResults <= sources.length));
+    if (!wellFormed) {
+      refuse(400, 'ValidationException', 'Malformed rerank request.');
+      return;
+    }
+    if (
+      !/^arn:aws:bedrock:[a-z0-9-]+::foundation-model\/(cohere\.rerank-v3-5:0|amazon\.rerank-v1:0)$/.test(
+        modelArn,
+      )
+    ) {
+      refuse(400, 'ValidationException', `The provided model identifier is invalid: ${modelArn}`);
+      return;
+    }
+    const scores = this.rerankScores(query.textQuery?.text as string, texts as string[]);
+    const results = scores
+      .map((relevanceScore, index) => ({ index, relevanceScore }))
+      .sort((left, right) => right.relevanceScore - left.relevanceScore || left.index - right.index)
+      .slice(0, configuration?.numberOfResults ?? sources.length);
+    stream.respond({ ':status': 200, 'content-type': 'application/json' });
+    stream.end(JSON.stringify({ results }));
   }
 
   private async answer(stream: ServerHttp2Stream, path: string, raw: Buffer): Promise<void> {

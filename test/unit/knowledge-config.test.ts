@@ -54,6 +54,33 @@ describe('knowledge settings', () => {
     ).toMatch(/Fix: EMBEDDING_MODEL=amazon\.titan-embed-text-v2:0/);
   });
 
+  test('RERANK_MODEL: a Bedrock rerank model, by id or ARN, needing a region; unset, no reranking', () => {
+    const result = parseConfig({ RERANK_MODEL: 'cohere.rerank-v3-5:0', AWS_REGION: 'us-west-2' });
+    expect(result.ok && result.config.knowledge.rerank).toEqual({
+      model: 'cohere.rerank-v3-5:0',
+      region: 'us-west-2',
+    });
+    const arn = 'arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0';
+    const byArn = parseConfig({ RERANK_MODEL: arn, AWS_REGION: 'us-west-2' });
+    expect(byArn.ok && byArn.config.knowledge.rerank?.model).toBe(arn);
+    const unset = parseConfig({ AWS_REGION: 'us-west-2' });
+    expect(unset.ok && unset.config.knowledge.rerank).toBeUndefined();
+    expect(problemsOf({ RERANK_MODEL: 'amazon.rerank-v1:0' })).toEqual([
+      expect.objectContaining({
+        variable: 'AWS_REGION',
+        message: expect.stringMatching(/RERANK_MODEL.*Fix: e\.g\. AWS_REGION=.*or unset RERANK_MODEL/),
+      }),
+    ]);
+    expect(problemsOf({ RERANK_MODEL: 'rerank-english-v3.0', AWS_REGION: 'us-west-2' })).toEqual([
+      expect.objectContaining({
+        variable: 'RERANK_MODEL',
+        message: expect.stringContaining(
+          'Fix: RERANK_MODEL=cohere.rerank-v3-5:0 or RERANK_MODEL=amazon.rerank-v1:0',
+        ),
+      }),
+    ]);
+  });
+
   test('OpenAI-compatible embeddings: the chat endpoint and key unless overridden; another host gets only its own key', () => {
     const chat = {
       OPENAI_BASE_URL: 'https://dashscope.example/v1',

@@ -1,5 +1,6 @@
 import type { KnowledgeHit } from '../../core/knowledge-index';
 import type { Reply } from '../../core/reply';
+import type { Reranker } from '../../core/reranker';
 import type { SkillContext, SkillKnowledge } from '../../core/skill';
 import { renderPrompt } from '../../prompts/render';
 import type { Language } from '../../text/language';
@@ -17,6 +18,8 @@ import { knowledgeWording } from './wording';
 
 /** Most excerpts sent with one question. */
 const excerptLimit = 8;
+/** With a rerank model, this many times the excerpts are fetched as candidates for it to choose from. */
+const rerankCandidates = 3;
 /** Passages shown without a model. */
 const offlinePassages = 3;
 /** Sources named when the answer is not found. */
@@ -38,10 +41,45 @@ async function retrieve(
     text: question,
     ...(vector ? { vector } : {}),
     principals,
-    limit: excerptLimit,
+    limit: knowledge.rerank ? excerptLimit * rerankCandidates : excerptLimit,
   });
   context.logger.info({ principals: principals.length, hits: hits.length }, 'knowledge searched');
-  return hits;
+  return knowledge.rerank ? reranked(context, knowledge.rerank, question, hits) : hits;
+}
+
+/** The best candidates in the rerank model's order; when it fails, the index's order (logged, never fatal). */
+async function reranked(
+  context: SkillContext,
+  reranker: Reranker,
+  question: string,
+  hits: KnowledgeHit[],
+): Promise<KnowledgeHit[]> {
+  if (hits.length <= 1) return hits;
+  const started = Date.now();
+  let failure = 'no_positions';
+  try {
+    const order = await reranker.rerank(
+      question,
+      hits.map((hit) => hit.chunk.text),
+      excerptLimit,
+      context.signal,
+    );
+    const chosen = order.map((position) => hits[position]).filter((hit) => hit !== undefined);
+    if (chosen.length > 0) {
+      context.logger.info(
+        { model: reranker.model, candidates: hits.length, kept: chosen.length, ms: Date.now() - started },
+        'knowledge reranked',
+      );
+      return chosen;
+    }
+  } catch (error) {
+    failure = error instanceof Error ? ((error as { code?: string }).code ?? error.name) : 'unknown';
+  }
+  context.logger.warn(
+    { model: reranker.model, code: failure, candidates: hits.length, ms: Date.now() - started },
+    'knowledge rerank failed: the index order is kept',
+  );
+  return hits.slice(0, excerptLimit);
 }
 
 /** "Couldn't find" with the closest sources the asker may see here (the sources of the hits, access-filtered). */
