@@ -3,6 +3,7 @@ import { createAuditLog } from '../audit/audit-log';
 import type { HttpRoute } from '../core/adapter';
 import type { AdminOptions, AdminRequest, AdminServices, SignedInRequest } from './admin-context';
 import { serveAsset } from './assets';
+import { audit, auditDownload } from './audit-handlers';
 import { createLoginForms } from './auth/login-form';
 import { createLoginLimiter } from './auth/login-limiter';
 import { createOneTimeLink } from './auth/one-time-link';
@@ -57,6 +58,8 @@ async function dispatch(services: AdminServices, context: SignedInRequest, metho
       return showRun(services, context, path.slice('/playground/runs/'.length));
     if (path === '/settings') return settings(services, context);
     if (path === '/knowledge') return knowledge(services, context);
+    if (path === '/audit') return audit(services, context);
+    if (path === '/audit.jsonl') return auditDownload(services, context);
   }
   if (method === 'POST') {
     if (path === '/playground') return runFromForm(services, context);
@@ -73,8 +76,9 @@ async function handleSignedIn(services: AdminServices, context: AdminRequest, me
   const session = await services.sessions.find(request);
   if (!session) {
     request.resume();
-    // A page asked for in the browser goes to the sign-in page; anything else (a form, the CSV) is refused.
-    if (method === 'GET' && context.path !== '/usage.csv') return redirect(response, '/admin/login');
+    // A page asked for in the browser goes to the sign-in page; anything else (a form, a download) is refused.
+    const download = context.path === '/usage.csv' || context.path === '/audit.jsonl';
+    if (method === 'GET' && !download) return redirect(response, '/admin/login');
     return sendText(response, 401, 'sign in first');
   }
   const signedIn: SignedInRequest = { ...context, session, csrfToken: services.sessions.csrfToken(session) };

@@ -7,6 +7,7 @@ export const navigation = [
   { page: 'usage', path: '/admin/usage' },
   { page: 'playground', path: '/admin/playground' },
   { page: 'knowledge', path: '/admin/knowledge' },
+  { page: 'audit', path: '/admin/audit' },
   { page: 'settings', path: '/admin/settings' },
 ] as const;
 

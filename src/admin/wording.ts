@@ -1,4 +1,5 @@
 import type { Language } from '../text/language';
+import { auditWords } from './audit-wording';
 import { knowledgeWords } from './knowledge-wording';
 
 const english = {
@@ -9,6 +10,7 @@ const english = {
     usage: 'Usage',
     playground: 'Playground',
     knowledge: 'Knowledge',
+    audit: 'Audit',
     settings: 'Settings',
   },
   signOut: 'Sign out',
@@ -126,6 +128,7 @@ const english = {
     reminders: (count: number) => `${count} reminder${count === 1 ? '' : 's'} would be scheduled.`,
   },
   knowledge: knowledgeWords.en,
+  audit: auditWords.en,
   settings: {
     title: 'Settings',
     intro:
@@ -148,7 +151,14 @@ export type Words = typeof english;
 const chinese: Words = {
   htmlLanguage: 'zh-CN',
   product: 'Deskmate 控制台',
-  navigation: { overview: '概览', usage: '用量', playground: '试用', knowledge: '知识库', settings: '设置' },
+  navigation: {
+    overview: '概览',
+    usage: '用量',
+    playground: '试用',
+    knowledge: '知识库',
+    audit: '审计',
+    settings: '设置',
+  },
   signOut: '退出登录',
   version: (version) => `Deskmate ${version}`,
   login: {
@@ -261,6 +271,7 @@ const chinese: Words = {
     reminders: (count) => `将会安排 ${count} 个提醒。`,
   },
   knowledge: knowledgeWords.zh,
+  audit: auditWords.zh,
   settings: {
     title: '设置',
     intro: '当前进程使用的配置，密钥已隐藏。请在环境变量或 .env 中修改并重启。',

@@ -1,11 +1,32 @@
 /**
  * Print the audit trail as JSON lines: `npm run audit -- --since 2026-12-01 [--until 2026-12-05]` (UTC
- * dates; `--since` defaults to seven days ago, `--until` to today). Reads the Redis the deployment uses
- * (REDIS_URL and REDIS_KEY_PREFIX from the environment or .env).
+ * dates; `--since` defaults to seven days ago, `--until` to today), optionally only the records of
+ * `--platform`, `--workspace`, `--requester`, `--skill` or `--outcome` (exact values). Reads the Redis the
+ * deployment uses (REDIS_URL and REDIS_KEY_PREFIX from the environment or .env). The web console's Audit page
+ * downloads the same lines through `auditJsonLines` and `matchesAuditFilter`.
  */
 import { parseConfig, readEnvironment } from '../config';
 import { createRedisStateStore } from '../state/redis-state-store';
-import { createAuditLog } from './audit-log';
+import { type AuditRecord, createAuditLog } from './audit-log';
+
+/** The fields the audit trail can be narrowed by (exact values; an absent field matches every record). */
+export const auditFilterFields = ['platform', 'workspace', 'requester', 'skill', 'outcome'] as const;
+
+/** Which records to keep: each field given must equal the record's. */
+export type AuditFilter = Partial<Record<(typeof auditFilterFields)[number], string>>;
+
+/** Whether a record matches every field of the filter. */
+export function matchesAuditFilter(record: AuditRecord, filter: AuditFilter): boolean {
+  return auditFilterFields.every((field) => {
+    const wanted = filter[field];
+    return wanted === undefined || wanted === '' || record[field] === wanted;
+  });
+}
+
+/** Records as JSON lines, one record a line, in the order given: the export's one format. */
+export function auditJsonLines(records: readonly AuditRecord[]): string {
+  return records.map((record) => `${JSON.stringify(record)}\n`).join('');
+}
 
 /** A `yyyy-mm-dd` argument as a UTC date, or a message saying what to write instead. */
 function dateArgument(name: string, value: string | undefined, fallback: Date): Date | string {
@@ -41,8 +62,13 @@ export async function exportAudit(argv: string[], output: NodeJS.WritableStream)
   const store = createRedisStateStore({ url: parsed.config.redisUrl, prefix: parsed.config.redisKeyPrefix });
   try {
     await store.ping();
+    const filter: AuditFilter = {};
+    for (const field of auditFilterFields) {
+      const value = option(field);
+      if (value !== undefined) filter[field] = value;
+    }
     const records = await createAuditLog(store).read(since as Date, until as Date);
-    for (const record of records) output.write(`${JSON.stringify(record)}\n`);
+    output.write(auditJsonLines(records.filter((record) => matchesAuditFilter(record, filter))));
     return 0;
   } catch (error) {
     process.stderr.write(

@@ -2,13 +2,14 @@
 // its content, the console's script running under its CSP (no violation, no page error), a playground summary
 // of the Chinese sample against the fake model rendered as Slack and Lark would show it with citation links
 // that land on the cited message, the usage chart showing the call just made, the CSV export, masked secrets,
-// the Chinese pages, the knowledge page over a real LanceDB index (English and Chinese, Forget clicked), and
+// the audit page (its filter and JSON-lines download), the Chinese pages, the knowledge page over a real LanceDB index (English and Chinese, Forget clicked), and
 // signing out. Screenshots of every page go to artifacts/admin-screenshots/ (git-ignored)
 // for review; the assertions are on content, never on pixels.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createAuditLog } from '../../src/audit/audit-log';
 import { usageDay } from '../../src/llm/usage-recorder';
 import { feedbackTotalsKey } from '../../src/skills/knowledge/feedback';
 import { FakeOpenAIServer } from '../fakes/openai-server';
@@ -179,6 +180,39 @@ describe('web console in a real browser', () => {
       expect(await page.getAttribute('#activity-chart polyline[data-series="Jobs"]', 'data-total')).toBe('1');
       await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
 
+      // Audit: today's requests, the playground's among them; a failed one (written here) is marked.
+      await createAuditLog(served.deskmate.store).write({
+        at: new Date().toISOString(),
+        jobId: 'browser-failed-1',
+        platform: 'lark',
+        workspace: 'tenant-browser',
+        conversation: { channel: 'oc_browser', thread: 'om_thread', kind: 'group' },
+        requester: 'ou_browser',
+        skill: 'todo',
+        routedBy: 'command_word',
+        models: [],
+        tokens: { input: 0, output: 0 },
+        outcome: 'platform_error',
+        durationMs: 1200,
+        effects: [{ action: 'created', kind: 'task', id: 'task-42' }],
+      });
+      await page.click('nav a[href="/admin/audit"]');
+      await page.waitForURL(`${base}/admin/audit`);
+      expect(await page.textContent('h1')).toBe('Audit');
+      expect(await page.textContent('#audit-intro')).toContain('Records hold no message text');
+      const playgroundRow = page.locator('#audit-records tbody tr', { hasText: 'summarize' });
+      expect(await playgroundRow.textContent()).toMatch(
+        /^[\d-]+ [\d:]+consoleplayground.*summarize.*fake-zh-model321 \/ 54ok/,
+      );
+      expect(await page.textContent('tr[data-job="browser-failed-1"]')).toContain('✗ error: platform_error');
+      await page.screenshot({ path: join(screenshots, 'audit.png'), fullPage: true });
+      await page.fill('#audit-form input[name="platform"]', 'lark');
+      await Promise.all([page.waitForURL(/platform=lark/), page.click('#audit-form button[type="submit"]')]);
+      expect(await page.locator('#audit-records tbody tr').count()).toBe(1);
+      const jsonl = await context.request.get(`${base}${await page.getAttribute('#audit-download', 'href')}`);
+      expect(jsonl.status()).toBe(200);
+      expect(JSON.parse((await jsonl.text()).trim()).jobId).toBe('browser-failed-1');
+
       // Signing out ends the session: the console sends the browser back to the sign-in page.
       await Promise.all([page.waitForURL(`${base}/admin/login`), page.click('.sign-out button')]);
       await page.goto(`${base}/admin/usage`);
@@ -269,6 +303,10 @@ describe('web console in a real browser', () => {
       await page.goto(`${served.baseUrl}/admin/playground`);
       expect(await page.textContent('h1')).toBe('试用');
       await page.screenshot({ path: join(screenshots, 'playground-zh.png'), fullPage: true });
+      await page.goto(`${served.baseUrl}/admin/audit`);
+      expect(await page.textContent('h1')).toBe('审计');
+      expect(await page.textContent('#audit-intro')).toContain('记录不含任何消息内容');
+      await page.screenshot({ path: join(screenshots, 'audit-zh.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -1,9 +1,10 @@
 // Proves: every request leaves one audit record (who, where, skill, model, tokens, outcome, what was
 // created) with no message text, kept for AUDIT_RETENTION_DAYS, and `npm run audit -- --since …` prints them
-// as JSON lines.
+// as JSON lines; the console's Audit page lists them, with no text either, and downloads the same lines.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { ConsoleClient } from '../admin/console-client';
 import { FakeOpenAIServer } from '../fakes/openai-server';
 import { deliverEvent, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
@@ -19,6 +20,7 @@ import { testRedisUrl } from '../helpers/test-redis';
 import { waitUntil } from '../helpers/wait';
 
 const repositoryRoot = join(__dirname, '..', '..');
+const consolePassword = 'audit e2e console password';
 
 describe('the audit trail', () => {
   const slack = new FakeSlackServer();
@@ -39,6 +41,7 @@ describe('the audit trail', () => {
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: prefix,
       AUDIT_RETENTION_DAYS: '30',
+      ADMIN_PASSWORD: consolePassword,
     });
   });
   afterAll(async () => {
@@ -92,6 +95,17 @@ describe('the audit trail', () => {
     const todo = records.find((record) => record.skill === 'todo');
     expect(todo).toMatchObject({ routedBy: 'command_word', models: [], outcome: 'ok' });
     expect(todo.effects).toEqual([{ action: 'created', kind: 'todo', id: '#1' }]);
+
+    // The console's Audit page shows both requests, and no text of them either; its download is the export.
+    const operator = new ConsoleClient(served.baseUrl);
+    expect((await operator.signIn(consolePassword)).status).toBe(303);
+    const page = await (await operator.get('/admin/audit')).text();
+    expect([...page.matchAll(/<tr data-job="([^"]+)"/g)].map((match) => match[1]).sort()).toEqual(
+      records.map((record) => record.jobId).sort(),
+    );
+    expect(page).not.toMatch(/secret|quarterly|report/i);
+    const download = await operator.get(`/admin/audit.jsonl?from=${today}&to=${today}`);
+    expect(await download.text()).toBe(exported.stdout);
 
     // Each record expires after AUDIT_RETENTION_DAYS.
     const redis = new Redis(testRedisUrl());
