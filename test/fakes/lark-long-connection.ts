@@ -148,11 +148,29 @@ export class FakeLongConnection {
 
   /**
    * Push an event (a schema 2.0 payload) to one connected client, split into `parts` fragments like Lark
-   * does for large events; resolves with the client's answer.
+   * does for large events; resolves with the client's answer. An event left unanswered (a client that had just
+   * connected and was not listening yet) is delivered again after `redeliverAfterMs`, as Lark redelivers; the
+   * event id stays the same, so a client that saw both answers once.
    */
-  async push(payload: unknown, parts = 1): Promise<EventAnswer> {
-    await this.waitForClient();
-    const socket = [...this.sockets][0];
+  async push(payload: unknown, parts = 1, redeliverAfterMs = 5000): Promise<EventAnswer> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.waitForClient();
+      const answer = this.send(payload, parts);
+      if (attempt >= 12) return answer;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), redeliverAfterMs);
+      });
+      const answered = await Promise.race([answer, late]);
+      clearTimeout(timer);
+      if (answered) return answered;
+    }
+  }
+
+  /** Send an event's frames to the newest open connection (an older one may be on its way out); resolves with its answer. */
+  private send(payload: unknown, parts: number): Promise<EventAnswer> {
+    const open = [...this.sockets].filter((each) => each.readyState === each.OPEN);
+    const socket = open.at(-1) ?? [...this.sockets][0];
     this.sequence += 1;
     const messageId = `fake-ws-${this.sequence}`;
     const bytes = Buffer.from(JSON.stringify(payload), 'utf8');
