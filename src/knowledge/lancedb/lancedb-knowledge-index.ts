@@ -13,6 +13,7 @@ import type {
 import type { Logger } from '../../core/logger';
 import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
 import { sameSource } from '../same-source';
+import { connectLanceDb, type LanceDbLocation } from './lancedb-connect';
 import {
   accessFilter,
   chunkOf,
@@ -25,13 +26,7 @@ import {
 } from './lancedb-rows';
 
 /** Where the embedded index lives and how it reads. */
-export interface LanceDbKnowledgeIndexOptions {
-  /** A folder (`./data/knowledge`) or an object-storage URI (`s3://bucket/deskmate`) several replicas share. */
-  uri: string;
-  /** Credentials and settings for object storage, passed to LanceDB as they are. */
-  storageOptions?: Record<string, string>;
-  /** How stale a read may be, in seconds, when other processes write the same index (default 5). */
-  readConsistencySeconds?: number;
+export interface LanceDbKnowledgeIndexOptions extends LanceDbLocation {
   /** Chunks at which a vector index is built (below it, vector search scans; default 10,000). */
   vectorIndexThreshold?: number;
   /** The embedding model chunks' vectors come from; unset, the index is keyword-only. */
@@ -53,19 +48,7 @@ export async function createLanceDbKnowledgeIndex(
   options: LanceDbKnowledgeIndexOptions,
 ): Promise<KnowledgeIndex> {
   const { logger } = options;
-  let connection: lancedb.Connection;
-  try {
-    connection = await lancedb.connect(options.uri, {
-      readConsistencyInterval: options.readConsistencySeconds ?? 5,
-      ...(options.storageOptions ? { storageOptions: options.storageOptions } : {}),
-    });
-  } catch (error) {
-    throw new DeskmateError(
-      'not_configured',
-      `the knowledge index at ${options.uri} could not be opened. Fix: check KNOWLEDGE_URI (or DATA_DIR) and that this process may write there`,
-      { cause: error },
-    );
-  }
+  const connection = await connectLanceDb(options, 'write');
   const names = await connection.tableNames();
   const sources = names.includes(sourcesTable)
     ? await connection.openTable(sourcesTable)

@@ -1,17 +1,11 @@
-import * as lancedb from '@lancedb/lancedb';
+import type * as lancedb from '@lancedb/lancedb';
 import { DeskmateError } from '../../core/errors';
 import type { KnowledgeIndex, KnowledgePrincipal, KnowledgeStatus } from '../../core/knowledge-index';
+import { connectLanceDb, type LanceDbLocation } from './lancedb-connect';
 import { accessFilter, sourceOf } from './lancedb-rows';
 
-/** Where another process's embedded index lives. */
-export interface LanceDbKnowledgeReaderOptions {
-  /** The same folder or object-storage URI the writing processes use (KNOWLEDGE_URI). */
-  uri: string;
-  /** Credentials and settings for object storage, passed to LanceDB as they are. */
-  storageOptions?: Record<string, string>;
-  /** How stale a read may be, in seconds (default 5). */
-  readConsistencySeconds?: number;
-}
+/** Where another process's embedded index lives: the same URI the writing processes use (KNOWLEDGE_URI). */
+export type LanceDbKnowledgeReaderOptions = LanceDbLocation;
 
 /**
  * The LanceDB knowledge index opened only to read what other processes wrote (a web-only console): it never
@@ -22,19 +16,7 @@ export interface LanceDbKnowledgeReaderOptions {
 export async function openLanceDbKnowledgeReader(
   options: LanceDbKnowledgeReaderOptions,
 ): Promise<KnowledgeIndex> {
-  let connection: lancedb.Connection;
-  try {
-    connection = await lancedb.connect(options.uri, {
-      readConsistencyInterval: options.readConsistencySeconds ?? 5,
-      ...(options.storageOptions ? { storageOptions: options.storageOptions } : {}),
-    });
-  } catch (error) {
-    throw new DeskmateError(
-      'not_configured',
-      `the knowledge index at ${options.uri} could not be opened. Fix: check KNOWLEDGE_URI (or DATA_DIR) and that this process may read there`,
-      { cause: error },
-    );
-  }
+  const connection = await connectLanceDb(options, 'read');
   // Opened again on each call: a writer may drop and create the chunks table (a new embedding model).
   const withTable = async <T>(
     name: 'sources' | 'chunks',
