@@ -1,6 +1,11 @@
 import type { KnowledgeIndex, KnowledgeSource, KnowledgeStatus } from '../core/knowledge-index';
 import type { StateStore } from '../core/state-store';
-import { type FolderSyncRecord, readFolderSyncRecord } from '../knowledge/folder-sync-record';
+import {
+  type FolderSyncProgress,
+  type FolderSyncRecord,
+  readFolderSyncProgress,
+  readFolderSyncRecord,
+} from '../knowledge/folder-sync-record';
 import { feedbackTotalsKey } from '../skills/knowledge/feedback';
 
 /**
@@ -29,6 +34,8 @@ export interface KnowledgeOverview {
   sources: KnowledgeSource[];
   /** The folder sync's last pass, when one was recorded. */
   lastSync?: FolderSyncRecord;
+  /** The folder sync's pass under way, if one is. */
+  syncing?: FolderSyncProgress;
   /** Votes by cited source id. */
   votesBySource: Map<string, VoteCounts>;
   /** Votes on answers citing any source, each source's share counted (an answer citing two counts twice). */
@@ -55,10 +62,11 @@ export async function readKnowledge(
   knowledge: ConsoleKnowledge,
   store: StateStore,
 ): Promise<KnowledgeOverview> {
-  const [status, sources, lastSync, votesBySource] = await Promise.all([
+  const [status, sources, lastSync, syncing, votesBySource] = await Promise.all([
     knowledge.index.status(),
     knowledge.index.sources(),
     readFolderSyncRecord(store),
+    readFolderSyncProgress(store),
     readVotes(store),
   ]);
   const votesOverall = { up: 0, down: 0 };
@@ -70,6 +78,7 @@ export async function readKnowledge(
     status,
     sources,
     lastSync,
+    ...(syncing ? { syncing } : {}),
     votesBySource,
     votesOverall,
     canForget: knowledge.canForget,

@@ -39,3 +39,35 @@ export function writeFolderSyncRecord(store: StateStore, record: FolderSyncRecor
 export async function readFolderSyncRecord(store: StateStore): Promise<FolderSyncRecord | undefined> {
   return (await store.getJson<FolderSyncRecord>(folderSyncRecordKey)) ?? undefined;
 }
+
+/** A pass under way, as the web console shows it: files checked so far out of those found. */
+export interface FolderSyncProgress {
+  /** When the pass started (ISO 8601). */
+  startedAt: string;
+  /** Files checked so far (indexed, found unchanged, or unreadable). */
+  checked: number;
+  /** Supported documents found in the folder. */
+  files: number;
+}
+
+/** The store key (a JSON record) of the pass under way; gone when it ends. */
+export const folderSyncProgressKey = 'knowledge-folder-sync-progress';
+
+/** Remember how far a pass has come; kept no longer than a pass may hold its lock, so a crashed pass's fades. */
+export function writeFolderSyncProgress(
+  store: StateStore,
+  progress: FolderSyncProgress,
+  ttlSeconds: number,
+): Promise<void> {
+  return store.setJson(folderSyncProgressKey, progress, ttlSeconds);
+}
+
+/** The pass under way, if any. */
+export async function readFolderSyncProgress(store: StateStore): Promise<FolderSyncProgress | undefined> {
+  return (await store.getJson<FolderSyncProgress>(folderSyncProgressKey)) ?? undefined;
+}
+
+/** The pass ended: the console shows its record instead. */
+export function clearFolderSyncProgress(store: StateStore): Promise<void> {
+  return store.delete(folderSyncProgressKey);
+}

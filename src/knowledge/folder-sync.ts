@@ -10,7 +10,12 @@ import type { DocumentLimits } from '../documents/limits';
 import { buildChunks } from './build-chunks';
 import { accessFileExample } from './folder-access';
 import { type FolderFile, scanKnowledgeFolder } from './folder-scan';
-import { type FolderSyncRecord, writeFolderSyncRecord } from './folder-sync-record';
+import {
+  clearFolderSyncProgress,
+  type FolderSyncRecord,
+  writeFolderSyncProgress,
+  writeFolderSyncRecord,
+} from './folder-sync-record';
 
 /** What the folder sync needs. */
 export interface FolderSyncOptions {
@@ -32,6 +37,8 @@ export interface FolderSyncOptions {
   lockMilliseconds?: number;
   /** The current time (tests pin it). */
   now?: () => Date;
+  /** Least milliseconds between two progress records of a pass (default 1,000). */
+  progressMilliseconds?: number;
 }
 
 /** What one pass did. */
@@ -85,6 +92,7 @@ function isCurrent(indexed: KnowledgeSource | undefined, version: string, file: 
 export function createFolderSync(options: FolderSyncOptions): FolderSync {
   const { index, logger } = options;
   const now = options.now ?? (() => new Date());
+  const lockMilliseconds = options.lockMilliseconds ?? 10 * 60_000;
   const seen = new Map<string, SeenFile>();
   /** Versions that failed to read, by source id: not tried again until the file changes. */
   const failedVersions = new Map<string, string>();
@@ -176,8 +184,29 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
     }).catch((error: unknown) => logger.warn({ err: error }, 'knowledge folder sync not recorded'));
   }
 
+  /**
+   * How far this pass has come, for the console ("checked 12 of 40 files"): recorded at the start and then at
+   * most once a progress interval, so an unchanged folder of thousands of files costs a few writes a pass.
+   */
+  function passProgress(files: number, ttlMilliseconds: number) {
+    const startedAt = now().toISOString();
+    const every = options.progressMilliseconds ?? 1000;
+    let lastWritten = Number.NEGATIVE_INFINITY;
+    return {
+      async checked(checked: number) {
+        if (Date.now() - lastWritten < every) return;
+        lastWritten = Date.now();
+        await writeFolderSyncProgress(
+          options.store,
+          { startedAt, checked, files },
+          Math.ceil(ttlMilliseconds / 1000),
+        ).catch((error: unknown) => logger.warn({ err: error }, 'knowledge folder progress not recorded'));
+      },
+    };
+  }
+
   async function pass(): Promise<FolderSyncPass | undefined> {
-    const lock = await options.store.acquireLock(folderSyncLockKey, options.lockMilliseconds ?? 10 * 60_000);
+    const lock = await options.store.acquireLock(folderSyncLockKey, lockMilliseconds);
     if (!lock) return undefined;
     const started = Date.now();
     try {
@@ -210,8 +239,10 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
       );
       const result: FolderSyncPass = { indexed: 0, unchanged: 0, removed: 0, failed: 0 };
       const present = new Set<string>();
-      for (const file of scan.files) {
+      const progress = passProgress(scan.files.length, lockMilliseconds);
+      for (const [checked, file] of scan.files.entries()) {
         if (stopped) return result;
+        await progress.checked(checked);
         const id = `${folderSourcePrefix}${file.relativePath}`;
         try {
           if (await indexFile(file, indexed.get(id), result)) present.add(id);
@@ -239,6 +270,7 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
       }
       return result;
     } finally {
+      await clearFolderSyncProgress(options.store).catch(() => undefined);
       await lock.release().catch(() => undefined);
     }
   }

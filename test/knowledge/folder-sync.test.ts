@@ -5,6 +5,7 @@ import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { StateStore } from '../../src/core/state-store';
 import { defaultDocumentLimits } from '../../src/documents/limits';
 import { createFolderSync, type FolderSyncOptions, folderSyncLockKey } from '../../src/knowledge/folder-sync';
+import { readFolderSyncProgress } from '../../src/knowledge/folder-sync-record';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { TestEmbedder } from '../../src/llm/test-embedder';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
@@ -96,6 +97,28 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     expect(await folderSync.syncOnce()).toMatchObject({ removed: 1 });
     expect(await found('年假')).toEqual([]);
     expect(await index.status()).toMatchObject({ sources: 1 });
+  });
+
+  test('a pass under way says how far it has come, for the console; the record is gone when it ends', async () => {
+    write('a.md', 'The canteen opens at noon.');
+    write('b.md', 'The library closes at six.');
+    write('c.md', 'The gym is on the third floor.');
+    const seenMidPass: Array<{ checked: number; files: number } | undefined> = [];
+    const watched: KnowledgeIndex = {
+      ...index,
+      upsert: async (source, chunks) => {
+        const progress = await readFolderSyncProgress(store);
+        seenMidPass.push(progress && { checked: progress.checked, files: progress.files });
+        return index.upsert(source, chunks);
+      },
+    };
+    expect(await sync({ index: watched, progressMilliseconds: 0 }).syncOnce()).toMatchObject({ indexed: 3 });
+    expect(seenMidPass).toEqual([
+      { checked: 0, files: 3 },
+      { checked: 1, files: 3 },
+      { checked: 2, files: 3 },
+    ]);
+    expect(await readFolderSyncProgress(store)).toBeUndefined();
   });
 
   test('an access.json narrows its folder and the folders under it; changing it re-indexes', async () => {

@@ -13,8 +13,16 @@ function votes(counts: VoteCounts | undefined, text: KnowledgeWords): SafeHtml {
 }
 
 function lastSync(data: KnowledgeOverview, text: KnowledgeWords): SafeHtml {
+  const syncing = data.syncing
+    ? html`<span id="knowledge-syncing">${text.syncing(data.syncing.checked, data.syncing.files, utcTime(data.syncing.startedAt))}</span><br>`
+    : '';
+  return html`${syncing}${lastPass(data, text)}`;
+}
+
+function lastPass(data: KnowledgeOverview, text: KnowledgeWords): SafeHtml {
   const record = data.lastSync;
   if (!record) {
+    if (data.syncing) return html``;
     return html`<span class="muted">${data.folderConfigured ? text.neverSynced : text.folderNotSet}</span>`;
   }
   const at = utcTime(record.finishedAt);
