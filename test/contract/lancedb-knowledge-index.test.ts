@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { createLogger } from '../../src/logger';
 import { describeKnowledgeIndexContract } from './knowledge-index-contract';
@@ -46,6 +47,29 @@ describe('lancedb engine specifics', () => {
     expect(hits.map((hit) => hit.source.id)).toEqual(['a']);
     expect(await reader.status()).toMatchObject({ sources: 1, chunks: 1 });
     await Promise.all([reader.close(), writer.close()]);
+  });
+
+  test('rows written join the full-text index once writes settle, so searches stop scanning them', async () => {
+    const uri = join(directory, 'settle');
+    const index = await createLanceDbKnowledgeIndex({ uri, settleMilliseconds: 200, logger });
+    await index.upsert(source('a'), [chunk('a', 'The fire exit is behind the kitchen.')]);
+    await index.upsert(source('b'), [chunk('b', 'Visitors sign in at the front desk.')]);
+    const connection = await lancedb.connect(uri);
+    const table = await connection.openTable('chunks');
+    const unindexed = async () => {
+      await table.checkoutLatest();
+      const [text] = (await table.listIndices()).filter((entry) => entry.columns.includes('text'));
+      return (await table.indexStats(text.name))?.numUnindexedRows;
+    };
+    expect(await unindexed()).toBe(1);
+    const deadline = Date.now() + 10_000;
+    while ((await unindexed()) !== 0 && Date.now() < deadline)
+      await new Promise((done) => setTimeout(done, 100));
+    expect(await unindexed()).toBe(0);
+    expect((await index.search({ text: 'front desk', principals: ['everyone'], limit: 3 })).length).toBe(1);
+    table.close();
+    connection.close();
+    await index.close();
   });
 
   test('another embedding model: the index starts over, so every source is indexed again with it', async () => {
