@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AdminServices, SignedInRequest } from './admin-context';
 import { html } from './html';
 import { readKnowledge } from './knowledge-data';
@@ -46,7 +47,28 @@ export async function forgetSource(services: AdminServices, context: SignedInReq
   const source = (await configured.index.sources()).find((candidate) => candidate.id === sourceId);
   if (!source) return redirect(context.response, '/admin/knowledge?done=gone');
   if (source.origin === 'folder') return sendText(context.response, 400, text.folderRefused);
+  const started = Date.now();
   await configured.index.remove(source.id);
+  // On the audit trail like a `kb forget` in chat: who (the console), what (the source's id), no text.
+  await services.audit
+    .write({
+      at: new Date().toISOString(),
+      jobId: `console-forget-${randomUUID()}`,
+      platform: 'console',
+      workspace: 'console',
+      conversation: { channel: 'knowledge', kind: 'dm' },
+      requester: 'admin',
+      skill: 'kb',
+      routedBy: 'console',
+      models: [],
+      tokens: { input: 0, output: 0 },
+      outcome: 'ok',
+      durationMs: Date.now() - started,
+      effects: [{ action: 'deleted', kind: 'knowledge_source', id: source.id }],
+    })
+    .catch((error: unknown) =>
+      services.options.logger.warn({ err: error, source: source.id }, 'console forget not audited'),
+    );
   services.options.logger.info(
     { source: source.id, origin: source.origin },
     'knowledge source forgotten from the console',

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAuditLog } from '../../src/audit/audit-log';
 import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import { writeFolderSyncProgress } from '../../src/knowledge/folder-sync-record';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
@@ -180,6 +181,18 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(textOf(page, 'knowledge-notice')).toContain('The source was forgotten');
     expect(textOf(page, 'knowledge-sources')).toBe('3');
     expect(page).not.toContain('travel.md');
+    // On the audit trail, as a kb forget in chat is: the source's id, no text.
+    const today = new Date();
+    const audited = (await createAuditLog(fixture.store).read(today, today)).filter(
+      (record) => record.platform === 'console',
+    );
+    expect(audited).toEqual([
+      expect.objectContaining({
+        skill: 'kb',
+        outcome: 'ok',
+        effects: [{ action: 'deleted', kind: 'knowledge_source', id: 'slack:T1:file:F1' }],
+      }),
+    ]);
 
     const again = await client.post('/admin/knowledge/forget', { _csrf: token, source: 'slack:T1:file:F1' });
     expect(again.headers.get('location')).toBe('/admin/knowledge?done=gone');
