@@ -44,7 +44,7 @@ const minimumCandidates = 40;
 /** Writes between two compactions (which also fold new rows into the indices). */
 const writesPerOptimize = 25;
 /** Below this many chunks, every write is folded into the full-text index at once (see afterWrite). */
-const smallTableRows = 100;
+const smallTableRows = 20;
 const chunkColumns = ['id', 'source_id', 'text', 'heading_path', 'place', 'language'];
 
 /** Open the embedded LanceDB knowledge index (data under the URI; tables are created on first use). */
