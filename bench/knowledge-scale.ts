@@ -16,6 +16,7 @@ import {
   sourceRow,
   sourcesSchema,
 } from '../src/knowledge/lancedb/lancedb-rows';
+import { ensureTextIndex } from '../src/knowledge/lancedb/lancedb-text-index';
 import { createLogger } from '../src/logger';
 import { loadKnowledgeQuestions } from '../test/knowledge/fixture-corpus';
 import { openPrincipal, restrictedPrincipal, syntheticSources } from './knowledge-synthetic';
@@ -77,10 +78,8 @@ export async function buildSyntheticIndex(
     if (batch.length >= 20_000) await flush();
   }
   await flush();
-  // The engine's full-text index, as its ensureTextIndex makes it.
-  await chunks.createIndex('text', {
-    config: lancedb.Index.fts({ baseTokenizer: 'icu' as 'simple', withPosition: false }),
-  });
+  // The engine's full-text index, as it makes it.
+  await ensureTextIndex(chunks);
   chunks.close();
   sources.close();
   connection.close();

@@ -125,7 +125,7 @@ async function untilIndexed(directory: string): Promise<number | undefined> {
   try {
     while (performance.now() - started < 60_000) {
       await table.checkoutLatest();
-      const text = (await table.listIndices()).find((entry) => entry.columns.includes('text'));
+      const text = (await table.listIndices()).find((entry) => entry.indexType === 'FTS');
       if (text && (await table.indexStats(text.name))?.numUnindexedRows === 0)
         return performance.now() - started;
       await new Promise((done) => setTimeout(done, 100));

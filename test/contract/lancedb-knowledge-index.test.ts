@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
+import { Field, List, Schema, Utf8 } from 'apache-arrow';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
+import { sourceRow, sourcesSchema } from '../../src/knowledge/lancedb/lancedb-rows';
 import { createLogger } from '../../src/logger';
 import { describeKnowledgeIndexContract } from './knowledge-index-contract';
 
@@ -52,13 +54,20 @@ describe('lancedb engine specifics', () => {
   test('rows written join the full-text index once writes settle, so searches stop scanning them', async () => {
     const uri = join(directory, 'settle');
     const index = await createLanceDbKnowledgeIndex({ uri, settleMilliseconds: 200, logger });
-    await index.upsert(source('a'), [chunk('a', 'The fire exit is behind the kitchen.')]);
+    // Past the small-table size (a small table is folded in at once), so the settle is what is seen.
+    await index.upsert(
+      source('a'),
+      Array.from({ length: 30 }, (_, place) => ({
+        ...chunk('a', `Floor ${place} has a fire exit behind the kitchen.`),
+        id: `a#${place}`,
+      })),
+    );
     await index.upsert(source('b'), [chunk('b', 'Visitors sign in at the front desk.')]);
     const connection = await lancedb.connect(uri);
     const table = await connection.openTable('chunks');
     const unindexed = async () => {
       await table.checkoutLatest();
-      const [text] = (await table.listIndices()).filter((entry) => entry.columns.includes('text'));
+      const [text] = (await table.listIndices()).filter((entry) => entry.indexType === 'FTS');
       return (await table.indexStats(text.name))?.numUnindexedRows;
     };
     expect(await unindexed()).toBe(1);
@@ -86,5 +95,54 @@ describe('lancedb engine specifics', () => {
       code: 'bad_input',
     });
     await other.close();
+  });
+
+  test('a chunks table from before search_text: the index starts over, so every source is indexed again', async () => {
+    const uri = join(directory, 'old-layout');
+    // The layout of the chunks table before the title and heading path were searched (text indexed alone).
+    const connection = await lancedb.connect(uri);
+    const strings = () => new List(new Field('item', new Utf8(), true));
+    const oldChunks = new Schema([
+      new Field('id', new Utf8(), false),
+      new Field('source_id', new Utf8(), false),
+      new Field('write_id', new Utf8(), false),
+      new Field('text', new Utf8(), false),
+      new Field('heading_path', strings(), false),
+      new Field('place', new Utf8(), false),
+      new Field('language', new Utf8(), false),
+      new Field('access', strings(), false),
+    ]);
+    const sources = await connection.createEmptyTable('sources', sourcesSchema);
+    await sources.add([sourceRow(source('a'))]);
+    const chunks = await connection.createEmptyTable('chunks', oldChunks);
+    await chunks.add([
+      {
+        id: 'a#0',
+        source_id: 'a',
+        write_id: 'w',
+        text: 'Desks are booked a day ahead.',
+        heading_path: [],
+        place: '',
+        language: 'en',
+        access: ['everyone'],
+      },
+    ]);
+    connection.close();
+    const index = await createLanceDbKnowledgeIndex({ uri, logger });
+    expect(await index.status()).toMatchObject({ sources: 0, chunks: 0 });
+    expect(await index.upsert(source('a'), [chunk('a', 'Desks are booked a day ahead.')])).toBe('indexed');
+    expect(await index.status()).toMatchObject({ sources: 1, chunks: 1 });
+    await index.close();
+  });
+
+  test("a chunk is found by its source's title and its heading path, not only by its text", async () => {
+    const index = await createLanceDbKnowledgeIndex({ uri: join(directory, 'titles'), logger });
+    await index.upsert({ ...source('travel'), title: 'travel-policy-2025.md' }, [
+      { ...chunk('travel', 'Up to RMB 800 a night in Shanghai.'), headingPath: ['Travel', 'Hotels'] },
+    ]);
+    await index.upsert(source('canteen'), [chunk('canteen', 'Lunch is served from 11:30 a night owl menu.')]);
+    const hits = await index.search({ text: 'hotel policy', principals: ['everyone'], limit: 5 });
+    expect(hits.map((hit) => hit.chunk.id)).toEqual(['travel#0']);
+    await index.close();
   });
 });

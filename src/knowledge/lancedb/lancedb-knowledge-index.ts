@@ -19,11 +19,13 @@ import {
   chunkOf,
   chunkRow,
   chunksSchema,
+  searchTextVersion,
   sourceOf,
   sourceRow,
   sourcesSchema,
   sqlString,
 } from './lancedb-rows';
+import { ensureTextIndex, keywordMatches, searchTextVersionOf } from './lancedb-text-index';
 
 /** Where the embedded index lives and how it reads. */
 export interface LanceDbKnowledgeIndexOptions extends LanceDbLocation {
@@ -43,6 +45,8 @@ const chunksTable = 'chunks';
 const minimumCandidates = 40;
 /** Writes between two compactions during a long burst (each also folds new rows into the indices). */
 const writesPerOptimize = 25;
+/** Below this many chunks, every write is folded into the full-text index at once (see afterWrite). */
+const smallTableRows = 20;
 const chunkColumns = ['id', 'source_id', 'text', 'heading_path', 'place', 'language'];
 
 /** Open the embedded LanceDB knowledge index (data under the URI; tables are created on first use). */
@@ -59,6 +63,7 @@ export async function createLanceDbKnowledgeIndex(
   let dimensions: number | undefined;
   if (chunks) {
     const vectors = await vectorColumn(chunks);
+    const searchText = await searchTextVersionOf(chunks);
     if (vectors?.model !== options.embeddingModel) {
       // Vectors of another model (or none) cannot be searched with this one's: start over, and let the
       // sources be indexed again (the folder sync does so on its next pass).
@@ -66,6 +71,15 @@ export async function createLanceDbKnowledgeIndex(
         { before: vectors?.model ?? 'none', after: options.embeddingModel ?? 'none' },
         'the embedding model changed: the knowledge index starts over and every source is indexed again',
       );
+    } else if (searchText !== searchTextVersion) {
+      // Chunks whose searched text (title and heading path above the text) was made otherwise, or not at all:
+      // the same start over, since the text can only be made again from the documents.
+      logger.warn(
+        { before: searchText ?? 'none', after: searchTextVersion },
+        'the knowledge index searches chunks differently now: it starts over and every source is indexed again',
+      );
+    }
+    if (vectors?.model !== options.embeddingModel || searchText !== searchTextVersion) {
       chunks.close();
       await connection.dropTable(chunksTable);
       await sources.delete('true');
@@ -111,7 +125,10 @@ export async function createLanceDbKnowledgeIndex(
     if (!(await connection.tableNames()).includes(chunksTable)) return undefined;
     const table = await connection.openTable(chunksTable);
     const vectors = await vectorColumn(table);
-    if (vectors?.model !== options.embeddingModel) {
+    if (
+      vectors?.model !== options.embeddingModel ||
+      (await searchTextVersionOf(table)) !== searchTextVersion
+    ) {
       table.close();
       return undefined;
     }
@@ -120,26 +137,21 @@ export async function createLanceDbKnowledgeIndex(
     return chunks;
   }
 
-  async function ensureTextIndex(table: lancedb.Table): Promise<void> {
-    const indices = await table.listIndices();
-    if (indices.some((index) => index.columns.includes('text'))) return;
-    // icu finds Chinese words (年假) as well as English ones; the default tokenizer splits on spaces only.
-    await table.createIndex('text', {
-      config: lancedb.Index.fts({ baseTokenizer: 'icu' as 'simple', withPosition: false }),
-    });
-  }
-
   /**
    * After a write: rows not yet in the full-text index are scanned by every search (p95 at 100,000 chunks
    * went from about 35 to over 100 ms with 1,000 such rows), so they are folded in once writes settle, or
    * every few writes of a long burst. Folding in costs the native pool a second or two at 100,000 chunks,
-   * off the event loop.
+   * off the event loop. A small table is optimized at once: LanceDB's scan of rows not yet in the full-text
+   * index misses a word that every indexed row holds, which on a nearly empty index is most words (a source
+   * indexed again with new access would not be found).
    */
   async function afterWrite(table: lancedb.Table): Promise<void> {
     writes += 1;
     if (settleTimer) clearTimeout(settleTimer);
     settleTimer = undefined;
-    if (writes % writesPerOptimize === 0) return optimize(table);
+    if (writes % writesPerOptimize === 0 || (await table.countRows()) < smallTableRows) {
+      return optimize(table);
+    }
     settleTimer = setTimeout(() => {
       settleTimer = undefined;
       serially(() => optimize(table)).catch((error: unknown) =>
@@ -203,18 +215,6 @@ export async function createLanceDbKnowledgeIndex(
     return 'indexed' as const;
   }
 
-  async function keywordRanking(table: lancedb.Table, query: KnowledgeQuery, filter: string, count: number) {
-    if (!query.text.trim()) return [];
-    const rows = await table
-      .query()
-      .fullTextSearch(query.text, { columns: ['text'] })
-      .where(filter)
-      .select([...chunkColumns, '_score'])
-      .limit(count)
-      .toArray();
-    return rows as Array<Record<string, unknown>>;
-  }
-
   async function vectorRanking(table: lancedb.Table, query: KnowledgeQuery, filter: string, count: number) {
     if (!query.vector || !dimensions || query.vector.length !== dimensions) return [];
     const rows = await table
@@ -247,7 +247,7 @@ export async function createLanceDbKnowledgeIndex(
       const filter = accessFilter(query.principals);
       const count = Math.max(query.limit * 4, minimumCandidates);
       const [keyword, vector] = await Promise.all([
-        keywordRanking(table, query, filter, count),
+        keywordMatches(table, query.text, filter, chunkColumns, count),
         vectorRanking(table, query, filter, count),
       ]);
       const rowsById = new Map<string, Record<string, unknown>>();

@@ -17,9 +17,16 @@ export const sourcesSchema = new Schema([
 ]);
 
 /**
+ * The version of what `search_text` holds (`searchTextOf`) and how it is indexed: a chunks table made under
+ * another version (or before the column) is dropped and its sources indexed again, as for a new embedding model.
+ */
+export const searchTextVersion = '1';
+
+/**
  * The chunks table: the source's access and version are copied onto every chunk, so a search filters by the
  * asker's principals in the same query that ranks (never after a top-k cut), and a new version's chunks can
- * be added (under a new write id) before the old version's are deleted. `vector` is there only with an embedding model.
+ * be added (under a new write id) before the old version's are deleted. `search_text`
+ * (`searchTextOf`) is what keyword search reads. `vector` is there only with an embedding model.
  */
 export function chunksSchema(vectors?: { dimensions: number; model: string }): Schema {
   const fields: Field[] = [
@@ -27,6 +34,7 @@ export function chunksSchema(vectors?: { dimensions: number; model: string }): S
     new Field('source_id', new Utf8(), false),
     new Field('write_id', new Utf8(), false),
     new Field('text', new Utf8(), false),
+    new Field('search_text', new Utf8(), false, new Map([['version', searchTextVersion]])),
     new Field('heading_path', stringList(), false),
     new Field('place', new Utf8(), false),
     new Field('language', new Utf8(), false),
@@ -58,6 +66,7 @@ export type ChunkRow = {
   source_id: string;
   write_id: string;
   text: string;
+  search_text: string;
   heading_path: string[];
   place: string;
   language: string;
@@ -111,12 +120,31 @@ export function chunkRow(
     source_id: source.id,
     write_id: writeId,
     text: chunk.text,
+    search_text: searchTextOf(source.title, chunk),
     heading_path: [...chunk.headingPath],
     place: chunk.place,
     language: chunk.language,
     access: [...source.access],
     ...(withVector ? { vector: chunk.vector ?? null } : {}),
   };
+}
+
+/**
+ * What keyword search reads for a chunk: its source's title (a file name without its extension, dashes and
+ * underscores as spaces) and its heading path, each part once (a Markdown file's first heading is often its
+ * name), above its text. A passage is then also found by the name of the policy and section it sits in
+ * (`Travel policy 2025 › Hotels`), which its own sentences rarely repeat.
+ */
+export function searchTextOf(title: string, chunk: Pick<KnowledgeChunk, 'headingPath' | 'text'>): string {
+  const name = title
+    .replace(/\.[a-z0-9]{1,5}$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
+  const parts = [name, ...chunk.headingPath].filter(Boolean);
+  const distinct = parts.filter(
+    (part, index) => parts.findIndex((other) => other.toLowerCase() === part.toLowerCase()) === index,
+  );
+  return `${distinct.join(' › ')}\n${chunk.text}`;
 }
 
 /** A row as a chunk (without its vector: answers never need it). */

@@ -41,6 +41,11 @@ export function validCitations(answer: string, given: number): number[] {
   return citedPieceNumbers(answer).filter((number) => number >= 1 && number <= given);
 }
 
+/** Where a citation naming no given excerpt was taken out, until the text around it is tidied. */
+const removedMark = '\u0000';
+/** A comma or a connective that joins citations (`[1], and [2]`, `[1]、[2]`). */
+const connective = String.raw`(?:\s*(?:[,，、;；]|\band\b|\bor\b|和|以及|及|或))`;
+
 /**
  * The answer with each `[n]` turned into a link to its source and place (`[Expenses policy § Travel](link)`;
  * adapters render it as their platform's link), numbers that name no given excerpt removed, a citation
@@ -50,7 +55,7 @@ export function validCitations(answer: string, given: number): number[] {
 export function linkKnowledgeCitations(answer: string, hits: readonly KnowledgeHit[]): string {
   const allowedUrls = new Set(hits.flatMap((hit) => findUrls(hit.chunk.text)));
   for (const hit of hits) if (hit.source.link) allowedUrls.add(hit.source.link);
-  const grouped = removeForeignUrls(answer, allowedUrls).replace(
+  const grouped = removeForeignUrls(answer.replaceAll(removedMark, ''), allowedUrls).replace(
     /\[(\d+(?:\s*[,，、]\s*\d+)+)\]/g,
     (_whole, list: string) =>
       list
@@ -63,7 +68,7 @@ export function linkKnowledgeCitations(answer: string, hits: readonly KnowledgeH
     /(\s?)\[(\d+)\](?!\()/g,
     (whole: string, space: string, digits: string, offset: number) => {
       const hit = hits[Number(digits) - 1];
-      if (!hit) return '';
+      if (!hit) return removedMark;
       const label = placeLabel(hit.source, hit.chunk.place);
       const repeated = label === previous.label && offset === previous.end;
       previous = { label, end: offset + whole.length };
@@ -71,7 +76,20 @@ export function linkKnowledgeCitations(answer: string, hits: readonly KnowledgeH
       return `${space}${hit.source.link ? `[${label}](${hit.source.link})` : `[${label}]`}`;
     },
   );
-  return neutralizeMassMentions(linked.replace(/[ \t]+$/gm, ''));
+  return neutralizeMassMentions(tidyRemovals(linked).replace(/[ \t]+$/gm, ''));
+}
+
+/**
+ * The text around removed citations tidied: a run of them joined by commas or connectives is one, brackets
+ * holding only a removed one go, and a comma or connective left before it at a clause's end goes too
+ * (`Also see [7], and [8].` is `Also see.`, not `Also see, and.`).
+ */
+function tidyRemovals(text: string): string {
+  return text
+    .replace(new RegExp(`${removedMark}(?:${connective}*\\s*${removedMark})+`, 'g'), removedMark)
+    .replace(new RegExp(`\\s*[(（]\\s*${removedMark}\\s*[)）]`, 'g'), '')
+    .replace(new RegExp(`${connective}+\\s*${removedMark}(?=\\s*(?:[.。!！?？;；:：)）]|$))`, 'gm'), '')
+    .replaceAll(removedMark, '');
 }
 
 /** The distinct sources of some hits, in order of their first hit. */
