@@ -69,6 +69,20 @@ export function describeKnowledgeIndexContract(name: string, open: OpenKnowledge
       expect(hits.map((hit) => hit.chunk.id)).not.toContain('menu#0');
     });
 
+    test("a chunk is found by its source's title and its heading path, not only by its text", async () => {
+      const index = await fresh();
+      const [hotels] = await chunks('travel', ['Up to RMB 800 a night in Shanghai.']);
+      await index.upsert(source('travel', [everyone], 'v1', 'travel-policy-2025.md'), [
+        { ...hotels, headingPath: ['Travel', 'Hotels'] },
+      ]);
+      await index.upsert(
+        source('canteen', [everyone]),
+        await chunks('canteen', ['Lunch is served from 11:30 with a night owl menu.']),
+      );
+      const hits = await index.search({ text: 'hotel policy', principals: [everyone], limit: 5 });
+      expect(hits.map((hit) => hit.chunk.id)).toEqual(['travel#0']);
+    });
+
     test('English keyword search finds the passage that holds the words', async () => {
       const index = await fresh();
       await index.upsert(

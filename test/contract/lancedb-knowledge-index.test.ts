@@ -134,15 +134,4 @@ describe('lancedb engine specifics', () => {
     expect(await index.status()).toMatchObject({ sources: 1, chunks: 1 });
     await index.close();
   });
-
-  test("a chunk is found by its source's title and its heading path, not only by its text", async () => {
-    const index = await createLanceDbKnowledgeIndex({ uri: join(directory, 'titles'), logger });
-    await index.upsert({ ...source('travel'), title: 'travel-policy-2025.md' }, [
-      { ...chunk('travel', 'Up to RMB 800 a night in Shanghai.'), headingPath: ['Travel', 'Hotels'] },
-    ]);
-    await index.upsert(source('canteen'), [chunk('canteen', 'Lunch is served from 11:30 a night owl menu.')]);
-    const hits = await index.search({ text: 'hotel policy', principals: ['everyone'], limit: 5 });
-    expect(hits.map((hit) => hit.chunk.id)).toEqual(['travel#0']);
-    await index.close();
-  });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openSearchTextVersion } from '../../src/knowledge/opensearch/opensearch-documents';
 import { createOpenSearchKnowledgeIndex } from '../../src/knowledge/opensearch/opensearch-knowledge-index';
 import { createLogger } from '../../src/logger';
 
@@ -36,7 +37,10 @@ async function startStandIn(plugins: string[], vectorDimensions?: number) {
       return json(200, {
         'kb-chunks': {
           mappings: {
-            _meta: vectorDimensions ? { embedding_model: 'test' } : {},
+            _meta: {
+              search_text_version: openSearchTextVersion,
+              ...(vectorDimensions ? { embedding_model: 'test' } : {}),
+            },
             properties: vectorDimensions
               ? { vector: { type: 'knn_vector', dimension: vectorDimensions } }
               : {},
@@ -81,7 +85,10 @@ describe('OpenSearch engine requests (a stand-in, not a cluster)', () => {
       .map((line) => JSON.parse(line));
     const access = { terms: { access: ['everyone', 'user:slack:T1:U1'] } };
     expect(lines[0]).toEqual({ index: 'kb-chunks' });
-    expect(lines[1].query).toEqual({ bool: { must: [{ match: { text: '年假' } }], filter: [access] } });
+    // The title and heading path are searched with the text (search_text).
+    expect(lines[1].query).toEqual({
+      bool: { must: [{ match: { search_text: '年假' } }], filter: [access] },
+    });
     expect(lines[3].query).toEqual({ knn: { vector: { vector: [1, 0, 0], k: 40, filter: access } } });
     await index.close();
     await standIn.stop();

@@ -1,4 +1,5 @@
 import type { KnowledgeChunk, KnowledgeOrigin, KnowledgeSource } from '../../core/knowledge-index';
+import { searchTextOf } from '../search-text';
 
 type Body = Record<string, unknown>;
 
@@ -28,6 +29,12 @@ export const sourcesMapping: Body = {
 };
 
 /**
+ * The version of what `search_text` holds (`searchTextOf`: title and heading path above the text) and how it
+ * is analyzed: a chunks index of another version (or from before the field) starts over, as for a new model.
+ */
+export const openSearchTextVersion = '1';
+
+/**
  * The chunks index: the source's access is copied onto each chunk so searches filter inside the query; the
  * vector (Lucene HNSW, cosine, so k-NN's filter is applied while searching) only with an embedding model,
  * whose name is kept in `_meta` (another model's vectors are not comparable: a change starts over).
@@ -39,12 +46,16 @@ export function chunksMapping(analyzer: Body, vectors?: { dimensions: number; mo
       analysis: { analyzer: { deskmate_text: analyzer } },
     },
     mappings: {
-      _meta: vectors ? { embedding_model: vectors.model } : {},
+      _meta: {
+        search_text_version: openSearchTextVersion,
+        ...(vectors ? { embedding_model: vectors.model } : {}),
+      },
       properties: {
         id: { type: 'keyword' },
         source_id: { type: 'keyword' },
         write_id: { type: 'keyword' },
-        text: { type: 'text', analyzer: 'deskmate_text' },
+        text: { type: 'text', index: false },
+        search_text: { type: 'text', analyzer: 'deskmate_text' },
         heading_path: { type: 'keyword', index: false },
         place: { type: 'keyword', index: false },
         language: { type: 'keyword' },
@@ -103,6 +114,7 @@ export function chunkDocument(
     source_id: source.id,
     write_id: writeId,
     text: chunk.text,
+    search_text: searchTextOf(source.title, chunk),
     heading_path: chunk.headingPath,
     place: chunk.place,
     language: chunk.language,

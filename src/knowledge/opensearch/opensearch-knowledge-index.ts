@@ -10,12 +10,14 @@ import type {
   KnowledgeStatus,
 } from '../../core/knowledge-index';
 import type { Logger } from '../../core/logger';
+import { keywordQueryOf } from '../keyword-query';
 import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
 import { sameSource } from '../same-source';
 import {
   chunkDocument,
   chunkOf,
   chunksMapping,
+  openSearchTextVersion,
   sourceDocument,
   sourceOf,
   sourcesMapping,
@@ -81,15 +83,24 @@ export async function createOpenSearchKnowledgeIndex(
     const mapping = (await client.indices.getMapping({ index: chunksIndex })).body as Record<
       string,
       {
-        mappings?: { _meta?: { embedding_model?: string }; properties?: { vector?: { dimension?: number } } };
+        mappings?: {
+          _meta?: { embedding_model?: string; search_text_version?: string };
+          properties?: { vector?: { dimension?: number } };
+        };
       }
     >;
     const mappings = Object.values(mapping)[0]?.mappings;
     const model = mappings?._meta?.embedding_model;
-    if ((model || undefined) !== options.embeddingModel) {
+    const searchText = mappings?._meta?.search_text_version;
+    if ((model || undefined) !== options.embeddingModel || searchText !== openSearchTextVersion) {
       logger.warn(
-        { before: model ?? 'none', after: options.embeddingModel ?? 'none' },
-        'the embedding model changed: the knowledge index starts over and every source is indexed again',
+        {
+          before: model ?? 'none',
+          after: options.embeddingModel ?? 'none',
+          searchTextBefore: searchText ?? 'none',
+          searchTextAfter: openSearchTextVersion,
+        },
+        'the embedding model or the searched text changed: the knowledge index starts over and every source is indexed again',
       );
       await client.indices.delete({ index: chunksIndex });
       await client.deleteByQuery({ index: sourcesIndex, body: { query: { match_all: {} } }, refresh: true });
@@ -180,7 +191,9 @@ export async function createOpenSearchKnowledgeIndex(
         {
           size: count,
           _source: { excludes: ['vector'] },
-          query: { bool: { must: [{ match: { text: query.text } }], filter: [access] } },
+          query: {
+            bool: { must: [{ match: { search_text: keywordQueryOf(query.text) } }], filter: [access] },
+          },
         },
       );
     }
