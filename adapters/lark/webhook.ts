@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpRoute } from '../../src/core/adapter';
 import type { Logger } from '../../src/core/logger';
@@ -39,14 +39,18 @@ function larkSignature(timestamp: string, nonce: string, encryptKey: string, raw
     .digest('hex');
 }
 
-/** Decrypt an `encrypt` field: AES-256-CBC, key SHA-256(encrypt key), IV the first 16 bytes. Throws on any fault. */
-function decryptEvent(encrypt: string, encryptKey: string): string {
+/** The AES-256 key of an Encrypt Key: its SHA-256 (derived once per route, as the SDK does). */
+function aesKeyOf(encryptKey: string): KeyObject {
+  return createSecretKey(createHash('sha256').update(encryptKey, 'utf8').digest());
+}
+
+/** Decrypt an `encrypt` field: AES-256-CBC, IV the first 16 bytes, to the plaintext bytes. Throws on any fault. */
+function decryptEvent(encrypt: string, key: KeyObject): Buffer {
   const data = Buffer.from(encrypt, 'base64');
   if (data.length < 32 || (data.length - 16) % 16 !== 0)
     throw new Error('encrypted payload has a bad length');
-  const key = createHash('sha256').update(encryptKey, 'utf8').digest();
   const decipher = createDecipheriv('aes-256-cbc', key, data.subarray(0, 16));
-  return Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]);
 }
 
 function sameText(left: string, right: string): boolean {
@@ -90,6 +94,7 @@ function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
  */
 export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
   const logger = options.logger.child({ component: 'lark-webhook' });
+  const aesKey = options.encryptKey ? aesKeyOf(options.encryptKey) : undefined;
   return {
     path: options.path,
     name: 'lark',
@@ -148,10 +153,10 @@ export function createLarkWebhookRoute(options: LarkWebhookOptions): HttpRoute {
       let payload = parseObject(rawBody);
       if (!payload) return malformed('body is not a JSON object');
       if (typeof payload.encrypt === 'string') {
-        if (!options.encryptKey) return malformed('encrypted event, but no encrypt key is set');
+        if (!aesKey) return malformed('encrypted event, but no encrypt key is set');
         let decrypted: Record<string, unknown> | undefined;
         try {
-          decrypted = parseObject(Buffer.from(decryptEvent(payload.encrypt, options.encryptKey), 'utf8'));
+          decrypted = parseObject(decryptEvent(payload.encrypt, aesKey));
         } catch {}
         if (!decrypted) return malformed('cannot decrypt');
         payload = decrypted;
