@@ -1,13 +1,14 @@
 /**
  * Footprint (`npm run bench -- footprint`): time from process start to `/readyz` answering 200, and RSS 1 s
  * after ready and idle (12 s after ready, once V8's memory reducer has run), for Deskmate compiled (as the
- * Docker image runs it) in each role, and under `npm start` (npm, then tsx compiling as it loads).
+ * Docker image's CMD runs it, its Node flags included) in each role, under `npm start` (npm, then the launcher
+ * that checks the build is current and runs it), and under tsx (`npm run dev`, what `npm start` ran before).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { freePort } from '../test/helpers/redis-server';
 import { cpuSeconds } from './cpu-shares';
-import { deskmateSettings, type FakePlatforms, root } from './processes';
+import { deskmateSettings, dockerNodeFlags, type FakePlatforms, root } from './processes';
 
 /** When RSS is read as idle: after V8's memory reducer has run (it starts about 8 s after the start). */
 export const idleAfterMs = Number(process.env.BENCH_IDLE_MS ?? 12_000);
@@ -21,10 +22,13 @@ export interface FootprintFigures {
   idleRssMb: number;
 }
 
-/** How Deskmate is started: compiled (the Docker image), `npm start`, or what `npm start` runs in the end. */
-export type Entry = 'compiled' | 'npm start' | 'node --import tsx';
+/**
+ * How Deskmate is started: compiled as the Docker image's CMD runs it, compiled with no Node flags, `npm start`,
+ * or `npm run dev` (npm, then tsx compiling as it loads: what `npm start` was before it ran the build).
+ */
+export type Entry = 'compiled' | 'compiled, no flags' | 'npm start' | 'npm run dev';
 
-/** A process and its descendants (`npm start` → sh → tsx → node), depth first: Deskmate is the last node. */
+/** A process and its descendants (`npm run dev` → sh → tsx → node), depth first: Deskmate is the last node. */
 function processTree(pid: number): number[] {
   try {
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
@@ -58,11 +62,12 @@ const sleep = (milliseconds: number) => new Promise((done) => setTimeout(done, m
 export async function footprint(entry: Entry, settings: Record<string, string>): Promise<FootprintFigures> {
   const port = await freePort();
   const started = performance.now();
-  const command = entry === 'npm start' ? 'npm' : process.execPath;
+  const command = entry === 'npm start' || entry === 'npm run dev' ? 'npm' : process.execPath;
   const argv = {
-    compiled: ['dist/src/main.js'],
+    compiled: [...dockerNodeFlags(), 'dist/src/main.js'],
+    'compiled, no flags': ['dist/src/main.js'],
     'npm start': ['start', '--silent'],
-    'node --import tsx': ['--import', 'tsx', 'src/main.ts'],
+    'npm run dev': ['run', 'dev', '--silent'],
   }[entry];
   const child: ChildProcess = spawn(command, argv, {
     cwd: root,
@@ -137,13 +142,18 @@ export function footprintSetups(
       settings: { ...redis('split'), ...slack, DESKMATE_ROLE: 'jobs' },
     },
     {
-      label: '`npm start` (tsx), Redis, `all`, Slack and the model',
+      label: 'compiled with no Node flags, Redis, `all`, Slack and the model',
+      entry: 'compiled, no flags',
+      settings: { ...redis('all'), ...slack },
+    },
+    {
+      label: '`npm start` (launcher, build current), Redis, `all`, Slack and the model',
       entry: 'npm start',
       settings: { ...redis('all'), ...slack },
     },
     {
-      label: '`node --import tsx src/main.ts`, Redis, `all`, Slack and the model',
-      entry: 'node --import tsx',
+      label: '`npm run dev` (tsx; `npm start` before this change), Redis, `all`, Slack and the model',
+      entry: 'npm run dev',
       settings: { ...redis('all'), ...slack },
     },
   ];

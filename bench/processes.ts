@@ -5,7 +5,8 @@
  * probe preloaded. This process only generates load and reads the figures.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { freePort } from '../test/helpers/redis-server';
 import type { FakePlatformFacts, ModelCounts, ShareFileRequest } from './fake-platforms';
 import type { ServerStats } from './server-probe';
@@ -36,6 +37,15 @@ export function nodeArguments(script: string, preload: string[] = []): string[] 
     ...preload.flatMap((each) => ['--require', `./${buildDirectory}/${each}.js`]),
     `${buildDirectory}/${script}.js`,
   ];
+}
+
+/** The Node flags of the Docker image's CMD (`CMD ["node", …flags, "dist/src/main.js"]`). */
+export function dockerNodeFlags(): string[] {
+  const command = /^CMD (\[.*\])$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1];
+  const words = command ? (JSON.parse(command) as string[]) : [];
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/src/main.js')
+    throw new Error('Dockerfile CMD is not node …');
+  return words.slice(1, -1);
 }
 
 /** BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools). */
@@ -223,14 +233,15 @@ export function deskmateSettings(platform: 'slack' | 'lark', fakes: FakePlatform
 }
 
 /**
- * Start Deskmate (`src/main.ts` compiled, as the Docker image runs it) with only the given settings, and wait
- * until `/readyz` answers 200. The benchmark's probe is preloaded; Deskmate's code runs unchanged.
+ * Start Deskmate (`src/main.ts` compiled, with the Node flags of the Docker image's CMD, as the image runs it)
+ * with only the given settings, and wait until `/readyz` answers 200. The benchmark's probe is preloaded;
+ * Deskmate's code runs unchanged.
  */
 export async function startDeskmateServer(settings: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [...profileArguments(), ...nodeArguments('src/main', ['bench/server-probe'])],
+    [...profileArguments(), ...dockerNodeFlags(), ...nodeArguments('src/main', ['bench/server-probe'])],
     {
       cwd: root,
       // BENCH_SERVER_LOG_LEVEL=info (say) shows Deskmate's logs.

@@ -377,10 +377,13 @@ export function startFailure(
   };
 }
 
-if (require.main === module) {
+/** Run Deskmate as a command (`node dist/src/main.js`, `npm start`): start, and exit on failure with its code. */
+export function runMain(): void {
   main().catch((error: unknown) => {
     const failure = startFailure(error);
     process.stderr.write(`${failure.text}\n`);
     process.exit(failure.exitCode);
   });
 }
+
+if (require.main === module) runMain();

@@ -1,10 +1,10 @@
-import { App } from '@slack/bolt';
 import type { Adapter } from '../../src/core/adapter';
 import { DeskmateError } from '../../src/core/errors';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
 import { createSlackApi, type SlackTransportOptions, toSlackApiError, webClientOptions } from './api';
+import { App } from './bolt';
 import { createCallBudget } from './call-budget';
 import type { SlackContext, SlackIdentity } from './context';
 import { createSlackDirectory } from './directory';

@@ -1,14 +1,14 @@
-import {
-  type App,
-  Assistant,
-  type AssistantConfig,
-  type SlackActionMiddlewareArgs,
-  type SlackCommandMiddlewareArgs,
-  type SlackEventMiddlewareArgs,
+import type {
+  App,
+  AssistantConfig,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
 } from '@slack/bolt';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import type { EnqueueOutcome, JobQueue } from '../../src/core/job-queue';
 import { detectLanguage } from '../../src/text/language';
+import { Assistant } from './bolt';
 import type { SlackContext } from './context';
 import {
   isDirectChannel,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { repositoryRoot } from '../helpers/console-run';
 
-/** `src/main.ts` as `npm start` runs it, with only these settings. */
+/** `src/main.ts` through tsx (the code `npm start` runs compiled), with only these settings. */
 function mainArguments(): string[] {
   return ['--import', 'tsx', join(repositoryRoot, 'src/main.ts')];
 }

@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 export const repositoryRoot = resolve(__dirname, '../..');
 
 /**
- * Pipe `input` into the console assistant started as `npm start` starts it (`src/main.ts` through tsx), with
- * only PATH, HOME and the given settings, in `directory` (its `.env` is read, files are saved there).
+ * Pipe `input` into the console assistant (`src/main.ts` through tsx: the code `npm start` runs compiled),
+ * with only PATH, HOME and the given settings, in `directory` (its `.env` is read, files are saved there).
  */
 export function runConsoleIn(
   directory: string,
