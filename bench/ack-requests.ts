@@ -51,11 +51,12 @@ export function slackRequests(
   });
 }
 
-/** A signed `app_mention` envelope of "summarize" with a file its author shared (as Slack sends a file shared with a mention). */
-export function slackFileShareRequest(
+/** A signed top-level `app_mention` envelope of `text` by `mention.user` at `mention.ts`, with more event fields if given. */
+export function slackMentionRequest(
   fakes: FakePlatformFacts,
   path: string,
-  shared: { ts: string; user: string; file: Record<string, unknown> },
+  mention: { ts: string; user: string; text: string },
+  moreFields: Record<string, unknown> = {},
 ): PreparedRequest {
   const slack = fakes.slack;
   const base = slackFixture<Record<string, unknown> & { event: Record<string, unknown> }>('app-mention.json');
@@ -69,15 +70,13 @@ export function slackFileShareRequest(
     event: {
       ...event,
       type: 'app_mention',
-      user: shared.user,
-      text: `<@${slack.botUserId}> summarize`,
-      ts: shared.ts,
-      event_ts: shared.ts,
+      user: mention.user,
+      text: `<@${slack.botUserId}> ${mention.text}`,
+      ts: mention.ts,
+      event_ts: mention.ts,
       channel: slackChannel,
       team: slack.teamId,
-      files: [shared.file],
-      upload: false,
-      display_as_bot: false,
+      ...moreFields,
     },
   };
   const body = JSON.stringify(envelope);
@@ -86,6 +85,20 @@ export function slackFileShareRequest(
     headers: { 'content-type': 'application/json', ...signedHeaders(body, slack.signingSecret) },
     body,
   };
+}
+
+/** A signed `app_mention` envelope of "summarize" with a file its author shared (as Slack sends a file shared with a mention). */
+export function slackFileShareRequest(
+  fakes: FakePlatformFacts,
+  path: string,
+  shared: { ts: string; user: string; file: Record<string, unknown> },
+): PreparedRequest {
+  return slackMentionRequest(
+    fakes,
+    path,
+    { ts: shared.ts, user: shared.user, text: 'summarize' },
+    { files: [shared.file], upload: false, display_as_bot: false },
+  );
 }
 
 /** Encrypted, signed `im.message.receive_v1` events, each with its own event id and message. */

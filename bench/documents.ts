@@ -12,7 +12,9 @@
  *    segments alternating with segments during which the jobs side extracts a fresh copy of the 300-page PDF
  *    (shared with "summarize"; no model configured, so the jobs side's work is the download and the
  *    extraction, then an outline). An extracting segment counts the acks due from the file's download to its
- *    answer. p99 extracting / p99 quiet of the same run.
+ *    answer. p99 extracting / p99 quiet of the same run. Other jobs in the same segments: a few `help`
+ *    mentions from new members of the channel (bench/help-probes.ts), each timed from its sending to its
+ *    reply; an extracting segment counts those sent from the file's download to its answer.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { startTestPipeline } from '../test/helpers/pipeline';
 import { slackFileShareRequest, slackRequests } from './ack-requests';
 import { writeBenchDocx, writeBenchPdf } from './document-files';
 import type { ExtractionFigures } from './extract-child';
+import { helpProbes, replyTimes } from './help-probes';
 import { fixedRate, percentileOf } from './load';
 import {
   deskmateSettings,
@@ -173,6 +176,23 @@ export interface ExtractingFigures {
   extractingWindowMs: number;
   /** Requests not answered 2xx, both kinds of segment. */
   failed: number;
+  /** Help reply times (ms): every quiet segment's probes, and the extracting segments' sent in the window. */
+  quietHelpMs: number[];
+  extractingHelpMs: number[];
+  /**
+   * The reply times of each segment's first probe (counted), sent as the segment starts: nothing of the load
+   * queued ahead of it yet, only the file in an extracting segment.
+   */
+  quietFirstHelpMs: number[];
+  extractingFirstHelpMs: number[];
+  /** Jobs queued just before each counted probe was sent, quiet and extracting. */
+  quietQueuedAhead: number[];
+  extractingQueuedAhead: number[];
+  /** Help probes sent in the extracting segments, in the window or not, and those never answered (all). */
+  extractingProbesSent: number;
+  helpUnanswered: number;
+  /** Each extracting segment's window, from the file's download to its answer (ms), not cut at the load's end. */
+  windowsMs: number[];
 }
 
 /** Segments of each kind per row and run, alternating. */
@@ -263,6 +283,11 @@ export async function extractingRun(
     waitFor(async () => Number(await redis.get(depthKey)) === 0, 120_000, `${row}: help jobs left`);
   const latencies = { quiet: [] as number[], extracting: [] as number[] };
   const windows: number[] = [];
+  const help = { quiet: [] as number[], extracting: [] as number[], sent: 0, unanswered: 0 };
+  const queuedAhead = { quiet: [] as number[], extracting: [] as number[] };
+  const firstHelp = { quiet: [] as number[], extracting: [] as number[] };
+  const queueDepth = async () => Number(await redis.get(depthKey));
+  const windowsMs: number[] = [];
   let failed = 0;
   const load = () =>
     fixedRate(
@@ -280,43 +305,59 @@ export async function extractingRun(
       180_000,
       `${row}: the warm-up file was not answered`,
     );
+    await helpProbes(acknowledging, fakes, queueDepth, 1);
     for (let index = 0; index < segments; index += 1) {
       for (const kind of index % 2 === 0
         ? (['quiet', 'extracting'] as const)
         : (['extracting', 'quiet'] as const)) {
         await drained();
         if (kind === 'quiet') {
-          const result = await load();
+          const [result, probes] = await Promise.all([load(), helpProbes(acknowledging, fakes, queueDepth)]);
           latencies.quiet.push(...result.timeline.map(([, latency]) => latency));
           failed += result.failed;
+          const answered = replyTimes(probes);
+          help.quiet.push(...answered.times);
+          help.unanswered += answered.unanswered;
+          queuedAhead.quiet.push(...answered.queuedAhead);
+          firstHelp.quiet.push(...replyTimes(probes.slice(0, 1)).times);
           continue;
         }
         const shared = await shareLargeFile(acknowledging, fakes, pdf);
         const downloadedAt = performance.now();
-        // Watch for the answer while the load runs: the acks due before it are those of this segment.
+        // Watch for the answer while the load runs and after: the acks due before it (or before the load's
+        // end) are those of this segment, and so are the help mentions sent before it.
         let answeredAt = Number.POSITIVE_INFINITY;
-        let loading = true;
         const watching = (async () => {
-          while (loading && answeredAt === Number.POSITIVE_INFINITY) {
+          const deadline = Date.now() + 180_000;
+          while (answeredAt === Number.POSITIVE_INFINITY) {
             if ((await fakes.answered(`Summary of ${shared.name}`)) > shared.answeredBefore)
               answeredAt = performance.now();
+            else if (Date.now() > deadline) throw new Error(`${row}: ${shared.name} was not answered`);
             else await sleep(25);
           }
         })();
+        const probing = helpProbes(acknowledging, fakes, queueDepth);
+        // Awaited after the load; until then a failure must not count as unhandled.
+        for (const pending of [watching, probing]) pending.catch(() => undefined);
         const result = await load();
-        loading = false;
-        await watching;
-        const until = Math.min(answeredAt, performance.now()) - (result.startedAt - performance.timeOrigin);
+        const loadEndedAt = performance.now();
+        const until = Math.min(answeredAt, loadEndedAt) - (result.startedAt - performance.timeOrigin);
         latencies.extracting.push(
           ...result.timeline.filter(([due]) => due <= until).map(([, latency]) => latency),
         );
-        windows.push(Math.min(answeredAt, performance.now()) - downloadedAt);
+        windows.push(Math.min(answeredAt, loadEndedAt) - downloadedAt);
         failed += result.failed;
-        await waitFor(
-          async () => (await fakes.answered(`Summary of ${shared.name}`)) > shared.answeredBefore,
-          180_000,
-          `${row}: ${shared.name} was not answered`,
-        );
+        const [probes] = await Promise.all([probing, watching]);
+        windowsMs.push(answeredAt - downloadedAt);
+        const from = performance.timeOrigin + downloadedAt;
+        const to = performance.timeOrigin + answeredAt;
+        const inWindow = probes.filter((probe) => probe.sentAt >= from && probe.sentAt <= to);
+        const answered = replyTimes(inWindow);
+        if (inWindow[0] === probes[0]) firstHelp.extracting.push(...replyTimes(probes.slice(0, 1)).times);
+        help.extracting.push(...answered.times);
+        queuedAhead.extracting.push(...answered.queuedAhead);
+        help.sent += probes.length;
+        help.unanswered += replyTimes(probes).unanswered;
       }
     }
   } finally {
@@ -332,5 +373,14 @@ export async function extractingRun(
     extractingAcks: latencies.extracting.length,
     extractingWindowMs: windows.reduce((total, each) => total + each, 0) / windows.length,
     failed,
+    quietHelpMs: help.quiet,
+    extractingHelpMs: help.extracting,
+    quietFirstHelpMs: firstHelp.quiet,
+    extractingFirstHelpMs: firstHelp.extracting,
+    quietQueuedAhead: queuedAhead.quiet,
+    extractingQueuedAhead: queuedAhead.extracting,
+    extractingProbesSent: help.sent,
+    helpUnanswered: help.unanswered,
+    windowsMs,
   };
 }

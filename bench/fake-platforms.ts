@@ -4,8 +4,8 @@
  * and a fake OpenAI-compatible model whose answers start after 200 ms and stream 3,000 tokens 20 ms apart
  * (60 s: long enough for 200 summaries to be streaming at once while the acks are measured), and a proxy
  * of the Slack Web API that answers each call 100 ms late. Reports what requests need over IPC; on request,
- * what the model has done so far (answers streaming, requests, tokens) and when each of the bot's Slack
- * messages was posted.
+ * what the model has done so far (answers streaming, requests, tokens), when each of the bot's Slack
+ * messages was posted, and when the first reply in a given thread was.
  * Usage (by bench/processes.ts): node dist/bench-build/bench/fake-platforms.js (or under tsx)
  */
 import { readFileSync } from 'node:fs';
@@ -147,9 +147,16 @@ async function main(): Promise<void> {
     modelUrl,
     summaryRoots,
   };
-  // When each bot message was posted (epoch ms): the job benchmark's replies.
+  // When each bot message was posted (epoch ms): the job benchmark's replies. And when the first bot message
+  // in each thread was posted: the documents benchmark's help replies, asked for by the thread's ts.
   let posted: number[] = [];
-  slack.state.onBotMessage = () => posted.push(performance.timeOrigin + performance.now());
+  const firstReplyAt = new Map<string, number>();
+  slack.state.onBotMessage = (message) => {
+    const at = performance.timeOrigin + performance.now();
+    posted.push(at);
+    if (message.threadTs && !firstReplyAt.has(message.threadTs)) firstReplyAt.set(message.threadTs, at);
+  };
+  let newMembers = 0;
   // The documents benchmark's large file, read once; each share is a copy with its own title (own hash).
   const fileBytes = new Map<string, Buffer>();
   process.on('message', (message: { type: string } & Record<string, unknown>) => {
@@ -184,6 +191,20 @@ async function main(): Promise<void> {
         bytes,
       });
       process.send?.({ type: 'shared', ts: shared.ts, user, file: slack.fileObject(file) });
+    } else if (message.type === 'new-member-mention') {
+      // A person new to the workspace, a member of the channel, mentions the bot (top level, so its own thread).
+      newMembers += 1;
+      const user = `U0PROBE${String(newMembers).padStart(5, '0')}`;
+      slack.state.addUser({ id: user, name: `prober${user}`, displayName: `Prober ${user}` });
+      slack.state.requireChannel(slackChannel).members.push(user);
+      const said = slack.state.userSays({
+        channel: slackChannel,
+        user,
+        text: `<@${slack.state.botUserId}> ${String(message.text)}`,
+      });
+      process.send?.({ type: 'new-member-mentioned', ts: said.ts, user });
+    } else if (message.type === 'reply-posted') {
+      process.send?.({ type: 'reply-posted', at: firstReplyAt.get(String(message.thread)) ?? null });
     } else if (message.type === 'downloads') {
       process.send?.({ type: 'downloads', count: slack.fileDownloads.length });
     } else if (message.type === 'answered') {

@@ -95,6 +95,10 @@ export interface FakePlatforms extends FakePlatformFacts {
   shareFile(
     share: Omit<ShareFileRequest, 'type'>,
   ): Promise<{ ts: string; user: string; file: Record<string, unknown> }>;
+  /** A new person, a member of the channel, mentions the bot with `text` at the top level: its ts and author. */
+  newMemberMention(text: string): Promise<{ ts: string; user: string }>;
+  /** When the bot's first message in the thread of `thread` (a ts) was posted (epoch ms), or null if not yet. */
+  replyPostedAt(thread: string): Promise<number | null>;
   /** Files downloaded from the fake Slack so far. */
   downloads(): Promise<number>;
   /** Bot messages so far whose text contains `text` (the answer about a shared file: `Summary of <name>`). */
@@ -126,6 +130,10 @@ export async function startFakePlatforms(): Promise<FakePlatforms> {
         { type: 'share-file', ...share },
         'shared',
       ),
+    newMemberMention: (text) =>
+      ask<{ ts: string; user: string }>(child, { type: 'new-member-mention', text }, 'new-member-mentioned'),
+    replyPostedAt: async (thread) =>
+      (await ask<{ at: number | null }>(child, { type: 'reply-posted', thread }, 'reply-posted')).at,
     downloads: async () => (await ask<{ count: number }>(child, 'downloads', 'downloads')).count,
     answered: async (name) =>
       (await ask<{ count: number }>(child, { type: 'answered', name }, 'answered')).count,

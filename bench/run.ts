@@ -7,46 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { type AckFigures, ackRun, startAckRedis } from './ack';
 import { othersName } from './cpu-shares';
-import {
-  documentTokens,
-  type ExtractingFigures,
-  type ExtractingRow,
-  extractingRatePerSecond,
-  extractingRows,
-  extractingRun,
-  extractionRun,
-  largePages,
-  makeBenchDocuments,
-} from './documents';
-import type { ExtractionFigures } from './extract-child';
+import { documentsBench } from './documents-bench';
 import { type FootprintFigures, footprint, footprintSetups, idleAfterMs } from './footprint';
 import { drain, type JobFigures, jobSetups } from './jobs';
 import { personalDataFigures } from './personal-data';
 import { buildForBenchmarks, root, startFakePlatforms } from './processes';
 import { streamingRun } from './streaming';
 import { benchSummaries } from './summaries';
-
-type Stat = { median: number; min: number; max: number };
-
-/** Median, min and max of numbers. */
-export function summarize(values: number[]): Stat {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
-}
-
-function show(stat: Stat, digits = 0, unit = ''): string {
-  if (Number.isNaN(stat.median)) return '—';
-  return `${stat.median.toFixed(digits)}${unit} (${stat.min.toFixed(digits)}–${stat.max.toFixed(digits)})`;
-}
-
-/** A Markdown table. */
-function table(header: string[], lines: string[][]): void {
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`| ${header.map(() => '---').join(' | ')} |`);
-  for (const line of lines) console.log(`| ${line.join(' | ')} |`);
-}
+import { type Stat, show, summarize, table } from './tables';
 
 async function footprintBench(runs: number): Promise<void> {
   // Deskmate as `npm run build` builds it (what the Docker image runs), and the fakes it talks to.
@@ -345,128 +313,6 @@ async function jobsBench(runs: number): Promise<void> {
   );
   console.log('');
   for (const verdict of verdicts) console.log(verdict);
-}
-
-async function documentsBench(runs: number): Promise<void> {
-  buildForBenchmarks();
-  const files = await makeBenchDocuments();
-  const extraction: Record<'pdf' | 'docx', ExtractionFigures[]> = { pdf: [], docx: [] };
-  const rows = Object.keys(extractingRows) as ExtractingRow[];
-  const extracting = Object.fromEntries(rows.map((row) => [row, [] as ExtractingFigures[]])) as Record<
-    ExtractingRow,
-    ExtractingFigures[]
-  >;
-  try {
-    for (let run = 0; run < runs; run += 1) {
-      extraction.pdf.push(await extractionRun(files.pdf));
-      extraction.docx.push(await extractionRun(files.docx));
-    }
-    process.stderr.write('documents: extraction done\n');
-    const tokens = await documentTokens(files.summaryPdf);
-    process.stderr.write('documents: tokens done\n');
-    const redis = await startRedisServer();
-    const fakes = await startFakePlatforms();
-    try {
-      for (let run = 0; run < runs; run += 1) {
-        // The rows' order alternates between runs, so both see the machine in the same minutes.
-        for (const row of run % 2 === 0 ? rows : [...rows].reverse())
-          extracting[row].push(await extractingRun(row, redis.url, fakes, files.pdf));
-        process.stderr.write(`documents: ack run ${run + 1}/${runs} done\n`);
-      }
-    } finally {
-      await fakes.stop();
-      await redis.stop();
-    }
-    console.log(`\n## Documents (${runs} runs; median (min–max))`);
-    console.log('\nExtraction, each file in a fresh process (`extractDocument`):');
-    const extractionLine = (label: string, results: ExtractionFigures[]) => {
-      const pick = (read: (figures: ExtractionFigures) => number) => summarize(results.map(read));
-      return [
-        label,
-        `${(results[0].bytes / 1e6).toFixed(1)} MB`,
-        String(results[0].pieces),
-        show(pick((figures) => (largePages / figures.coldMs) * 1000)),
-        show(pick((figures) => (largePages / figures.warmMs) * 1000)),
-        show(pick((figures) => figures.rssBeforeMb)),
-        show(pick((figures) => figures.peakRssMb)),
-        results[0].notes.join(', ') || '—',
-      ];
-    };
-    table(
-      [
-        'file',
-        'size',
-        'pieces read',
-        'pages per second, first file (loads the reader)',
-        'pages per second, warm',
-        'RSS before (MB)',
-        'peak RSS (MB)',
-        'limits reached',
-      ],
-      [
-        extractionLine(`PDF, ${largePages} pages`, extraction.pdf),
-        extractionLine(`DOCX, ${largePages} pages and 8 pictures`, extraction.docx),
-      ],
-    );
-    console.log(
-      '\nTokens sent to the model for a 100-page document (real summarize skill, recording fake model):',
-    );
-    table(
-      ['pages', "document's own tokens", 'tokens sent', 'model calls', 'sent / document', 'target'],
-      [
-        [
-          String(tokens.pages),
-          String(tokens.documentTokens),
-          String(tokens.sentTokens),
-          String(tokens.calls),
-          tokens.ratio.toFixed(3),
-          `≤ 1.10: ${tokens.ratio <= 1.1 ? 'met' : 'not met'}`,
-        ],
-      ],
-    );
-    console.log(
-      `\nAck p99 at ${extractingRatePerSecond} events/s while the jobs side extracts the ${largePages}-page PDF (the acks due from its download to its answer), against quiet segments of the same run:`,
-    );
-    table(
-      [
-        'Deskmate',
-        'p99 quiet (ms)',
-        'p99 extracting (ms)',
-        'extracting / quiet',
-        'max quiet (ms)',
-        'max extracting (ms)',
-        'acks counted, quiet / extracting',
-        'download → answer (ms)',
-        'not answered 2xx',
-      ],
-      rows.map((row) => {
-        const results = extracting[row];
-        const pick = (read: (figures: ExtractingFigures) => number) => summarize(results.map(read));
-        return [
-          extractingRows[row],
-          show(
-            pick((figures) => figures.quietP99),
-            1,
-          ),
-          show(
-            pick((figures) => figures.extractingP99),
-            1,
-          ),
-          show(
-            pick((figures) => figures.extractingP99 / figures.quietP99),
-            2,
-          ),
-          show(pick((figures) => figures.quietMax)),
-          show(pick((figures) => figures.extractingMax)),
-          `${results.reduce((total, figures) => total + figures.quietAcks, 0)} / ${results.reduce((total, figures) => total + figures.extractingAcks, 0)}`,
-          show(pick((figures) => figures.extractingWindowMs)),
-          show(pick((figures) => figures.failed)),
-        ];
-      }),
-    );
-  } finally {
-    files.remove();
-  }
 }
 
 function personalDataBench(): void {
