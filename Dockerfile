@@ -23,5 +23,4 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# A young generation of 2 MB semi-spaces (V8's default grows to 16 MB and keeps them when idle): see BENCHMARKS.md.
-CMD ["node", "--max-semi-space-size=2", "dist/src/main.js"]
+CMD ["node", "dist/src/main.js"]

@@ -23,10 +23,10 @@ export interface FootprintFigures {
 }
 
 /**
- * How Deskmate is started: compiled as the Docker image's CMD runs it, compiled with no Node flags, `npm start`,
- * or `npm run dev` (npm, then tsx compiling as it loads: what `npm start` was before it ran the build).
+ * How Deskmate is started: compiled as the Docker image's CMD runs it, `npm start`, or `npm run dev` (npm,
+ * then tsx compiling as it loads: what `npm start` was before it ran the build).
  */
-export type Entry = 'compiled' | 'compiled, no flags' | 'npm start' | 'npm run dev';
+export type Entry = 'compiled' | 'npm start' | 'npm run dev';
 
 /** A process and its descendants (`npm run dev` → sh → tsx → node), depth first: Deskmate is the last node. */
 function processTree(pid: number): number[] {
@@ -65,7 +65,6 @@ export async function footprint(entry: Entry, settings: Record<string, string>):
   const command = entry === 'npm start' || entry === 'npm run dev' ? 'npm' : process.execPath;
   const argv = {
     compiled: [...dockerNodeFlags(), 'dist/src/main.js'],
-    'compiled, no flags': ['dist/src/main.js'],
     'npm start': ['start', '--silent'],
     'npm run dev': ['run', 'dev', '--silent'],
   }[entry];
@@ -140,11 +139,6 @@ export function footprintSetups(
       label: 'compiled, Redis, `jobs`, Slack and the model',
       entry: 'compiled',
       settings: { ...redis('split'), ...slack, DESKMATE_ROLE: 'jobs' },
-    },
-    {
-      label: 'compiled with no Node flags, Redis, `all`, Slack and the model',
-      entry: 'compiled, no flags',
-      settings: { ...redis('all'), ...slack },
     },
     {
       label: '`npm start` (launcher, build current), Redis, `all`, Slack and the model',
