@@ -97,7 +97,7 @@ describe('lancedb engine specifics', () => {
     await other.close();
   });
 
-  test('a chunks table from before search_text: the index starts over, so every source is indexed again', async () => {
+  test('a chunks table from before search_text is rewritten in place: what was added stays, found by its heading too', async () => {
     const uri = join(directory, 'old-layout');
     // The layout of the chunks table before the title and heading path were searched (text indexed alone).
     const connection = await lancedb.connect(uri);
@@ -115,23 +115,34 @@ describe('lancedb engine specifics', () => {
     const sources = await connection.createEmptyTable('sources', sourcesSchema);
     await sources.add([sourceRow(source('a'))]);
     const chunks = await connection.createEmptyTable('chunks', oldChunks);
+    const oldRow = (id: string, sourceId: string, text: string) => ({
+      id,
+      source_id: sourceId,
+      write_id: 'w',
+      text,
+      heading_path: ['Facilities'],
+      place: '§ Facilities',
+      language: 'en',
+      access: ['everyone'],
+    });
     await chunks.add([
-      {
-        id: 'a#0',
-        source_id: 'a',
-        write_id: 'w',
-        text: 'Desks are booked a day ahead.',
-        heading_path: [],
-        place: '',
-        language: 'en',
-        access: ['everyone'],
-      },
+      oldRow('a#0', 'a', 'Desks are booked a day ahead.'),
+      // A chunk whose source is gone: left out of the rewrite.
+      oldRow('gone#0', 'gone', 'Parking permits renew in March.'),
     ]);
     connection.close();
     const index = await createLanceDbKnowledgeIndex({ uri, logger });
-    expect(await index.status()).toMatchObject({ sources: 0, chunks: 0 });
-    expect(await index.upsert(source('a'), [chunk('a', 'Desks are booked a day ahead.')])).toBe('indexed');
     expect(await index.status()).toMatchObject({ sources: 1, chunks: 1 });
+    const byText = await index.search({ text: 'desks booked', principals: ['everyone'], limit: 3 });
+    expect(byText.map((hit) => hit.chunk)).toEqual([
+      expect.objectContaining({ id: 'a#0', place: '§ Facilities', headingPath: ['Facilities'] }),
+    ]);
+    // Its heading is searched now, as for chunks written after the change.
+    const byHeading = await index.search({ text: 'facilities', principals: ['everyone'], limit: 3 });
+    expect(byHeading.map((hit) => hit.chunk.id)).toEqual(['a#0']);
+    expect(await index.search({ text: 'parking permits', principals: ['everyone'], limit: 3 })).toEqual([]);
+    // The same version again changes nothing: it is already there.
+    expect(await index.upsert(source('a'), [chunk('a', 'Desks are booked a day ahead.')])).toBe('unchanged');
     await index.close();
   });
 });

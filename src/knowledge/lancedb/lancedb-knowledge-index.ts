@@ -25,6 +25,7 @@ import {
   sourcesSchema,
   sqlString,
 } from './lancedb-rows';
+import { rewriteSearchText } from './lancedb-search-text-migration';
 import { ensureTextIndex, keywordMatches, searchTextVersionOf } from './lancedb-text-index';
 
 /** Where the embedded index lives and how it reads. */
@@ -71,19 +72,25 @@ export async function createLanceDbKnowledgeIndex(
         { before: vectors?.model ?? 'none', after: options.embeddingModel ?? 'none' },
         'the embedding model changed: the knowledge index starts over and every source is indexed again',
       );
-    } else if (searchText !== searchTextVersion) {
-      // Chunks whose searched text (title and heading path above the text) was made otherwise, or not at all:
-      // the same start over, since the text can only be made again from the documents.
-      logger.warn(
-        { before: searchText ?? 'none', after: searchTextVersion },
-        'the knowledge index searches chunks differently now: it starts over and every source is indexed again',
-      );
-    }
-    if (vectors?.model !== options.embeddingModel || searchText !== searchTextVersion) {
       chunks.close();
       await connection.dropTable(chunksTable);
       await sources.delete('true');
       chunks = undefined;
+    } else if (searchText !== searchTextVersion) {
+      // Chunks whose searched text (title and heading path above the text) was made otherwise, or not at all:
+      // rewritten from what the tables hold, so nothing added in chat is lost on an upgrade.
+      const rewritten = await rewriteSearchText(connection, chunksTable, chunks, sources, vectors);
+      logger.warn(
+        {
+          before: searchText ?? 'none',
+          after: searchTextVersion,
+          chunks: rewritten.chunks,
+          dropped: rewritten.dropped,
+        },
+        'the knowledge index searches chunks differently now: its chunks were rewritten in the new layout',
+      );
+      chunks = rewritten.table;
+      dimensions = vectors?.dimensions;
     } else {
       dimensions = vectors?.dimensions;
     }
