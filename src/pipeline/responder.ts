@@ -66,6 +66,8 @@ export function createResponder(options: ResponderOptions): JobResponder {
 
   // Set when the job read a conversation with fewer readers than this one: answers go to the requester only.
   let privateNotice: string | undefined;
+  /** Private answers sent by this run so far. */
+  let privateAnswers = 0;
 
   // A platform stream that has started but not finished: a later send() finishes it (e.g. the worker's
   // apology after the model failed mid-answer), keeping the text already shown.
@@ -93,7 +95,15 @@ export function createResponder(options: ResponderOptions): JobResponder {
       return send({ ...reply, footnote, private: true });
     }
     if (reply.private) {
-      return platform.post(conversation, reply, { ...postOptions, privateTo: message.author.id });
+      // A private answer cannot be updated (Slack's ephemeral messages): a job that runs again (a retry, a
+      // restart) skips the private answers its earlier run already sent, counted in order.
+      privateAnswers += 1;
+      const key = `private-posted:${jobId}:${privateAnswers}`;
+      const sent = await store.getJson<PostedMessageRef>(key);
+      if (sent) return sent;
+      const ref = await platform.post(conversation, reply, { ...postOptions, privateTo: message.author.id });
+      await store.setJson(key, ref, postedTtlSeconds);
+      return ref;
     }
     const existing = (await posted()) ?? (await postedBeforeCrash());
     if (existing) {

@@ -198,6 +198,33 @@ describe('the Slack port against the fake Web API', () => {
     expect(files[0].content).toBe(reply.file.content);
   });
 
+  test('a job that runs again does not send its private answer twice (an ephemeral message cannot be updated)', async () => {
+    const root = seedThread();
+    const message = {
+      eventId: 'Ev-private-rerun',
+      messageId: `${generalChannel}:${root.ts}`,
+      conversation: place(generalChannel, root.ts),
+      author: { id: people.alice.id, name: 'Alice' },
+      text: 'summarize #quiet',
+      via: 'mention' as const,
+      receivedAt: new Date().toISOString(),
+    };
+    const jobId = 'job-private-rerun';
+    const ephemerals = () =>
+      harness.fake.state.botMessages().filter((posted) => posted.visibleTo === people.alice.id).length;
+    const before = ephemerals();
+    const firstRun = createResponder({ platform: platform(), store: harness.store, message, jobId });
+    await firstRun.send({ markdown: 'Only for you', private: true });
+    expect(ephemerals()).toBe(before + 1);
+    // The job failed later and runs again from the start: the same private answer is not sent again.
+    const secondRun = createResponder({ platform: platform(), store: harness.store, message, jobId });
+    await secondRun.send({ markdown: 'Only for you', private: true });
+    expect(ephemerals()).toBe(before + 1);
+    // A second private answer of the rerun is new: it is sent.
+    await secondRun.send({ markdown: 'One more thing', private: true });
+    expect(ephemerals()).toBe(before + 2);
+  });
+
   test('a job that died between posting and recording its post updates that post when it runs again', async () => {
     const root = seedThread();
     const conversation = place(generalChannel, root.ts);
