@@ -8,15 +8,9 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import type { KnowledgeIndex, KnowledgePrincipal } from '../src/core/knowledge-index';
 import { createLanceDbKnowledgeIndex } from '../src/knowledge/lancedb/lancedb-knowledge-index';
-import {
-  type ChunkRow,
-  chunkRow,
-  chunksSchema,
-  type SourceRow,
-  sourceRow,
-  sourcesSchema,
-} from '../src/knowledge/lancedb/lancedb-rows';
+import { type ChunkRow, chunkRow, chunksSchema, sourcesSchema } from '../src/knowledge/lancedb/lancedb-rows';
 import { ensureTextIndex } from '../src/knowledge/lancedb/lancedb-text-index';
+import { type SourceRecord, sourceRecord } from '../src/knowledge/stored-records';
 import { createLogger } from '../src/logger';
 import { loadKnowledgeQuestions } from '../test/knowledge/fixture-corpus';
 import { openPrincipal, restrictedPrincipal, syntheticSources } from './knowledge-synthetic';
@@ -65,7 +59,7 @@ export async function buildSyntheticIndex(
   const sources = await connection.createEmptyTable('sources', sourcesSchema);
   const chunks = await connection.createEmptyTable('chunks', chunksSchema());
   let batch: ChunkRow[] = [];
-  let sourceBatch: SourceRow[] = [];
+  let sourceBatch: SourceRecord[] = [];
   const flush = async () => {
     if (batch.length > 0) await chunks.add(batch);
     if (sourceBatch.length > 0) await sources.add(sourceBatch);
@@ -74,7 +68,7 @@ export async function buildSyntheticIndex(
   };
   for (const { source, chunks: sourceChunks } of syntheticSources(sourceCount, chunksPerSource)) {
     batch.push(...sourceChunks.map((chunk) => chunkRow(chunk, source, 'bulk', false)));
-    sourceBatch.push(sourceRow(source));
+    sourceBatch.push(sourceRecord(source));
     if (batch.length >= 20_000) await flush();
   }
   await flush();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Field, List, Schema, Utf8 } from 'apache-arrow';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
-import { sourceRow, sourcesSchema } from '../../src/knowledge/lancedb/lancedb-rows';
+import { sourcesSchema } from '../../src/knowledge/lancedb/lancedb-rows';
+import { sourceRecord } from '../../src/knowledge/stored-records';
 import { createLogger } from '../../src/logger';
 import { describeKnowledgeIndexContract } from './knowledge-index-contract';
 
@@ -113,7 +114,7 @@ describe('lancedb engine specifics', () => {
       new Field('access', strings(), false),
     ]);
     const sources = await connection.createEmptyTable('sources', sourcesSchema);
-    await sources.add([sourceRow(source('a'))]);
+    await sources.add([sourceRecord(source('a'))]);
     const chunks = await connection.createEmptyTable('chunks', oldChunks);
     const oldRow = (id: string, sourceId: string, text: string) => ({
       id,

@@ -13,15 +13,13 @@ import type {
 import type { Logger } from '../../core/logger';
 import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
 import { sameSource } from '../same-source';
+import { chunkFromRecord, sourceFromRecord, sourceRecord } from '../stored-records';
 import { connectLanceDb, type LanceDbLocation } from './lancedb-connect';
 import {
   accessFilter,
-  chunkOf,
   chunkRow,
   chunksSchema,
   searchTextVersion,
-  sourceOf,
-  sourceRow,
   sourcesSchema,
   sqlString,
 } from './lancedb-rows';
@@ -192,7 +190,7 @@ export async function createLanceDbKnowledgeIndex(
       .where(`id = ${sqlString(sourceId)}`)
       .limit(1)
       .toArray();
-    return rows[0] ? sourceOf(rows[0]) : undefined;
+    return rows[0] ? sourceFromRecord(rows[0]) : undefined;
   }
 
   async function upsert(source: KnowledgeSource, sourceChunks: KnowledgeChunk[]) {
@@ -203,7 +201,7 @@ export async function createLanceDbKnowledgeIndex(
     if (stored && sameSource(stored, source)) return 'unchanged' as const;
     if (sourceChunks.length === 0 && !chunks) {
       await sources.delete(`id = ${sqlString(source.id)}`);
-      await sources.add([sourceRow(source)]);
+      await sources.add([sourceRecord(source)]);
       return 'indexed' as const;
     }
     const table = await chunksFor(sourceChunks);
@@ -217,7 +215,7 @@ export async function createLanceDbKnowledgeIndex(
     // The new chunks are in before the old ones go: a search meanwhile finds one version or the other.
     await table.delete(`source_id = ${sqlString(source.id)} AND write_id <> ${sqlString(writeId)}`);
     await sources.delete(`id = ${sqlString(source.id)}`);
-    await sources.add([sourceRow(source)]);
+    await sources.add([sourceRecord(source)]);
     await afterWrite(table);
     return 'indexed' as const;
   }
@@ -264,13 +262,15 @@ export async function createLanceDbKnowledgeIndex(
         vector.map((row) => String(row.id)),
       ]).slice(0, query.limit);
       if (fused.length === 0) return [];
-      const chunkList = fused.map((entry) => chunkOf(rowsById.get(entry.id) as Record<string, unknown>));
+      const chunkList = fused.map((entry) =>
+        chunkFromRecord(rowsById.get(entry.id) as Record<string, unknown>),
+      );
       const sourceIds = [...new Set(chunkList.map((chunk) => chunk.sourceId))];
       const sourceRows = await sources
         .query()
         .where(`id IN (${sourceIds.map(sqlString).join(', ')}) AND ${filter}`)
         .toArray();
-      const sourcesById = new Map(sourceRows.map((row) => [String(row.id), sourceOf(row)]));
+      const sourcesById = new Map(sourceRows.map((row) => [String(row.id), sourceFromRecord(row)]));
       return chunkList.flatMap((chunk, index) => {
         const source = sourcesById.get(chunk.sourceId);
         return source ? [{ chunk, source, score: fused[index].score }] : [];
@@ -281,7 +281,7 @@ export async function createLanceDbKnowledgeIndex(
       if (principals && principals.length === 0) return [];
       const query = sources.query();
       const rows = await (principals ? query.where(accessFilter(principals)) : query).toArray();
-      return rows.map(sourceOf).sort((left, right) => right.indexedAt.localeCompare(left.indexedAt));
+      return rows.map(sourceFromRecord).sort((left, right) => right.indexedAt.localeCompare(left.indexedAt));
     },
 
     async status(): Promise<KnowledgeStatus> {

@@ -1,8 +1,9 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { DeskmateError } from '../../core/errors';
 import type { KnowledgeIndex, KnowledgePrincipal, KnowledgeStatus } from '../../core/knowledge-index';
+import { sourceFromRecord } from '../stored-records';
 import { connectLanceDb, type LanceDbLocation } from './lancedb-connect';
-import { accessFilter, sourceOf } from './lancedb-rows';
+import { accessFilter } from './lancedb-rows';
 
 /** Where another process's embedded index lives: the same URI the writing processes use (KNOWLEDGE_URI). */
 export type LanceDbKnowledgeReaderOptions = LanceDbLocation;
@@ -46,7 +47,7 @@ export async function openLanceDbKnowledgeReader(
           (principals ? sources.query().where(accessFilter(principals)) : sources.query()).toArray(),
         [],
       );
-      return rows.map(sourceOf).sort((left, right) => right.indexedAt.localeCompare(left.indexedAt));
+      return rows.map(sourceFromRecord).sort((left, right) => right.indexedAt.localeCompare(left.indexedAt));
     },
     async status(): Promise<KnowledgeStatus> {
       const [sources, chunks] = await Promise.all([

@@ -1,5 +1,5 @@
 import { Field, FixedSizeList, Float32, List, Schema, Utf8 } from 'apache-arrow';
-import type { KnowledgeChunk, KnowledgeOrigin, KnowledgeSource } from '../../core/knowledge-index';
+import type { KnowledgeChunk, KnowledgeSource } from '../../core/knowledge-index';
 import { searchTextOf } from '../search-text';
 
 /** A list of strings, as Arrow holds it. */
@@ -49,18 +49,6 @@ export function chunksSchema(vectors?: { dimensions: number; model: string }): S
   return new Schema(fields);
 }
 
-/** A sources row. */
-export type SourceRow = {
-  id: string;
-  version: string;
-  origin: string;
-  title: string;
-  link: string | null;
-  access: string[];
-  added_by: string | null;
-  indexed_at: string;
-};
-
 /** A chunks row. */
 export type ChunkRow = {
   id: string;
@@ -74,40 +62,6 @@ export type ChunkRow = {
   access: string[];
   vector?: number[] | null;
 };
-
-/** Arrow lists come back as vectors: plain arrays of strings again. */
-function strings(value: unknown): string[] {
-  if (!value) return [];
-  return Array.from(value as Iterable<unknown>, (item) => String(item));
-}
-
-/** A source as a row. */
-export function sourceRow(source: KnowledgeSource): SourceRow {
-  return {
-    id: source.id,
-    version: source.version,
-    origin: source.origin,
-    title: source.title,
-    link: source.link ?? null,
-    access: [...source.access],
-    added_by: source.addedBy ?? null,
-    indexed_at: source.indexedAt,
-  };
-}
-
-/** A row as a source. */
-export function sourceOf(row: Record<string, unknown>): KnowledgeSource {
-  return {
-    id: String(row.id),
-    version: String(row.version),
-    origin: String(row.origin) as KnowledgeOrigin,
-    title: String(row.title),
-    ...(row.link ? { link: String(row.link) } : {}),
-    access: strings(row.access),
-    ...(row.added_by ? { addedBy: String(row.added_by) } : {}),
-    indexedAt: String(row.indexed_at),
-  };
-}
 
 /** A chunk as a row, with its source's access and the id of the write that adds it. */
 export function chunkRow(
@@ -127,18 +81,6 @@ export function chunkRow(
     language: chunk.language,
     access: [...source.access],
     ...(withVector ? { vector: chunk.vector ?? null } : {}),
-  };
-}
-
-/** A row as a chunk (without its vector: answers never need it). */
-export function chunkOf(row: Record<string, unknown>): KnowledgeChunk {
-  return {
-    id: String(row.id),
-    sourceId: String(row.source_id),
-    text: String(row.text),
-    headingPath: strings(row.heading_path),
-    place: String(row.place),
-    language: row.language === 'zh' ? 'zh' : 'en',
   };
 }
 

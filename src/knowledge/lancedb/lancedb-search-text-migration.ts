@@ -1,6 +1,7 @@
 import type * as lancedb from '@lancedb/lancedb';
 import type { KnowledgeSource } from '../../core/knowledge-index';
-import { chunkOf, chunkRow, chunksSchema, sourceOf } from './lancedb-rows';
+import { chunkFromRecord, sourceFromRecord } from '../stored-records';
+import { chunkRow, chunksSchema } from './lancedb-rows';
 import { ensureTextIndex } from './lancedb-text-index';
 
 /** Rows written to the new table at a time. */
@@ -22,7 +23,7 @@ export async function rewriteSearchText(
 ): Promise<{ table: lancedb.Table | undefined; chunks: number; dropped: number }> {
   const sourcesById = new Map<string, KnowledgeSource>(
     (await sources.query().toArray()).map((row) => {
-      const source = sourceOf(row);
+      const source = sourceFromRecord(row);
       return [source.id, source];
     }),
   );
@@ -31,7 +32,7 @@ export async function rewriteSearchText(
     const source = sourcesById.get(String(row.source_id));
     if (!source) return [];
     const vector = row.vector ? Array.from(row.vector as Iterable<number>) : undefined;
-    const chunk = { ...chunkOf(row), ...(vector ? { vector } : {}) };
+    const chunk = { ...chunkFromRecord(row), ...(vector ? { vector } : {}) };
     return [chunkRow(chunk, source, String(row.write_id), vectors !== undefined)];
   });
   old.close();

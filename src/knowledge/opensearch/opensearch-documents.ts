@@ -1,4 +1,4 @@
-import type { KnowledgeChunk, KnowledgeOrigin, KnowledgeSource } from '../../core/knowledge-index';
+import type { KnowledgeChunk, KnowledgeSource } from '../../core/knowledge-index';
 import { searchTextOf } from '../search-text';
 
 type Body = Record<string, unknown>;
@@ -74,34 +74,6 @@ export function chunksMapping(analyzer: Body, vectors?: { dimensions: number; mo
   };
 }
 
-/** A source as a document. */
-export function sourceDocument(source: KnowledgeSource): Body {
-  return {
-    id: source.id,
-    version: source.version,
-    origin: source.origin,
-    title: source.title,
-    link: source.link ?? null,
-    access: source.access,
-    added_by: source.addedBy ?? null,
-    indexed_at: source.indexedAt,
-  };
-}
-
-/** A document as a source. */
-export function sourceOf(document: Body): KnowledgeSource {
-  return {
-    id: String(document.id),
-    version: String(document.version),
-    origin: String(document.origin) as KnowledgeOrigin,
-    title: String(document.title),
-    ...(document.link ? { link: String(document.link) } : {}),
-    access: (document.access as string[]) ?? [],
-    ...(document.added_by ? { addedBy: String(document.added_by) } : {}),
-    indexedAt: String(document.indexed_at),
-  };
-}
-
 /** A chunk as a document, with its source's access and the id of the write that adds it. */
 export function chunkDocument(
   chunk: KnowledgeChunk,
@@ -120,17 +92,5 @@ export function chunkDocument(
     language: chunk.language,
     access: source.access,
     ...(withVector && chunk.vector ? { vector: chunk.vector } : {}),
-  };
-}
-
-/** A document as a chunk (without its vector). */
-export function chunkOf(document: Body): KnowledgeChunk {
-  return {
-    id: String(document.id),
-    sourceId: String(document.source_id),
-    text: String(document.text),
-    headingPath: (document.heading_path as string[]) ?? [],
-    place: String(document.place),
-    language: document.language === 'zh' ? 'zh' : 'en',
   };
 }

@@ -13,13 +13,11 @@ import type { Logger } from '../../core/logger';
 import { keywordQueryOf } from '../keyword-query';
 import { fuseByReciprocalRank } from '../reciprocal-rank-fusion';
 import { sameSource } from '../same-source';
+import { chunkFromRecord, sourceFromRecord, sourceRecord } from '../stored-records';
 import {
   chunkDocument,
-  chunkOf,
   chunksMapping,
   openSearchTextVersion,
-  sourceDocument,
-  sourceOf,
   sourcesMapping,
   textAnalyzer,
 } from './opensearch-documents';
@@ -131,7 +129,7 @@ export async function createOpenSearchKnowledgeIndex(
       body: { query: { term: { id: sourceId } }, size: 1 },
     });
     const hit = (found.body.hits.hits as SearchHit[])[0];
-    return hit ? sourceOf(hit._source) : undefined;
+    return hit ? sourceFromRecord(hit._source) : undefined;
   }
 
   async function upsert(source: KnowledgeSource, chunks: KnowledgeChunk[]): Promise<'indexed' | 'unchanged'> {
@@ -176,7 +174,7 @@ export async function createOpenSearchKnowledgeIndex(
         },
       });
     }
-    await client.index({ index: sourcesIndex, id: source.id, body: sourceDocument(source), refresh: true });
+    await client.index({ index: sourcesIndex, id: source.id, body: sourceRecord(source), refresh: true });
     return 'indexed';
   }
 
@@ -224,14 +222,14 @@ export async function createOpenSearchKnowledgeIndex(
     for (const hit of lists.flat()) documents.set(hit._id, hit._source);
     const fused = fuseByReciprocalRank(lists.map((hits) => hits.map((hit) => hit._id))).slice(0, query.limit);
     if (fused.length === 0) return [];
-    const chunks = fused.map((entry) => chunkOf(documents.get(entry.id) as Body));
+    const chunks = fused.map((entry) => chunkFromRecord(documents.get(entry.id) as Body));
     const sourceIds = [...new Set(chunks.map((chunk) => chunk.sourceId))];
     const found = await client.search({
       index: sourcesIndex,
       body: { size: sourceIds.length, query: { bool: { filter: [{ terms: { id: sourceIds } }, access] } } },
     });
     const sources = new Map(
-      (found.body.hits.hits as SearchHit[]).map((hit) => [hit._id, sourceOf(hit._source)]),
+      (found.body.hits.hits as SearchHit[]).map((hit) => [hit._id, sourceFromRecord(hit._source)]),
     );
     return chunks.flatMap((chunk, index) => {
       const source = sources.get(chunk.sourceId);
@@ -264,7 +262,7 @@ export async function createOpenSearchKnowledgeIndex(
           sort: [{ indexed_at: 'desc' }],
         },
       });
-      return (found.body.hits.hits as SearchHit[]).map((hit) => sourceOf(hit._source));
+      return (found.body.hits.hits as SearchHit[]).map((hit) => sourceFromRecord(hit._source));
     },
     async status(): Promise<KnowledgeStatus> {
       const count = async (index: string) => Number((await client.count({ index })).body.count ?? 0);
