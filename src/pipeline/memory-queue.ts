@@ -1,10 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { conversationKey } from '../core/conversation';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
-import { claimMessage, jobIdFor } from './dedupe';
+import { claimJob, type JobKindOption, kindOf } from './dedupe';
 
 /** Options for the in-process queue. */
 interface MemoryQueueOptions {
@@ -18,28 +17,32 @@ interface MemoryQueueOptions {
   attempts?: number;
 }
 
-interface PendingJob {
-  message: InboundMessage;
+interface PendingJob<Job> {
+  job: Job;
   attemptsMade: number;
 }
 
 /**
  * An in-process job queue with the Redis queue's contract (used without REDIS_URL): deduped on the event
  * id and the message id, the jobs of one conversation one at a time in arrival order, different
- * conversations in parallel. Jobs live in memory: a restart loses what was queued.
+ * conversations in parallel (other kinds of job: their own dedupe keys and ordering key). Jobs live in
+ * memory: a restart loses what was queued.
  */
-export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
+export function createMemoryQueue<Job = InboundMessage>(
+  options: MemoryQueueOptions & JobKindOption<Job>,
+): JobQueue<Job> {
+  const kind = kindOf(options);
   const concurrency = options.concurrency ?? 4;
   const attempts = options.attempts ?? 3;
   /** Each conversation's jobs in arrival order; the head is running or next. */
-  const conversations = new Map<string, PendingJob[]>();
+  const conversations = new Map<string, PendingJob<Job>[]>();
   /** Conversations with a job to run and nothing running. */
   const ready: string[] = [];
   const running = new Map<string, Promise<void>>();
   const idleWaiters: Array<() => void> = [];
   const abortController = new AbortController();
   setMaxListeners(Math.max(10, concurrency * 4), abortController.signal);
-  let handler: JobHandler | undefined;
+  let handler: JobHandler<Job> | undefined;
   let stopping = false;
 
   const depth = () => [...conversations.values()].reduce((count, jobs) => count + jobs.length, 0);
@@ -59,12 +62,13 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   const pump = () => {
     while (handler && !stopping && running.size < concurrency && ready.length > 0) {
       const key = ready.shift() as string;
-      const job = (conversations.get(key) as PendingJob[])[0];
+      const job = (conversations.get(key) as PendingJob<Job>[])[0];
       job.attemptsMade += 1;
-      const jobId = jobIdFor(job.message);
-      const run = handler(job.message, {
+      const jobId = kind.jobId(job.job);
+      const run = handler(job.job, {
         jobId,
         attemptsMade: job.attemptsMade,
+        lastAttempt: job.attemptsMade >= attempts,
         signal: abortController.signal,
       })
         .then(() => finish(key))
@@ -97,14 +101,14 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   };
 
   return {
-    async enqueue(message): Promise<EnqueueOutcome> {
+    async enqueue(job): Promise<EnqueueOutcome> {
       if (stopping) throw new Error('queue is shutting down');
-      if (!(await claimMessage(options.store, message))) return 'duplicate';
-      const key = conversationKey(message.conversation);
+      if (!(await claimJob(options.store, kind, job))) return 'duplicate';
+      const key = kind.orderingKey(job);
       const jobs = conversations.get(key);
-      if (jobs) jobs.push({ message, attemptsMade: 0 });
+      if (jobs) jobs.push({ job, attemptsMade: 0 });
       else {
-        conversations.set(key, [{ message, attemptsMade: 0 }]);
+        conversations.set(key, [{ job, attemptsMade: 0 }]);
         ready.push(key);
       }
       pump();

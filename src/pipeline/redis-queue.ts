@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import Redis from 'ioredis';
-import { conversationKey } from '../core/conversation';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
 import { disconnectTimeoutMs, redisConnectionOptions } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
-import { dedupeKeys, dedupeTtlSeconds, jobIdFor } from './dedupe';
+import { type JobKindOption, kindOf } from './dedupe';
 import { type QueueRedis, queueKeys, withQueueScripts } from './redis-queue-scripts';
 
 /** Options for the Redis job queue. */
@@ -30,10 +29,10 @@ interface RedisQueueOptions {
   sweepIntervalMs?: number;
 }
 
-/** A job as stored. */
-interface QueueEntry {
+/** A job as stored (`message` is the job, whatever its kind: the field kept its first name, so entries queued by an older version still read). */
+interface QueueEntry<Job> {
   jobId: string;
-  message: InboundMessage;
+  message: Job;
 }
 
 /** How long the job loop blocks on an empty queue before it looks at its stop flag again. */
@@ -47,7 +46,10 @@ const claimedSweepEvery = 5;
  * is one script (both dedupe keys and the enqueue together). A process owns a conversation under a lease it
  * renews; when it dies, another takes the conversation over once the lease runs out (see the scripts).
  */
-export function createRedisQueue(options: RedisQueueOptions): JobQueue {
+export function createRedisQueue<Job = InboundMessage>(
+  options: RedisQueueOptions & JobKindOption<Job>,
+): JobQueue<Job> {
+  const kind = kindOf(options);
   const keys = queueKeys(options.prefix, options.name ?? 'jobs');
   const concurrency = options.concurrency ?? 4;
   const attempts = options.attempts ?? 3;
@@ -106,9 +108,9 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
 
   const run = async (
     redis: QueueRedis,
-    handler: JobHandler,
+    handler: JobHandler<Job>,
     conversation: string,
-    entry: QueueEntry,
+    entry: QueueEntry<Job>,
     attempt: number,
   ) => {
     const { jobId } = entry;
@@ -118,7 +120,12 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
       return;
     }
     try {
-      await handler(entry.message, { jobId, attemptsMade: attempt, signal: abortController.signal });
+      await handler(entry.message, {
+        jobId,
+        attemptsMade: attempt,
+        lastAttempt: attempt >= attempts,
+        signal: abortController.signal,
+      });
       await finish(redis, conversation, jobId);
     } catch (error) {
       // Stopped past the grace period: `stop` gives the conversation back.
@@ -134,10 +141,10 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
   };
 
   /** Take conversations from `ready` while there is room, and run each one's head job. */
-  const takeJobs = async (redis: QueueRedis, blocking: Redis, handler: JobHandler) => {
+  const takeJobs = async (redis: QueueRedis, blocking: Redis, handler: JobHandler<Job>) => {
     /** Run a conversation's head job in a free slot. */
     const start = (conversation: string, head: string, attempt: number) => {
-      const entry = JSON.parse(head) as QueueEntry;
+      const entry = JSON.parse(head) as QueueEntry<Job>;
       const done = run(redis, handler, conversation, entry, attempt)
         .catch((error: unknown) =>
           options.logger.error(
@@ -239,10 +246,10 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
   };
 
   return {
-    async enqueue(message): Promise<EnqueueOutcome> {
-      const [eventKey, messageKey = eventKey] = dedupeKeys(message);
-      const conversation = conversationKey(message.conversation);
-      const entry: QueueEntry = { jobId: jobIdFor(message), message };
+    async enqueue(job): Promise<EnqueueOutcome> {
+      const [eventKey, messageKey = eventKey] = kind.dedupeKeys(job);
+      const conversation = kind.orderingKey(job);
+      const entry: QueueEntry<Job> = { jobId: kind.jobId(job), message: job };
       await producerReady();
       const accepted = await producer.deskmateAccept(
         `${keys.seen}${eventKey}`,
@@ -250,7 +257,7 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
         listOf(conversation),
         keys.ready,
         keys.depth,
-        dedupeTtlSeconds,
+        kind.dedupeTtlSeconds,
         JSON.stringify(entry),
         conversation,
       );
