@@ -7,6 +7,7 @@ import type { LlmProvider } from './core/llm-provider';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createKnowledge, type Knowledge } from './knowledge/create-knowledge';
+import { type FolderJob, folderJobs } from './knowledge/folder-job';
 import { createRequestGuard } from './limits/request-guard';
 import { withTokenLimits } from './limits/token-limits';
 import { createProvider } from './llm/create-provider';
@@ -64,6 +65,24 @@ export function createJobModel(
   );
 }
 
+/**
+ * The queue of knowledge folder jobs every jobs process shares: a second named queue on the one contract, not
+ * a second kind of job on the chat queue, so chat depth and metrics stay chat's and a pass can wait for its own
+ * jobs. Two at a time per process: extraction is CPU work beside the chat jobs, and index writes take turns.
+ */
+function folderJobQueue(config: Config, url: string, logger: Logger) {
+  const { createRedisQueue } = require('./pipeline/redis-queue') as typeof import('./pipeline/redis-queue');
+  return createRedisQueue<FolderJob>({
+    kind: folderJobs,
+    name: 'knowledge',
+    url,
+    prefix: config.redisKeyPrefix,
+    logger: logger.child({ component: 'knowledge-queue' }),
+    concurrency: 2,
+    leaseMs: config.jobLockDurationMs,
+  });
+}
+
 /** Build the job side of Deskmate: model, skills, guard, reminders and the job handler. */
 export function createJobRunner(
   config: Config,
@@ -93,7 +112,14 @@ export function createJobRunner(
   const audit = createAuditLog(store, config.auditRetentionDays);
   const skills = createSkills({ documents: config.documents });
   // The index opens on first use (LanceDB is not loaded by processes that never search or index).
-  const knowledge = createKnowledge(config.knowledge, { store, logger, documents: config.documents });
+  const knowledge = createKnowledge(config.knowledge, {
+    store,
+    logger,
+    documents: config.documents,
+    folderQueue: config.redisUrl
+      ? () => folderJobQueue(config, config.redisUrl as string, logger)
+      : undefined,
+  });
   const handler = createJobHandler({
     platforms,
     skills,

@@ -274,7 +274,7 @@ export async function startDeskmate(
   for (const adapter of adapters) await adapter.start();
   await runner?.startReminders();
   // The knowledge folder is indexed at start and kept in sync, where jobs run (KNOWLEDGE_DIR).
-  runner?.knowledge.start();
+  await runner?.knowledge.start();
   const heartbeat = startProcessHeartbeat(
     store,
     {
@@ -308,7 +308,11 @@ export async function startDeskmate(
         await heartbeat.stop();
         for (const adapter of adapters) await adapter.stop().catch(() => undefined);
         await http?.close();
-        await queue.stop(config.shutdownGraceMs);
+        // Chat jobs and folder jobs share the grace period; the index closes once neither runs.
+        await Promise.all([
+          queue.stop(config.shutdownGraceMs),
+          runner?.knowledge.stopIndexing(config.shutdownGraceMs),
+        ]);
         await runner?.reminders.stop(1000);
         await runner?.knowledge.stop();
         await store.close();

@@ -41,8 +41,8 @@ const english = {
   neverSynced: 'no pass recorded yet',
   folderMissing: (at: string) => `could not be read at ${at}: nothing was changed`,
   synced: (at: string) => `synced ${at}`,
-  syncing: (checked: number, files: number, since: string) =>
-    `indexing now: ${checked} of ${files} file${files === 1 ? '' : 's'} checked (pass started ${since}; reload to follow)`,
+  syncing: (finished: number, jobs: number, since: string) =>
+    `indexing: ${finished} of ${jobs} file${jobs === 1 ? '' : 's'} (pass started ${since}; reload to follow)`,
   syncFound: (files: number, indexed: number, unchanged: number, removed: number, failed: number) =>
     `${files} file${files === 1 ? '' : 's'} found: ${indexed} indexed, ${unchanged} unchanged, ${removed} removed, ${failed} unreadable`,
   accessProblems: (count: number) =>
@@ -104,8 +104,8 @@ const chinese: KnowledgeWords = {
   neverSynced: '尚无同步记录',
   folderMissing: (at) => `${at} 时无法读取：未做任何更改`,
   synced: (at) => `同步于 ${at}`,
-  syncing: (checked, files, since) =>
-    `正在索引：已检查 ${checked} / ${files} 个文件（本轮开始于 ${since}；刷新页面查看进度）`,
+  syncing: (finished, jobs, since) =>
+    `正在索引：已完成 ${finished} / ${jobs} 个文件（本轮开始于 ${since}；刷新页面查看进度）`,
   syncFound: (files, indexed, unchanged, removed, failed) =>
     `发现 ${files} 个文件：新建索引 ${indexed} 个，未变 ${unchanged} 个，移除 ${removed} 个，无法读取 ${failed} 个`,
   accessProblems: (count) => `${count} 个文件夹因 access.json 有误而未索引（详见日志）`,

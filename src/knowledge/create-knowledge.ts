@@ -1,4 +1,5 @@
 import type { KnowledgeConfig } from '../config-knowledge';
+import type { JobQueue } from '../core/job-queue';
 import type { KnowledgeIndex } from '../core/knowledge-index';
 import type { Logger } from '../core/logger';
 import type { KnowledgeBase } from '../core/skill';
@@ -6,18 +7,22 @@ import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { createEmbedder } from '../llm/create-embedder';
 import { createReranker } from '../llm/create-reranker';
-import { createFolderSync, type FolderSync } from './folder-sync';
+import { createMemoryQueue } from '../pipeline/memory-queue';
+import { createFolderIndexing, type FolderIndexing } from './folder-indexing';
+import { type FolderJob, folderJobs } from './folder-job';
 import { prepareLanceThreads } from './lancedb/lance-threads';
 import { lazyKnowledgeIndex } from './lazy-knowledge-index';
 
 /** The knowledge base of a jobs process: the index skills search, and the folder sync when KNOWLEDGE_DIR is set. */
 export interface Knowledge extends KnowledgeBase {
-  /** Keeps the index in step with KNOWLEDGE_DIR; absent without one. */
-  folderSync?: FolderSync;
-  /** Start syncing the folder (a pass now, then every KNOWLEDGE_RESCAN_SECONDS). */
-  start(): void;
-  /** Stop syncing and close the index. */
-  stop(): Promise<void>;
+  /** Keeps the index in step with KNOWLEDGE_DIR (passes and the jobs they queue); absent without one. */
+  folderIndexing?: FolderIndexing;
+  /** Run folder jobs here and sync the folder (a pass now, then every KNOWLEDGE_RESCAN_SECONDS). */
+  start(): Promise<void>;
+  /** Stop passing and running folder jobs (running ones get the grace period; the rest stay queued). */
+  stopIndexing(graceMs: number): Promise<void>;
+  /** Stop indexing (a second's grace unless given) and close the index. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Open the configured engine (loaded here, on first use of the index). */
@@ -48,35 +53,48 @@ async function openEngine(
 /**
  * Build the knowledge base for the job side: an index opened lazily (LanceDB is loaded only when it is first
  * used: at start with a knowledge folder, else on the first question), the embedder, the reranker, and the
- * folder sync.
+ * folder sync with its queue (`folderQueue`, the shared `knowledge` queue with Redis; in memory without).
  */
 export function createKnowledge(
   config: KnowledgeConfig,
-  parts: { store: StateStore; logger: Logger; documents: DocumentLimits },
+  parts: {
+    store: StateStore;
+    logger: Logger;
+    documents: DocumentLimits;
+    /** Builds the queue folder jobs go through; called only with a knowledge folder. */
+    folderQueue?: () => JobQueue<FolderJob>;
+  },
 ): Knowledge {
   const logger = parts.logger.child({ component: 'knowledge' });
   const embed = config.embedding ? createEmbedder(config.embedding, logger) : undefined;
   const rerank = config.rerank ? createReranker(config.rerank, logger) : undefined;
   const index = lazyKnowledgeIndex(() => openEngine(config, logger, embed?.model));
-  const folderSync = config.folder
-    ? createFolderSync({
+  const folderIndexing = config.folder
+    ? createFolderIndexing({
         folder: config.folder,
         index,
         embedder: embed,
+        queue: parts.folderQueue?.() ?? createMemoryQueue({ kind: folderJobs, store: parts.store, logger }),
         store: parts.store,
         logger,
         limits: parts.documents,
         rescanMilliseconds: config.rescanSeconds * 1000,
       })
     : undefined;
+  let indexingStopped: Promise<void> | undefined;
+  const stopIndexing = (graceMs: number) => {
+    indexingStopped ??= folderIndexing?.stop(graceMs) ?? Promise.resolve();
+    return indexingStopped;
+  };
   return {
     index,
     ...(embed ? { embed } : {}),
     ...(rerank ? { rerank } : {}),
-    ...(folderSync ? { folderSync } : {}),
-    start: () => folderSync?.start(),
-    async stop() {
-      await folderSync?.stop();
+    ...(folderIndexing ? { folderIndexing } : {}),
+    start: async () => folderIndexing?.start(),
+    stopIndexing,
+    async stop(graceMs = 1000) {
+      await stopIndexing(graceMs);
       await index.close();
     },
   };

@@ -24,7 +24,7 @@ export interface FolderSyncRecord {
   accessProblems: number;
 }
 
-/** The store key (a JSON record) of the last pass. */
+/** The store key (a JSON record) of the last pass whose jobs are all done. */
 export const folderSyncRecordKey = 'knowledge-folder-sync';
 
 /** Kept 30 days: a console still says when the folder was last synced after the sync stopped running. */
@@ -40,34 +40,107 @@ export async function readFolderSyncRecord(store: StateStore): Promise<FolderSyn
   return (await store.getJson<FolderSyncRecord>(folderSyncRecordKey)) ?? undefined;
 }
 
-/** A pass under way, as the web console shows it: files checked so far out of those found. */
+/** A pass whose jobs are queued, as the pass left it: what it found and how many jobs it queued. */
+export interface FolderPassPlan {
+  /** The pass's id (its jobs carry it). */
+  passId: string;
+  /** When the pass started (ISO 8601). */
+  startedAt: string;
+  /** Supported documents found in the folder. */
+  files: number;
+  /** Jobs queued: files to index and sources to remove. */
+  jobs: number;
+  /** Documents the pass found current (no job). */
+  unchanged: number;
+  /** Folders left out for a broken access.json. */
+  accessProblems: number;
+}
+
+/** A pass under way, as the web console shows it: its jobs finished so far out of those queued. */
 export interface FolderSyncProgress {
   /** When the pass started (ISO 8601). */
   startedAt: string;
-  /** Files checked so far (indexed, found unchanged, or unreadable). */
-  checked: number;
   /** Supported documents found in the folder. */
   files: number;
+  /** Jobs the pass queued (files to index, sources to remove). */
+  jobs: number;
+  /** Jobs finished so far, on any process. */
+  finished: number;
 }
 
-/** The store key (a JSON record) of the pass under way; gone when it ends. */
+/** What one folder job did. */
+export type FolderJobOutcome = 'indexed' | 'unchanged' | 'removed' | 'failed' | 'skipped';
+
+/** The store key (a JSON record) of the pass whose jobs are under way; gone when they are done. */
 export const folderSyncProgressKey = 'knowledge-folder-sync-progress';
 
-/** Remember how far a pass has come; kept no longer than a pass may hold its lock, so a crashed pass's fades. */
-export function writeFolderSyncProgress(
-  store: StateStore,
-  progress: FolderSyncProgress,
-  ttlSeconds: number,
-): Promise<void> {
-  return store.setJson(folderSyncProgressKey, progress, ttlSeconds);
+/** The counter record of a pass's finished jobs, by outcome. */
+const passCountersKey = (passId: string) => `knowledge-folder-pass:${passId}`;
+
+/** A day: a pass's jobs are long done by then, or were lost (the next pass then closes the pass). */
+const passTtlSeconds = 24 * 60 * 60;
+
+/** Remember a pass whose jobs are queued (written before the first is queued, so a job can find it). */
+export function writeFolderPassPlan(store: StateStore, plan: FolderPassPlan): Promise<void> {
+  return store.setJson(folderSyncProgressKey, plan, passTtlSeconds);
 }
 
-/** The pass under way, if any. */
+/** The pass whose jobs are under way, if any. */
+export async function readFolderPassPlan(store: StateStore): Promise<FolderPassPlan | undefined> {
+  return (await store.getJson<FolderPassPlan>(folderSyncProgressKey)) ?? undefined;
+}
+
+/** The pass under way, if any: its jobs finished out of those queued. */
 export async function readFolderSyncProgress(store: StateStore): Promise<FolderSyncProgress | undefined> {
-  return (await store.getJson<FolderSyncProgress>(folderSyncProgressKey)) ?? undefined;
+  const plan = await readFolderPassPlan(store);
+  if (!plan) return undefined;
+  const counted = await store.counters(passCountersKey(plan.passId));
+  return { startedAt: plan.startedAt, files: plan.files, jobs: plan.jobs, finished: counted.finished ?? 0 };
 }
 
-/** The pass ended: the console shows its record instead. */
-export function clearFolderSyncProgress(store: StateStore): Promise<void> {
-  return store.delete(folderSyncProgressKey);
+/**
+ * Close a pass: its record (the pass's own counts plus its jobs' outcomes) replaces its progress. Called by
+ * the job that finishes last, or by the next pass when jobs were lost; closing twice writes the same record.
+ */
+export async function closeFolderPass(
+  store: StateStore,
+  plan: FolderPassPlan,
+  finishedAt: Date,
+): Promise<FolderSyncRecord> {
+  const counted = await store.counters(passCountersKey(plan.passId));
+  const record: FolderSyncRecord = {
+    finishedAt: finishedAt.toISOString(),
+    folderMissing: false,
+    files: plan.files,
+    indexed: counted.indexed ?? 0,
+    unchanged: plan.unchanged + (counted.unchanged ?? 0),
+    removed: counted.removed ?? 0,
+    failed: counted.failed ?? 0,
+    accessProblems: plan.accessProblems,
+  };
+  await writeFolderSyncRecord(store, record);
+  const current = await readFolderPassPlan(store);
+  if (current?.passId === plan.passId) await store.delete(folderSyncProgressKey);
+  await store.delete(passCountersKey(plan.passId));
+  return record;
+}
+
+/**
+ * Count a finished job of a pass; the job that finishes the pass's last closes it and gets its record.
+ * A job run twice (its process died after counting) counts twice: the pass may then close a moment early.
+ */
+export async function countFolderJob(
+  store: StateStore,
+  passId: string,
+  outcome: FolderJobOutcome,
+  finishedAt: () => Date,
+): Promise<FolderSyncRecord | undefined> {
+  const counted = await store.incrementCounters(
+    passCountersKey(passId),
+    { finished: 1, [outcome]: 1 },
+    passTtlSeconds,
+  );
+  const plan = await readFolderPassPlan(store);
+  if (plan?.passId !== passId || counted.finished !== plan.jobs) return undefined;
+  return closeFolderPass(store, plan, finishedAt());
 }

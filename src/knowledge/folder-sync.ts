@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Embedder } from '../core/embedder';
-import { isDeskmateError } from '../core/errors';
+import type { JobQueue } from '../core/job-queue';
 import type { KnowledgeIndex, KnowledgeSource } from '../core/knowledge-index';
 import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
-import { buildChunks } from './build-chunks';
 import { accessFileExample } from './folder-access';
+import type { FolderJob } from './folder-job';
+import { type UnreadableVersion, unreadableVersionKey } from './folder-job-handler';
 import { type FolderFile, scanKnowledgeFolder } from './folder-scan';
 import {
-  clearFolderSyncProgress,
+  closeFolderPass,
   type FolderSyncRecord,
-  writeFolderSyncProgress,
+  readFolderPassPlan,
+  writeFolderPassPlan,
   writeFolderSyncRecord,
 } from './folder-sync-record';
 
@@ -21,11 +22,11 @@ import {
 export interface FolderSyncOptions {
   /** The knowledge folder (KNOWLEDGE_DIR). */
   folder: string;
-  /** Where its documents are indexed. */
+  /** Where its documents are indexed (read here; the jobs write it). */
   index: KnowledgeIndex;
-  /** Embeds chunks when an embedding model is configured. */
-  embedder?: Embedder;
-  /** The store whose lock lets one process sync at a time across replicas. */
+  /** Where a pass queues its jobs (the `knowledge` queue, run by `createFolderJobHandler`). */
+  queue: JobQueue<FolderJob>;
+  /** The store whose lock lets one process pass at a time across replicas. */
   store: StateStore;
   /** Logger (paths, ids, counts; never document text). */
   logger: Logger;
@@ -37,33 +38,36 @@ export interface FolderSyncOptions {
   lockMilliseconds?: number;
   /** The current time (tests pin it). */
   now?: () => Date;
-  /** Least milliseconds between two progress records of a pass (default 1,000). */
-  progressMilliseconds?: number;
 }
 
-/** What one pass did. */
+/** What one pass found and queued. */
 export interface FolderSyncPass {
-  /** Documents indexed (new, changed, or with new access). */
-  indexed: number;
-  /** Documents whose indexed version was current. */
+  /** The pass's id (its jobs and progress carry it). */
+  passId: string;
+  /** Supported documents found in the folder. */
+  files: number;
+  /** Documents whose indexed version was current: no job. */
   unchanged: number;
-  /** Sources removed (their file is gone, unreadable, or under a broken access.json). */
-  removed: number;
-  /** Documents that could not be read. */
-  failed: number;
+  /** Jobs queued to index a document (new, changed, or with new access). */
+  indexing: number;
+  /** Jobs queued to remove a source (its file is gone, too large, unreadable, or under a broken access.json). */
+  removing: number;
 }
 
 /** The running folder sync. */
 export interface FolderSync {
-  /** One pass now; undefined when another process holds the lock. */
+  /**
+   * One pass now: scan and queue jobs. Undefined when another process holds the lock, the folder cannot be
+   * read, or the last pass's jobs are still queued or running (a pass starts once they are done).
+   */
   syncOnce(): Promise<FolderSyncPass | undefined>;
   /** A pass now, then one every rescan interval. */
   start(): void;
-  /** Stop passing; waits for a pass under way. */
+  /** Stop passing; waits for a pass under way (its jobs stay queued). */
   stop(): Promise<void>;
 }
 
-/** The lock (under the store's `lock:` namespace) one process holds while it syncs the folder. */
+/** The lock (under the store's `lock:` namespace) one process holds while it scans the folder. */
 export const folderSyncLockKey = 'knowledge:folder-sync';
 /** Source ids of folder files: `folder:<path from the folder's root>`. */
 export const folderSourcePrefix = 'folder:';
@@ -83,19 +87,18 @@ function isCurrent(indexed: KnowledgeSource | undefined, version: string, file: 
 }
 
 /**
- * Keep the index in step with the knowledge folder: each pass indexes new and changed files (by content
- * hash), re-indexes a file whose access changed, and removes the sources of deleted files. A file that cannot
- * be read is logged once per version and its old chunks removed. With several replicas a store lock lets one
- * process pass at a time. A folder that is missing or unreadable changes nothing (an unmounted volume must
- * not empty the index).
+ * Keep the index in step with the knowledge folder. A pass only scans (stat, and a content hash of what
+ * changed) and queues one job per file to index (new, changed, or with new access) and per source to remove
+ * (deleted files): the jobs run on the queue's workers, on every process that runs jobs, retried by the
+ * queue, each file on its own. One process passes at a time (a store lock), and a pass starts only when the
+ * last one's jobs are done, so the progress the console shows is one pass's. A folder that is missing or
+ * unreadable changes nothing (an unmounted volume must not empty the index).
  */
 export function createFolderSync(options: FolderSyncOptions): FolderSync {
-  const { index, logger } = options;
+  const { index, logger, store, queue } = options;
   const now = options.now ?? (() => new Date());
   const lockMilliseconds = options.lockMilliseconds ?? 10 * 60_000;
   const seen = new Map<string, SeenFile>();
-  /** Versions that failed to read, by source id: not tried again until the file changes. */
-  const failedVersions = new Map<string, string>();
   /** Problems already logged (a broken access.json, a missing folder), so each is said once, not each pass. */
   const said = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -108,7 +111,8 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
     say();
   };
 
-  async function versionOf(file: FolderFile): Promise<{ version: string; bytes?: Buffer } | undefined> {
+  /** The file's content hash, read only when its size or time changed; undefined when it is too large. */
+  async function versionOf(file: FolderFile): Promise<string | undefined> {
     const info = await stat(file.path);
     if (info.size > options.limits.maxBytes) {
       sayOnce(`too-large:${file.relativePath}:${info.size}`, () =>
@@ -120,96 +124,47 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
       return undefined;
     }
     const known = seen.get(file.path);
-    if (known && known.size === info.size && known.modified === info.mtimeMs)
-      return { version: known.version };
-    const bytes = await readFile(file.path);
-    const version = createHash('sha256').update(bytes).digest('hex');
+    if (known && known.size === info.size && known.modified === info.mtimeMs) return known.version;
+    const version = createHash('sha256')
+      .update(await readFile(file.path))
+      .digest('hex');
     seen.set(file.path, { size: info.size, modified: info.mtimeMs, version });
-    return { version, bytes };
+    return version;
   }
 
-  async function indexFile(file: FolderFile, indexed: KnowledgeSource | undefined, pass: FolderSyncPass) {
-    const id = `${folderSourcePrefix}${file.relativePath}`;
-    const found = await versionOf(file);
-    if (!found) return false;
-    if (isCurrent(indexed, found.version, file)) {
-      pass.unchanged += 1;
-      return true;
-    }
-    if (failedVersions.get(id) === found.version) return false;
-    const title = basename(file.path);
-    try {
-      const bytes = found.bytes ?? (await readFile(file.path));
-      const chunks = await buildChunks({
-        sourceId: id,
-        title,
-        bytes,
-        name: title,
-        limits: options.limits,
-        embedder: options.embedder,
-      });
-      const source: KnowledgeSource = {
-        id,
-        version: found.version,
-        origin: 'folder',
-        title,
-        access: file.access,
-        indexedAt: now().toISOString(),
-      };
-      await index.upsert(source, chunks);
-      failedVersions.delete(id);
-      pass.indexed += 1;
-      logger.info({ file: file.relativePath, chunks: chunks.length }, 'knowledge file indexed');
-      return true;
-    } catch (error) {
-      if (!isDeskmateError(error) || !error.code.startsWith('document_')) throw error;
-      failedVersions.set(id, found.version);
-      pass.failed += 1;
-      logger.warn(
-        { file: file.relativePath, code: error.code },
-        'knowledge file not indexed: it cannot be read',
-      );
-      return false;
-    }
-  }
-
-  /** Record the pass for the web console; a store that fails to write only costs the console its line. */
+  /** Record a pass that queued nothing; a store that fails to write only costs the console its line. */
   async function remember(
     record: Omit<FolderSyncRecord, 'finishedAt' | 'accessProblems'> & { accessProblems?: number },
   ) {
-    await writeFolderSyncRecord(options.store, {
+    await writeFolderSyncRecord(store, {
       accessProblems: 0,
       ...record,
       finishedAt: now().toISOString(),
     }).catch((error: unknown) => logger.warn({ err: error }, 'knowledge folder sync not recorded'));
   }
 
-  /**
-   * How far this pass has come, for the console ("checked 12 of 40 files"): recorded at the start and then at
-   * most once a progress interval, so an unchanged folder of thousands of files costs a few writes a pass.
-   */
-  function passProgress(files: number, ttlMilliseconds: number) {
-    const startedAt = now().toISOString();
-    const every = options.progressMilliseconds ?? 1000;
-    let lastWritten = Number.NEGATIVE_INFINITY;
-    return {
-      async checked(checked: number) {
-        if (Date.now() - lastWritten < every) return;
-        lastWritten = Date.now();
-        await writeFolderSyncProgress(
-          options.store,
-          { startedAt, checked, files },
-          Math.ceil(ttlMilliseconds / 1000),
-        ).catch((error: unknown) => logger.warn({ err: error }, 'knowledge folder progress not recorded'));
-      },
-    };
+  /** Whether the last pass's jobs are done; a pass whose jobs were lost (never counted) is closed here. */
+  async function lastPassDone(): Promise<boolean> {
+    if ((await queue.depth()) > 0) return false;
+    const open = await readFolderPassPlan(store);
+    if (open) {
+      const record = await closeFolderPass(store, open, now());
+      logger.warn(
+        { passId: open.passId, jobs: open.jobs, indexed: record.indexed, failed: record.failed },
+        'knowledge folder pass closed by the next one: some of its jobs were not counted (lost or given up)',
+      );
+    }
+    return true;
   }
 
   async function pass(): Promise<FolderSyncPass | undefined> {
-    const lock = await options.store.acquireLock(folderSyncLockKey, lockMilliseconds);
+    const lock = await store.acquireLock(folderSyncLockKey, lockMilliseconds);
     if (!lock) return undefined;
     const started = Date.now();
     try {
+      if (!(await lastPassDone())) return undefined;
+      const passId = `${now().getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
+      const startedAt = now().toISOString();
       let scan: Awaited<ReturnType<typeof scanKnowledgeFolder>>;
       try {
         scan = await scanKnowledgeFolder(options.folder);
@@ -237,40 +192,77 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
           .filter((source) => source.origin === 'folder')
           .map((source) => [source.id, source]),
       );
-      const result: FolderSyncPass = { indexed: 0, unchanged: 0, removed: 0, failed: 0 };
+      const indexJobs: FolderJob[] = [];
       const present = new Set<string>();
-      const progress = passProgress(scan.files.length, lockMilliseconds);
-      for (const [checked, file] of scan.files.entries()) {
-        if (stopped) return result;
-        await progress.checked(checked);
-        const id = `${folderSourcePrefix}${file.relativePath}`;
+      let unchanged = 0;
+      for (const file of scan.files) {
+        if (stopped) return undefined;
+        const sourceId = `${folderSourcePrefix}${file.relativePath}`;
+        let version: string | undefined;
         try {
-          if (await indexFile(file, indexed.get(id), result)) present.add(id);
+          version = await versionOf(file);
         } catch (error) {
-          // A file that vanished mid-pass, or an embedding call that failed: the next pass tries again.
-          present.add(id);
-          result.failed += 1;
-          logger.warn({ err: error, file: file.relativePath }, 'knowledge file not indexed this pass');
+          // A file that vanished mid-pass: the next pass sees it gone.
+          present.add(sourceId);
+          logger.warn({ err: error, file: file.relativePath }, 'knowledge file not checked this pass');
+          continue;
         }
+        if (!version) continue;
+        if (isCurrent(indexed.get(sourceId), version, file)) {
+          present.add(sourceId);
+          unchanged += 1;
+          continue;
+        }
+        // A version that could not be read is not queued again (nor its old chunks kept) until it changes.
+        const unreadable = await store.getJson<UnreadableVersion>(unreadableVersionKey(sourceId));
+        if (unreadable?.version === version) continue;
+        present.add(sourceId);
+        indexJobs.push({
+          kind: 'index',
+          passId,
+          sourceId,
+          relativePath: file.relativePath,
+          version,
+          access: file.access,
+        });
       }
-      for (const id of indexed.keys()) {
-        if (present.has(id)) continue;
-        await index.remove(id);
-        result.removed += 1;
-        logger.info({ source: id }, 'knowledge file removed from the index');
-      }
-      await remember({
-        ...result,
-        folderMissing: false,
+      // Removals first: a deleted file's chunks go before a long queue of files to index.
+      const removeJobs: FolderJob[] = [...indexed.keys()]
+        .filter((sourceId) => !present.has(sourceId))
+        .map((sourceId) => ({ kind: 'remove', passId, sourceId }));
+      const jobs = [...removeJobs, ...indexJobs];
+      const result: FolderSyncPass = {
+        passId,
         files: scan.files.length,
+        unchanged,
+        indexing: indexJobs.length,
+        removing: removeJobs.length,
+      };
+      if (jobs.length === 0) {
+        await remember({
+          folderMissing: false,
+          files: scan.files.length,
+          indexed: 0,
+          unchanged,
+          removed: 0,
+          failed: 0,
+          accessProblems: scan.problems.length,
+        });
+        return result;
+      }
+      // The plan first, so the job that finishes last finds how many there are.
+      await writeFolderPassPlan(store, {
+        passId,
+        startedAt,
+        files: scan.files.length,
+        jobs: jobs.length,
+        unchanged,
         accessProblems: scan.problems.length,
       });
-      if (result.indexed + result.removed + result.failed > 0) {
-        logger.info({ ...result, milliseconds: Date.now() - started }, 'knowledge folder synced');
-      }
+      for (const job of jobs) await queue.enqueue(job);
+      logger.info({ ...result, milliseconds: Date.now() - started }, 'knowledge folder pass queued its jobs');
       return result;
     } finally {
-      await clearFolderSyncProgress(options.store).catch(() => undefined);
       await lock.release().catch(() => undefined);
     }
   }

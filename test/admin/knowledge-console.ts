@@ -9,10 +9,10 @@ import type { StateStore } from '../../src/core/state-store';
 import { defaultDocumentLimits } from '../../src/documents/limits';
 import { createHttpServer } from '../../src/http/server';
 import { buildChunks } from '../../src/knowledge/build-chunks';
-import { createFolderSync } from '../../src/knowledge/folder-sync';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { createLogger } from '../../src/logger';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
+import { startTestFolderIndexing } from '../helpers/folder-indexing';
 
 /** The console alone on a server of its own, with a knowledge base or none (the composition root's part). */
 export interface KnowledgeConsole {
@@ -81,15 +81,8 @@ export async function startKnowledgeFixture(
   const logger = createLogger({ level: 'silent' });
   const uri = join(directory, 'index');
   const index = await createLanceDbKnowledgeIndex({ uri, logger });
-  const sync = createFolderSync({
-    folder,
-    index,
-    store,
-    logger,
-    limits: defaultDocumentLimits,
-    rescanMilliseconds: 60_000,
-  });
-  await sync.syncOnce();
+  const sync = await startTestFolderIndexing({ folder, index, store, logger, limits: defaultDocumentLimits });
+  await sync.syncAndWait();
   const shared = [
     {
       id: 'slack:T1:file:F1',
@@ -126,7 +119,7 @@ export async function startKnowledgeFixture(
     uri,
     store,
     async stop() {
-      await sync.stop();
+      await sync.stop(1000);
       await index.close();
       rmSync(directory, { recursive: true, force: true });
     },

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog } from '../../src/audit/audit-log';
 import type { KnowledgeIndex } from '../../src/core/knowledge-index';
-import { writeFolderSyncProgress } from '../../src/knowledge/folder-sync-record';
+import {
+  countFolderJob,
+  folderSyncProgressKey,
+  writeFolderPassPlan,
+} from '../../src/knowledge/folder-sync-record';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { openLanceDbKnowledgeReader } from '../../src/knowledge/lancedb/lancedb-knowledge-reader';
 import { createLogger } from '../../src/logger';
@@ -119,21 +123,32 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(rowOf(chinese, 'folder:handbook.md')).toContain('请从文件夹中移除该文件来删除它。');
   });
 
-  test('a folder pass under way: the page says how many files it has checked, above the last pass', async () => {
-    await writeFolderSyncProgress(
-      fixture.store,
-      { startedAt: '2026-12-05T23:50:00.000Z', checked: 12, files: 40 },
-      60,
-    );
-    const page = await (await (await signedIn(console.baseUrl)).get('/admin/knowledge')).text();
-    expect(textOf(page, 'knowledge-syncing')).toBe(
-      'indexing now: 12 of 40 files checked (pass started 2026-12-05 23:50 UTC; reload to follow)',
-    );
-    expect(textOf(page, 'knowledge-last-sync')).toContain('2 files found: 2 indexed');
-    const chinese = await (
-      await (await signedIn(console.baseUrl, 'zh-CN,zh;q=0.9')).get('/admin/knowledge')
-    ).text();
-    expect(textOf(chinese, 'knowledge-syncing')).toContain('已检查 12 / 40 个文件');
+  test('a folder pass under way: the page says how many of its files are done, above the last pass', async () => {
+    await writeFolderPassPlan(fixture.store, {
+      passId: 'pass-1',
+      startedAt: '2026-12-05T23:50:00.000Z',
+      files: 45,
+      jobs: 40,
+      unchanged: 5,
+      accessProblems: 0,
+    });
+    // Twelve jobs done, on whichever processes ran them.
+    for (let done = 0; done < 12; done += 1) {
+      await countFolderJob(fixture.store, 'pass-1', 'indexed', () => new Date());
+    }
+    try {
+      const page = await (await (await signedIn(console.baseUrl)).get('/admin/knowledge')).text();
+      expect(textOf(page, 'knowledge-syncing')).toBe(
+        'indexing: 12 of 40 files (pass started 2026-12-05 23:50 UTC; reload to follow)',
+      );
+      expect(textOf(page, 'knowledge-last-sync')).toContain('2 files found: 2 indexed');
+      const chinese = await (
+        await (await signedIn(console.baseUrl, 'zh-CN,zh;q=0.9')).get('/admin/knowledge')
+      ).text();
+      expect(textOf(chinese, 'knowledge-syncing')).toContain('已完成 12 / 40 个文件');
+    } finally {
+      await fixture.store.delete(folderSyncProgressKey);
+    }
   });
 
   test('Forget removes a shared source from the index; without the CSRF token, or for a folder file, nothing changes', async () => {

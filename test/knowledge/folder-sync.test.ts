@@ -4,19 +4,22 @@ import { join } from 'node:path';
 import type { KnowledgeIndex } from '../../src/core/knowledge-index';
 import type { StateStore } from '../../src/core/state-store';
 import { defaultDocumentLimits } from '../../src/documents/limits';
-import { createFolderSync, type FolderSyncOptions, folderSyncLockKey } from '../../src/knowledge/folder-sync';
+import { folderJobs } from '../../src/knowledge/folder-job';
+import { folderSyncLockKey } from '../../src/knowledge/folder-sync';
 import { readFolderSyncProgress } from '../../src/knowledge/folder-sync-record';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { TestEmbedder } from '../../src/llm/test-embedder';
+import { createMemoryQueue } from '../../src/pipeline/memory-queue';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { createCaptureLogger } from '../helpers/capture-logger';
+import { startTestFolderIndexing, type TestFolderIndexing } from '../helpers/folder-indexing';
 import { testRedisUrl } from '../helpers/test-redis';
 
 const everyone = 'everyone';
 const finance = 'conversation:slack:T1:C_FINANCE';
 const bob = 'user:lark:tenant1:ou_bob';
 
-describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redis)', () => {
+describe('knowledge folder sync (real LanceDB in a temp dir, lock and records in a real Redis, jobs on a memory queue)', () => {
   const base = mkdtempSync(join(tmpdir(), 'deskmate-folder-'));
   let folder: string;
   let index: KnowledgeIndex;
@@ -33,8 +36,9 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
   };
   const found = async (text: string, principals = [everyone]) =>
     (await index.search({ text, principals, limit: 10 })).map((hit) => hit.source.id);
-  const sync = (overrides: Partial<FolderSyncOptions> = {}) =>
-    createFolderSync({
+  const opened: TestFolderIndexing[] = [];
+  const sync = async (overrides: Partial<Parameters<typeof startTestFolderIndexing>[0]> = {}) => {
+    const indexing = await startTestFolderIndexing({
       folder,
       index,
       store,
@@ -43,16 +47,24 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
       rescanMilliseconds: 50,
       ...overrides,
     });
+    opened.push(indexing);
+    return indexing;
+  };
+  /** One pass and its jobs: what the console's last-sync line then says. */
+  const counts = async (indexing: TestFolderIndexing) => {
+    const synced = await indexing.syncAndWait();
+    if (!synced) return undefined;
+    const { indexed, unchanged, removed, failed } = synced.record;
+    return { indexed, unchanged, removed, failed };
+  };
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     store = createRedisStateStore({
       url: testRedisUrl(),
-      prefix: `folder-sync-${process.pid}-${Date.now()}:`,
+      prefix: `folder-sync-${process.pid}-${Date.now()}-${++counter}:`,
     });
     // Connected before the first pass takes its lock (the store does not queue commands while connecting).
     await store.ping();
-  });
-  beforeEach(async () => {
     folder = mkdtempSync(join(base, 'folder-'));
     index = await createLanceDbKnowledgeIndex({
       uri: join(base, `index-${++counter}`),
@@ -60,11 +72,12 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     });
     capture.lines.length = 0;
   });
-  afterEach(() => index.close());
-  afterAll(async () => {
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((indexing) => indexing.stop(1000)));
+    await index.close();
     await store.close();
-    rmSync(base, { recursive: true, force: true });
   });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   test('added, changed and deleted files: the index follows, by content hash', async () => {
     write(
@@ -73,8 +86,8 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     );
     write('制度/年假.md', '# 年假\n\n员工每年享有十天带薪年假。');
     write('photo.png', 'not a document');
-    const folderSync = sync();
-    expect(await folderSync.syncOnce()).toEqual({ indexed: 2, unchanged: 0, removed: 0, failed: 0 });
+    const folderSync = await sync();
+    expect(await counts(folderSync)).toEqual({ indexed: 2, unchanged: 0, removed: 0, failed: 0 });
     expect(await found('paid vacation')).toEqual(['folder:handbook.md']);
     expect(await found('年假')).toEqual(['folder:制度/年假.md']);
     const [hit] = await index.search({ text: 'trains', principals: [everyone], limit: 1 });
@@ -86,37 +99,39 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
       'handbook.md',
       '# Leave\n\nEmployees receive twenty days of paid vacation.\n\n# Travel\n\nBook trains early.',
     );
-    expect(await folderSync.syncOnce()).toEqual({ indexed: 0, unchanged: 2, removed: 0, failed: 0 });
+    expect(await counts(folderSync)).toEqual({ indexed: 0, unchanged: 2, removed: 0, failed: 0 });
 
     write('handbook.md', '# Leave\n\nEmployees receive twenty-five days of holiday.');
-    expect(await folderSync.syncOnce()).toMatchObject({ indexed: 1, unchanged: 1 });
+    expect(await counts(folderSync)).toMatchObject({ indexed: 1, unchanged: 1 });
     expect(await found('trains')).toEqual([]);
     expect(await found('holiday')).toEqual(['folder:handbook.md']);
 
     unlinkSync(join(folder, '制度/年假.md'));
-    expect(await folderSync.syncOnce()).toMatchObject({ removed: 1 });
+    expect(await counts(folderSync)).toMatchObject({ removed: 1 });
     expect(await found('年假')).toEqual([]);
     expect(await index.status()).toMatchObject({ sources: 1 });
   });
 
-  test('a pass under way says how far it has come, for the console; the record is gone when it ends', async () => {
+  test('a pass under way says how many of its files are done, for the console; the record is gone when it ends', async () => {
     write('a.md', 'The canteen opens at noon.');
     write('b.md', 'The library closes at six.');
     write('c.md', 'The gym is on the third floor.');
-    const seenMidPass: Array<{ checked: number; files: number } | undefined> = [];
+    const seenMidPass: Array<{ finished: number; jobs: number } | undefined> = [];
     const watched: KnowledgeIndex = {
       ...index,
       upsert: async (source, chunks) => {
         const progress = await readFolderSyncProgress(store);
-        seenMidPass.push(progress && { checked: progress.checked, files: progress.files });
+        seenMidPass.push(progress && { finished: progress.finished, jobs: progress.jobs });
         return index.upsert(source, chunks);
       },
     };
-    expect(await sync({ index: watched, progressMilliseconds: 0 }).syncOnce()).toMatchObject({ indexed: 3 });
+    // One job at a time, so each sees the ones before it done.
+    const queue = createMemoryQueue({ kind: folderJobs, store, logger: capture.logger, concurrency: 1 });
+    expect(await counts(await sync({ index: watched, queue }))).toMatchObject({ indexed: 3 });
     expect(seenMidPass).toEqual([
-      { checked: 0, files: 3 },
-      { checked: 1, files: 3 },
-      { checked: 2, files: 3 },
+      { finished: 0, jobs: 3 },
+      { finished: 1, jobs: 3 },
+      { finished: 2, jobs: 3 },
     ]);
     expect(await readFolderSyncProgress(store)).toBeUndefined();
   });
@@ -126,8 +141,8 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     write('finance/budget.md', 'The travel budget for the canteen team is fixed.');
     write('finance/2026/plan.md', 'The canteen plan for 2026.');
     write('finance/access.json', JSON.stringify({ conversations: ['slack:T1:C_FINANCE'] }));
-    const folderSync = sync();
-    await folderSync.syncOnce();
+    const folderSync = await sync();
+    await counts(folderSync);
     expect((await found('canteen')).sort()).toEqual(['folder:open.md']);
     expect((await found('canteen', [everyone, finance])).sort()).toEqual([
       'folder:finance/2026/plan.md',
@@ -136,7 +151,7 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     ]);
 
     write('finance/access.json', JSON.stringify({ users: ['lark:tenant1:ou_bob'] }));
-    expect(await folderSync.syncOnce()).toMatchObject({ indexed: 2, unchanged: 1 });
+    expect(await counts(folderSync)).toMatchObject({ indexed: 2, unchanged: 1 });
     expect(await found('canteen', [everyone, finance])).toEqual(['folder:open.md']);
     expect((await found('canteen', [bob])).sort()).toEqual([
       'folder:finance/2026/plan.md',
@@ -148,36 +163,36 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     write('open.md', 'Parking is on level two.');
     write('secret/salaries.md', 'Parking allowances by salary band.');
     write('secret/access.json', JSON.stringify({ conversations: ['slack:T1:C_HR'] }));
-    const folderSync = sync();
-    await folderSync.syncOnce();
+    const folderSync = await sync();
+    await counts(folderSync);
     expect(await found('parking', [everyone, 'conversation:slack:T1:C_HR'])).toHaveLength(2);
 
     write('secret/access.json', '{ "channels": ["C_HR"] }');
-    expect(await folderSync.syncOnce()).toMatchObject({ removed: 1 });
+    expect(await counts(folderSync)).toMatchObject({ removed: 1 });
     expect(await found('parking', [everyone, 'conversation:slack:T1:C_HR'])).toEqual(['folder:open.md']);
     const errors = capture.lines.filter((line) => line.level === 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: 'secret/access.json', code: 'not_configured' });
     expect(String(errors[0].msg)).toMatch(/access\.json .*Fix: write it as \{ "conversations"/);
     // Said once, not on every pass.
-    await folderSync.syncOnce();
+    await counts(folderSync);
     expect(capture.lines.filter((line) => line.level === 50)).toHaveLength(1);
 
     write('secret/access.json', 'not json');
-    await folderSync.syncOnce();
+    await counts(folderSync);
     expect(await found('parking', [everyone, 'conversation:slack:T1:C_HR'])).toEqual(['folder:open.md']);
   });
 
   test('an unreadable file is logged once and skipped; a missing folder leaves the index as it is', async () => {
     write('good.md', 'Security badges are issued at reception.');
     write('broken.docx', 'PK\u0003\u0004 cut short, not a real docx');
-    const folderSync = sync();
-    expect(await folderSync.syncOnce()).toMatchObject({ indexed: 1, failed: 1 });
+    const folderSync = await sync();
+    expect(await counts(folderSync)).toMatchObject({ indexed: 1, failed: 1 });
     expect(capture.lines.find((line) => line.file === 'broken.docx')).toMatchObject({ level: 40 });
-    expect(await folderSync.syncOnce()).toMatchObject({ indexed: 0, unchanged: 1, failed: 0 });
+    expect(await counts(folderSync)).toMatchObject({ indexed: 0, unchanged: 1, failed: 0 });
 
     rmSync(folder, { recursive: true, force: true });
-    expect(await folderSync.syncOnce()).toBeUndefined();
+    expect(await counts(folderSync)).toBeUndefined();
     expect(await found('badges')).toEqual(['folder:good.md']);
     expect(capture.lines.find((line) => line.code === 'not_configured')?.msg).toMatch(
       /Fix: point KNOWLEDGE_DIR/,
@@ -188,10 +203,10 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
     write('a.md', 'Fire drills happen each quarter.');
     const lock = await store.acquireLock(folderSyncLockKey, 10_000);
     expect(lock).not.toBeNull();
-    expect(await sync().syncOnce()).toBeUndefined();
+    expect(await (await sync()).syncAndWait()).toBeUndefined();
     expect(await found('fire drills')).toEqual([]);
     await lock?.release();
-    expect(await sync().syncOnce()).toMatchObject({ indexed: 1 });
+    expect(await counts(await sync())).toMatchObject({ indexed: 1 });
   });
 
   test('started, it keeps syncing every rescan interval, with embeddings when a model is set', async () => {
@@ -202,9 +217,9 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
       embeddingModel: embedder.model,
       logger: capture.logger,
     });
-    const folderSync = sync({ embedder, rescanMilliseconds: 50 });
+    const folderSync = await sync({ embedder, rescanMilliseconds: 50 });
     write('first.md', '# Onboarding\n\nLaptops are handed out on the first day.');
-    folderSync.start();
+    await folderSync.start();
     try {
       await waitFor(async () => (await found('laptops')).length === 1, 'the first file indexed');
       expect(embedder.embedded[0]).toBe(
@@ -216,7 +231,7 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock in a real Redi
       unlinkSync(join(folder, 'first.md'));
       await waitFor(async () => (await found('laptops')).length === 0, 'a deleted file removed');
     } finally {
-      await folderSync.stop();
+      await folderSync.stop(1000);
     }
   });
 });

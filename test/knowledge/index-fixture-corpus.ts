@@ -6,9 +6,10 @@
 import type { Embedder } from '../../src/core/embedder';
 import { everyonePrincipal, type KnowledgeHit, type KnowledgeIndex } from '../../src/core/knowledge-index';
 import { defaultDocumentLimits } from '../../src/documents/limits';
-import { createFolderSync, folderSourcePrefix } from '../../src/knowledge/folder-sync';
+import { folderSourcePrefix } from '../../src/knowledge/folder-sync';
 import { createLogger } from '../../src/logger';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
+import { startTestFolderIndexing } from '../helpers/folder-indexing';
 import { knowledgeDocumentsRoot, listKnowledgeDocuments } from './fixture-corpus';
 
 /** The principal of documents outside any access.json folder (everyone who may use Deskmate). */
@@ -24,7 +25,7 @@ export function documentOfHit(hit: KnowledgeHit): string | undefined {
 export interface CorpusIndexing {
   documents: number;
   chunks: number;
-  /** The pass, in milliseconds: scan, read, extract, chunk, upsert (and embed, when an embedder is given). */
+  /** The pass and its jobs, in milliseconds: scan, read, extract, chunk, upsert (and embed, when an embedder is given). */
   syncMs: number;
 }
 
@@ -33,22 +34,23 @@ export async function indexFixtureCorpus(
   index: KnowledgeIndex,
   options: { embedder?: Embedder } = {},
 ): Promise<CorpusIndexing> {
-  const sync = createFolderSync({
+  const indexing = await startTestFolderIndexing({
     folder: knowledgeDocumentsRoot,
     index,
     embedder: options.embedder,
     store: createMemoryStateStore(),
     logger: createLogger({ level: 'silent' }),
     limits: defaultDocumentLimits,
-    rescanMilliseconds: 60 * 60_000,
   });
   const started = performance.now();
-  const pass = await sync.syncOnce();
+  const synced = await indexing.syncAndWait();
   const syncMs = performance.now() - started;
-  await sync.stop();
+  await indexing.stop(1000);
   const expected = listKnowledgeDocuments().length;
-  if (!pass || pass.failed > 0 || pass.indexed !== expected) {
-    throw new Error(`the folder sync indexed ${JSON.stringify(pass)} of ${expected} fixture documents`);
+  if (!synced || synced.record.failed > 0 || synced.record.indexed !== expected) {
+    throw new Error(
+      `the folder sync indexed ${JSON.stringify(synced?.record)} of ${expected} fixture documents`,
+    );
   }
-  return { documents: pass.indexed, chunks: (await index.status()).chunks, syncMs };
+  return { documents: synced.record.indexed, chunks: (await index.status()).chunks, syncMs };
 }

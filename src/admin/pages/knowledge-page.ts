@@ -14,7 +14,7 @@ function votes(counts: VoteCounts | undefined, text: KnowledgeWords): SafeHtml {
 
 function lastSync(data: KnowledgeOverview, text: KnowledgeWords): SafeHtml {
   const syncing = data.syncing
-    ? html`<span id="knowledge-syncing">${text.syncing(data.syncing.checked, data.syncing.files, utcTime(data.syncing.startedAt))}</span><br>`
+    ? html`<span id="knowledge-syncing">${text.syncing(data.syncing.finished, data.syncing.jobs, utcTime(data.syncing.startedAt))}</span><br>`
     : '';
   return html`${syncing}${lastPass(data, text)}`;
 }

@@ -1,0 +1,36 @@
+import type { JobQueue } from '../../src/core/job-queue';
+import { createFolderIndexing, type FolderIndexing } from '../../src/knowledge/folder-indexing';
+import type { FolderJob } from '../../src/knowledge/folder-job';
+import { folderJobs } from '../../src/knowledge/folder-job';
+import type { FolderJobHandlerOptions } from '../../src/knowledge/folder-job-handler';
+import type { FolderSyncOptions, FolderSyncPass } from '../../src/knowledge/folder-sync';
+import { type FolderSyncRecord, readFolderSyncRecord } from '../../src/knowledge/folder-sync-record';
+import { createMemoryQueue } from '../../src/pipeline/memory-queue';
+
+/** Folder indexing as a test drives it: a pass, then its jobs run to the end. */
+export interface TestFolderIndexing extends FolderIndexing {
+  /** One pass and all its jobs; the pass's record when it queued or recorded anything, else undefined. */
+  syncAndWait(): Promise<{ pass: FolderSyncPass; record: FolderSyncRecord } | undefined>;
+}
+
+/** Folder indexing on an in-memory queue (or the one given), its workers running; no periodic passes until `start`. */
+export async function startTestFolderIndexing(
+  options: Omit<FolderSyncOptions, 'queue' | 'rescanMilliseconds'> &
+    FolderJobHandlerOptions & { queue?: JobQueue<FolderJob>; rescanMilliseconds?: number },
+): Promise<TestFolderIndexing> {
+  const queue =
+    options.queue ?? createMemoryQueue({ kind: folderJobs, store: options.store, logger: options.logger });
+  const indexing = createFolderIndexing({ rescanMilliseconds: 60 * 60_000, ...options, queue });
+  await indexing.runJobs();
+  return {
+    ...indexing,
+    async syncAndWait() {
+      const pass = await indexing.sync.syncOnce();
+      if (!pass) return undefined;
+      await queue.drain();
+      const record = await readFolderSyncRecord(options.store);
+      if (!record) throw new Error('the pass left no record');
+      return { pass, record };
+    },
+  };
+}
