@@ -16,12 +16,17 @@ export interface TestFolderIndexing extends FolderIndexing {
 /** Folder indexing on an in-memory queue (or the one given), its workers running; no periodic passes until `start`. */
 export async function startTestFolderIndexing(
   options: Omit<FolderSyncOptions, 'queue' | 'rescanMilliseconds'> &
-    FolderJobHandlerOptions & { queue?: JobQueue<FolderJob>; rescanMilliseconds?: number },
+    FolderJobHandlerOptions & {
+      queue?: JobQueue<FolderJob>;
+      rescanMilliseconds?: number;
+      /** Run the queue's jobs in this process (default true; false: a process that only passes). */
+      runJobs?: boolean;
+    },
 ): Promise<TestFolderIndexing> {
   const queue =
     options.queue ?? createMemoryQueue({ kind: folderJobs, store: options.store, logger: options.logger });
   const indexing = createFolderIndexing({ rescanMilliseconds: 60 * 60_000, ...options, queue });
-  await indexing.runJobs();
+  if (options.runJobs !== false) await indexing.runJobs();
   return {
     ...indexing,
     async syncAndWait() {
