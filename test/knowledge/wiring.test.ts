@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import type { KnowledgeBase, Skill, SkillKnowledge } from '../../src/core/skill';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { createOfflineProvider } from '../../src/llm/offline-provider';
@@ -13,6 +14,7 @@ import { noArguments } from '../../src/skills/arguments';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
 import { startDeskmateProcess, stopDeskmateProcesses } from '../helpers/deskmate-process';
+import { testRedisUrl } from '../helpers/test-redis';
 import { waitUntil } from '../helpers/wait';
 
 const base = mkdtempSync(join(tmpdir(), 'deskmate-knowledge-wiring-'));
@@ -49,6 +51,36 @@ describeOnLinux('a Deskmate process (npm start) and the knowledge folder', () =>
     const hits = await index.search({ text: '年假', principals: ['everyone'], limit: 3 });
     expect(hits.map((hit) => hit.source.id)).toEqual(['folder:hr/年假.md']);
     await index.close();
+  });
+
+  test('with Redis, the folder jobs go through the shared knowledge queue', async () => {
+    const folder = join(base, 'redis-folder');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'parking.md'), '# Parking\n\nVisitors park on level two.');
+    const data = join(base, 'redis-data');
+    const prefix = `wiring-${process.pid}-${Date.now()}:`;
+    const running = await startDeskmateProcess({
+      KNOWLEDGE_DIR: folder,
+      DATA_DIR: data,
+      LOG_LEVEL: 'info',
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+    });
+    await waitUntil(() => running.output().includes('knowledge folder synced'), 'the first pass', 20_000);
+    const queued = running
+      .output()
+      .split('\n')
+      .find((line) => line.includes('knowledge folder pass queued its jobs'));
+    expect(queued).toContain('"indexing":1');
+    await running.signal('SIGTERM');
+    const redis = new Redis(testRedisUrl());
+    try {
+      // The job went through the `knowledge` queue (its depth is back to 0), not the chat queue.
+      expect(await redis.get(`${prefix}queue:knowledge:depth`)).toBe('0');
+      expect(await redis.get(`${prefix}queue:jobs:depth`)).toBeNull();
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 
