@@ -2,11 +2,11 @@
 // a prefix of its own, and driven through a slice of real flows: on Slack a mention, a summary, a shared
 // file's summary, the file added to the knowledge base, a question it answers and the asker's 👍, todo add,
 // list and done, a DM chat, an assistant thread, a schedule command, a model's proposal and its click, a slash
-// command where the bot is not a member, a reminder delivered, a pass of the (empty) knowledge folder's sync;
+// command where the bot is not a member, a reminder delivered, a pass of the knowledge folder's sync and its job;
 // on Lark a mention, a DM chat and a summary.
 // Every key written meanwhile (seen through keyspace notifications, so short-lived locks and queue entries
 // count too) must match a documented key pattern, and every key left whose row gives a TTL must have one.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -68,6 +68,8 @@ const singleIds = new Set([
   'method',
   'limit',
   'number',
+  'queue',
+  'pass id',
   'day',
 ]);
 
@@ -144,6 +146,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       return { chunks: ['Fine, ', 'thanks.'] };
     };
     mkdirSync(knowledgeFolder);
+    writeFileSync(join(knowledgeFolder, 'parking.md'), '# Parking\n\nVisitors park on level two.');
     served = await startServedDeskmate({
       ...slackEnvironment(slack),
       ...larkEnvironment(lark),
@@ -156,7 +159,8 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       RATE_LIMIT_WORKSPACE_PER_MINUTE: '1000',
       DAILY_TOKEN_BUDGET_PER_WORKSPACE: '1000000',
       DATA_DIR: dataDirectory,
-      // An empty knowledge folder: the folder sync passes at start (its lock and its record of the pass).
+      // A knowledge folder of one file: the folder sync passes at start (its lock, its plan, its job on the
+      // knowledge queue, the job's count and the pass's record).
       KNOWLEDGE_DIR: knowledgeFolder,
     });
   });
@@ -320,6 +324,14 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     await scheduler.stop();
     await new Promise((resolve) => setTimeout(resolve, 200));
 
+    // The folder's pass is closed: its job ran on the knowledge queue and wrote the pass's record.
+    for (
+      let tries = 0;
+      tries < 100 && !(await redis.exists(`${prefix}json:knowledge-folder-sync`));
+      tries += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const keys: string[] = [];
     for (let cursor = '0', first = true; first || cursor !== '0'; first = false) {
       const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
@@ -350,7 +362,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     // The flows above reached every part of the table they were meant to (a silent flow proves nothing).
     const reached = [
       'deskmate:seen:<platform>:event:<event id>',
-      'deskmate:queue:jobs:depth',
+      'deskmate:queue:<queue>:depth',
       'deskmate:json:posted:<job id>',
       'deskmate:turns:<conversation key>',
       'deskmate:json:summary:<conversation key>:<period or thread>',
@@ -363,8 +375,12 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       'deskmate:json:slack:response-url:<id>',
       'deskmate:seen:slack:file:<channel>:<message id>:<file name>',
       'deskmate:bull:deskmate-reminders:reminder-<id>',
-      'deskmate:queue:jobs:conversation:<conversation key>',
-      'deskmate:queue:jobs:owners',
+      'deskmate:queue:<queue>:conversation:<conversation key or source id>',
+      'deskmate:queue:<queue>:owners',
+      'deskmate:seen:knowledge-folder:<pass id>:<source id>',
+      'deskmate:json:knowledge-folder-sync-progress',
+      'deskmate:counters:knowledge-folder-pass:<pass id>',
+      'deskmate:json:knowledge-folder-sync',
       'deskmate:lock:todo:<platform>:<workspace id>:<record>',
       'deskmate:json:slack:assistant-thread:<channel>:<thread ts>',
       'deskmate:json:lark:profile:<open id>',
