@@ -1,3 +1,8 @@
+import {
+  countFolderJob,
+  readFolderSyncProgress,
+  writeFolderPassPlan,
+} from '../../src/knowledge/folder-sync-record';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
 import { ScriptedLlm } from '../fakes/scripted-llm';
@@ -61,6 +66,46 @@ describe('kb commands: add, list, forget, status', () => {
     expect(seen.at(-2)).toBe('travel.md is already in the knowledge base (this version).');
     expect(seen.at(-1)).toBe(
       'Knowledge base: memory, 2 sources, 3 chunks, keyword search only. You can see 2 here.',
+    );
+  });
+
+  test('kb status says how far the knowledge folder is indexed while a pass runs, and nothing once it is done', async () => {
+    const platform = new KnowledgePlatform({});
+    const store = createMemoryStateStore();
+    await writeFolderPassPlan(store, {
+      passId: 'pass-1',
+      startedAt: new Date().toISOString(),
+      files: 6,
+      jobs: 5,
+      unchanged: 1,
+      accessProblems: 0,
+    });
+    for (let done = 0; done < 3; done += 1)
+      await countFolderJob(store, 'pass-1', 'indexed', () => new Date());
+    await run(
+      platform,
+      new MemoryKnowledgeIndex(),
+      undefined,
+      [say('kb status', privateChannel, 'alice'), say('知识库 状态', privateChannel, 'alice')],
+      store,
+    );
+    expect(platform.visibleMessages().at(-2)).toBe(
+      'Knowledge base: memory, 0 sources, 0 chunks, keyword search only. You can see 0 here. The knowledge folder is being indexed: 3 of 5 files done.',
+    );
+    expect(platform.visibleMessages().at(-1)).toContain('知识库文件夹正在索引：已完成 3 / 5 个文件。');
+
+    for (let done = 0; done < 2; done += 1)
+      await countFolderJob(store, 'pass-1', 'indexed', () => new Date());
+    expect(await readFolderSyncProgress(store)).toBeUndefined();
+    await run(
+      platform,
+      new MemoryKnowledgeIndex(),
+      undefined,
+      [say('kb status', privateChannel, 'alice')],
+      store,
+    );
+    expect(platform.visibleMessages().at(-1)).toBe(
+      'Knowledge base: memory, 0 sources, 0 chunks, keyword search only. You can see 0 here.',
     );
   });
 

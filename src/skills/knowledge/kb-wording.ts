@@ -26,6 +26,8 @@ export const kbWording = {
     forgotten: (title: string) => `Forgotten: ${title}. Answers no longer use it.`,
     status: (engine: string, sources: number, chunks: number, vectors: boolean, visible: number) =>
       `Knowledge base: ${engine}, ${sources} source${sources === 1 ? '' : 's'}, ${chunks} chunk${chunks === 1 ? '' : 's'}, ${vectors ? 'with embeddings' : 'keyword search only'}. You can see ${visible} here.`,
+    folderIndexing: (finished: number, jobs: number) =>
+      `The knowledge folder is being indexed: ${finished} of ${jobs} file${jobs === 1 ? '' : 's'} done.`,
     proposeAdd: (count: number) => `Add ${count} file${count === 1 ? '' : 's'} to the knowledge base?`,
     proposeForget: (title: string) => `Forget ${title} from the knowledge base?`,
     confirmAdd: 'Add',
@@ -57,6 +59,8 @@ export const kbWording = {
     forgotten: (title: string) => `已删除：${title}。回答不会再使用它。`,
     status: (engine: string, sources: number, chunks: number, vectors: boolean, visible: number) =>
       `知识库：${engine}，${sources} 个来源，${chunks} 个片段，${vectors ? '带向量检索' : '仅关键词检索'}。你在这里可查看 ${visible} 个。`,
+    folderIndexing: (finished: number, jobs: number) =>
+      `知识库文件夹正在索引：已完成 ${finished} / ${jobs} 个文件。`,
     proposeAdd: (count: number) => `将 ${count} 个文件添加到知识库？`,
     proposeForget: (title: string) => `从知识库删除 ${title}？`,
     confirmAdd: '添加',
