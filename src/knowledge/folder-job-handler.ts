@@ -135,7 +135,12 @@ export function createFolderJobHandler(options: FolderJobHandlerOptions): JobHan
     } catch (error) {
       // The queue runs it again; on its last run it counts as failed first, so the pass still ends.
       if (attempt.lastAttempt) await countFolderJob(store, job.passId, 'failed', now).catch(() => undefined);
-      throw error;
+      throw isDeskmateError(error)
+        ? error
+        : new DeskmateError('internal', 'a knowledge folder file could not be indexed', {
+            cause: error,
+            retryable: true,
+          });
     }
     const closed = await countFolderJob(store, job.passId, outcome, now);
     if (closed) {

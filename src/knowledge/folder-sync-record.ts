@@ -85,9 +85,10 @@ export function writeFolderPassPlan(store: StateStore, plan: FolderPassPlan): Pr
   return store.setJson(folderSyncProgressKey, plan, passTtlSeconds);
 }
 
-/** The pass whose jobs are under way, if any. */
+/** The pass whose jobs are under way, if any (a record without a pass id is an older version's progress: none). */
 export async function readFolderPassPlan(store: StateStore): Promise<FolderPassPlan | undefined> {
-  return (await store.getJson<FolderPassPlan>(folderSyncProgressKey)) ?? undefined;
+  const plan = await store.getJson<FolderPassPlan>(folderSyncProgressKey);
+  return plan?.passId ? plan : undefined;
 }
 
 /** The pass under way, if any: its jobs finished out of those queued. */

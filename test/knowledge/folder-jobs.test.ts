@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { KnowledgeIndex } from '../../src/core/knowledge-index';
+import type { Logger } from '../../src/core/logger';
 import type { StateStore } from '../../src/core/state-store';
 import { defaultDocumentLimits } from '../../src/documents/limits';
 import { type FolderJob, folderJobs } from '../../src/knowledge/folder-job';
@@ -16,6 +17,7 @@ import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb
 import { createLogger } from '../../src/logger';
 import { createRedisQueue } from '../../src/pipeline/redis-queue';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
+import { createCaptureLogger } from '../helpers/capture-logger';
 import { startTestFolderIndexing, type TestFolderIndexing } from '../helpers/folder-indexing';
 import { testRedisUrl } from '../helpers/test-redis';
 
@@ -64,13 +66,13 @@ describe('knowledge folder jobs on the Redis queue, two jobs processes', () => {
     stores.push(store);
     return store;
   };
-  const newQueue = (attempts = 3): JobQueue<FolderJob> =>
+  const newQueue = (attempts = 3, queueLogger: Logger = logger): JobQueue<FolderJob> =>
     createRedisQueue({
       kind: folderJobs,
       name: 'knowledge',
       url: testRedisUrl(),
       prefix,
-      logger,
+      logger: queueLogger,
       concurrency: 1,
       attempts,
       sweepIntervalMs: 100,
@@ -82,7 +84,12 @@ describe('knowledge folder jobs on the Redis queue, two jobs processes', () => {
    */
   const startProcess = async (
     name: string,
-    options: { before?: (source: string) => Promise<void>; attempts?: number; runJobs?: boolean } = {},
+    options: {
+      before?: (source: string) => Promise<void>;
+      attempts?: number;
+      runJobs?: boolean;
+      logger?: Logger;
+    } = {},
   ) => {
     const watched: KnowledgeIndex = {
       ...index,
@@ -99,12 +106,12 @@ describe('knowledge folder jobs on the Redis queue, two jobs processes', () => {
       },
     };
     const store = await newStore();
-    const queue = newQueue(options.attempts);
+    const queue = newQueue(options.attempts, options.logger);
     const indexing = await startTestFolderIndexing({
       folder,
       index: watched,
       store,
-      logger,
+      logger: options.logger ?? logger,
       limits: defaultDocumentLimits,
       queue,
       runJobs: options.runJobs,
@@ -159,8 +166,10 @@ describe('knowledge folder jobs on the Redis queue, two jobs processes', () => {
     write('broken.md', 'The canteen opens at noon.');
     write('fine.md', 'Badges are issued at reception.');
     let flakyFailures = 0;
+    const capture = createCaptureLogger();
     const { indexing, store } = await startProcess('only', {
       attempts: 2,
+      logger: capture.logger,
       before: async (source) => {
         if (source === 'folder:broken.md') throw new Error('the index refused the write');
         if (source === 'folder:flaky.md' && flakyFailures++ === 0)
@@ -178,6 +187,17 @@ describe('knowledge folder jobs on the Redis queue, two jobs processes', () => {
     ]);
     expect(await found('canteen')).toEqual([]);
     expect(await readFolderSyncProgress(store)).toBeUndefined();
+    // Logged by the queue with a stable code and the cause; ids and paths, never the documents' text.
+    const givenUp = capture.lines.find((line) => line.msg === 'job failed for good');
+    expect(givenUp?.err).toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('could not be indexed'),
+    });
+    expect(JSON.stringify(givenUp)).toContain('the index refused the write');
+    const logged = JSON.stringify(capture.lines);
+    for (const text of ['printer is on floor two', 'canteen opens', 'Badges are issued']) {
+      expect(logged).not.toContain(text);
+    }
   });
 
   test('a file changed A → B → A ends indexed as A, also when it changes back before its job runs', async () => {
