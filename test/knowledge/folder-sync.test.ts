@@ -6,7 +6,11 @@ import type { StateStore } from '../../src/core/state-store';
 import { defaultDocumentLimits } from '../../src/documents/limits';
 import { folderJobs } from '../../src/knowledge/folder-job';
 import { folderSyncLockKey } from '../../src/knowledge/folder-sync';
-import { readFolderSyncProgress } from '../../src/knowledge/folder-sync-record';
+import {
+  countFolderJob,
+  readFolderSyncProgress,
+  writeFolderPassPlan,
+} from '../../src/knowledge/folder-sync-record';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
 import { TestEmbedder } from '../../src/llm/test-embedder';
 import { createMemoryQueue } from '../../src/pipeline/memory-queue';
@@ -197,6 +201,28 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock and records in
     expect(capture.lines.find((line) => line.code === 'not_configured')?.msg).toMatch(
       /Fix: point KNOWLEDGE_DIR/,
     );
+  });
+
+  test('a pass whose jobs were never all counted (lost, or given up uncounted) is closed by the next pass, which then runs', async () => {
+    write('a.md', 'Fire drills happen each quarter.');
+    await writeFolderPassPlan(store, {
+      passId: 'lost-pass',
+      startedAt: new Date().toISOString(),
+      files: 3,
+      jobs: 3,
+      unchanged: 0,
+      accessProblems: 0,
+    });
+    await countFolderJob(store, 'lost-pass', 'indexed', () => new Date());
+    expect(await readFolderSyncProgress(store)).toMatchObject({ jobs: 3, finished: 1 });
+    const folderSync = await sync();
+    expect(await counts(folderSync)).toEqual({ indexed: 1, unchanged: 0, removed: 0, failed: 0 });
+    expect(capture.lines.find((line) => line.passId === 'lost-pass')).toMatchObject({
+      level: 40,
+      jobs: 3,
+      indexed: 1,
+    });
+    expect(await found('fire drills')).toEqual(['folder:a.md']);
   });
 
   test('one replica at a time: while another holds the lock, a pass does nothing', async () => {
