@@ -74,7 +74,10 @@ export function createKnowledge(
         folder: config.folder,
         index,
         embedder: embed,
-        queue: parts.folderQueue?.() ?? createMemoryQueue({ kind: folderJobs, store: parts.store, logger }),
+        // Two at a time, as on the Redis queue (job-runner.ts).
+        queue:
+          parts.folderQueue?.() ??
+          createMemoryQueue({ kind: folderJobs, store: parts.store, logger, concurrency: 2 }),
         store: parts.store,
         logger,
         limits: parts.documents,

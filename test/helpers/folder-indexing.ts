@@ -24,7 +24,8 @@ export async function startTestFolderIndexing(
     },
 ): Promise<TestFolderIndexing> {
   const queue =
-    options.queue ?? createMemoryQueue({ kind: folderJobs, store: options.store, logger: options.logger });
+    options.queue ??
+    createMemoryQueue({ kind: folderJobs, store: options.store, logger: options.logger, concurrency: 2 });
   const indexing = createFolderIndexing({ rescanMilliseconds: 60 * 60_000, ...options, queue });
   if (options.runJobs !== false) await indexing.runJobs();
   return {
