@@ -8,7 +8,7 @@ export type JobHandler<Job = InboundMessage> = (job: Job, attempt: JobAttempt) =
 
 /** Facts about one run of a job. */
 export interface JobAttempt {
-  /** The job id (derived from the event id). */
+  /** The job id (from the job's kind: for a chat message, its platform and event id). */
   jobId: string;
   /** 1 for the first run, more on retries and after a crash. */
   attemptsMade: number;

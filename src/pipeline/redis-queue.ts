@@ -45,6 +45,7 @@ const claimedSweepEvery = 5;
  * order, across every process that runs jobs; different conversations run in parallel. Accepting a message
  * is one script (both dedupe keys and the enqueue together). A process owns a conversation under a lease it
  * renews; when it dies, another takes the conversation over once the lease runs out (see the scripts).
+ * Other kinds of job (`kind`) bring their own dedupe keys and ordering key in place of the conversation.
  */
 export function createRedisQueue<Job = InboundMessage>(
   options: RedisQueueOptions & JobKindOption<Job>,
