@@ -13,14 +13,18 @@ import type { ServerStats } from './server-probe';
 
 /** The repository root. */
 export const root = resolve(__dirname, '..');
-const buildDirectory = 'dist/bench-build';
+/**
+ * Where the compiled project is. BENCH_BUILD_DIRECTORY=<dir> (relative to the root) runs servers from a tree
+ * compiled beforehand instead, e.g. another commit's, to alternate two versions in one session.
+ */
+const buildDirectory = process.env.BENCH_BUILD_DIRECTORY ?? 'dist/bench-build';
 
 /**
  * Compile the project (sources, fakes, benchmarks) to JavaScript once, so servers run as the Docker image
  * runs Deskmate: plain `node`, no TypeScript loader in the process (BENCH_TSX=1 runs them under tsx).
  */
 export function buildForBenchmarks(): void {
-  if (process.env.BENCH_TSX) return;
+  if (process.env.BENCH_TSX || process.env.BENCH_BUILD_DIRECTORY) return;
   execFileSync(
     process.execPath,
     [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', buildDirectory],
@@ -48,10 +52,16 @@ export function dockerNodeFlags(): string[] {
   return words.slice(1, -1);
 }
 
-/** BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools). */
+/**
+ * BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools);
+ * BENCH_PERF_MAP=1 has each server write `/tmp/perf-<pid>.map`, so Linux `perf` names its JavaScript frames.
+ */
 function profileArguments(): string[] {
   const directory = process.env.BENCH_CPU_PROFILE;
-  return directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : [];
+  return [
+    ...(directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : []),
+    ...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []),
+  ];
 }
 
 /** Send `request` (a type, or a message with one) over IPC; resolve with the first message of type `answer`. */
