@@ -54,13 +54,15 @@ export function dockerNodeFlags(): string[] {
 
 /**
  * BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools);
- * BENCH_PERF_MAP=1 has each server write `/tmp/perf-<pid>.map`, so Linux `perf` names its JavaScript frames.
+ * BENCH_PERF_MAP=1 has each server write `/tmp/perf-<pid>.map`, so Linux `perf` names its JavaScript frames;
+ * BENCH_TRACE_GC=1 has it print each garbage collection (`--trace-gc`; shown with BENCH_SERVER_LOG_LEVEL set).
  */
 function profileArguments(): string[] {
   const directory = process.env.BENCH_CPU_PROFILE;
   return [
     ...(directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : []),
     ...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []),
+    ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
   ];
 }
 
@@ -270,6 +272,8 @@ export async function startDeskmateServer(settings: Record<string, string>): Pro
         PORT: String(port),
         DESKMATE_CONSOLE: 'off',
         LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'silent',
+        // The probe keeps each request's and collection's time only when tracing (see latency-trace.ts).
+        ...(process.env.BENCH_LATENCY_TRACE ? { BENCH_LATENCY_TRACE: process.env.BENCH_LATENCY_TRACE } : {}),
         ...settings,
       },
     },
