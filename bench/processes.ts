@@ -62,7 +62,7 @@ function profileArguments(): string[] {
   return [
     ...(directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : []),
     ...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []),
-    ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+    ...(process.env.BENCH_TRACE_GC ? [process.env.BENCH_TRACE_GC === 'nvp' ? '--trace-gc-nvp' : '--trace-gc'] : []),
   ];
 }
 

@@ -1,6 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
 
 /** An HTTP response whose body is read as UTF-8 text, chunk by chunk. */
 export interface TextResponse {
@@ -8,8 +7,8 @@ export interface TextResponse {
   status: number;
   /** A response header (lower-case name), the first value when repeated. */
   header(name: string): string | undefined;
-  /** The body as it arrives, as text (a character split across chunks is kept whole). */
-  body: Readable;
+  /** The body as it arrives, decoded (a character split across chunks is kept whole). */
+  body: AsyncIterable<string>;
   /** The whole body. */
   text(): Promise<string>;
 }

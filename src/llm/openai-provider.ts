@@ -19,7 +19,6 @@ import {
   providerFromAttempt,
   startDeadlines,
 } from './retry';
-import { readServerSentEvents, type ServerSentEvents } from './server-sent-events';
 
 /**
  * An OpenAI-compatible `/chat/completions` provider (Qwen/DashScope, DeepSeek, vLLM, Ollama).
@@ -108,16 +107,30 @@ interface CompletionDelta {
   tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }>;
 }
 
-/** A whole completion from a server that ignores `stream: true`, read as one last chunk. */
-function wholeCompletionAsEvents(response: TextResponse): ServerSentEvents {
-  let read = false;
-  return {
-    async next() {
-      if (read) return undefined;
-      read = true;
-      return [await response.text()];
-    },
-  };
+/** The `data:` payloads of a server-sent event stream, one per event (multi-line data joined). */
+async function* serverSentData(body: AsyncIterable<string>): AsyncGenerator<string> {
+  let buffer = '';
+  let data: string[] = [];
+  for await (const chunk of body) {
+    buffer += chunk;
+    let newline = buffer.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline).replace(/\r$/, '');
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf('\n');
+      if (line === '') {
+        if (data.length > 0) yield data.join('\n');
+        data = [];
+      } else if (line.startsWith('data:')) {
+        data.push(line.slice(5).trimStart());
+      }
+    }
+  }
+  if (data.length > 0) yield data.join('\n');
+}
+
+async function* wholeCompletionAsChunk(response: TextResponse): AsyncGenerator<string> {
+  yield await response.text();
 }
 
 /** Create a provider for an OpenAI-compatible chat completions endpoint. */
@@ -181,46 +194,49 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       let ended = false;
       let usage = { inputTokens: 0, outputTokens: 0 };
       const isEventStream = (response.header('content-type') ?? '').includes('text/event-stream');
-      const events = isEventStream ? readServerSentEvents(response.body) : wholeCompletionAsEvents(response);
-      for (let batch = await events.next(); batch; batch = await events.next()) {
-        for (const data of batch) {
-          if (data === '[DONE]') {
-            ended = true;
-            continue;
-          }
-          const event = JSON.parse(data) as CompletionChunk;
-          if (event.error) throw llmErrorFromStreamEvent(event.error, model, text);
-          if (event.usage) {
-            usage = {
-              inputTokens: event.usage.prompt_tokens ?? 0,
-              outputTokens: event.usage.completion_tokens ?? 0,
-            };
-          }
-          const choice = event.choices?.[0];
-          if (!choice) continue;
-          if (choice.finish_reason) {
-            finish = choice.finish_reason;
-            ended = true;
-          }
-          const delta = choice.delta ?? choice.message ?? {};
-          // Reasoning models (DeepSeek-R1, QwQ) think before answering: not shown, but the model is alive.
-          if (delta.reasoning_content) deadlines.firstTokenArrived();
-          if (typeof delta.content === 'string' && delta.content.length > 0) {
-            deadlines.firstTokenArrived();
-            onText();
-            text += delta.content;
-            yield delta.content;
-          }
-          if (!delta.tool_calls) continue;
-          for (const [position, call] of delta.tool_calls.entries()) {
-            deadlines.firstTokenArrived();
-            const index = call.index ?? position;
-            const current = calls.get(index) ?? { id: '', name: '', arguments: '' };
-            if (call.id) current.id = call.id;
-            if (call.function?.name) current.name += call.function.name;
-            if (call.function?.arguments) current.arguments += call.function.arguments;
-            calls.set(index, current);
-          }
+      // A server that ignores `stream: true` answers with one JSON completion: read it as one last chunk.
+      const events = isEventStream ? serverSentData(response.body) : wholeCompletionAsChunk(response);
+      // Iterated by hand rather than with for-await (which calls `return` on leaving early): a caller that
+      // stops reading must not wait on the stream's own cleanup, which a stalled stream never finishes; the
+      // attempt's deadlines then abort the request, which closes it.
+      for (let next = await events.next(); !next.done; next = await events.next()) {
+        const data = next.value;
+        if (data === '[DONE]') {
+          ended = true;
+          continue;
+        }
+        const event = JSON.parse(data) as CompletionChunk;
+        if (event.error) throw llmErrorFromStreamEvent(event.error, model, text);
+        if (event.usage) {
+          usage = {
+            inputTokens: event.usage.prompt_tokens ?? 0,
+            outputTokens: event.usage.completion_tokens ?? 0,
+          };
+        }
+        const choice = event.choices?.[0];
+        if (!choice) continue;
+        if (choice.finish_reason) {
+          finish = choice.finish_reason;
+          ended = true;
+        }
+        const delta = choice.delta ?? choice.message ?? {};
+        // Reasoning models (DeepSeek-R1, QwQ) think before answering: not shown, but the model is alive.
+        if (delta.reasoning_content) deadlines.firstTokenArrived();
+        if (typeof delta.content === 'string' && delta.content.length > 0) {
+          deadlines.firstTokenArrived();
+          onText();
+          text += delta.content;
+          yield delta.content;
+        }
+        if (!delta.tool_calls) continue;
+        for (const [position, call] of delta.tool_calls.entries()) {
+          deadlines.firstTokenArrived();
+          const index = call.index ?? position;
+          const current = calls.get(index) ?? { id: '', name: '', arguments: '' };
+          if (call.id) current.id = call.id;
+          if (call.function?.name) current.name += call.function.name;
+          if (call.function?.arguments) current.arguments += call.function.arguments;
+          calls.set(index, current);
         }
       }
       assertNotCutOff(deadlines);
