@@ -55,14 +55,17 @@ export function dockerNodeFlags(): string[] {
 /**
  * BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools);
  * BENCH_PERF_MAP=1 has each server write `/tmp/perf-<pid>.map`, so Linux `perf` names its JavaScript frames;
- * BENCH_TRACE_GC=1 has it print each garbage collection (`--trace-gc`; shown with BENCH_SERVER_LOG_LEVEL set).
+ * BENCH_TRACE_GC=1 has it print each garbage collection (`--trace-gc`, or `--trace-gc-nvp` with BENCH_TRACE_GC=nvp;
+ * shown with BENCH_SERVER_LOG_LEVEL set).
  */
 function profileArguments(): string[] {
   const directory = process.env.BENCH_CPU_PROFILE;
   return [
     ...(directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : []),
     ...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []),
-    ...(process.env.BENCH_TRACE_GC ? [process.env.BENCH_TRACE_GC === 'nvp' ? '--trace-gc-nvp' : '--trace-gc'] : []),
+    ...(process.env.BENCH_TRACE_GC
+      ? [process.env.BENCH_TRACE_GC === 'nvp' ? '--trace-gc-nvp' : '--trace-gc']
+      : []),
   ];
 }
 
