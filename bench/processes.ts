@@ -13,14 +13,18 @@ import type { ServerStats } from './server-probe';
 
 /** The repository root. */
 export const root = resolve(__dirname, '..');
-const buildDirectory = 'dist/bench-build';
+/**
+ * Where the compiled project is. BENCH_BUILD_DIRECTORY=<dir> (relative to the root) runs servers from a tree
+ * compiled beforehand instead, e.g. another commit's, to alternate two versions in one session.
+ */
+const buildDirectory = process.env.BENCH_BUILD_DIRECTORY ?? 'dist/bench-build';
 
 /**
  * Compile the project (sources, fakes, benchmarks) to JavaScript once, so servers run as the Docker image
  * runs Deskmate: plain `node`, no TypeScript loader in the process (BENCH_TSX=1 runs them under tsx).
  */
 export function buildForBenchmarks(): void {
-  if (process.env.BENCH_TSX) return;
+  if (process.env.BENCH_TSX || process.env.BENCH_BUILD_DIRECTORY) return;
   execFileSync(
     process.execPath,
     [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', buildDirectory],
@@ -48,10 +52,21 @@ export function dockerNodeFlags(): string[] {
   return words.slice(1, -1);
 }
 
-/** BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools). */
+/**
+ * BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each server (open it in Chrome DevTools);
+ * BENCH_PERF_MAP=1 has each server write `/tmp/perf-<pid>.map`, so Linux `perf` names its JavaScript frames;
+ * BENCH_TRACE_GC=1 has it print each garbage collection (`--trace-gc`, or `--trace-gc-nvp` with BENCH_TRACE_GC=nvp;
+ * shown with BENCH_SERVER_LOG_LEVEL set).
+ */
 function profileArguments(): string[] {
   const directory = process.env.BENCH_CPU_PROFILE;
-  return directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : [];
+  return [
+    ...(directory ? ['--cpu-prof', `--cpu-prof-dir=${directory}`] : []),
+    ...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []),
+    ...(process.env.BENCH_TRACE_GC
+      ? [process.env.BENCH_TRACE_GC === 'nvp' ? '--trace-gc-nvp' : '--trace-gc']
+      : []),
+  ];
 }
 
 /** Send `request` (a type, or a message with one) over IPC; resolve with the first message of type `answer`. */
@@ -260,6 +275,8 @@ export async function startDeskmateServer(settings: Record<string, string>): Pro
         PORT: String(port),
         DESKMATE_CONSOLE: 'off',
         LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'silent',
+        // The probe keeps each request's and collection's time only when tracing (see latency-trace.ts).
+        ...(process.env.BENCH_LATENCY_TRACE ? { BENCH_LATENCY_TRACE: process.env.BENCH_LATENCY_TRACE } : {}),
         ...settings,
       },
     },

@@ -18,7 +18,6 @@ import {
   parseToolInput,
   providerFromAttempt,
   startDeadlines,
-  unlessAbandoned,
 } from './retry';
 
 /**
@@ -197,7 +196,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       const isEventStream = (response.header('content-type') ?? '').includes('text/event-stream');
       // A server that ignores `stream: true` answers with one JSON completion: read it as one last chunk.
       const events = isEventStream ? serverSentData(response.body) : wholeCompletionAsChunk(response);
-      for await (const data of unlessAbandoned(events)) {
+      // Iterated by hand rather than with for-await (which calls `return` on leaving early): a caller that
+      // stops reading must not wait on the stream's own cleanup, which a stalled stream never finishes; the
+      // attempt's deadlines then abort the request, which closes it.
+      for (let next = await events.next(); !next.done; next = await events.next()) {
+        const data = next.value;
         if (data === '[DONE]') {
           ended = true;
           continue;
@@ -225,7 +228,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           text += delta.content;
           yield delta.content;
         }
-        for (const [position, call] of (delta.tool_calls ?? []).entries()) {
+        if (!delta.tool_calls) continue;
+        for (const [position, call] of delta.tool_calls.entries()) {
           deadlines.firstTokenArrived();
           const index = call.index ?? position;
           const current = calls.get(index) ?? { id: '', name: '', arguments: '' };

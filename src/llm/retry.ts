@@ -147,14 +147,25 @@ function backoffMs(attemptNumber: number, hintedMs?: number): number {
   return Math.round(backoff * (0.5 + Math.random() * 0.5));
 }
 
-/** Run attempts with bounded, jittered retries: only before the first token, only for retryable errors. */
+/** What the retry loop needs besides the attempt: the policy, and the provider's name for the log. */
+interface RetryRun extends RetryPolicy {
+  /** The provider's name. */
+  name: string;
+}
+
+/**
+ * Run attempts with bounded, jittered retries: only before the first token, only for retryable errors. Yields
+ * each text piece (unless `withText` is false: a whole answer is wanted, and every piece of a long answer
+ * would cost a hop through this generator for nothing), then the result, which is logged.
+ */
 async function* withRetries(
   request: LlmRequest,
   model: string,
   attempt: ModelAttempt,
-  policy: RetryPolicy,
+  run: RetryRun,
+  withText: boolean,
 ): AsyncGenerator<LlmStreamEvent> {
-  const sleep = policy.sleep ?? abortableSleep;
+  const sleep = run.sleep ?? abortableSleep;
   for (let attemptNumber = 0; ; attemptNumber += 1) {
     if (request.signal?.aborted) throw cancelledError(model);
     let textSent = false;
@@ -167,21 +178,21 @@ async function* withRetries(
         const next = await generator.next();
         if (next.done) {
           finished = true;
+          logResult(request, next.value, run);
           yield { type: 'done', result: next.value };
           return;
         }
-        yield { type: 'text', text: next.value };
+        if (withText) yield { type: 'text', text: next.value };
       }
     } catch (error) {
       finished = true;
       // A deadline is the user's wait already spent: it is not retried, and neither is text already shown.
       const retryable = error instanceof LlmError && error.retryable && error.code !== 'timeout';
-      if (textSent || !retryable || attemptNumber >= policy.maxRetries || request.signal?.aborted)
-        throw error;
+      if (textSent || !retryable || attemptNumber >= run.maxRetries || request.signal?.aborted) throw error;
       const hinted = (error.cause as { retryAfterMs?: number } | undefined)?.retryAfterMs;
       if (hinted !== undefined && hinted > maxHintedWaitMs) throw error;
       const waitMs = backoffMs(attemptNumber, hinted);
-      policy.logger.warn(
+      run.logger.warn(
         { model, code: error.code, attempt: attemptNumber + 1, waitMs },
         'model call failed; retrying',
       );
@@ -193,6 +204,22 @@ async function* withRetries(
   }
 }
 
+function logResult(request: LlmRequest, result: LlmResult, run: RetryRun): void {
+  run.logger.debug(
+    {
+      provider: run.name,
+      model: result.model,
+      purpose: request.purpose,
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      latencyMs: result.latencyMs,
+      stopReason: result.stopReason,
+      toolCalls: result.toolCalls.length,
+    },
+    'model call finished',
+  );
+}
+
 /** Build a provider from attempt functions: `stream` and `complete` both retry as above. */
 export function providerFromAttempt(
   name: string,
@@ -200,37 +227,14 @@ export function providerFromAttempt(
   attempts: { stream: ModelAttempt; complete?: ModelAttempt },
   policy: RetryPolicy,
 ): LlmProvider {
-  const logged = async function* (
-    request: LlmRequest,
-    attempt: ModelAttempt,
-  ): AsyncGenerator<LlmStreamEvent> {
-    const model = modelFor(request);
-    for await (const event of withRetries(request, model, attempt, policy)) {
-      if (event.type === 'done') {
-        const { result } = event;
-        policy.logger.debug(
-          {
-            provider: name,
-            model: result.model,
-            purpose: request.purpose,
-            inputTokens: result.usage.inputTokens,
-            outputTokens: result.usage.outputTokens,
-            latencyMs: result.latencyMs,
-            stopReason: result.stopReason,
-            toolCalls: result.toolCalls.length,
-          },
-          'model call finished',
-        );
-      }
-      yield event;
-    }
-  };
+  const run: RetryRun = { ...policy, name };
   return {
     name,
     configured: true,
-    stream: (request) => logged(request, attempts.stream),
+    stream: (request) => withRetries(request, modelFor(request), attempts.stream, run, true),
     async complete(request) {
-      for await (const event of logged(request, attempts.complete ?? attempts.stream)) {
+      const whole = attempts.complete ?? attempts.stream;
+      for await (const event of withRetries(request, modelFor(request), whole, run, false)) {
         if (event.type === 'done') return event.result;
       }
       throw new LlmError('unavailable', 'the model ended without an answer', { retryable: true });
