@@ -9,6 +9,7 @@ import { createCallBudget } from './call-budget';
 import type { SlackContext, SlackIdentity } from './context';
 import { createSlackDirectory } from './directory';
 import { slackFileOrigin } from './files';
+import { httpFetch } from './http-fetch';
 import { createSlackEventsRoute } from './http-route';
 import { registerListeners } from './listeners';
 import { createSlackPlatform } from './platform';
@@ -69,7 +70,7 @@ const defaultSleep = (milliseconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, milliseconds).unref());
 
 async function postJson(url: string, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(url, {
+  const response = await httpFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
