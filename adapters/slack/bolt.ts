@@ -9,7 +9,7 @@
  * (socket-mode.ts, loaded only when SLACK_APP_TOKEN is set), so those two modules are registered as
  * placeholders while `App` loads. They would bring @slack/oauth, jsonwebtoken, raw-body and @slack/socket-mode
  * with undici (about 250 modules, and undici loads Node's own fetch bundle): about 10 MB of resident memory
- * in every process with Slack. A test checks that none of them is loaded and that each placeholder refuses
+ * in every process with Slack. A test (modules-loaded) checks that none of them is loaded and that each placeholder refuses
  * to be built.
  */
 import { Module } from 'node:module';

@@ -19,7 +19,7 @@ const loadedPackages = `
   const report = () => Object.fromEntries(packages.map((name) => [name, loaded(name)]));
 `;
 
-describe("the Slack adapter's modules", () => {
+describe("what the Slack adapter loads", () => {
   test("over HTTP it loads neither of Bolt's receivers' packages nor Socket Mode's SDK (undici)", () => {
     const result = inFreshNode(`${loadedPackages}
       require('./adapters/slack');
@@ -48,6 +48,29 @@ describe("the Slack adapter's modules", () => {
       try { new App({ token: 'xoxb-1', signingSecret: 'secret', tokenVerificationEnabled: false }); } catch (error) { failure = { name: error.name, code: error.code, message: error.message }; }
       console.log(JSON.stringify({ failure }));`);
     expect(result.failure).toMatchObject({ code: 'internal', message: expect.stringContaining('receiver') });
+  });
+
+  test("a Web API call does not load Node's fetch (its bundled undici and WebAssembly parser)", () => {
+    const result = inFreshNode(`
+      const { createServer } = require('node:http');
+      const { createSlackApi } = require('./adapters/slack/api');
+      const { createLogger } = require('./src/logger');
+      const server = createServer((request, response) => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ ok: true, user_id: 'U1', team_id: 'T1' }));
+      }).listen(0, '127.0.0.1', async () => {
+        const api = createSlackApi({
+          botToken: 'xoxb-1',
+          apiUrl: 'http://127.0.0.1:' + server.address().port + '/api/',
+          logger: createLogger({ level: 'silent' }),
+          sleep: async () => undefined,
+        });
+        const answer = await api.call('auth.test', {}, { idempotent: true });
+        server.close();
+        const fetchLoaded = process.moduleLoadList.some((name) => name.includes('internal/deps/undici'));
+        console.log(JSON.stringify({ user: answer.user_id, fetchLoaded }));
+      });`);
+    expect(result).toEqual({ user: 'U1', fetchLoaded: false });
   });
 
   test('the real receivers load for anyone who asks for Bolt itself afterwards', () => {
