@@ -19,7 +19,7 @@ const loadedPackages = `
   const report = () => Object.fromEntries(packages.map((name) => [name, loaded(name)]));
 `;
 
-describe("what the Slack adapter loads", () => {
+describe('what the Slack adapter loads', () => {
   test("over HTTP it loads neither of Bolt's receivers' packages nor Socket Mode's SDK (undici)", () => {
     const result = inFreshNode(`${loadedPackages}
       require('./adapters/slack');
