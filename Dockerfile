@@ -3,7 +3,7 @@ FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No install scripts: the sources are not here yet for `prepare` (the build below), and no dependency the image
-# runs needs one (esbuild's and protobufjs's only check, msgpackr's native add-on ships prebuilt).
+# runs needs one (esbuild's and protobufjs's only check).
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

@@ -111,41 +111,50 @@ export async function footprint(entry: Entry, settings: Record<string, string>):
   }
 }
 
-/** The setups measured: a label, how Deskmate is started, and its settings. */
+/**
+ * The setups measured: a key (BENCH_FOOTPRINT_ROWS=all,web runs only those), a label, how Deskmate is started,
+ * and its settings.
+ */
 export function footprintSetups(
   fakes: FakePlatforms,
   redisUrl: string,
-): Array<{ label: string; entry: Entry; settings: Record<string, string> }> {
+): Array<{ key: string; label: string; entry: Entry; settings: Record<string, string> }> {
   const redis = (prefix: string) => ({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `footprint-${prefix}:` });
   const slack = deskmateSettings('slack', fakes);
   return [
-    { label: 'compiled, no Redis, no chat adapter', entry: 'compiled', settings: {} },
+    { key: 'memory', label: 'compiled, no Redis, no chat adapter', entry: 'compiled', settings: {} },
     {
+      key: 'bare',
       label: 'compiled, Redis, `all`, no chat adapter',
       entry: 'compiled',
       settings: redis('bare'),
     },
     {
+      key: 'all',
       label: 'compiled, Redis, `all`, Slack and the model',
       entry: 'compiled',
       settings: { ...redis('all'), ...slack },
     },
     {
+      key: 'web',
       label: 'compiled, Redis, `web`, Slack',
       entry: 'compiled',
       settings: { ...redis('split'), ...slack, DESKMATE_ROLE: 'web' },
     },
     {
+      key: 'jobs',
       label: 'compiled, Redis, `jobs`, Slack and the model',
       entry: 'compiled',
       settings: { ...redis('split'), ...slack, DESKMATE_ROLE: 'jobs' },
     },
     {
+      key: 'npm-start',
       label: '`npm start` (launcher, build current), Redis, `all`, Slack and the model',
       entry: 'npm start',
       settings: { ...redis('all'), ...slack },
     },
     {
+      key: 'npm-dev',
       label: '`npm run dev` (tsx; `npm start` before this change), Redis, `all`, Slack and the model',
       entry: 'npm run dev',
       settings: { ...redis('all'), ...slack },

@@ -26,7 +26,10 @@ async function footprintBench(runs: number): Promise<void> {
   const fakes = await startFakePlatforms();
   const lines: string[][] = [];
   try {
-    for (const setup of footprintSetups(fakes, redis.url)) {
+    // BENCH_FOOTPRINT_ROWS=memory,bare,all,web,jobs,npm-start,npm-dev (any of them): only those rows.
+    const rows = process.env.BENCH_FOOTPRINT_ROWS?.split(',');
+    const setups = footprintSetups(fakes, redis.url).filter((setup) => !rows || rows.includes(setup.key));
+    for (const setup of setups) {
       const results: FootprintFigures[] = [];
       for (let run = 0; run < runs; run += 1) results.push(await footprint(setup.entry, setup.settings));
       const pick = (read: (figures: FootprintFigures) => number) => summarize(results.map(read));

@@ -20,7 +20,19 @@ export function createChatAdapters(
   const adapters: Adapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = require('../adapters/slack') as typeof import('../adapters/slack');
-    adapters.push(createSlackAdapter({ ...config.slack, ...parts, receive: role === 'receive' }));
+    // Socket Mode's SDK client (and undici under it, ~10 MB) only where it receives over Socket Mode.
+    const socketMode =
+      role === 'receive' && config.slack.appToken
+        ? (require('../adapters/slack/socket-mode') as typeof import('../adapters/slack/socket-mode'))
+        : undefined;
+    adapters.push(
+      createSlackAdapter({
+        ...config.slack,
+        ...parts,
+        receive: role === 'receive',
+        connectSocketMode: socketMode?.createSocketModeConnection,
+      }),
+    );
   }
   if (config.lark) {
     const { createLarkAdapter } = require('../adapters/lark') as typeof import('../adapters/lark');

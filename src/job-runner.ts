@@ -97,11 +97,11 @@ export function createJobRunner(
 ): JobRunner {
   const { store, logger, metrics, platforms } = parts;
   const llm = createJobModel(config, parts);
-  // Durable delayed jobs with Redis (BullMQ is loaded only then), timers without.
+  // Durable reminders with Redis (a sorted set of due times), timers without.
   const reminders = config.redisUrl
     ? (
         require('./pipeline/reminder-queue') as typeof import('./pipeline/reminder-queue')
-      ).createBullReminderScheduler({
+      ).createRedisReminderScheduler({
         url: config.redisUrl,
         prefix: config.redisKeyPrefix,
         store,

@@ -9,6 +9,7 @@ import {
 } from '@slack/web-api';
 import { DeskmateError, type ErrorCode } from '../../src/core/errors';
 import type { Logger } from '../../src/core/logger';
+import { httpFetch } from './http-fetch';
 import { createSdkLogger } from './sdk-logger';
 
 /** How Web API calls time out and retry. */
@@ -207,6 +208,8 @@ export function webClientOptions(options: {
     rejectRateLimitedCalls: true,
     timeout: options.timeoutMs ?? 10_000,
     logger: createSdkLogger(options.logger),
+    // Node's http rather than the global fetch: see http-fetch.ts (about 15 MB less resident memory).
+    fetch: httpFetch,
   };
 }
 

@@ -9,12 +9,13 @@ import { createCallBudget } from './call-budget';
 import type { SlackContext, SlackIdentity } from './context';
 import { createSlackDirectory } from './directory';
 import { slackFileOrigin } from './files';
+import { httpFetch } from './http-fetch';
 import { createSlackEventsRoute } from './http-route';
 import { registerListeners } from './listeners';
 import { createSlackPlatform } from './platform';
 import { DeferredAckReceiver } from './receiver';
 import { createSdkLogger } from './sdk-logger';
-import { createSocketModeConnection, type SocketModeConnection } from './socket-mode';
+import type { SocketModeConnection, SocketModeOptions } from './socket-mode';
 
 /** Calls a workspace may make at once after a quiet spell, within its stream budgets. */
 const streamBurst = 10;
@@ -57,6 +58,12 @@ export interface SlackAdapterOptions {
    * 100+); and streamed `chat.update` calls (default 60, Tier 3 is 50+). Each allows a burst of 10.
    */
   streamBudgets?: { appendsPerMinute?: number; updatesPerMinute?: number };
+  /**
+   * Opens the Socket Mode connection (`createSocketModeConnection` of socket-mode.ts), needed with `appToken`.
+   * Given by the composition root only when SLACK_APP_TOKEN is set: the SDK's client loads undici, about
+   * 10 MB that a process receiving over HTTP does not need.
+   */
+  connectSocketMode?: (options: SocketModeOptions) => SocketModeConnection;
   /** Socket Mode: ping timeout, which is also the pause before reconnecting (default 5 s). */
   socketPingTimeoutMs?: number;
   /** Wait before asking `auth.test` again after it failed (default 30 s). */
@@ -69,7 +76,7 @@ const defaultSleep = (milliseconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, milliseconds).unref());
 
 async function postJson(url: string, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(url, {
+  const response = await httpFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
@@ -98,6 +105,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
     throw new DeskmateError(
       'not_configured',
       'Slack adapter cannot start: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).',
+    );
+  }
+  const connectSocketMode = options.connectSocketMode;
+  if (receive && options.appToken && !connectSocketMode) {
+    throw new DeskmateError(
+      'internal',
+      'Slack adapter cannot receive over Socket Mode: pass connectSocketMode (adapters/slack/socket-mode) with appToken.',
     );
   }
   const logger = options.logger.child({ platform: 'slack' });
@@ -241,8 +255,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
     async start() {
       started = true;
       await loadIdentity();
-      if (receive && options.appToken) {
-        socket = createSocketModeConnection({
+      if (receive && options.appToken && connectSocketMode) {
+        socket = connectSocketMode({
           appToken: options.appToken,
           apiUrl: options.apiUrl,
           receiver,

@@ -5,7 +5,7 @@ import type { DeferredAckReceiver } from './receiver';
 import { createSdkLogger } from './sdk-logger';
 
 /** Options for the Socket Mode connection. */
-interface SocketModeOptions {
+export interface SocketModeOptions {
   /** The app-level token (`xapp-…`, scope `connections:write`). */
   appToken: string;
   /** Web API base URL (`apps.connections.open`). */

@@ -25,7 +25,7 @@ export async function claimJob<Job>(store: StateStore, kind: JobKind<Job>, job: 
   return true;
 }
 
-/** A job id derived from the event id, safe for BullMQ (no colons). */
+/** A job id derived from the event id, with no colons. */
 export function jobIdFor(message: InboundMessage): string {
   return `${message.conversation.platform}-${message.eventId}`.replace(/[^A-Za-z0-9_.-]/g, '_');
 }

@@ -7,125 +7,181 @@ import { withinMilliseconds } from './bounded';
 import { cancelledKey } from './reminder-delivery';
 import { delayUntilDue, type ReminderService } from './reminder-service';
 
-/**
- * BullMQ's classes, from its `classes` module rather than its index: the index also loads its PostgreSQL
- * backend, which Deskmate never uses (about 60 modules and 400 KB of source held in every `jobs` process).
- */
-const { Queue, Worker } = require('bullmq/dist/cjs/classes') as Pick<
-  typeof import('bullmq'),
-  'Queue' | 'Worker'
->;
-
 /** Options for the durable reminder scheduler. */
-interface BullReminderOptions {
+interface RedisReminderOptions {
   /** `redis://` URL. */
   url: string;
-  /** Key prefix shared with the state store (BullMQ keys go under `<prefix>bull`). */
+  /** Key prefix shared with the state store (the reminders' keys go under `<prefix>reminders:`). */
   prefix: string;
   /** Where cancellations are recorded. */
   store: StateStore;
   /** Logger. */
   logger: Logger;
-  /** First wait before a failed delivery is tried again (default 5 s, doubling, 6 attempts). */
+  /** First wait before a failed delivery is tried again (default 5 s, doubling, 6 attempts in all). */
   retryDelayMs?: number;
-  /** Queue name. */
-  name?: string;
+  /** Longest wait between two looks for due reminders (default 1 s); a reminder scheduled here wakes it sooner. */
+  pollMs?: number;
+  /** How long a process holds a reminder it took before another may take it (default 60 s). */
+  leaseMs?: number;
 }
 
-/**
- * A BullMQ job id for a reminder id: BullMQ forbids `:` (and all-digit ids), so every character but letters,
- * digits, `.` and `-` is written as `_` and its hex code, which keeps two different ids apart.
- */
-export function reminderJobId(id: string): string {
-  return `reminder-${id.replace(/[^A-Za-z0-9.-]/gu, (character) => `_${character.codePointAt(0)!.toString(16)}_`)}`;
+/** A scheduled reminder as stored: the reminder and the deliveries tried so far. */
+interface StoredReminder {
+  reminder: Reminder;
+  attempts: number;
 }
 
+const maxAttempts = 6;
+/** Deliveries under way at once in one process. */
+const concurrency = 4;
+
 /**
- * Reminders as BullMQ delayed jobs on Redis: they survive restarts, one process delivers each, and the job
- * id is derived from the reminder id, so scheduling the same reminder twice keeps one job.
+ * Take the reminders due by ARGV[1] (at most ARGV[3]): each gets a new score, ARGV[1] + ARGV[2] (its lease),
+ * so no other process takes it until the lease ends. Returns their ids.
  */
-export function createBullReminderScheduler(options: BullReminderOptions): ReminderService {
-  const name = options.name ?? 'deskmate-reminders';
-  const prefix = `${options.prefix}bull`;
-  const connection = new Redis(options.url, {
+const takeDueScript = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), id) end
+return ids
+`;
+
+/**
+ * Reminders on Redis: a sorted set of reminder ids by the time each may next be taken (its due time, the end
+ * of a delivery's lease, or its next retry) and one record per reminder. They survive restarts; a process
+ * takes a due reminder atomically (Lua), so one process delivers it, and another takes it again only if the
+ * first did not finish within the lease (the delivery itself skips what was already sent). Scheduling the same
+ * id twice keeps the first. A failed delivery is tried again after 5 s, doubling, 6 attempts in all.
+ */
+export function createRedisReminderScheduler(options: RedisReminderOptions): ReminderService {
+  const dueKey = `${options.prefix}reminders:due`;
+  const recordKey = (id: string) => `${options.prefix}reminders:reminder:${id}`;
+  const retryDelayMs = options.retryDelayMs ?? 5000;
+  const pollMs = options.pollMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const logger = options.logger.child({ component: 'reminders' });
+  const redis = new Redis(options.url, {
     maxRetriesPerRequest: 3,
     lazyConnect: false,
     disconnectTimeout: disconnectTimeoutMs,
   });
-  connection.on('error', () => {});
-  const queue = new Queue(name, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 6,
-      backoff: { type: 'exponential', delay: options.retryDelayMs ?? 5000 },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  });
-  queue.on('error', (error) => options.logger.warn({ err: error }, 'reminder queue connection error'));
-  let worker: InstanceType<typeof Worker> | undefined;
-  let workerConnection: Redis | undefined;
+  redis.on('error', () => {});
   /** Deliveries under way in this process (stop lets them finish within its grace). */
   const delivering = new Set<Promise<void>>();
+  let deliver: ((reminder: Reminder) => Promise<void>) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeAt = Number.POSITIVE_INFINITY;
+  let stopped = false;
+
+  const wakeBy = (at: number) => {
+    if (!deliver || stopped || at >= wakeAt) return;
+    clearTimeout(timer);
+    wakeAt = at;
+    timer = setTimeout(() => void look(), Math.max(0, at - Date.now()));
+    timer.unref();
+  };
+
+  const finish = async (id: string, stored: StoredReminder, error?: unknown) => {
+    if (!error) {
+      await redis.multi().zrem(dueKey, id).del(recordKey(id)).exec();
+      return;
+    }
+    const attempts = stored.attempts + 1;
+    if (attempts >= maxAttempts) {
+      logger.error({ err: error, reminderId: id, attempts }, 'reminder given up after its last attempt');
+      await redis.multi().zrem(dueKey, id).del(recordKey(id)).exec();
+      return;
+    }
+    logger.warn({ err: error, reminderId: id, attempts }, 'reminder attempt failed');
+    const retryAt = Date.now() + retryDelayMs * 2 ** (attempts - 1);
+    await redis
+      .multi()
+      .set(recordKey(id), JSON.stringify({ ...stored, attempts }), 'XX')
+      .zadd(dueKey, 'XX', retryAt, id)
+      .exec();
+    wakeBy(retryAt);
+  };
+
+  const run = async (id: string, stored: StoredReminder) => {
+    let failure: unknown;
+    try {
+      await deliver?.(stored.reminder);
+    } catch (error) {
+      failure = error ?? new Error('delivery failed');
+    }
+    await finish(id, stored, failure).catch((error: unknown) =>
+      // The lease ends and the reminder is taken again (its delivery skips what was sent).
+      logger.warn({ err: error, reminderId: id }, 'reminder state not saved; it will be taken again'),
+    );
+  };
+
+  async function look(): Promise<void> {
+    wakeAt = Number.POSITIVE_INFINITY;
+    if (stopped || !deliver) return;
+    try {
+      const room = concurrency - delivering.size;
+      if (room > 0) {
+        const now = Date.now();
+        const ids = (await redis.eval(
+          takeDueScript,
+          1,
+          dueKey,
+          String(now),
+          String(leaseMs),
+          String(room),
+        )) as string[];
+        const records = ids.length > 0 ? await redis.mget(ids.map(recordKey)) : [];
+        ids.forEach((id, index) => {
+          const record = records[index];
+          if (!record) {
+            // Cancelled while it was taken: nothing to deliver.
+            void redis.zrem(dueKey, id).catch(() => undefined);
+            return;
+          }
+          const delivery = run(id, JSON.parse(record) as StoredReminder).finally(() => {
+            delivering.delete(delivery);
+            wakeBy(Date.now());
+          });
+          delivering.add(delivery);
+        });
+      }
+      const [, nextScore] = await redis.zrange(dueKey, '0', '0', 'WITHSCORES');
+      const next = nextScore === undefined ? Number.POSITIVE_INFINITY : Number(nextScore);
+      wakeBy(Math.min(next, Date.now() + pollMs));
+    } catch (error) {
+      logger.warn({ err: error }, 'could not look for due reminders; trying again');
+      wakeBy(Date.now() + pollMs);
+    }
+  }
 
   return {
     async schedule(reminder: Reminder) {
-      const delay = delayUntilDue(reminder);
+      const dueAt = Date.now() + delayUntilDue(reminder);
       await options.store.delete(cancelledKey(reminder.id));
-      await queue.add('reminder', reminder, { jobId: reminderJobId(reminder.id), delay });
+      const stored: StoredReminder = { reminder, attempts: 0 };
+      await redis
+        .multi()
+        .set(recordKey(reminder.id), JSON.stringify(stored), 'NX')
+        .zadd(dueKey, 'NX', dueAt, reminder.id)
+        .exec();
+      wakeBy(dueAt);
     },
     async cancel(id: string) {
       // The mark also stops a delivery that is already running or retrying.
       await options.store.setJson(cancelledKey(id), true, 30 * 24 * 60 * 60);
-      await queue.remove(reminderJobId(id)).catch(() => undefined);
+      await redis.multi().zrem(dueKey, id).del(recordKey(id)).exec();
     },
-    async start(deliver) {
-      // BullMQ's blocking connection is a duplicate of this one, with the same options.
-      workerConnection = new Redis(options.url, {
-        maxRetriesPerRequest: null,
-        lazyConnect: false,
-        disconnectTimeout: disconnectTimeoutMs,
-      });
-      workerConnection.on('error', () => {});
-      worker = new Worker(
-        name,
-        async (job) => {
-          const delivery = deliver(job.data as Reminder);
-          delivering.add(delivery);
-          try {
-            await delivery;
-          } finally {
-            delivering.delete(delivery);
-          }
-        },
-        {
-          connection: workerConnection,
-          prefix,
-          concurrency: 4,
-        },
-      );
-      worker.on('error', (error) => options.logger.warn({ err: error }, 'reminder worker connection error'));
-      worker.on('failed', (job, error) =>
-        options.logger.warn(
-          { err: error, jobId: job?.id, attemptsMade: job?.attemptsMade },
-          'reminder attempt failed',
-        ),
-      );
+    async start(delivery) {
+      deliver = delivery;
+      stopped = false;
+      wakeBy(Date.now());
     },
     async stop(graceMs = 1000) {
-      // Take no new reminder, let the deliveries under way finish within the grace, then close without waiting
-      // on Redis. BullMQ's graceful close waits for its blocking connection to end, which never happens when
-      // that connection is reconnecting (ioredis emits no 'end' for a disconnect then): the close would hang
-      // and the worker's lock and stalled-job timers would run on, holding the process open. A delivery still
-      // running keeps its lock until it expires; then BullMQ hands the reminder to a process again.
-      await withinMilliseconds(worker?.pause(true), 1000);
+      // Take no new reminder, let the deliveries under way finish within the grace. One still running keeps
+      // its lease until it ends; then a process takes the reminder again.
+      stopped = true;
+      clearTimeout(timer);
       await withinMilliseconds(Promise.allSettled([...delivering]), graceMs);
-      await withinMilliseconds(worker?.close(true), 1000);
-      await withinMilliseconds(queue.close(), 1000);
-      // BullMQ has already ended the worker's connection; ioredis would arm a 2 s timer to close it again.
-      for (const redis of [workerConnection, connection])
-        if (redis && redis.status !== 'end') redis.disconnect();
+      if (redis.status !== 'end') redis.disconnect();
     },
   };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createLogger } from '../../src/logger';
-import { createBullReminderScheduler } from '../../src/pipeline/reminder-queue';
+import { createRedisReminderScheduler } from '../../src/pipeline/reminder-queue';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { escapeRegExp } from '../../src/text/regexp';
 import { deliver, messageEvent } from '../fakes/lark-events';
@@ -300,7 +300,7 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
     );
 
     // A reminder comes due: scheduled as the skills schedule one, delivered by Deskmate's reminder worker.
-    const scheduler = createBullReminderScheduler({
+    const scheduler = createRedisReminderScheduler({
       url: testRedisUrl(),
       prefix,
       store: createMemoryStateStore(),
@@ -374,7 +374,8 @@ describe('every Redis key Deskmate writes is in the key table of docs/architectu
       'deskmate:bucket:rate:user:<platform>:<workspace id>:<user>',
       'deskmate:json:slack:response-url:<id>',
       'deskmate:seen:slack:file:<channel>:<message id>:<file name>',
-      'deskmate:bull:deskmate-reminders:reminder-<id>',
+      'deskmate:reminders:due',
+      'deskmate:reminders:reminder:<reminder id>',
       'deskmate:queue:<queue>:conversation:<conversation key or source id>',
       'deskmate:queue:<queue>:owners',
       'deskmate:seen:knowledge-folder:<pass id>:<source id>',

@@ -65,7 +65,7 @@ export interface ServedDeskmate {
 
 /**
  * Start Deskmate through `startDeskmate` (the composition root: the shared HTTP server, the real adapters,
- * the BullMQ queue when REDIS_URL is set). No rate limits unless the environment sets them.
+ * the Redis reminder schedule when REDIS_URL is set). No rate limits unless the environment sets them.
  */
 export async function startServedDeskmate(environment: Record<string, string>): Promise<ServedDeskmate> {
   const result = parseConfig({

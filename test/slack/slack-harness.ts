@@ -1,4 +1,5 @@
 import { createSlackAdapter, type SlackAdapterOptions } from '../../adapters/slack';
+import { createSocketModeConnection } from '../../adapters/slack/socket-mode';
 import type { Adapter } from '../../src/core/adapter';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
@@ -99,6 +100,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     logger,
     streamIntervalMs: 0,
     updateIntervalMs: 0,
+    connectSocketMode: createSocketModeConnection,
     sleep: (milliseconds) => {
       waits.push(milliseconds);
       return new Promise((resolve) => setTimeout(resolve, Math.min(milliseconds, 20)));

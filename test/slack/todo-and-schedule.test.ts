@@ -3,7 +3,7 @@
 import type { LlmRequest } from '../../src/core/llm-provider';
 import type { StateStore } from '../../src/core/state-store';
 import { createLogger } from '../../src/logger';
-import { createBullReminderScheduler } from '../../src/pipeline/reminder-queue';
+import { createRedisReminderScheduler } from '../../src/pipeline/reminder-queue';
 import { TodoStore } from '../../src/skills/todo/todo-store';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { ScriptedLlm } from '../fakes/scripted-llm';
@@ -61,7 +61,7 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     harness = await startSlackHarness({
       store,
       llm: new ScriptedLlm([], routing),
-      reminders: createBullReminderScheduler({ url: testRedisUrl(), prefix, store, logger: silent }),
+      reminders: createRedisReminderScheduler({ url: testRedisUrl(), prefix, store, logger: silent }),
       // The skills' clock runs 58 s behind, so a todo due "in 1 minute" is due 2 s from now.
       now: () => new Date(Date.now() - skillClockLagMs),
     });
