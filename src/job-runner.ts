@@ -15,6 +15,7 @@ import { withUsageRecording } from './llm/usage-recorder';
 import { countedProvider, type Metrics } from './observability/metrics';
 import { createMemoryReminderScheduler } from './pipeline/memory-reminders';
 import { createReminderDelivery } from './pipeline/reminder-delivery';
+import { createRedisReminderScheduler } from './pipeline/reminder-queue';
 import type { ReminderService } from './pipeline/reminder-service';
 import { commandWordOf } from './pipeline/router';
 import { createJobHandler } from './pipeline/worker';
@@ -99,9 +100,7 @@ export function createJobRunner(
   const llm = createJobModel(config, parts);
   // Durable reminders with Redis (a sorted set of due times), timers without.
   const reminders = config.redisUrl
-    ? (
-        require('./pipeline/reminder-queue') as typeof import('./pipeline/reminder-queue')
-      ).createRedisReminderScheduler({
+    ? createRedisReminderScheduler({
         url: config.redisUrl,
         prefix: config.redisKeyPrefix,
         store,

@@ -6,6 +6,7 @@ import { disconnectTimeoutMs } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
 import { cancelledKey } from './reminder-delivery';
 import { delayUntilDue, type ReminderService } from './reminder-service';
+import { moveRemindersFromBullQueue } from './reminders-from-bullmq';
 
 /** Options for the durable reminder scheduler. */
 interface RedisReminderOptions {
@@ -153,17 +154,22 @@ export function createRedisReminderScheduler(options: RedisReminderOptions): Rem
     }
   }
 
+  /** Add a reminder unless its id is scheduled already (a cancellation mark is left as it is). */
+  const keep = async (reminder: Reminder) => {
+    const dueAt = Date.now() + delayUntilDue(reminder);
+    const stored: StoredReminder = { reminder, attempts: 0 };
+    await redis
+      .multi()
+      .set(recordKey(reminder.id), JSON.stringify(stored), 'NX')
+      .zadd(dueKey, 'NX', dueAt, reminder.id)
+      .exec();
+    wakeBy(dueAt);
+  };
+
   return {
     async schedule(reminder: Reminder) {
-      const dueAt = Date.now() + delayUntilDue(reminder);
       await options.store.delete(cancelledKey(reminder.id));
-      const stored: StoredReminder = { reminder, attempts: 0 };
-      await redis
-        .multi()
-        .set(recordKey(reminder.id), JSON.stringify(stored), 'NX')
-        .zadd(dueKey, 'NX', dueAt, reminder.id)
-        .exec();
-      wakeBy(dueAt);
+      await keep(reminder);
     },
     async cancel(id: string) {
       // The mark also stops a delivery that is already running or retrying.
@@ -171,6 +177,14 @@ export function createRedisReminderScheduler(options: RedisReminderOptions): Rem
       await redis.multi().zrem(dueKey, id).del(recordKey(id)).exec();
     },
     async start(delivery) {
+      // Reminders an older Deskmate scheduled with BullMQ are moved over first, so an upgrade loses none; with
+      // Redis away they stay where they are until a later start.
+      await moveRemindersFromBullQueue(redis, options.prefix, keep, logger).catch((error: unknown) =>
+        logger.warn(
+          { err: error },
+          'reminders in the old BullMQ keys not moved yet; the next start tries again',
+        ),
+      );
       deliver = delivery;
       stopped = false;
       wakeBy(Date.now());
