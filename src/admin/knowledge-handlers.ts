@@ -3,7 +3,12 @@ import type { AdminServices, SignedInRequest } from './admin-context';
 import { html } from './html';
 import { readKnowledge } from './knowledge-data';
 import { sendSignedInPage } from './page-handlers';
-import { type ForgetNotice, knowledgeNotConfiguredPage, knowledgePage } from './pages/knowledge-page';
+import {
+  type ForgetNotice,
+  forgetConfirmationPage,
+  knowledgeNotConfiguredPage,
+  knowledgePage,
+} from './pages/knowledge-page';
 import { redirect, sendText } from './respond';
 
 /** `GET /admin/knowledge`: what the knowledge base holds, or how to turn it on. */
@@ -37,7 +42,8 @@ export async function knowledge(services: AdminServices, context: SignedInReques
 
 /**
  * `POST /admin/knowledge/forget` (CSRF checked before): remove a shared file or linked document from the
- * index. Folder files are refused (the next sync would bring them back): they leave with their file.
+ * index. Folder files are refused (the next sync would bring them back): they leave with their file. The
+ * table's button asks first (a page saying what will happen); only the form there, with `confirm=yes`, forgets.
  */
 export async function forgetSource(services: AdminServices, context: SignedInRequest): Promise<void> {
   const text = context.words.knowledge;
@@ -47,6 +53,10 @@ export async function forgetSource(services: AdminServices, context: SignedInReq
   const source = (await configured.index.sources()).find((candidate) => candidate.id === sourceId);
   if (!source) return redirect(context.response, '/admin/knowledge?done=gone');
   if (source.origin === 'folder') return sendText(context.response, 400, text.folderRefused);
+  if (context.form?.get('confirm') !== 'yes') {
+    const body = forgetConfirmationPage(source, context.csrfToken, text);
+    return sendSignedInPage(services, context, 'knowledge', text.confirmTitle, body);
+  }
   const started = Date.now();
   await configured.index.remove(source.id);
   // On the audit trail like a `kb forget` in chat: who (the console), what (the source's id), no text.

@@ -62,6 +62,11 @@ const english = {
   } satisfies Record<KnowledgeOrigin, string>,
   addedBy: (who: string) => `added by ${who}`,
   forget: 'Forget',
+  confirmTitle: 'Forget a source',
+  confirmQuestion: (title: string) =>
+    `Forget “${title}”? Its passages leave the index at once, answers stop citing it, and it comes back only if someone adds it again with kb add.`,
+  confirmForget: 'Forget it',
+  keep: 'Keep it',
   removeFromFolder: 'Remove the file from the folder to forget it.',
   forgotten: 'The source was forgotten: it is no longer in the index and answers no longer cite it.',
   alreadyGone: 'That source was no longer in the index.',
@@ -120,6 +125,11 @@ const chinese: KnowledgeWords = {
   origins: { folder: '知识库文件夹', shared_file: '分享的文件', linked_document: '链接的文档' },
   addedBy: (who) => `由 ${who} 添加`,
   forget: '删除',
+  confirmTitle: '删除数据源',
+  confirmQuestion: (title) =>
+    `删除“${title}”？它的段落会立即从索引中移除，回答不再引用它；只有再次用“知识库 添加”添加才会回来。`,
+  confirmForget: '确认删除',
+  keep: '保留',
   removeFromFolder: '请从文件夹中移除该文件来删除它。',
   forgotten: '已删除该数据源：它已不在索引中，回答不会再引用它。',
   alreadyGone: '该数据源已不在索引中。',

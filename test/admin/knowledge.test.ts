@@ -179,9 +179,19 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(await folderFile.text()).toContain('remove the file from the folder');
     expect(await ids()).toEqual(before);
 
+    // The table's button asks first: what will happen, and a way back; nothing is removed yet.
+    const asked = await client.post('/admin/knowledge/forget', { _csrf: token, source: 'slack:T1:file:F1' });
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(textOf(question, 'knowledge-forget-confirm')).toContain('Forget “travel.md”?');
+    expect(question).toContain('<input type="hidden" name="confirm" value="yes">');
+    expect(question).toContain('<a href="/admin/knowledge">Keep it</a>');
+    expect(await ids()).toEqual(before);
+
     const forgotten = await client.post('/admin/knowledge/forget', {
       _csrf: token,
       source: 'slack:T1:file:F1',
+      confirm: 'yes',
     });
     expect(forgotten.status).toBe(303);
     expect(forgotten.headers.get('location')).toBe('/admin/knowledge?done=forgotten');

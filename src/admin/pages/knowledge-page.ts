@@ -94,3 +94,12 @@ ${entry(text.feedback, votes(data.votesOverall, text), 'knowledge-feedback')}
     data.canForget ? '' : html`<p id="knowledge-web-role" class="muted">${text.webRole}</p>`
   }<h2>${text.sources}</h2>${list}`;
 }
+
+/** The step before a Forget: what will happen, a button that forgets (with `confirm=yes`) and a way back. */
+export function forgetConfirmationPage(
+  source: KnowledgeSource,
+  csrfToken: string,
+  text: KnowledgeWords,
+): SafeHtml {
+  return html`<section id="knowledge-forget-confirm"><p>${text.confirmQuestion(source.title)}</p><form method="post" action="/admin/knowledge/forget" class="inline forget"><input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="source" value="${source.id}"><input type="hidden" name="confirm" value="yes"><button type="submit">${text.confirmForget}</button></form> <a href="/admin/knowledge">${text.keep}</a></section>`;
+}
