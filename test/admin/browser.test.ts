@@ -266,10 +266,20 @@ describe('web console in a real browser', () => {
             fullPage: true,
           });
           if (english) {
-            // Forget in the browser (last, after the Chinese page): the form posts with its token and the page comes back without the source.
+            // Forget in the browser (last, after the Chinese page): the button asks first, then the confirming form
+            // posts with its token and the page comes back without the source.
+            await Promise.all([
+              page.waitForURL(`${knowledge.baseUrl}/admin/knowledge/forget`),
+              page.click('tr[data-source="slack:T1:file:F1"] button'),
+            ]);
+            expect(await page.textContent('#knowledge-forget-confirm')).toContain('Forget “travel.md”?');
+            await page.screenshot({
+              path: join(screenshots, 'knowledge-forget-confirm.png'),
+              fullPage: true,
+            });
             await Promise.all([
               page.waitForURL(`${knowledge.baseUrl}/admin/knowledge?done=forgotten`),
-              page.click('tr[data-source="slack:T1:file:F1"] button'),
+              page.click('#knowledge-forget-confirm button'),
             ]);
             expect(await page.textContent('#knowledge-notice')).toContain('The source was forgotten');
             expect(await page.textContent('#knowledge-sources')).toBe('3');
