@@ -132,6 +132,7 @@ export function createJobRunner(
       index: knowledge.index,
       ...(knowledge.embed ? { embed: knowledge.embed } : {}),
       ...(knowledge.rerank ? { rerank: knowledge.rerank } : {}),
+      folderProgress: knowledge.folderProgress,
     },
     // The console is the operator's own terminal: no allow-lists or rate limits there.
     guard: async (message) =>

@@ -112,6 +112,8 @@ export interface SkillKnowledge {
   embed?: Embedder;
   /** Reorders more candidates than are sent when a rerank model is configured; the index's order otherwise. */
   rerank?: Reranker;
+  /** How far the knowledge folder's pass under way is (its jobs finished of those queued); undefined when none runs. */
+  folderProgress?(): Promise<{ finished: number; jobs: number } | undefined>;
   /**
    * The principals the requester holds for the place this job's answer goes (decided by the pipeline's
    * knowledge access, checked through the platform): a search must name exactly these.

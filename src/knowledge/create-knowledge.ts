@@ -10,6 +10,7 @@ import { createReranker } from '../llm/create-reranker';
 import { createMemoryQueue } from '../pipeline/memory-queue';
 import { createFolderIndexing, type FolderIndexing } from './folder-indexing';
 import { type FolderJob, folderJobs } from './folder-job';
+import { readFolderSyncProgress } from './folder-sync-record';
 import { prepareLanceThreads } from './lancedb/lance-threads';
 import { lazyKnowledgeIndex } from './lazy-knowledge-index';
 
@@ -94,6 +95,7 @@ export function createKnowledge(
     ...(embed ? { embed } : {}),
     ...(rerank ? { rerank } : {}),
     ...(folderIndexing ? { folderIndexing } : {}),
+    folderProgress: () => readFolderSyncProgress(parts.store),
     start: async () => folderIndexing?.start(),
     stopIndexing,
     async stop(graceMs = 1000) {

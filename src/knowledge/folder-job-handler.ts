@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Embedder } from '../core/embedder';
@@ -9,7 +8,7 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { buildChunks } from './build-chunks';
-import type { FolderJob, IndexFolderFile } from './folder-job';
+import { type FolderJob, folderFileVersion, type IndexFolderFile } from './folder-job';
 import { countFolderJob, type FolderJobOutcome } from './folder-sync-record';
 
 /** What running folder jobs needs. */
@@ -74,7 +73,7 @@ export function createFolderJobHandler(options: FolderJobHandlerOptions): JobHan
       );
       return 'skipped';
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== job.version) {
+    if (folderFileVersion(bytes) !== job.version) {
       logger.info(
         { file: job.relativePath },
         'knowledge file changed since its pass; the next pass queues it',

@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import type { JobKind } from '../core/job-queue';
 import type { KnowledgePrincipal } from '../core/knowledge-index';
 
+/** A folder file's version: the SHA-256 of its bytes (a pass queues it, its job indexes that version or nothing). */
+export function folderFileVersion(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Index one knowledge folder file at the version a pass found, with the access it found. */
 export interface IndexFolderFile {
   /** What to do. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { JobQueue } from '../core/job-queue';
@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger';
 import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { accessFileExample } from './folder-access';
-import type { FolderJob } from './folder-job';
+import { type FolderJob, folderFileVersion } from './folder-job';
 import { type UnreadableVersion, unreadableVersionKey } from './folder-job-handler';
 import { type FolderFile, scanKnowledgeFolder } from './folder-scan';
 import {
@@ -125,9 +125,7 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
     }
     const known = seen.get(file.path);
     if (known && known.size === info.size && known.modified === info.mtimeMs) return known.version;
-    const version = createHash('sha256')
-      .update(await readFile(file.path))
-      .digest('hex');
+    const version = folderFileVersion(await readFile(file.path));
     seen.set(file.path, { size: info.size, modified: info.mtimeMs, version });
     return version;
   }

@@ -2,6 +2,7 @@ import type { ConversationRef } from '../../src/core/conversation';
 import type { InboundMessage } from '../../src/core/inbound-message';
 import type { LlmRequest } from '../../src/core/llm-provider';
 import type { SharedFile } from '../../src/core/shared-file';
+import { readFolderSyncProgress } from '../../src/knowledge/folder-sync-record';
 import type { TestEmbedder } from '../../src/llm/test-embedder';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import type { MemoryKnowledgeIndex } from '../fakes/memory-knowledge-index';
@@ -79,7 +80,7 @@ export async function run(
     platforms: { slack: platform },
     llm,
     store,
-    knowledge: { index, ...(embed ? { embed } : {}) },
+    knowledge: { index, ...(embed ? { embed } : {}), folderProgress: () => readFolderSyncProgress(store) },
   });
   for (const message of messages) {
     await pipeline.queue.enqueue(message);

@@ -152,7 +152,7 @@ export function createKbSkill(options: KbOptions = {}): Skill<KbArguments> {
         ? parseCommand(text)
         : { action: context.args.action ?? undefined, number: context.args.number ?? undefined };
       if (action === 'list') return listKnowledge(context, knowledge, language);
-      if (action === 'status') return knowledgeStatus(context, knowledge, language);
+      if (action === 'status') return knowledgeStatus(knowledge, language);
       if (action === 'forget') {
         const found = await sourceToForget(context, knowledge, number, language);
         if ('reply' in found) return found.reply;

@@ -2,7 +2,6 @@ import type { KnowledgeSource } from '../../core/knowledge-index';
 import { userPrincipal } from '../../core/knowledge-principals';
 import type { Reply } from '../../core/reply';
 import type { SkillContext, SkillKnowledge } from '../../core/skill';
-import { readFolderSyncProgress } from '../../knowledge/folder-sync-record';
 import type { Language } from '../../text/language';
 import { sourceLine } from './excerpts';
 import { kbWording } from './kb-wording';
@@ -86,16 +85,12 @@ export async function forgetSource(
  * `kb status`: the engine, sources, chunks, keyword-only or with embeddings, how many the asker sees here, and
  * how far the knowledge folder's files are indexed while a pass's jobs run (the counts grow meanwhile).
  */
-export async function knowledgeStatus(
-  context: SkillContext,
-  knowledge: SkillKnowledge,
-  language: Language,
-): Promise<Reply> {
+export async function knowledgeStatus(knowledge: SkillKnowledge, language: Language): Promise<Reply> {
   const words = kbWording[language];
   const status = await knowledge.index.status();
   const visible = (await visibleSources(knowledge)).length;
   // The status without the line when the store cannot say: the index answered, and that is the main part.
-  const progress = await readFolderSyncProgress(context.store).catch(() => undefined);
+  const progress = await knowledge.folderProgress?.().catch(() => undefined);
   const line = words.status(status.engine, status.sources, status.chunks, status.vectors, visible);
   return {
     markdown: progress ? `${line} ${words.folderIndexing(progress.finished, progress.jobs)}` : line,
