@@ -76,7 +76,10 @@ describe('console pages of a split deployment', () => {
 
   test('knowledge: the web process shows what the jobs process indexed from the folder, and forgets nothing', async () => {
     let page = '';
-    for (let tries = 0; tries < 100 && !page.includes('data-source="folder:handbook.md"'); tries += 1) {
+    // The source reaches the index a moment before the job that finished the pass writes its record.
+    const indexedAndRecorded = (html: string) =>
+      html.includes('data-source="folder:handbook.md"') && html.includes('1 file found: 1 indexed');
+    for (let tries = 0; tries < 100 && !indexedAndRecorded(page); tries += 1) {
       if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       page = await (await client.get('/admin/knowledge')).text();
     }
