@@ -133,7 +133,7 @@ export function createFolderJobHandler(options: FolderJobHandlerOptions): JobHan
       outcome = await run(job, logger);
     } catch (error) {
       // The queue runs it again; on its last run it counts as failed first, so the pass still ends.
-      if (attempt.lastAttempt) await countFolderJob(store, job.passId, 'failed', now).catch(() => undefined);
+      if (attempt.lastAttempt) await countFolderJob(store, job, 'failed', now).catch(() => undefined);
       throw isDeskmateError(error)
         ? error
         : new DeskmateError('internal', 'a knowledge folder file could not be indexed', {
@@ -141,7 +141,7 @@ export function createFolderJobHandler(options: FolderJobHandlerOptions): JobHan
             retryable: true,
           });
     }
-    const closed = await countFolderJob(store, job.passId, outcome, now);
+    const closed = await countFolderJob(store, job, outcome, now);
     if (closed) {
       const { finishedAt: _finishedAt, folderMissing: _folderMissing, ...counts } = closed;
       logger.info(counts, 'knowledge folder synced');

@@ -126,22 +126,26 @@ export async function closeFolderPass(
   return record;
 }
 
+/** The seen mark of a folder job's count: a job run again (its process died after counting) counts once. */
+const jobCountedKey = (passId: string, sourceId: string) => `knowledge-folder-counted:${passId}:${sourceId}`;
+
 /**
- * Count a finished job of a pass; the job that finishes the pass's last closes it and gets its record.
- * A job run twice (its process died after counting) counts twice: the pass may then close a moment early.
+ * Count a finished job of a pass, once per source (a job run again after its process died counts no more);
+ * the job that finishes the pass's last closes it and gets its record.
  */
 export async function countFolderJob(
   store: StateStore,
-  passId: string,
+  job: { passId: string; sourceId: string },
   outcome: FolderJobOutcome,
   finishedAt: () => Date,
 ): Promise<FolderSyncRecord | undefined> {
+  if (!(await store.markSeen(jobCountedKey(job.passId, job.sourceId), passTtlSeconds))) return undefined;
   const counted = await store.incrementCounters(
-    passCountersKey(passId),
+    passCountersKey(job.passId),
     { finished: 1, [outcome]: 1 },
     passTtlSeconds,
   );
   const plan = await readFolderPassPlan(store);
-  if (plan?.passId !== passId || counted.finished !== plan.jobs) return undefined;
+  if (plan?.passId !== job.passId || counted.finished !== plan.jobs) return undefined;
   return closeFolderPass(store, plan, finishedAt());
 }

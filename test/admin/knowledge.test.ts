@@ -134,7 +134,12 @@ describe('the knowledge page over a real LanceDB index', () => {
     });
     // Twelve jobs done, on whichever processes ran them.
     for (let done = 0; done < 12; done += 1) {
-      await countFolderJob(fixture.store, 'pass-1', 'indexed', () => new Date());
+      await countFolderJob(
+        fixture.store,
+        { passId: 'pass-1', sourceId: `folder:${done}.md` },
+        'indexed',
+        () => new Date(),
+      );
     }
     try {
       const page = await (await (await signedIn(console.baseUrl)).get('/admin/knowledge')).text();

@@ -9,6 +9,7 @@ import { folderSyncLockKey } from '../../src/knowledge/folder-sync';
 import {
   countFolderJob,
   readFolderSyncProgress,
+  readFolderSyncRecord,
   writeFolderPassPlan,
 } from '../../src/knowledge/folder-sync-record';
 import { createLanceDbKnowledgeIndex } from '../../src/knowledge/lancedb/lancedb-knowledge-index';
@@ -213,7 +214,12 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock and records in
       unchanged: 0,
       accessProblems: 0,
     });
-    await countFolderJob(store, 'lost-pass', 'indexed', () => new Date());
+    await countFolderJob(
+      store,
+      { passId: 'lost-pass', sourceId: 'folder:a.md' },
+      'indexed',
+      () => new Date(),
+    );
     expect(await readFolderSyncProgress(store)).toMatchObject({ jobs: 3, finished: 1 });
     const folderSync = await sync();
     expect(await counts(folderSync)).toEqual({ indexed: 1, unchanged: 0, removed: 0, failed: 0 });
@@ -223,6 +229,30 @@ describe('knowledge folder sync (real LanceDB in a temp dir, lock and records in
       indexed: 1,
     });
     expect(await found('fire drills')).toEqual(['folder:a.md']);
+  });
+
+  test('a job run again after its process died (counted, but the queue never heard) counts once: the pass does not end early', async () => {
+    await writeFolderPassPlan(store, {
+      passId: 'rerun-pass',
+      startedAt: new Date().toISOString(),
+      files: 2,
+      jobs: 2,
+      unchanged: 0,
+      accessProblems: 0,
+    });
+    const first = { passId: 'rerun-pass', sourceId: 'folder:a.md' };
+    expect(await countFolderJob(store, first, 'indexed', () => new Date())).toBeUndefined();
+    expect(await countFolderJob(store, first, 'unchanged', () => new Date())).toBeUndefined();
+    expect(await readFolderSyncProgress(store)).toMatchObject({ jobs: 2, finished: 1 });
+    const closed = await countFolderJob(
+      store,
+      { passId: 'rerun-pass', sourceId: 'folder:b.md' },
+      'indexed',
+      () => new Date(),
+    );
+    expect(closed).toMatchObject({ files: 2, indexed: 2, unchanged: 0 });
+    expect(await readFolderSyncProgress(store)).toBeUndefined();
+    expect(await readFolderSyncRecord(store)).toMatchObject({ indexed: 2, unchanged: 0 });
   });
 
   test('one replica at a time: while another holds the lock, a pass does nothing', async () => {

@@ -81,7 +81,12 @@ describe('kb commands: add, list, forget, status', () => {
       accessProblems: 0,
     });
     for (let done = 0; done < 3; done += 1)
-      await countFolderJob(store, 'pass-1', 'indexed', () => new Date());
+      await countFolderJob(
+        store,
+        { passId: 'pass-1', sourceId: `folder:${done}.md` },
+        'indexed',
+        () => new Date(),
+      );
     await run(
       platform,
       new MemoryKnowledgeIndex(),
@@ -94,8 +99,13 @@ describe('kb commands: add, list, forget, status', () => {
     );
     expect(platform.visibleMessages().at(-1)).toContain('知识库文件夹正在索引：已完成 3 / 5 个文件。');
 
-    for (let done = 0; done < 2; done += 1)
-      await countFolderJob(store, 'pass-1', 'indexed', () => new Date());
+    for (let done = 3; done < 5; done += 1)
+      await countFolderJob(
+        store,
+        { passId: 'pass-1', sourceId: `folder:${done}.md` },
+        'indexed',
+        () => new Date(),
+      );
     expect(await readFolderSyncProgress(store)).toBeUndefined();
     await run(
       platform,
