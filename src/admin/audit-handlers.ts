@@ -1,10 +1,12 @@
-import type { AuditRecord } from '../audit/audit-log';
-import { type AuditFilter, auditFilterFields, auditJsonLines, matchesAuditFilter } from '../audit/export';
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { type AuditFilter, auditFilterFields, writeAuditLines } from '../audit/export';
 import type { AdminServices, SignedInRequest } from './admin-context';
+import { findAuditPage } from './audit-data';
 import type { AuditWords } from './audit-wording';
 import { sendSignedInPage } from './page-handlers';
 import { auditPage } from './pages/audit-page';
-import { send, sendText } from './respond';
+import { securityHeaders, sendText } from './respond';
 
 /** Requests a page of the audit trail shows. */
 export const auditPageSize = 100;
@@ -82,15 +84,6 @@ export function readAuditQuery(
   };
 }
 
-/** The records of the query's range that match its filter, in the trail's order (oldest first). */
-async function matchingRecords(services: AdminServices, query: AuditQuery): Promise<AuditRecord[]> {
-  const records = await services.audit.read(
-    new Date(`${query.from}T00:00:00Z`),
-    new Date(`${query.to}T00:00:00Z`),
-  );
-  return records.filter((record) => matchesAuditFilter(record, query.filter));
-}
-
 function queryOf(services: AdminServices, context: SignedInRequest): AuditQuery {
   return readAuditQuery(
     context.query,
@@ -110,16 +103,8 @@ export async function audit(services: AdminServices, context: SignedInRequest): 
     sendSignedInPage(services, context, 'audit', text.title, body, 400);
     return;
   }
-  const newestFirst = (await matchingRecords(services, query)).sort(
-    (left, right) => right.at.localeCompare(left.at) || right.jobId.localeCompare(left.jobId),
-  );
-  const pages = Math.max(1, Math.ceil(newestFirst.length / auditPageSize));
-  const page = Math.min(query.page, pages);
-  const records = newestFirst.slice((page - 1) * auditPageSize, page * auditPageSize);
-  const body = auditPage(
-    { query, retentionDays, records, total: newestFirst.length, page, pages },
-    context.words,
-  );
+  const found = await findAuditPage(services.audit, { ...query, pageSize: auditPageSize });
+  const body = auditPage({ query, retentionDays, ...found }, context.words);
   sendSignedInPage(services, context, 'audit', text.title, body);
 }
 
@@ -127,8 +112,23 @@ export async function audit(services: AdminServices, context: SignedInRequest): 
 export async function auditDownload(services: AdminServices, context: SignedInRequest): Promise<void> {
   const query = queryOf(services, context);
   if (query.problems.length > 0) return sendText(context.response, 400, query.problems.join('\n'));
-  const lines = auditJsonLines(await matchingRecords(services, query));
-  send(context.response, 200, 'application/x-ndjson; charset=utf-8', lines, {
+  const response = context.response;
+  // The head goes with the first lines: a store that fails before them still gets a 500, not a short file.
+  const since = new Date(`${query.from}T00:00:00Z`);
+  const until = new Date(`${query.to}T00:00:00Z`);
+  await writeAuditLines(services.audit, since, until, query.filter, async (lines) => {
+    if (!response.headersSent) writeDownloadHead(response, query);
+    if (!response.write(lines)) await once(response, 'drain');
+  });
+  if (!response.headersSent) writeDownloadHead(response, query);
+  response.end();
+}
+
+function writeDownloadHead(response: ServerResponse, query: AuditQuery): void {
+  response.writeHead(200, {
+    ...securityHeaders,
+    'cache-control': 'no-store',
+    'content-type': 'application/x-ndjson; charset=utf-8',
     'content-disposition': `attachment; filename="deskmate-audit-${query.from}-${query.to}.jsonl"`,
   });
 }

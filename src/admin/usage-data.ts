@@ -166,8 +166,9 @@ export function createUsageReader(
   prices: ModelPriceTable,
   now: () => Date = () => new Date(),
 ): UsageReader {
-  const settledRecords = new Map<string, AuditRecord[]>();
-  const settledRows = new Map<string, UsageRow[]>();
+  // A settled day's rows and workspaces, never its records: 30 days of a busy deployment's audit trail
+  // would otherwise stay in memory.
+  const settledDays = new Map<string, { workspaces: string[]; rows: UsageRow[] }>();
   return {
     async read(count) {
       const today = now();
@@ -176,25 +177,30 @@ export function createUsageReader(
       );
       const settled = (day: string) => day < usageDay(new Date(today.getTime() - dayMs));
       const recordsByDay = new Map<string, AuditRecord[]>();
+      const workspacesByDay = new Map<string, string[]>();
       for (const day of days) {
-        const cached = settledRecords.get(day);
-        const records =
-          cached ?? (await audit.read(new Date(`${day}T00:00:00Z`), new Date(`${day}T00:00:00Z`)));
-        if (!cached && settled(day)) settledRecords.set(day, records);
+        const cached = settledDays.get(day);
+        if (cached) {
+          workspacesByDay.set(day, cached.workspaces);
+          continue;
+        }
+        const records = await audit.readDay(day);
         recordsByDay.set(day, records);
+        workspacesByDay.set(day, [...new Set(records.map(workspaceOf))]);
       }
-      const workspaces = [...new Set([...recordsByDay.values()].flat().map(workspaceOf))].sort();
+      const workspaces = [...new Set([...workspacesByDay.values()].flat())].sort();
       const rows: UsageRow[] = [];
       for (const day of days) {
-        const cached = settledRows.get(day);
+        const cached = settledDays.get(day);
         const dayRows =
-          cached ?? (await collectDay(day, workspaces, recordsByDay.get(day) ?? [], store, prices));
-        if (!cached && settled(day)) settledRows.set(day, dayRows);
+          cached?.rows ?? (await collectDay(day, workspaces, recordsByDay.get(day) ?? [], store, prices));
+        if (!cached && settled(day)) {
+          settledDays.set(day, { workspaces: workspacesByDay.get(day) ?? [], rows: dayRows });
+        }
         rows.push(...dayRows);
+        recordsByDay.delete(day);
       }
-      for (const cache of [settledRecords, settledRows]) {
-        for (const day of cache.keys()) if (!days.includes(day)) cache.delete(day);
-      }
+      for (const day of settledDays.keys()) if (!days.includes(day)) settledDays.delete(day);
       return { days, rows, workspaces };
     },
   };

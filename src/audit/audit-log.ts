@@ -61,17 +61,48 @@ export const defaultAuditRetentionDays = 90;
 const indexKey = (day: string) => `audit:index:${day}`;
 const recordKey = (day: string, jobId: string) => `audit:record:${day}:${jobId}`;
 
+/** Records read from the store at once (a day of a busy workspace holds thousands). */
+const readBatchSize = 500;
+
+/** The UTC days (yyyy-mm-dd) from `since` to `until`, inclusive, oldest first. */
+export function auditDays(since: Date, until: Date): string[] {
+  const days: string[] = [];
+  const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+  for (; day.getTime() <= until.getTime(); day.setUTCDate(day.getUTCDate() + 1)) {
+    days.push(day.toISOString().slice(0, 10));
+  }
+  return days;
+}
+
 /** The audit trail in the state store: one record per request, by UTC day, each expiring after the retention. */
 export interface AuditLog {
   /** Keep one record (a job that runs again overwrites its own). */
   write(record: AuditRecord): Promise<void>;
-  /** The records of the days from `since` to `until` (UTC dates, inclusive), oldest day first. */
+  /** The records of the days from `since` to `until` (UTC dates, inclusive), oldest first: for a day or two. */
   read(since: Date, until: Date): Promise<AuditRecord[]>;
+  /** The job ids one UTC day (yyyy-mm-dd) holds: how many requests it had, without reading them. */
+  jobIdsOf(day: string): Promise<string[]>;
+  /** The records of one UTC day, oldest first (of `jobIds` when already known). */
+  readDay(day: string, jobIds?: readonly string[]): Promise<AuditRecord[]>;
 }
 
 /** Create the audit log over a state store. */
 export function createAuditLog(store: StateStore, retentionDays = defaultAuditRetentionDays): AuditLog {
   const ttlSeconds = retentionDays * 24 * 60 * 60;
+  const jobIdsOf = async (day: string) => Object.keys(await store.counters(indexKey(day)));
+  const readDay = async (day: string, jobIds?: readonly string[]) => {
+    const ids = jobIds ?? (await jobIdsOf(day));
+    const records: AuditRecord[] = [];
+    for (let start = 0; start < ids.length; start += readBatchSize) {
+      const found = await Promise.all(
+        ids
+          .slice(start, start + readBatchSize)
+          .map((jobId) => store.getJson<AuditRecord>(recordKey(day, jobId))),
+      );
+      for (const record of found) if (record !== undefined) records.push(record);
+    }
+    return records.sort((left, right) => left.at.localeCompare(right.at));
+  };
   return {
     async write(record) {
       const day = record.at.slice(0, 10);
@@ -80,20 +111,10 @@ export function createAuditLog(store: StateStore, retentionDays = defaultAuditRe
     },
     async read(since, until) {
       const records: AuditRecord[] = [];
-      const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
-      for (; day.getTime() <= until.getTime(); day.setUTCDate(day.getUTCDate() + 1)) {
-        const name = day.toISOString().slice(0, 10);
-        const jobIds = Object.keys(await store.counters(indexKey(name)));
-        const found = await Promise.all(
-          jobIds.map((jobId) => store.getJson<AuditRecord>(recordKey(name, jobId))),
-        );
-        records.push(
-          ...found
-            .filter((record): record is AuditRecord => record !== undefined)
-            .sort((left, right) => left.at.localeCompare(right.at)),
-        );
-      }
+      for (const day of auditDays(since, until)) records.push(...(await readDay(day)));
       return records;
     },
+    jobIdsOf,
+    readDay,
   };
 }

@@ -5,9 +5,10 @@
  * deployment uses (REDIS_URL and REDIS_KEY_PREFIX from the environment or .env). The web console's Audit page
  * downloads the same lines through `auditJsonLines` and `matchesAuditFilter`.
  */
+import { once } from 'node:events';
 import { parseConfig, readEnvironment } from '../config';
 import { createRedisStateStore } from '../state/redis-state-store';
-import { type AuditRecord, createAuditLog } from './audit-log';
+import { type AuditLog, type AuditRecord, auditDays, createAuditLog } from './audit-log';
 
 /** The fields the audit trail can be narrowed by (exact values; an absent field matches every record). */
 export const auditFilterFields = ['platform', 'workspace', 'requester', 'skill', 'outcome'] as const;
@@ -26,6 +27,23 @@ export function matchesAuditFilter(record: AuditRecord, filter: AuditFilter): bo
 /** Records as JSON lines, one record a line, in the order given: the export's one format. */
 export function auditJsonLines(records: readonly AuditRecord[]): string {
   return records.map((record) => `${JSON.stringify(record)}\n`).join('');
+}
+
+/**
+ * Write the records of the UTC days from `since` to `until` that match a filter as JSON lines, oldest first,
+ * a day at a time (waiting for each write): a long range never sits in memory whole.
+ */
+export async function writeAuditLines(
+  audit: AuditLog,
+  since: Date,
+  until: Date,
+  filter: AuditFilter,
+  write: (lines: string) => Promise<void>,
+): Promise<void> {
+  for (const day of auditDays(since, until)) {
+    const records = (await audit.readDay(day)).filter((record) => matchesAuditFilter(record, filter));
+    if (records.length > 0) await write(auditJsonLines(records));
+  }
 }
 
 /** A `yyyy-mm-dd` argument as a UTC date, or a message saying what to write instead. */
@@ -67,8 +85,9 @@ export async function exportAudit(argv: string[], output: NodeJS.WritableStream)
       const value = option(field);
       if (value !== undefined) filter[field] = value;
     }
-    const records = await createAuditLog(store).read(since as Date, until as Date);
-    output.write(auditJsonLines(records.filter((record) => matchesAuditFilter(record, filter))));
+    await writeAuditLines(createAuditLog(store), since as Date, until as Date, filter, async (lines) => {
+      if (!output.write(lines)) await once(output, 'drain');
+    });
     return 0;
   } catch (error) {
     process.stderr.write(

@@ -152,7 +152,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       handle(request, response).catch((error: unknown) => {
         options.logger.error({ err: error, path: request.url }, 'request handler failed');
         if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-        else response.end();
+        // Cut, not ended: a response that broke half way must not look complete (a short download).
+        else response.destroy();
       });
     },
   );

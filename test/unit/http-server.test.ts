@@ -21,6 +21,15 @@ describe('shared HTTP server', () => {
           throw new Error('boom');
         },
       },
+      {
+        path: '/broken-half-way',
+        async handle(_request, response) {
+          response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+          response.write('{"first":"line"}\n');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          throw new Error('the store went away');
+        },
+      },
     ],
   });
   let base = '';
@@ -53,6 +62,13 @@ describe('shared HTTP server', () => {
     expect(await (await fetch(`${base}/echo`, { method: 'POST', body: 'x' })).text()).toBe('echoed');
     expect((await fetch(`${base}/nope`, { method: 'POST', body: 'x' })).status).toBe(404);
     expect((await fetch(`${base}/broken`, { method: 'POST', body: 'x' })).status).toBe(500);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  test('a route that breaks after its head is sent cuts the connection: the client sees an error, not a short file', async () => {
+    const response = await fetch(`${base}/broken-half-way`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
