@@ -136,6 +136,22 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     expect(visible(harness.fake.state.botMessages().at(-1))).toContain(`~Send the weekly report~`);
   });
 
+  test('a todo that starts with a list word is added, with how to list and how to close it in case a list was meant', async () => {
+    await mention('{bot} todo list the vendors for Q3');
+    const added = visible(harness.fake.state.botMessages().at(-1));
+    const number = /Added todo #(\d+): list the vendors for Q3/.exec(added)?.[1];
+    expect(number).toBeDefined();
+    expect(added).toContain(
+      `Meant to see your todos? \`todo list\` shows them, and \`todo done ${number}\` closes this one.`,
+    );
+    await mention(`{bot} todo done ${number}`);
+    expect(visible(harness.fake.state.botMessages().at(-1))).toContain(
+      `✅ Todo #${number} done: list the vendors for Q3`,
+    );
+    await mention('{bot} todo add Order the badges');
+    expect(visible(harness.fake.state.botMessages().at(-1))).not.toContain('Meant to see your todos?');
+  });
+
   test('the owner is reminded in the thread at the due time, once; a todo done before then is not', async () => {
     await mention(`{bot} todo add Check the build in 1 minute <@${people.zhang.id}>`);
     await mention('{bot} todo add Water the plants in 1 minute');

@@ -132,6 +132,12 @@ describe('todo commands', () => {
     expect(parseTodoCommand('从这个讨论中提取')).toMatchObject({ kind: 'extract' });
     expect(parseTodoCommand('add Done deal review')).toEqual({ kind: 'add', text: 'Done deal review' });
     expect(parseTodoCommand('Send the report')).toEqual({ kind: 'add', text: 'Send the report' });
+    // Three words after a list word: a task ("list the vendors"), added with a hint in case a list was meant.
+    expect(parseTodoCommand('list the vendors')).toEqual({
+      kind: 'add',
+      text: 'list the vendors',
+      startsWithListWord: true,
+    });
   });
 
   test('a close with no number is answered with its usage, never added as a todo', () => {

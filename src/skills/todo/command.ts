@@ -5,7 +5,7 @@ import { dayPartStart, instantOf, parseWhen, type TimeOfDay } from '../when/pars
 /** What a `todo …` command asks for; `usage` when its arguments do not fit (`todo done abc`). */
 export type TodoCommand =
   | { kind: 'list'; all: boolean }
-  | { kind: 'add'; text: string }
+  | { kind: 'add'; text: string; startsWithListWord?: boolean }
   | { kind: 'done'; numbers: number[] }
   | { kind: 'extract'; source: 'thread' | 'text'; text: string }
   | { kind: 'usage'; of: 'done' };
@@ -40,6 +40,8 @@ export function parseTodoCommand(text: string): TodoCommand {
     }
   }
   if (addWords.test(first)) return { kind: 'add', text: remainder };
+  // "todo list the vendors" is a task, "todo list foo bar" may be a mistyped list: added, with a hint.
+  if (listWords.test(first)) return { kind: 'add', text: trimmed, startsWithListWord: true };
   return { kind: 'add', text: trimmed };
 }
 

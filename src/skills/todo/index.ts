@@ -103,7 +103,12 @@ async function markDone(
   return lines;
 }
 
-async function addTodo(context: SkillContext, todos: TodoStore, text: string): Promise<Reply> {
+async function addTodo(
+  context: SkillContext,
+  todos: TodoStore,
+  text: string,
+  startsWithListWord: boolean,
+): Promise<Reply> {
   const language = languageOf(context);
   const words = todoWording[language];
   const timezone = requesterTimezone(context);
@@ -122,6 +127,7 @@ async function addTodo(context: SkillContext, todos: TodoStore, text: string): P
   const headline = result.created ? words.added(result.item.number) : words.alreadyAdded(result.item.number);
   const lines = [`${headline}: ${todoLine(result.item, timezone, language)}`];
   if (result.reminder === 'unavailable') lines.push(words.remindersOff);
+  if (startsWithListWord && result.created) lines.push(words.listHint(result.item.number));
   const owner = result.item.ownerId;
   return textReply(lines.join('\n'), {
     buttons: [doneButton(result.item, language)],
@@ -310,7 +316,7 @@ export function createTodoSkill(): Skill<TodoArguments> {
         case 'extract':
           return propose(context, true);
         case 'add':
-          return addTodo(context, todos, command.text);
+          return addTodo(context, todos, command.text, command.startsWithListWord === true);
         case 'usage':
           return textReply(todoWording[language].doneUsage);
       }

@@ -13,6 +13,8 @@ export const todoWording = {
     doneLabel: (number: number) => `Done #${number}`,
     added: (number: number) => `Added todo #${number}`,
     alreadyAdded: (number: number) => `Todo #${number} was already added`,
+    listHint: (number: number) =>
+      `Meant to see your todos? \`todo list\` shows them, and \`todo done ${number}\` closes this one.`,
     markedDone: (number: number, text: string) => `✅ Todo #${number} done: ${text}`,
     alreadyDone: (number: number) => `Todo #${number} was already done.`,
     notFound: (number: number) => `There is no todo #${number} here. \`todo list\` shows the open ones.`,
@@ -46,6 +48,7 @@ export const todoWording = {
     doneLabel: (number: number) => `完成 #${number}`,
     added: (number: number) => `已添加待办 #${number}`,
     alreadyAdded: (number: number) => `待办 #${number} 已添加过`,
+    listHint: (number: number) => `想查看待办？用 \`待办 列表\`；\`待办 完成 ${number}\` 可关闭这一条。`,
     markedDone: (number: number, text: string) => `✅ 待办 #${number} 已完成：${text}`,
     alreadyDone: (number: number) => `待办 #${number} 已经完成了。`,
     notFound: (number: number) => `这里没有待办 #${number}。\`待办 列表\` 可查看未完成的待办。`,
