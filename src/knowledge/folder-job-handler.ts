@@ -9,6 +9,7 @@ import type { StateStore } from '../core/state-store';
 import type { DocumentLimits } from '../documents/limits';
 import { buildChunks } from './build-chunks';
 import { type FolderJob, folderFileVersion, type IndexFolderFile } from './folder-job';
+import { accessOfFile, sameReaders } from './folder-scan';
 import { countFolderJob, type FolderJobOutcome } from './folder-sync-record';
 
 /** What running folder jobs needs. */
@@ -46,7 +47,7 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException | undefine
 
 /**
  * Run the jobs a folder pass queued, on any process that runs jobs. An index job reads its file and indexes it
- * only at the version the pass found (a file changed since waits for the next pass; the index's own check
+ * only at the version and with the readers the pass found (a file changed since waits for the next pass; the index's own check
  * makes a version it already holds cost nothing); a remove job removes the source. A file that cannot be read
  * as a document has its old chunks removed and its version remembered, so passes do not queue it again until
  * it changes. Any other failure throws, and the queue runs the job again; each job's outcome is counted for
@@ -77,6 +78,15 @@ export function createFolderJobHandler(options: FolderJobHandlerOptions): JobHan
       logger.info(
         { file: job.relativePath },
         'knowledge file changed since its pass; the next pass queues it',
+      );
+      return 'skipped';
+    }
+    // Readers narrowed since the pass (an access.json changed) must not get the file with the old readers.
+    const access = await accessOfFile(options.folder, job.relativePath);
+    if (!access || !sameReaders(access, job.access)) {
+      logger.info(
+        { file: job.relativePath },
+        'knowledge file access changed since its pass; the next pass queues it',
       );
       return 'skipped';
     }

@@ -79,6 +79,40 @@ async function walk(root: string, directory: string, inherited: KnowledgePrincip
   }
 }
 
+/**
+ * Who may read one file of the folder now, by the same rule as a scan (the nearest `access.json` above it);
+ * undefined when an `access.json` on its way is broken (the scan leaves the file out).
+ */
+export async function accessOfFile(
+  root: string,
+  relativePath: string,
+): Promise<KnowledgePrincipal[] | undefined> {
+  let access: KnowledgePrincipal[] = [everyonePrincipal];
+  const folders = relativePath.split('/').slice(0, -1);
+  for (let depth = 0; depth <= folders.length; depth += 1) {
+    let text: string;
+    try {
+      text = await readFile(join(root, ...folders.slice(0, depth), accessFileName), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const parsed = parseFolderAccess(text);
+    if (!parsed.ok) return undefined;
+    access = parsed.principals;
+  }
+  return access;
+}
+
+/** Whether two lists of readers are the same, in any order. */
+export function sameReaders(
+  left: readonly KnowledgePrincipal[],
+  right: readonly KnowledgePrincipal[],
+): boolean {
+  const sorted = (list: readonly string[]) => [...list].sort().join('\n');
+  return sorted(left) === sorted(right);
+}
+
 function toRelative(root: string, path: string): string {
   return relative(root, path).split(sep).join('/');
 }

@@ -9,7 +9,7 @@ import type { DocumentLimits } from '../documents/limits';
 import { accessFileExample } from './folder-access';
 import { type FolderJob, folderFileVersion } from './folder-job';
 import { type UnreadableVersion, unreadableVersionKey } from './folder-job-handler';
-import { type FolderFile, scanKnowledgeFolder } from './folder-scan';
+import { type FolderFile, sameReaders, scanKnowledgeFolder } from './folder-scan';
 import {
   closeFolderPass,
   type FolderSyncRecord,
@@ -58,7 +58,8 @@ export interface FolderSyncPass {
 export interface FolderSync {
   /**
    * One pass now: scan and queue jobs. Undefined when another process holds the lock, the folder cannot be
-   * read, or the last pass's jobs are still queued or running (a pass starts once they are done).
+   * read, or the last pass's jobs are still queued or running (a pass starts once they are done; meanwhile
+   * deleted files and files whose readers were taken away leave the index at once).
    */
   syncOnce(): Promise<FolderSyncPass | undefined>;
   /** A pass now, then one every rescan interval. */
@@ -82,8 +83,7 @@ interface SeenFile {
 /** Whether an indexed source is this file as it is now. */
 function isCurrent(indexed: KnowledgeSource | undefined, version: string, file: FolderFile): boolean {
   if (!indexed || indexed.version !== version) return false;
-  const sorted = (list: string[]) => [...list].sort().join('\n');
-  return sorted(indexed.access) === sorted(file.access) && indexed.title === basename(file.path);
+  return sameReaders(indexed.access, file.access) && indexed.title === basename(file.path);
 }
 
 /**
@@ -155,12 +155,47 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
     return true;
   }
 
+  /**
+   * While a pass's jobs run (a first index of thousands of files takes a while), take out at once what must not
+   * wait for them: the sources of deleted files, of folders whose access.json broke, and of files some of whose
+   * readers were taken away. A file whose readers were only added waits for the next pass.
+   */
+  async function removeWhatMustNotWait(): Promise<void> {
+    const started = Date.now();
+    let scan: Awaited<ReturnType<typeof scanKnowledgeFolder>>;
+    try {
+      scan = await scanKnowledgeFolder(options.folder);
+    } catch {
+      return; // A missing folder changes nothing; the next pass says so.
+    }
+    const readersNow = new Map(
+      scan.files.map((file) => [`${folderSourcePrefix}${file.relativePath}`, file.access]),
+    );
+    let removed = 0;
+    for (const source of await index.sources()) {
+      if (source.origin !== 'folder' || stopped) continue;
+      const readers = readersNow.get(source.id);
+      if (readers && source.access.every((reader) => readers.includes(reader))) continue;
+      await index.remove(source.id);
+      removed += 1;
+    }
+    if (removed > 0) {
+      logger.info(
+        { removed, milliseconds: Date.now() - started },
+        'knowledge sources removed while a pass runs: files deleted or readers taken away',
+      );
+    }
+  }
+
   async function pass(): Promise<FolderSyncPass | undefined> {
     const lock = await store.acquireLock(folderSyncLockKey, lockMilliseconds);
     if (!lock) return undefined;
     const started = Date.now();
     try {
-      if (!(await lastPassDone())) return undefined;
+      if (!(await lastPassDone())) {
+        await removeWhatMustNotWait();
+        return undefined;
+      }
       const passId = `${now().getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
       const startedAt = now().toISOString();
       let scan: Awaited<ReturnType<typeof scanKnowledgeFolder>>;
