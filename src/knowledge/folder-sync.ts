@@ -86,6 +86,11 @@ function isCurrent(indexed: KnowledgeSource | undefined, version: string, file: 
   return sameReaders(indexed.access, file.access) && indexed.title === basename(file.path);
 }
 
+/** Whether a source keeps every reader it was indexed with (readers added are fine; any taken away is not). */
+function keepsReaders(source: KnowledgeSource, readersNow: readonly string[]): boolean {
+  return source.access.every((reader) => readersNow.includes(reader));
+}
+
 /**
  * Keep the index in step with the knowledge folder. A pass only scans (stat, and a content hash of what
  * changed) and queues one job per file to index (new, changed, or with new access) and per source to remove
@@ -175,7 +180,7 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
     for (const source of await index.sources()) {
       if (source.origin !== 'folder' || stopped) continue;
       const readers = readersNow.get(source.id);
-      if (readers && source.access.every((reader) => readers.includes(reader))) continue;
+      if (readers && keepsReaders(source, readers)) continue;
       await index.remove(source.id);
       removed += 1;
     }
@@ -246,6 +251,9 @@ export function createFolderSync(options: FolderSyncOptions): FolderSync {
           unchanged += 1;
           continue;
         }
+        const before = indexed.get(sourceId);
+        // Readers taken away: out of answers now, not once its job's turn comes; back with the new ones then.
+        if (before && !keepsReaders(before, file.access)) await index.remove(sourceId);
         // A version that could not be read is not queued again (nor its old chunks kept) until it changes.
         const unreadable = await store.getJson<UnreadableVersion>(unreadableVersionKey(sourceId));
         if (unreadable?.version === version) continue;

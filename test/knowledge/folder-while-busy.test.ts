@@ -66,10 +66,11 @@ describe('knowledge folder: deletions and narrowed readers do not wait for a run
     write('team/access.json', readers(ann));
     write('team/roster.md', 'The on-call roster rotates weekly.');
     let held: Promise<void> | undefined;
+    let holding = (sourceId: string) => sourceId.startsWith('folder:new-');
     const watched: KnowledgeIndex = {
       ...index,
       upsert: async (source, chunks) => {
-        if (source.id.startsWith('folder:new-')) await held;
+        if (holding(source.id)) await held;
         return index.upsert(source, chunks);
       },
     };
@@ -121,5 +122,21 @@ describe('knowledge folder: deletions and narrowed readers do not wait for a run
     expect(await found('salary', [ann])).toEqual(['folder:hr/salaries.md']);
     expect(await found('salary', [ben])).toEqual([]);
     expect(await found('roster', [ben])).toEqual(['folder:team/roster.md']);
+
+    // Narrowed when no pass runs: the pass that queues its job takes the old readers' passages out at once.
+    held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    holding = (sourceId) => sourceId === 'folder:team/roster.md';
+    write('team/access.json', readers(ann));
+    expect(await indexing.sync.syncOnce()).toMatchObject({ indexing: 1 });
+    expect(await found('roster', [ben])).toEqual([]);
+    release();
+    await waitUntil(
+      async () => (await readFolderSyncProgress(store)) === undefined,
+      'the roster to be indexed',
+    );
+    expect(await found('roster', [ann])).toEqual(['folder:team/roster.md']);
+    expect(await found('roster', [ben])).toEqual([]);
   });
 });
