@@ -7,6 +7,7 @@ import { noArguments } from './arguments';
 import { replaceCard } from './card';
 import { proposalForClick, saveProposal, updateProposal } from './proposals';
 import { retentionOf } from './retention';
+import { todoReminderId } from './todo/todo-actions';
 import { TodoStore } from './todo/todo-store';
 
 const wording = {
@@ -102,6 +103,9 @@ async function confirmTodos(context: SkillContext, todos: TodoStore): Promise<Re
   for (const number of proposal.payload.numbers) {
     const item = await todos.get(proposal.conversation, number);
     if (!item || (item.ownerId ?? item.createdBy) !== proposal.requestedBy) continue;
+    // Its reminder first (it holds the todo's text and the person's id, and would still post): a failure here
+    // leaves the todo in place for the retry.
+    await context.reminders.cancel(todoReminderId(item));
     await todos.remove(item);
     context.effects.record('deleted', 'todo', `#${item.number}`);
     if (item.task) withTasks = true;

@@ -4,6 +4,7 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import { conversationKey } from '../../src/core/conversation';
 import type { InboundMessage } from '../../src/core/inbound-message';
+import type { Reminder, ReminderScheduler } from '../../src/core/reminder';
 import { userUsageKeys, withUsageRecording } from '../../src/llm/usage-recorder';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { RecordingPlatform } from '../fakes/recording-platform';
@@ -28,7 +29,17 @@ describe('forget me', () => {
     const platform = new RecordingPlatform('slack');
     platform.members.add(alice.id).add(bob.id);
     const llm = withUsageRecording(new ScriptedLlm([], { text: 'noted' }), store);
-    const pipeline = await startTestPipeline({ platforms: { slack: platform }, llm, store });
+    // The reminders waiting to be delivered (a hand-written scheduler: scheduled, minus cancelled).
+    const pending = new Map<string, Reminder>();
+    const reminders: ReminderScheduler = {
+      schedule: async (reminder) => {
+        pending.set(reminder.id, reminder);
+      },
+      cancel: async (id) => {
+        pending.delete(id);
+      },
+    };
+    const pipeline = await startTestPipeline({ platforms: { slack: platform }, llm, store, reminders });
     const say = async (
       author: typeof alice,
       conversation: ConversationRef,
@@ -42,9 +53,10 @@ describe('forget me', () => {
     await say(alice, dm, 'and I sit on floor 12');
     await say(alice, thread, 'I will book the room');
     await say(bob, thread, 'thanks Alice');
-    await say(alice, thread, 'todo add Book the room');
+    await say(alice, thread, 'todo add Book the room by Friday');
     await say(alice, thread, 'todo add Order snacks');
-    await say(bob, thread, 'todo add Print the agenda');
+    await say(bob, thread, 'todo add Print the agenda by Friday');
+    const remindedOf = () => [...pending.values()].map((reminder) => reminder.text);
     const usageBefore = await Promise.all(
       userUsageKeys('slack:T1', bob.id, new Date())
         .slice(0, 1)
@@ -79,8 +91,14 @@ describe('forget me', () => {
     await click(bob);
     await say(alice, thread, 'todo list');
     expect(platform.visibleMessages().at(-1)).toContain('Book the room');
+    expect(remindedOf()).toEqual([
+      expect.stringContaining('Book the room'),
+      expect.stringContaining('Print the agenda'),
+    ]);
     await click(alice);
     expect(platform.visibleMessages().at(-1)).toContain('Deleted 2 todos of yours.');
+    // Her todo's reminder (its text and her id) is gone too: it would still have posted at the due time.
+    expect(remindedOf()).toEqual([expect.stringContaining('Print the agenda')]);
     await say(bob, thread, 'todo list');
     const list = platform.visibleMessages().at(-1) ?? '';
     expect(list).toContain('Print the agenda');
