@@ -59,3 +59,24 @@ describe('the Docker build context', () => {
     for (const path of copied) expect([path, ignored(path, patterns)]).toEqual([path, false]);
   });
 });
+
+/** The lines of one service of docker-compose.yml (up to the next service or top-level key). */
+function composeService(name: string): string {
+  const lines = read('docker-compose.yml').split('\n');
+  const start = lines.indexOf(`  ${name}:`);
+  expect([name, start >= 0]).toEqual([name, true]);
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((line) => /^ {0,2}\S/.test(line));
+  return rest.slice(0, end === -1 ? undefined : end).join('\n');
+}
+
+describe('docker-compose.yml', () => {
+  test('web and jobs open the same knowledge index (jobs write it, the web console reads it)', () => {
+    for (const service of ['web', 'jobs']) {
+      const block = composeService(service);
+      expect([service, /^\s+DATA_DIR: \/app\/data$/m.test(block)]).toEqual([service, true]);
+      expect([service, /^\s+- knowledge-data:\/app\/data$/m.test(block)]).toEqual([service, true]);
+    }
+    expect(read('docker-compose.yml')).toMatch(/^volumes:\n(?: {2}\S.*\n)*? {2}knowledge-data:$/m);
+  });
+});
