@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'content_filtered'
   | 'policy_blocked'
   | 'context_too_long'
+  | 'empty_answer'
   | 'not_configured'
   | 'forbidden'
   | 'not_found'

@@ -187,7 +187,22 @@ export async function routeMessage(
   });
   const call = answer.toolCalls[0];
   const chosen = call ? routable.find((skill) => skill.name === call.name) : undefined;
-  if (!chosen || !call) return conversation(answer);
+  if (!chosen || !call) {
+    // An answer the routing call's small output limit cut (or emptied: a reasoning model's thinking, a tool
+    // that does not exist) is not shown: the chat skill asks again with its own limit.
+    if (answer.text.trim().length === 0 || answer.truncated) {
+      options.logger?.info(
+        {
+          tool: call?.name ? 'unknown' : 'none',
+          truncated: answer.truncated,
+          outputTokens: answer.usage.outputTokens,
+        },
+        'routing answer not usable as the reply; answering in conversation',
+      );
+      return conversation();
+    }
+    return conversation(answer);
+  }
   // The model's input is data for the skill's schema, never a say in how the request is treated.
   const parsed = chosen.parseArguments(call.input);
   if (!parsed.ok) {

@@ -1,10 +1,13 @@
 import type { ReplyStream } from '../core/chat-platform';
 import { conversationKey } from '../core/conversation';
+import { LlmError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
 import type { LlmRequest, UsageScope } from '../core/llm-provider';
 import type { SkillContext } from '../core/skill';
 import type { MemoryLimits } from '../core/state-store';
 import { estimateTokens } from '../llm/token-estimator';
+import { detectLanguage } from '../text/language';
+import { cutShortNote } from '../text/messages';
 import { neutralizeMassMentions } from '../text/sanitize';
 import { retentionOf } from './retention';
 
@@ -30,11 +33,13 @@ export function usageScope(message: InboundMessage): UsageScope {
 
 /**
  * Stream the model's answer to the user and return its final text. The platform stream opens at the first
- * token, so a model that fails before answering leaves no empty message; mass mentions never get through.
+ * token, so a model that fails before answering leaves no empty message; mass mentions never get through; an
+ * answer the output limit cut short says so under it, and no answer at all is an `empty_answer` error.
  */
 export async function streamAnswer(context: SkillContext, request: LlmRequest): Promise<string> {
   let stream: ReplyStream | undefined;
   let text = '';
+  let truncated = false;
   for await (const event of context.llm.stream({ ...request, signal: context.signal })) {
     if (event.type === 'text') {
       text += event.text;
@@ -43,12 +48,19 @@ export async function streamAnswer(context: SkillContext, request: LlmRequest): 
       await stream.append(event.text);
     } else {
       text = event.result.text;
+      truncated = event.result.truncated;
     }
   }
-  const reply = { markdown: neutralizeMassMentions(text.trim()) };
+  // Nothing to show (a reasoning model spent its tokens thinking): the worker says so, never an empty post.
+  if (text.trim().length === 0) {
+    throw new LlmError('empty_answer', 'the model ended without answer text', { retryable: false });
+  }
+  const answer = neutralizeMassMentions(text.trim());
+  const note = truncated ? `\n\n${cutShortNote[detectLanguage(context.message.text)]}` : '';
+  const reply = { markdown: `${answer}${note}` };
   if (stream) await stream.finish(reply);
   else await context.respond.send(reply);
-  return reply.markdown;
+  return answer;
 }
 
 /** Remember one exchange (the user's words and the answer) in the conversation's memory. */

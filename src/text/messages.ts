@@ -14,6 +14,12 @@ export function modelNeeded(what: Record<Language, string>, language: Language):
     : `${what.en} needs a language model, and none is configured. ${configureModel.en}`;
 }
 
+/** The note under an answer the model's output limit cut short, so nobody sends half a text as whole. */
+export const cutShortNote: Record<Language, string> = {
+  en: '_(Cut short: the answer reached its length limit. Ask me to go on, or send a shorter text.)_',
+  zh: '_（回答达到长度上限，已被截断。可以让我继续，或发送更短的文本。）_',
+};
+
 /** What Deskmate says to users when something did not work, per error code and language. */
 const failureMessages: Record<ErrorCode, Record<Language, string>> = {
   throttled: {
@@ -43,6 +49,10 @@ const failureMessages: Record<ErrorCode, Record<Language, string>> = {
   context_too_long: {
     en: "I couldn't finish that: the text is too long for the model. Try a shorter period or thread.",
     zh: '没能完成：内容超出模型的长度上限，请缩短时间范围或选择更短的话题。',
+  },
+  empty_answer: {
+    en: 'The model ended without an answer. Try again, or say it another way.',
+    zh: '模型没有给出回答。请重试，或换一种说法。',
   },
   not_configured: {
     en: `No language model is configured, so I couldn't do that; the commands that need none still work (try \`help\`). ${configureModel.en}`,

@@ -11,6 +11,8 @@ export interface ScriptedReply {
   text?: string;
   toolCalls?: ToolCall[];
   error?: Error;
+  /** The output limit cut the answer (a finish reason of `length` / `max_tokens`). */
+  truncated?: boolean;
 }
 
 /** A scripted reply, or a function of the request that makes one. */
@@ -39,8 +41,8 @@ export class ScriptedLlm implements LlmProvider {
     return {
       text,
       toolCalls,
-      stopReason: toolCalls.length > 0 ? 'tool_use' : 'end_turn',
-      truncated: false,
+      stopReason: answer.truncated ? 'max_tokens' : toolCalls.length > 0 ? 'tool_use' : 'end_turn',
+      truncated: answer.truncated ?? false,
       usage: { inputTokens: 10, outputTokens: text.length },
       model: 'scripted-model',
       latencyMs: 1,

@@ -36,6 +36,56 @@ describe('chat skill through the pipeline', () => {
     await pipeline.stop();
   });
 
+  test('a routing answer that is empty, cut short or an unknown tool is not the reply: the chat call answers instead', async () => {
+    const platform = new RecordingPlatform('console');
+    const llm = new ScriptedLlm([
+      { text: '', truncated: true }, // a reasoning model spent the routing call's tokens thinking
+      { text: 'Try the riverside park.' },
+      { text: 'Half a sentence about the', truncated: true },
+      { text: 'The whole answer about the agenda.' },
+      { toolCalls: [{ id: 't1', name: 'book_flight', input: {} }] },
+      { text: 'No flights here, but I can help plan.' },
+    ]);
+    const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
+    for (const text of ['where should the team outing go?', 'what should the agenda cover?', 'book me a flight']) {
+      await pipeline.queue.enqueue(inboundMessage(text));
+      await pipeline.drain();
+    }
+    expect(platform.visibleMessages()).toEqual([
+      'Try the riverside park.',
+      'The whole answer about the agenda.',
+      'No flights here, but I can help plan.',
+    ]);
+    expect(llm.requests.map((request) => request.purpose)).toEqual([
+      'route',
+      'chat',
+      'route',
+      'chat',
+      'route',
+      'chat',
+    ]);
+    await pipeline.stop();
+  });
+
+  test('no answer text at all is said plainly; an answer the output limit cut says so under it', async () => {
+    const platform = new RecordingPlatform('console');
+    const llm = new ScriptedLlm([
+      { text: '' },
+      { text: '' },
+      { text: '' },
+      { text: '第一部分的翻译', truncated: true },
+    ]);
+    const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
+    await pipeline.queue.enqueue(inboundMessage('where should the team outing go?'));
+    await pipeline.drain();
+    await pipeline.queue.enqueue(inboundMessage('帮我想想团建去哪里'));
+    await pipeline.drain();
+    const [empty, cut] = platform.visibleMessages();
+    expect(empty).toBe('The model ended without an answer. Try again, or say it another way.');
+    expect(cut).toBe('第一部分的翻译\n\n_（回答达到长度上限，已被截断。可以让我继续，或发送更短的文本。）_');
+    await pipeline.stop();
+  });
+
   test('a model failure mid-answer keeps the streamed text and adds the apology in the same message', async () => {
     const platform = new RecordingPlatform('console', { streaming: true });
     const partial = 'The first half of the answer';
