@@ -47,7 +47,11 @@ describe('chat skill through the pipeline', () => {
       { text: 'No flights here, but I can help plan.' },
     ]);
     const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
-    for (const text of ['where should the team outing go?', 'what should the agenda cover?', 'book me a flight']) {
+    for (const text of [
+      'where should the team outing go?',
+      'what should the agenda cover?',
+      'book me a flight',
+    ]) {
       await pipeline.queue.enqueue(inboundMessage(text));
       await pipeline.drain();
     }
