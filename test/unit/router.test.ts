@@ -109,6 +109,21 @@ describe('router', () => {
     expect(tools).not.toContain('chat');
   });
 
+  test('numbers and yes/no a model sends as strings are read as such; words where a number belongs are refused', async () => {
+    const meeting = { title: '周会', when: '明天下午3点', attendees: null };
+    const llm = new ScriptedLlm([
+      { toolCalls: [{ id: 't1', name: 'schedule', input: { ...meeting, duration_minutes: ' 90 ' } }] },
+      { toolCalls: [{ id: 't2', name: 'draft', input: { instruction: 'shorter', refine: 'True' } }] },
+      { toolCalls: [{ id: 't3', name: 'schedule', input: { ...meeting, duration_minutes: 'ninety' } }] },
+    ]);
+    const schedule = run(await routeMessage(inboundMessage('帮我约个周会'), skills, options(llm)));
+    expect(schedule.args).toMatchObject({ duration_minutes: 90 });
+    const draft = run(await routeMessage(inboundMessage('make it shorter'), skills, options(llm)));
+    expect(draft.args).toMatchObject({ refine: true });
+    const refused = await routeMessage(inboundMessage('帮我约个周会'), skills, options(llm));
+    expect(refused).toMatchObject({ kind: 'reply', reason: 'invalid_arguments' });
+  });
+
   test('free text without a tool choice becomes a conversational answer', async () => {
     const llm = new ScriptedLlm([{ text: 'Hello Alice!' }]);
     const route = run(await routeMessage(inboundMessage('hi there'), skills, options(llm)));
