@@ -319,10 +319,15 @@ export function configWarnings(config: Config): ConfigProblem[] {
   ];
 }
 
-/** The process environment with `.env` (if present) underneath it: real variables win. */
+/**
+ * The process environment with `.env` (if present) underneath it: real variables win. What `.env` adds also
+ * goes into `process.env`, because the AWS SDK (credentials, AWS_ENDPOINT_URL_BEDROCK_RUNTIME) and LanceDB
+ * (LANCE_CPU_THREADS) read their own variables there, and a setting in `.env` must not silently do nothing.
+ */
 export function readEnvironment(path = '.env'): Record<string, string | undefined> {
   const fromFile = existsSync(path) ? parseDotenv(readFileSync(path)) : {};
-  return { ...fromFile, ...process.env };
+  for (const [name, value] of Object.entries(fromFile)) process.env[name] ??= value;
+  return { ...process.env };
 }
 
 /** Format configuration problems for the terminal, one per line with its fix. */
