@@ -115,6 +115,7 @@ export function createJobRunner(
     store,
     logger,
     documents: config.documents,
+    maskPersonalData: config.maskPersonalData,
     folderQueue: config.redisUrl
       ? () => folderJobQueue(config, config.redisUrl as string, logger)
       : undefined,

@@ -8,6 +8,7 @@ import type { DocumentLimits } from '../documents/limits';
 import { createEmbedder } from '../llm/create-embedder';
 import { createReranker } from '../llm/create-reranker';
 import { createMemoryQueue } from '../pipeline/memory-queue';
+import { withMaskedEmbeddings, withMaskedReranking } from '../privacy/masking-knowledge';
 import { createFolderIndexing, type FolderIndexing } from './folder-indexing';
 import { type FolderJob, folderJobs } from './folder-job';
 import { readFolderSyncProgress } from './folder-sync-record';
@@ -62,13 +63,18 @@ export function createKnowledge(
     store: StateStore;
     logger: Logger;
     documents: DocumentLimits;
+    /** Mask personal data in what goes to the embedding and rerank models (MASK_PERSONAL_DATA). */
+    maskPersonalData?: boolean;
     /** Builds the queue folder jobs go through; called only with a knowledge folder. */
     folderQueue?: () => JobQueue<FolderJob>;
   },
 ): Knowledge {
   const logger = parts.logger.child({ component: 'knowledge' });
-  const embed = config.embedding ? createEmbedder(config.embedding, logger) : undefined;
-  const rerank = config.rerank ? createReranker(config.rerank, logger) : undefined;
+  const plainEmbed = config.embedding ? createEmbedder(config.embedding, logger) : undefined;
+  const plainRerank = config.rerank ? createReranker(config.rerank, logger) : undefined;
+  // MASK_PERSONAL_DATA covers every model call that carries text out, not only the chat model's.
+  const embed = plainEmbed && parts.maskPersonalData ? withMaskedEmbeddings(plainEmbed) : plainEmbed;
+  const rerank = plainRerank && parts.maskPersonalData ? withMaskedReranking(plainRerank) : plainRerank;
   const index = lazyKnowledgeIndex(() => openEngine(config, logger, embed?.model));
   const folderIndexing = config.folder
     ? createFolderIndexing({
