@@ -24,6 +24,8 @@ export interface Config {
   http: HttpConfig;
   /** How many days the audit trail keeps each request's record (AUDIT_RETENTION_DAYS, capped by RETENTION_DAYS). */
   auditRetentionDays: number;
+  /** No record that expires is kept longer than this many days (RETENTION_DAYS; the store caps every expiry). */
+  retentionCapDays: number;
   /** How long memory, summaries, done todos and usage records are kept (per-kind settings, capped by RETENTION_DAYS). */
   retention: RetentionSettings;
   /** Limits for reading shared files and documents (DOCUMENT_*). */
@@ -249,6 +251,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       metricsToken: values.METRICS_TOKEN,
       maskPersonalData: values.MASK_PERSONAL_DATA === 'on',
       auditRetentionDays: Math.min(values.AUDIT_RETENTION_DAYS, values.RETENTION_DAYS),
+      retentionCapDays: values.RETENTION_DAYS,
       retention: {
         // Nothing is kept longer than RETENTION_DAYS, whatever its own setting says.
         memorySeconds: Math.min(values.MEMORY_RETENTION_HOURS * 3600, values.RETENTION_DAYS * 86400),

@@ -18,6 +18,7 @@ import { startProcessHeartbeat } from './observability/process-heartbeat';
 import { packageVersion } from './package-root';
 import { createMemoryQueue } from './pipeline/memory-queue';
 import { createMemoryStateStore } from './state/memory-state-store';
+import { withRetentionCap } from './state/retention-cap';
 
 /** Where the console assistant reads and writes, and what happens when its input ends. */
 interface ConsoleStreams {
@@ -142,7 +143,10 @@ export async function startDeskmate(
   logger: Logger,
   streams?: ConsoleStreams,
 ): Promise<Deskmate> {
-  const store = config.redisUrl ? redisStore(config, config.redisUrl) : createMemoryStateStore();
+  const store = withRetentionCap(
+    config.redisUrl ? redisStore(config, config.redisUrl) : createMemoryStateStore(),
+    config.retentionCapDays * 24 * 60 * 60,
+  );
   if (config.redisUrl) {
     const reachable = await store.ping().then(
       () => true,

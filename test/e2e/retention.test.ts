@@ -1,5 +1,6 @@
 // Proves: how long Deskmate keeps what it stores is set per kind, and RETENTION_DAYS caps them all, in the
-// TTLs Redis really holds: conversation memory, usage records, audit records, done todos.
+// TTLs Redis really holds: conversation memory, usage records, audit records, done todos, and records with a
+// lifetime of their own (a cancelled reminder's mark).
 import Redis from 'ioredis';
 import { parseConfig } from '../../src/config';
 import { FakeOpenAIServer } from '../fakes/openai-server';
@@ -90,7 +91,13 @@ describe('retention', () => {
       const memory = await ttlOf('turns:*');
       expect(memory).toBeGreaterThan(hour);
       expect(memory).toBeLessThanOrEqual(2 * hour);
-      for (const pattern of ['counters:usage:*', 'json:audit:record:*', 'json:todo:*:item:1']) {
+      // A closed todo's reminder is marked cancelled for 30 days, a lifetime of its own: the cap holds it too.
+      for (const pattern of [
+        'counters:usage:*',
+        'json:audit:record:*',
+        'json:todo:*:item:1',
+        'json:reminder-cancelled:*',
+      ]) {
         const ttl = await ttlOf(pattern);
         expect(ttl).toBeGreaterThan(2 * day);
         expect(ttl).toBeLessThanOrEqual(3 * day);
