@@ -20,8 +20,6 @@ export interface Metrics {
   llmTokens: Counter<'model' | 'direction'>;
   /** Model errors, by model and code. */
   llmErrors: Counter<'model' | 'code'>;
-  /** Platform API errors and rate-limit waits, by platform and kind. */
-  platformApi: Counter<'platform' | 'kind'>;
   /** HTTP requests refused before they were authenticated, by route and reason. */
   rejectedRequests: Counter<'route' | 'reason'>;
 }
@@ -69,12 +67,6 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
       name: 'deskmate_llm_errors_total',
       help: 'Model call failures by model and code.',
       labelNames: ['model', 'code'],
-      registers: [registry],
-    }),
-    platformApi: new Counter({
-      name: 'deskmate_platform_api_events_total',
-      help: 'Platform API errors and rate-limit waits, by platform and kind.',
-      labelNames: ['platform', 'kind'],
       registers: [registry],
     }),
     rejectedRequests: new Counter({
