@@ -11,6 +11,7 @@ import {
   saveProposal,
   updateProposal,
 } from '../proposals';
+import { reasonableMeetingLength } from '../when/duration';
 import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
@@ -105,6 +106,10 @@ async function schedule(context: SkillContext<ScheduleArguments>, explicit: bool
   const request = explicit
     ? parseScheduleText(text, mentions, reference)
     : meetingFromModel(context.args, mentions, reference);
+  // "30h" or "0m" is a typo to point out, never a 30-minute meeting with the length in its title.
+  if (!reasonableMeetingLength(request.durationMinutes)) {
+    return textReply(words.badLength(request.durationText ?? `${request.durationMinutes}m`));
+  }
   if (!request.start) return textReply(words.needsWhen);
   const meeting = await plan(context, request, timezone, language);
   const durationMs = meeting.durationMinutes * 60_000;

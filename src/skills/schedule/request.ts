@@ -30,6 +30,8 @@ export interface MeetingRequest {
   dayPart?: DayPart;
   /** Length in minutes. */
   durationMinutes: number;
+  /** The words that said the length, to quote them when it is no meeting length ("30h"). */
+  durationText?: string;
   /** The people invited (the requester is added when booking). */
   attendees: Attendee[];
 }
@@ -73,13 +75,23 @@ export function parseScheduleText(
   const duration = parseDuration(text);
   if (duration) text = text.replace(duration.text, ' ');
   const { text: whenText, ...when } = whenFields(text, reference);
-  if (whenText) text = text.replace(new RegExp(`(\\b(on|at)\\s+)?${escapeRegExp(whenText)}`, 'iu'), ' ');
+  if (whenText) {
+    // "本周五" / "这周五": chrono reads the weekday without 本, which would be left in the title.
+    const before = `(\\b(on|at)\\s+|(本|这个?)(?=[周星礼]))?`;
+    text = text.replace(new RegExp(`${before}${escapeRegExp(whenText)}`, 'iu'), ' ');
+  }
   let title = text.replace(/[\s,，、;；]+/gu, ' ').trim();
   // Only connectors left dangling once the mentions and the date are out: "Budget review with and" loses
   // them, "a meeting with bob" keeps its "with".
   const dangling = /(^|\s)(with|and|[和与跟同])\s*$|^\s*(with|and|[和与跟同])(\s|$)/iu;
   while (dangling.test(title)) title = title.replace(dangling, ' ').trim();
-  return { title, ...when, durationMinutes: duration?.minutes ?? defaultDurationMinutes, attendees };
+  return {
+    title,
+    ...when,
+    durationMinutes: duration?.minutes ?? defaultDurationMinutes,
+    ...(duration ? { durationText: duration.text } : {}),
+    attendees,
+  };
 }
 
 /** The schedule skill's tool input from the model. */
@@ -128,6 +140,7 @@ export function meetingFromModel(
     title: args.title ?? '',
     ...when,
     durationMinutes: args.duration_minutes ?? durationText?.minutes ?? defaultDurationMinutes,
+    ...(args.duration_minutes ? {} : durationText ? { durationText: durationText.text } : {}),
     attendees,
   };
 }

@@ -1,3 +1,7 @@
+import { meetingLengthLimits } from '../when/duration';
+
+const { minMinutes, maxMinutes } = meetingLengthLimits;
+
 /** What the schedule skill says, in English and Chinese. */
 export const scheduleWording = {
   en: {
@@ -5,6 +9,8 @@ export const scheduleWording = {
     needsWhen:
       'When should it be? For example: `schedule Budget review tomorrow 3pm 45m @alice @bob`, or `next Tue afternoon`.',
     past: 'That time has already passed. Pick a time in the future.',
+    badLength: (length: string) =>
+      `“${length}” is not a meeting length I can book: use ${minMinutes} minutes to ${maxMinutes / 60} hours, e.g. 45m, 1.5h or 1h30m.`,
     confirm: 'Schedule this meeting?',
     busy: (names: string) => `${names} ${names.includes(',') ? 'are' : 'is'} busy then. Free times:`,
     dayPartFree: 'Free times that suit everyone:',
@@ -25,6 +31,8 @@ export const scheduleWording = {
     defaultTitle: '会议',
     needsWhen: '什么时候？例如：`日程 预算评审 明天下午3点 45分钟 @张三 @李四`，或 `下周二下午`。',
     past: '这个时间已经过去了，请选一个将来的时间。',
+    badLength: (length: string) =>
+      `“${length}”不是可以预约的会议时长：请用 ${minMinutes} 分钟到 ${maxMinutes / 60} 小时之间的时长，例如 45分钟、1.5小时 或 一个半小时。`,
     confirm: '要安排这个会议吗？',
     busy: (names: string) => `${names} 那个时间没空。可选时间：`,
     dayPartFree: '大家都有空的时间：',

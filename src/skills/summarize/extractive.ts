@@ -1,5 +1,6 @@
 import type { Language } from '../../text/language';
 import { neutralizeMassMentions, removeInvisibleCharacters } from '../../text/sanitize';
+import { afternoonForBareHour, maskNameNumerals, weekdayDay } from '../when/chinese-dates';
 import { dateParsers } from '../when/date-parsers';
 import { formatDate, formatDateTime, offsetMinutes, zonedInstant } from '../when/timezone';
 import type { NumberedMessage } from './transcript';
@@ -71,25 +72,35 @@ export function extractiveSummary(
     const found = [
       ...english.parse(entry.message.text, { instant: reference, timezone: offset }, { forwardDate: true }),
       ...chinese.parse(
-        entry.message.text,
+        maskNameNumerals(entry.message.text),
         { instant: new Date(reference.getTime() + offset * 60_000), timezone: 0 },
         { forwardDate: true },
       ),
     ];
     for (const result of found) {
+      // A lone numeral ("四", "三：") is a name's or a count's, never a date.
+      if (/^[一二三四五六七八九十两\s,，。.;；:：]+$/u.test(result.text)) continue;
       const start = result.start;
-      const instant = zonedInstant(timezone, {
+      const said = { now: reference, timezone };
+      const day = weekdayDay(result, said) ?? {
         year: start.get('year') ?? 0,
         month: start.get('month') ?? 1,
         day: start.get('day') ?? 1,
-        hour: start.get('hour') ?? 0,
-        minute: start.get('minute') ?? 0,
+      };
+      const time = { hour: start.get('hour') ?? 0, minute: start.get('minute') ?? 0 };
+      const afternoon = start.isCertain('hour')
+        ? afternoonForBareHour(result, result.text, time, said)
+        : undefined;
+      const instant = zonedInstant(timezone, {
+        ...day,
+        ...(afternoon?.day ?? {}),
+        ...(afternoon?.time ?? time),
       });
       const shown = start.isCertain('hour')
         ? formatDateTime(instant, timezone, language)
         : formatDate(instant, timezone, language);
-      const said = result.text.replace(/[\s,，。.;；:：]+$/u, '');
-      dates.push(`- ${said} → ${shown} (${timezone}) [${entry.number}]`);
+      const written = result.text.replace(/[\s,，。.;；:：]+$/u, '');
+      dates.push(`- ${written} → ${shown} (${timezone}) [${entry.number}]`);
     }
     if (dates.length >= 8) break;
   }

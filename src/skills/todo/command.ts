@@ -1,6 +1,6 @@
 import type { Author } from '../../core/inbound-message';
 import { escapeRegExp } from '../../text/regexp';
-import { dayPartStart, instantOf, parseWhen, type TimeOfDay } from '../when/parse-when';
+import { dayPartStart, instantOf, parseWhen, type TimeOfDay, type WhenMatch } from '../when/parse-when';
 
 /** What a `todo …` command asks for; `usage` when its arguments do not fit (`todo done abc`). */
 export type TodoCommand =
@@ -60,6 +60,12 @@ export interface ParsedTodo {
 /** When a due date has no time, it is due at the end of the working day. */
 export const endOfWorkingDay: TimeOfDay = { hour: 17, minute: 0 };
 
+/** The due instant of a date read from the text (a day without a time: 17:00, or its part of day). */
+function dueOf(when: WhenMatch, timezone: string): string {
+  const fallback = when.dayPart ? dayPartStart[when.dayPart] : endOfWorkingDay;
+  return instantOf(when, timezone, fallback).toISOString();
+}
+
 /** The due instant of date words in the user's timezone (a day without a time: 17:00, or its part of day). */
 export function dueFromWords(words: string, now: Date, timezone: string): string | undefined {
   const when = parseWhen(words, { now, timezone });
@@ -69,8 +75,7 @@ export function dueFromWords(words: string, now: Date, timezone: string): string
       ? new Date(parsed).toISOString()
       : undefined;
   }
-  const fallback = when.dayPart ? dayPartStart[when.dayPart] : endOfWorkingDay;
-  return instantOf(when, timezone, fallback).toISOString();
+  return dueOf(when, timezone);
 }
 
 /**
@@ -99,11 +104,16 @@ export function parseTodoText(
   }
   const when = parseWhen(text, reference);
   let due: string | undefined;
-  if (when) {
-    due = dueFromWords(when.text, reference.now, reference.timezone);
+  // A date that describes something ("四月份的预算", "昨天的报告") is part of what to do, not when: the text
+  // keeps it. Work for a named month is still due by that month's end.
+  const describes = when && new RegExp(`${escapeRegExp(when.text)}份?的`, 'u').test(text);
+  if (when && describes) {
+    if (when.wholeMonth) due = dueOf(when, reference.timezone);
+  } else if (when) {
+    due = dueOf(when, reference.timezone);
     text = text.replace(
       new RegExp(
-        `(\\b(by|before|due|on|until)\\s+|(在|于|截止到?|到)\\s*)?${escapeRegExp(when.text)}(\\s*(前|之前|以前))?`,
+        `(\\b(by|before|due|on|until)\\s+|(在|于|截止到?|到)\\s*|(本|这个?)(?=[周星礼]))?${escapeRegExp(when.text)}份?(\\s*(前|之前|以前))?`,
         'iu',
       ),
       ' ',

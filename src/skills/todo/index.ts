@@ -126,6 +126,9 @@ async function addTodo(
   );
   const headline = result.created ? words.added(result.item.number) : words.alreadyAdded(result.item.number);
   const lines = [`${headline}: ${todoLine(result.item, timezone, language)}`];
+  // Added all the same (it may be a late entry), but the person should know it is already overdue.
+  const due = result.item.due ? Date.parse(result.item.due) : Number.NaN;
+  if (result.created && due <= context.now().getTime()) lines.push(words.overdue);
   if (result.reminder === 'unavailable') lines.push(words.remindersOff);
   if (startsWithListWord && result.created) lines.push(words.listHint(result.item.number));
   const owner = result.item.ownerId;

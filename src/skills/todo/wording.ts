@@ -12,6 +12,8 @@ export const todoWording = {
     due: 'due',
     doneLabel: (number: number) => `Done #${number}`,
     added: (number: number) => `Added todo #${number}`,
+    overdue:
+      'Its due time has already passed, so it is overdue from the start. Close it or add it again with a later date.',
     alreadyAdded: (number: number) => `Todo #${number} was already added`,
     listHint: (number: number) =>
       `Meant to see your todos? \`todo list\` shows them, and \`todo done ${number}\` closes this one.`,
@@ -47,6 +49,7 @@ export const todoWording = {
     due: '截止',
     doneLabel: (number: number) => `完成 #${number}`,
     added: (number: number) => `已添加待办 #${number}`,
+    overdue: '它的截止时间已经过去，所以一添加就已逾期。可以关闭它，或换一个更晚的时间重新添加。',
     alreadyAdded: (number: number) => `待办 #${number} 已添加过`,
     listHint: (number: number) => `想查看待办？用 \`待办 列表\`；\`待办 完成 ${number}\` 可关闭这一条。`,
     markedDone: (number: number, text: string) => `✅ 待办 #${number} 已完成：${text}`,

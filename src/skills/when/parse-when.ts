@@ -1,6 +1,15 @@
 import type { ParsedComponents, ParsedResult } from 'chrono-node';
 import { readNumber } from '../../text/chinese-number';
+import {
+  afternoonForBareHour,
+  chineseMonthWords,
+  maskNameNumerals,
+  type Reference,
+  weekdayDay,
+  wholeMonthDay,
+} from './chinese-dates';
 import { dateParsers } from './date-parsers';
+import { parseDuration } from './duration';
 import { offsetMinutes, wallClock, zonedInstant } from './timezone';
 
 /** A part of the day named without a time ("afternoon", "下午"). */
@@ -26,39 +35,11 @@ export interface WhenMatch {
   dayPart?: DayPart;
   /** The exact instant, for relative times ("in 2 hours"), which are not rounded to the minute. */
   exact?: Date;
+  /** A month named alone ("四月份"): `day` is its last day. */
+  wholeMonth?: boolean;
 }
 
-/** A duration found in a request ("30 min", "1.5 hours", "半小时", "45分钟"). */
-export interface DurationMatch {
-  /** The words that said it. */
-  text: string;
-  /** Its length in minutes. */
-  minutes: number;
-}
-
-const durationPattern =
-  /\b(?:for\s+)?(\d+(?:\.\d+)?|an?|half an?)\s*(hours?|hrs?|minutes?|mins?)\b|\b(\d+(?:\.\d+)?)(h|m)\b|(\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?:个)?\s*(小时|钟头|分钟)/iu;
-
-/** The meeting length said in the text, when one is. Relative times ("in 2 hours", "2小时后") are not durations. */
-export function parseDuration(text: string): DurationMatch | undefined {
-  const match = durationPattern.exec(text);
-  if (!match) return undefined;
-  const following = text.slice(match.index + match[0].length);
-  const preceding = text.slice(0, match.index);
-  if (/^\s*(后|以后|之后|later|from now)/iu.test(following) || /\bin\s*$/i.test(preceding)) return undefined;
-  let minutes: number;
-  if (match[1]) {
-    const amount = /^half/i.test(match[1]) ? 0.5 : /^an?$/i.test(match[1]) ? 1 : Number(match[1]);
-    minutes = /^h/i.test(match[2]) ? amount * 60 : amount;
-  } else if (match[3]) {
-    minutes = match[4].toLowerCase() === 'h' ? Number(match[3]) * 60 : Number(match[3]);
-  } else {
-    const amount = readNumber(match[5]);
-    minutes = match[6] === '分钟' ? amount : amount * 60;
-  }
-  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) return undefined;
-  return { text: match[0].trim(), minutes: Math.round(minutes) };
-}
+export { type DurationMatch, parseDuration } from './duration';
 
 const relativePattern =
   /(\d+|[一两二三四五六七八九十半]+)\s*(?:个)?\s*(小时|钟头|分钟|天)\s*(?:后|以后|之后)|\bin\s+(\d+|an?)\s+(hours?|minutes?|mins?|days?)\b/iu;
@@ -99,17 +80,34 @@ function timeOf(components: ParsedComponents): TimeOfDay | undefined {
   return { hour: components.get('hour') ?? 0, minute: components.get('minute') ?? 0 };
 }
 
-/** Keep a time only when it is a time; chrono reads a lone day part as an hour. */
-function fromResult(result: ParsedResult, text: string): WhenMatch {
+/**
+ * Keep a time only when it is a time; chrono reads a lone day part as an hour. Its day is corrected where
+ * chrono dates it wrongly (a Chinese weekday with a part of the day, a month named alone), and a bare early
+ * hour is moved to the afternoon (see `afternoonForBareHour`).
+ */
+function fromResult(result: ParsedResult, text: string, reference: Reference): WhenMatch {
   const start = result.start;
-  const time = timeOf(start);
+  let time = timeOf(start);
   const endTime = result.end ? timeOf(result.end) : undefined;
+  const wholeMonth = time ? undefined : wholeMonthDay(result);
+  let day = weekdayDay(result, reference) ??
+    wholeMonth ?? {
+      year: start.get('year') ?? 0,
+      month: start.get('month') ?? 0,
+      day: start.get('day') ?? 0,
+    };
+  const afternoon = time ? afternoonForBareHour(result, text, time, reference) : undefined;
+  if (afternoon) {
+    time = afternoon.time;
+    day = afternoon.day ?? day;
+  }
   return {
     text,
-    day: { year: start.get('year') ?? 0, month: start.get('month') ?? 0, day: start.get('day') ?? 0 },
+    day,
     ...(time ? { time } : {}),
     ...(time && endTime ? { endTime } : {}),
     ...(time ? {} : dayPartOf(text) ? { dayPart: dayPartOf(text) } : {}),
+    ...(wholeMonth ? { wholeMonth: true } : {}),
   };
 }
 
@@ -198,13 +196,18 @@ export function invalidTimeOfDay(text: string): string | undefined {
 
 /**
  * The date and time a request names, in English or Chinese, read in the requester's timezone: "next Tue
- * 3pm", "明天下午3点", "下周二下午", "3点到4点", "in 2 hours", "next week" (its Monday). Durations are removed
- * first, so "30 min" is never read as a time. Undefined when the text names no date.
+ * 3pm", "明天下午3点", "下周二下午", "周五下午", "3点到4点", "in 2 hours", "next week" (its Monday), "月底",
+ * "下个月", "12.31前". Durations are removed first, so "30 min" is never read as a time. Undefined when the
+ * text names no date.
  */
 export function parseWhen(input: string, reference: { now: Date; timezone: string }): WhenMatch | undefined {
   const duration = parseDuration(input);
   const text = duration ? input.replace(duration.text, ' '.repeat(duration.text.length)) : input;
-  return withNextWeek(chronoWhen(text, reference), text, reference);
+  const found = withNextWeek(chronoWhen(text, reference), text, reference);
+  const month = chineseMonthWords(text, reference);
+  // 月底, 下个月, 12.31前: chrono reads none of them; they win unless chrono's match already holds them.
+  if (month && !found?.text.includes(month.text)) return { text: month.text, day: month.day };
+  return found;
 }
 
 /** What chrono-node (and the relative-time reader) find in the text. */
@@ -218,7 +221,7 @@ function chronoWhen(text: string, reference: { now: Date; timezone: string }): W
   const results = [
     ...english.casual.parse(text, { instant: reference.now, timezone: offset }, { forwardDate: true }),
     ...chinese.hans.parse(
-      text,
+      maskNameNumerals(text),
       { instant: new Date(reference.now.getTime() + offset * 60_000), timezone: 0 },
       { forwardDate: true },
     ),
@@ -235,15 +238,16 @@ function chronoWhen(text: string, reference: { now: Date; timezone: string }): W
     !dayPartOf(first.text)
   ) {
     const joined = text.slice(first.index, second.index + second.text.length).trim();
-    const match = fromResult(first, joined);
-    const time = timeOf(second.start);
+    const match = fromResult(first, joined, reference);
+    const said = timeOf(second.start);
+    const time = said && (afternoonForBareHour(second, joined, said, reference)?.time ?? said);
     return mondayWeeks(
       { ...match, ...(time ? { time, dayPart: undefined } : { dayPart: dayPartOf(second.text) }) },
       reference,
     );
   }
   const longest = results.reduce((best, result) => (result.text.length > best.text.length ? result : best));
-  return mondayWeeks(fromResult(longest, longest.text.trim()), reference);
+  return mondayWeeks(fromResult(longest, longest.text.trim(), reference), reference);
 }
 
 /** Default start times for a day named without a time, by part of the day. */

@@ -1,0 +1,64 @@
+// What a user sees when a date or a length in a command is off: a todo due in the past is added with a note
+// that it is overdue, and a meeting length no meeting has ("30h", "10 days", "0m") is refused with the lengths
+// allowed, in the user's language, before anything is booked.
+
+import { createSkills } from '../../src/skills';
+import { RecordingPlatform } from '../fakes/recording-platform';
+import { inboundMessage } from '../helpers/messages';
+import { startTestPipeline } from '../helpers/pipeline';
+
+// Sunday 2026-12-06 12:45 in Shanghai.
+const now = new Date('2026-12-06T04:45:00Z');
+
+/** The replies Deskmate posts to the commands, in order. */
+async function replies(commands: string[]): Promise<string[]> {
+  const platform = new RecordingPlatform('console');
+  const pipeline = await startTestPipeline({
+    platforms: { console: platform },
+    skills: createSkills(),
+    now: () => now,
+    defaultTimezone: 'Asia/Shanghai',
+  });
+  for (const command of commands) await pipeline.queue.enqueue(inboundMessage(command));
+  await pipeline.drain();
+  await pipeline.stop();
+  return platform.sends.flatMap((send) => ('reply' in send && send.reply ? [send.reply.markdown ?? ''] : []));
+}
+
+describe('todo due dates already past', () => {
+  test('added, with a note that it is overdue; a future one has no note', async () => {
+    const [yesterday, tomorrow, chinese] = await replies([
+      'todo add call bob yesterday',
+      'todo add call alice tomorrow',
+      '待办 添加 昨天下午交报告',
+    ]);
+    expect(yesterday).toContain('Added todo #1: call bob · due Sat, Dec 5, 17:00');
+    expect(yesterday).toContain('Its due time has already passed, so it is overdue from the start.');
+    expect(tomorrow).toContain('Added todo #2: call alice');
+    expect(tomorrow).not.toMatch(/overdue/);
+    expect(chinese).toContain('已添加待办 #3: 交报告');
+    expect(chinese).toContain('它的截止时间已经过去，所以一添加就已逾期。');
+  });
+});
+
+describe('meeting lengths no meeting has', () => {
+  test('refused with the lengths allowed, in English and Chinese; 1h30m is booked as 90 minutes', async () => {
+    const [hours, days, zero, chinese, fine] = await replies([
+      'schedule sync tomorrow 3pm 30h',
+      'schedule sync tomorrow 3pm 10 days',
+      'schedule sync tomorrow 3pm 0m',
+      '日程 周会 明天下午3点 30小时',
+      'schedule sync tomorrow 3pm 1h30m',
+    ]);
+    expect(hours).toBe(
+      '“30h” is not a meeting length I can book: use 5 minutes to 12 hours, e.g. 45m, 1.5h or 1h30m.',
+    );
+    expect(days).toContain('“10 days” is not a meeting length I can book');
+    expect(zero).toContain('“0m” is not a meeting length I can book');
+    expect(chinese).toBe(
+      '“30小时”不是可以预约的会议时长：请用 5 分钟到 12 小时之间的时长，例如 45分钟、1.5小时 或 一个半小时。',
+    );
+    expect(fine).toMatch(/sync[\s\S]*Mon, Dec 7, 15:00–16:30/);
+    expect(fine).not.toMatch(/1h30m/);
+  });
+});
