@@ -82,6 +82,10 @@ describe('router', () => {
     const slash = { command: { name: 'kb', args: ' forget ＃２ ' }, via: 'command' as const };
     expect((await routed('', slash)).request).toEqual({ kind: 'command', word: 'kb', text: 'forget #2' });
     expect((await routed('待办完成 3')).request).toEqual({ kind: 'command', word: '待办完成', text: '3' });
+    for (const text of ['删除我的数据。', '请删除我的数据', '忘记我', '删除我的信息！', 'delete my data.']) {
+      const route = await routed(text);
+      expect([route.skill.name, route.routedBy]).toEqual(['forget', 'command_word']);
+    }
     expect((await routed('从这个讨论中提取待办')).request).toEqual({
       kind: 'command',
       word: 'todo',
