@@ -162,6 +162,12 @@ export interface Skill<Arguments = Record<string, unknown>> {
   readonly name: string;
   /** Words that start the skill without a model call, English and Chinese. */
   readonly commandWords: readonly string[];
+  /**
+   * Whole messages that are this skill's command though their first word is no command word (`请删除我的数据。`,
+   * `delete my data`): tested on the message without its trailing punctuation; the skill gets it as the command's
+   * text, under its first command word.
+   */
+  readonly commandPhrases?: readonly RegExp[];
   /** What it does, for the help text and the model's tool description. */
   readonly description: string;
   /** JSON schema of the arguments the model may pass. */

@@ -6,6 +6,7 @@ import type { Reply } from '../core/reply';
 import type { Skill, SkillRequest } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
+import { normalizeCommandText, withoutTrailingPunctuation } from '../text/command-text';
 import { detectLanguage } from '../text/language';
 import { messageLanguage, unreadableNotice } from './unreadable';
 
@@ -84,7 +85,8 @@ export function routeByCommand(message: InboundMessage, skills: readonly Skill[]
     const skill = named ?? (message.command.menu ? findSkill(skills, 'help') : undefined);
     if (skill) {
       const word = named ? message.command.name.toLowerCase() : 'help';
-      const request: SkillRequest = { kind: 'command', word, text: named ? message.command.args.trim() : '' };
+      const text = named ? normalizeCommandText(message.command.args).trim() : '';
+      const request: SkillRequest = { kind: 'command', word, text };
       return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command' };
     }
   }
@@ -108,9 +110,17 @@ export function commandWordOf(
   text: string,
   skills: readonly Skill[],
 ): { skill: Skill; word: string; rest: string } | undefined {
-  const match = firstWordPattern.exec(text);
+  const normalized = normalizeCommandText(text);
+  const match = firstWordPattern.exec(normalized);
   const skill = match ? findSkill(skills, match[1]) : undefined;
-  return match && skill ? { skill, word: match[1].toLowerCase(), rest: match[2].trim() } : undefined;
+  if (match && skill) return { skill, word: match[1].toLowerCase(), rest: match[2].trim() };
+  // A whole sentence that is a command (`请删除我的数据。`): only exact phrases a skill lists, never a guess.
+  const sentence = withoutTrailingPunctuation(normalized);
+  const phrased = skills.find((candidate) =>
+    candidate.commandPhrases?.some((phrase) => phrase.test(sentence)),
+  );
+  if (!phrased) return undefined;
+  return { skill: phrased, word: phrased.commandWords[0] ?? phrased.name, rest: sentence };
 }
 
 /** What model routing needs. */

@@ -1,6 +1,7 @@
 import { type Reply, textReply } from '../core/reply';
 import type { Skill, SkillContext } from '../core/skill';
 import { userUsageKeys } from '../llm/usage-recorder';
+import { withoutTrailingPunctuation } from '../text/command-text';
 import { detectLanguage, type Language } from '../text/language';
 import { memoryIndexKey } from './answer';
 import { noArguments } from './arguments';
@@ -41,6 +42,25 @@ const wording = {
     platformMessages: '你在 Slack 或飞书中的消息不由 Deskmate 删除，它们按工作区的设置保留。',
   },
 };
+
+/**
+ * Whole messages that ask Deskmate to delete what it keeps about the sender, as people write them (`请删除我的数据`,
+ * `忘记我`, `delete my data`, `forget me please`), trailing punctuation already taken off. Anchored on both ends:
+ * `忘记我说的话` or `delete my draft` is something else, and `forget` or `forget it` alone only explains.
+ */
+const forgetMePhrases: readonly RegExp[] = [
+  /^(请|麻烦)?(你)?(帮我)?(删除|删掉|清除|清空|忘记|忘掉)(我的(全部|所有)?(数据|信息|资料|个人数据|个人信息)|关于我的(一切|所有|全部)?(数据|信息)?|我)(吧)?$/u,
+  /^(please\s+)?(forget\s+(about\s+)?(me|my\s+data|everything\s+about\s+me|all\s+about\s+me)|delete\s+(all\s+)?(my\s+data|my\s+personal\s+data|everything\s+about\s+me))(\s*,?\s*please)?$/iu,
+];
+
+/** Whether a command (its word and text) asks to delete the sender's data, not just what `forget` does. */
+function asksToForgetMe(word: string, text: string): boolean {
+  // `forget me please` is the word and its text; `请删除我的数据` (a whole-sentence command) is the text alone.
+  return [`${word} ${text}`, text].some((candidate) => {
+    const sentence = withoutTrailingPunctuation(candidate.replace(/\s+/g, ' ').trim());
+    return forgetMePhrases.some((phrase) => phrase.test(sentence));
+  });
+}
 
 /** A request to delete a person's todos, waiting for their click. */
 interface ForgetTodosProposal {
@@ -127,6 +147,7 @@ export function createForgetSkill(): Skill {
   return {
     name: 'forget',
     commandWords: ['forget', '删除我的数据'],
+    commandPhrases: forgetMePhrases,
     description: 'Delete what Deskmate keeps about the requester.',
     ...noArguments,
     help: {
@@ -142,9 +163,7 @@ export function createForgetSkill(): Skill {
       if (request.kind === 'action') return confirmTodos(context, todos);
       const language = detectLanguage(message.text);
       const words = wording[language];
-      const asked =
-        request.kind === 'command' &&
-        (request.word === '删除我的数据' || /^(me|my data)$/i.test(request.text));
+      const asked = request.kind === 'command' && asksToForgetMe(request.word, request.text);
       if (!asked) return textReply(words.usage);
       const memory = await forgetMemory(context);
       const usageDays = await forgetUsage(context);

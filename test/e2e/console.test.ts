@@ -78,6 +78,42 @@ describe('console assistant (npm start with piped input)', () => {
     expect(result.stdout).toContain('Finding action items needs a language model, and none is configured.');
   });
 
+  test('Chinese input as typed closes todos: full-width numbers and spaces, no space; a delete only says how to close', () => {
+    const result = runConsole(
+      [
+        '待办 添加 写周报',
+        '待办 添加 订会议室',
+        '待办 添加 买咖啡',
+        '待办 添加 交报销',
+        '待办 添加 发通知',
+        '待办 完成 ３',
+        '待办 完成2',
+        'todo\u3000done\u3000１',
+        '待办完成 4',
+        '待办 删除 5',
+        'todo delete 5',
+        '待办 列表',
+        '',
+      ].join('\n'),
+    );
+    expect(result.status).toBe(0);
+    for (const closed of [
+      '✅ 待办 #3 已完成：买咖啡',
+      '✅ 待办 #2 已完成：订会议室',
+      '✅ Todo #1 done: 写周报',
+    ]) {
+      expect(result.stdout).toContain(closed);
+    }
+    expect(result.stdout).toContain('✅ 待办 #4 已完成：交报销');
+    expect(result.stdout).toContain('待办不能删除，只能完成：发送 `待办 完成 5` 即可把 #5 移出未完成列表。');
+    expect(result.stdout).toContain(
+      'Todos are closed, not deleted: `todo done 5` takes #5 off the open list.',
+    );
+    // Four closed, one left open, and nothing typed above became a todo of its own.
+    expect(result.stdout).toMatch(/你的待办 \(1 项未完成\)\n• #5 发通知\n\n\[1\] 完成 #5 [^\n]*\n+$/);
+    expect(result.stdout).not.toMatch(/#6|完成 ３|删除 5|delete 5|needs a language model|需要/);
+  });
+
   test('wrong commands do nothing: a close without a number, a click on no button, a todo too long', () => {
     const result = runConsole(
       [

@@ -127,4 +127,42 @@ describe('forget me', () => {
     expect(await store.turns(conversationKey(dm))).toEqual([]);
     await pipeline.stop();
   });
+
+  test('the ways people ask reach it with no model call; "forget it" and "forget everything" only explain', async () => {
+    const store = createMemoryStateStore();
+    const platform = new RecordingPlatform('slack');
+    platform.members.add(alice.id);
+    const llm = new ScriptedLlm([], { text: '好的' });
+    const pipeline = await startTestPipeline({ platforms: { slack: platform }, llm, store });
+    const say = async (text: string) => {
+      await pipeline.queue.enqueue(inboundMessage(text, { author: alice, conversation: dm }));
+      await pipeline.drain();
+      return platform.visibleMessages().at(-1) ?? '';
+    };
+    const asks = {
+      zh: ['删除我的数据。', '请删除我的数据', '忘记我', '删除我的信息！'],
+      en: ['delete my data', 'forget me please', 'Forget me!', 'forget everything about me'],
+    };
+    for (const [language, phrases] of Object.entries(asks)) {
+      for (const phrase of phrases) {
+        await say('my desk is on floor 12');
+        const modelCalls = llm.requests.length;
+        const answer = await say(phrase);
+        expect([phrase, answer]).toEqual([
+          phrase,
+          expect.stringContaining(
+            language === 'zh' ? '已删除你在 1 个会话中' : 'Deleted 2 remembered messages',
+          ),
+        ]);
+        expect(llm.requests.length).toBe(modelCalls);
+        expect(await store.turns(conversationKey(dm))).toEqual([]);
+      }
+    }
+    for (const phrase of ['forget it', 'forget everything', 'forget']) {
+      await say('my desk is on floor 12');
+      expect(await say(phrase)).toContain('Say `forget me` to delete what Deskmate keeps about you');
+      expect(await store.turns(conversationKey(dm))).not.toEqual([]);
+    }
+    await pipeline.stop();
+  });
 });

@@ -46,6 +46,39 @@ describe('kb commands: add, list, forget, status', () => {
     expect(modelSaw(llm)).not.toContain('4711');
   });
 
+  test('kb search answers from the knowledge base; kb delete and full-width numbers forget like kb forget', async () => {
+    const platform = new KnowledgePlatform({ F1: travelPolicy, F2: chinesePolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    const llm = citingModel();
+    await run(platform, index, llm, [
+      say('kb add', privateChannel, 'alice', {
+        files: [sharedFile('F1', 'travel.md', privateChannel), sharedFile('F2', '报销.md', privateChannel)],
+      }),
+      say('kb search meals', privateChannel, 'alice'),
+      say('kb search', privateChannel, 'alice'),
+      say('知识库 搜索', privateChannel, 'alice'),
+    ]);
+    const [found, usage, chineseUsage] = platform.visibleMessages().slice(-3);
+    expect(found).toMatch(
+      /^The answer is in the policy \[travel\.md § (Travel|Meals)\]\(https:\/\/files\.example\/F1\)/,
+    );
+    expect(usage).toBe(
+      'What should I look up? For example: `kb search travel budget`, or ask: `ask what is the travel budget?`',
+    );
+    expect(chineseUsage).toBe('要查什么？例如：`知识库 搜索 差旅预算`，或直接提问：`问 差旅预算是多少？`');
+
+    // ２ and １ as a Chinese input method types them, and `delete` as people say it.
+    await run(platform, index, llm, [
+      say('kb delete ２', privateChannel, 'alice'),
+      say('知识库\u3000删除\u3000１', privateChannel, 'alice'),
+    ]);
+    const [first, second] = platform.visibleMessages().slice(-2);
+    expect(first).toBe('Forgotten: travel.md. Answers no longer use it.');
+    expect(second).toBe('已删除：报销.md。回答不会再使用它。');
+    expect(await index.sources()).toEqual([]);
+  });
+
   test('adding the same version again says it is already there; several files report progress', async () => {
     const platform = new KnowledgePlatform({ F1: travelPolicy, F2: chinesePolicy });
     platform.channelMembers.set('CPRIV', new Set(['alice']));

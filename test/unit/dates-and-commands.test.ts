@@ -148,6 +148,32 @@ describe('todo commands', () => {
     expect(parseTodoCommand('finish the slides')).toEqual({ kind: 'add', text: 'finish the slides' });
   });
 
+  test('Chinese closes without a space, extraction with a trailing 待办, deletes that never add a todo', () => {
+    // Chinese is written without spaces: the number may follow the done word directly.
+    expect(parseTodoCommand('完成3')).toEqual({ kind: 'done', numbers: [3] });
+    expect(parseTodoCommand('完成#3、4')).toEqual({ kind: 'done', numbers: [3, 4] });
+    // "finish 3 reports" is a todo, not a close of #3.
+    expect(parseTodoCommand('完成3份报告')).toEqual({ kind: 'add', text: '完成3份报告' });
+    for (const text of [
+      '从这个讨论中提取待办',
+      '从讨论中提取待办',
+      '请从这个讨论中提取待办',
+      '整理这个讨论的待办',
+    ]) {
+      expect(parseTodoCommand(text)).toMatchObject({ kind: 'extract', source: 'thread' });
+    }
+    expect(parseTodoCommand('delete 1')).toEqual({ kind: 'usage', of: 'delete', numbers: [1] });
+    expect(parseTodoCommand('remove #2, 3')).toEqual({ kind: 'usage', of: 'delete', numbers: [2, 3] });
+    expect(parseTodoCommand('删除 1')).toEqual({ kind: 'usage', of: 'delete', numbers: [1] });
+    expect(parseTodoCommand('删除')).toEqual({ kind: 'usage', of: 'delete', numbers: [] });
+    // A task that starts with the verb is still a task.
+    expect(parseTodoCommand('remove the old banners')).toEqual({
+      kind: 'add',
+      text: 'remove the old banners',
+    });
+    expect(parseTodoCommand('删除 旧分支')).toEqual({ kind: 'add', text: '删除 旧分支' });
+  });
+
   test('text, owner and due split apart; a day without a time is due at 17:00', () => {
     const english = parseTodoText(
       'Send the weekly report by Friday @Alice Smith',

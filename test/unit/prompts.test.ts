@@ -11,6 +11,19 @@ describe('prompts', () => {
     for (const variable of template.variables) expect(rendered.text).toContain(`<${variable}>`);
   });
 
+  test.each(['chat', 'route'])(
+    'the %s prompt says the model cannot delete data and names the commands that do',
+    (name) => {
+      const template = loadPrompt(name);
+      const variables = Object.fromEntries(template.variables.map((variable) => [variable, 'x']));
+      const { text } = renderPrompt(name, variables);
+      // A model answering "好的，已为你删除所有数据" would tell the person a deletion happened that never did.
+      expect(text).toContain("You cannot delete anyone's data and must never say you did");
+      expect(text).toContain('`forget me`');
+      expect(text).toContain('`删除我的数据`');
+    },
+  );
+
   test('rendering throws and names the variable when one is missing', () => {
     const template = loadPrompt('chat');
     const variables = Object.fromEntries(template.variables.slice(1).map((variable) => [variable, 'x']));

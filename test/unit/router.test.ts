@@ -63,6 +63,41 @@ describe('router', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
+  test('full-width digits and spaces read as ASCII, once for every command; whole-sentence commands are exact', async () => {
+    const llm = new ScriptedLlm();
+    const routed = async (text: string, extra = {}) =>
+      run(await routeMessage(inboundMessage(text, extra), skills, options(llm)));
+    // What a Chinese input method types by default: ３ (U+FF13) and the ideographic space (U+3000).
+    expect((await routed('待办 完成 ３')).request).toEqual({ kind: 'command', word: '待办', text: '完成 3' });
+    expect((await routed('todo\u3000done\u3000３')).request).toEqual({
+      kind: 'command',
+      word: 'todo',
+      text: 'done 3',
+    });
+    expect((await routed('知识库 删除 １')).request).toEqual({
+      kind: 'command',
+      word: '知识库',
+      text: '删除 1',
+    });
+    const slash = { command: { name: 'kb', args: ' forget ＃２ ' }, via: 'command' as const };
+    expect((await routed('', slash)).request).toEqual({ kind: 'command', word: 'kb', text: 'forget #2' });
+    expect((await routed('待办完成 3')).request).toEqual({ kind: 'command', word: '待办完成', text: '3' });
+    for (const text of ['删除我的数据。', '请删除我的数据', '忘记我', '删除我的信息！', 'delete my data.']) {
+      const route = await routed(text);
+      expect([route.skill.name, route.routedBy]).toEqual(['forget', 'command_word']);
+    }
+    expect((await routed('从这个讨论中提取待办')).request).toEqual({
+      kind: 'command',
+      word: 'todo',
+      text: '从这个讨论中提取待办',
+    });
+    expect(llm.requests).toHaveLength(0);
+    // Anything around the phrase makes it a sentence for the model, not a command.
+    for (const text of ['忘记我说的话', 'delete my draft', '待办事项太多了']) {
+      expect(routeByCommand(inboundMessage(text), skills)).toBeUndefined();
+    }
+  });
+
   test('a bot-menu key no skill knows runs the help', async () => {
     const llm = new ScriptedLlm();
     const menu = inboundMessage('feedback_v2', {

@@ -9,6 +9,7 @@ import { type DocumentSource, findDocumentSource } from '../documents/find-sourc
 import { documentLimitsOf } from '../documents/read-source';
 import { requestLanguage } from '../documents/request-language';
 import { proposalForClick, saveProposal, updateProposal } from '../proposals';
+import { answerFromKnowledge } from './answer';
 import { addToKnowledge } from './ingest';
 import { kbWording } from './kb-wording';
 import { forgetSource, knowledgeStatus, listKnowledge, mayForget, sourceToForget } from './manage';
@@ -27,7 +28,10 @@ export interface KbOptions {
   documents?: Partial<DocumentLimits>;
 }
 
-const subcommands: Record<string, 'add' | 'list' | 'forget' | 'status'> = {
+/** What a typed kb command does; `search` is typed only (the model routes questions to ask). */
+type KbAction = 'add' | 'list' | 'forget' | 'status' | 'search';
+
+const subcommands: Record<string, KbAction> = {
   add: 'add',
   添加: 'add',
   加入: 'add',
@@ -36,18 +40,30 @@ const subcommands: Record<string, 'add' | 'list' | 'forget' | 'status'> = {
   列表: 'list',
   forget: 'forget',
   remove: 'forget',
+  delete: 'forget',
   删除: 'forget',
+  删掉: 'forget',
   移除: 'forget',
   status: 'status',
   状态: 'status',
+  // `kb search travel budget` wants what the knowledge base says about it: answered like `ask`, from it alone.
+  search: 'search',
+  find: 'search',
+  搜索: 'search',
+  查找: 'search',
+  查询: 'search',
 };
 
-/** The subcommand and its number from a typed command (`kb forget 3`, `知识库 删除 3`). */
-function parseCommand(text: string): { action?: 'add' | 'list' | 'forget' | 'status'; number?: number } {
-  const [word = '', next = ''] = text.trim().split(/\s+/);
+/**
+ * The subcommand, its number and the words after it from a typed command (`kb forget 3`, `知识库 删除 3`,
+ * `kb search travel budget`). Full-width digits were made ASCII by the router.
+ */
+function parseCommand(text: string): { action?: KbAction; number?: number; rest: string } {
+  const [word = '', ...after] = text.trim().split(/\s+/);
   const action = subcommands[word.toLowerCase()];
-  const number = /^\d+$/.test(next) ? Number(next) : undefined;
-  return { ...(action ? { action } : {}), ...(number ? { number } : {}) };
+  const next = after[0] ?? '';
+  const number = /^#?\d+$/.test(next) ? Number(next.replace('#', '')) : undefined;
+  return { ...(action ? { action } : {}), ...(number ? { number } : {}), rest: after.join(' ') };
 }
 
 /** The files and documents a `kb add` is about: every file of the message, else a link in it or the message it replies to. */
@@ -148,9 +164,14 @@ export function createKbSkill(options: KbOptions = {}): Skill<KbArguments> {
       if (!knowledge) return { markdown: words.noKnowledge };
       if (request.kind === 'action') return handleClick(context, knowledge, limits);
       const typed = request.kind === 'command';
-      const { action, number } = typed
+      const { action, number, rest } = typed
         ? parseCommand(text)
-        : { action: context.args.action ?? undefined, number: context.args.number ?? undefined };
+        : { action: context.args.action ?? undefined, number: context.args.number ?? undefined, rest: '' };
+      if (action === 'search') {
+        return rest
+          ? answerFromKnowledge(context, knowledge, rest, language)
+          : { markdown: words.searchUsage };
+      }
       if (action === 'list') return listKnowledge(context, knowledge, language);
       if (action === 'status') return knowledgeStatus(knowledge, language);
       if (action === 'forget') {

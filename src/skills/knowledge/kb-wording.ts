@@ -4,7 +4,9 @@ import type { Language } from '../../text/language';
 export const kbWording = {
   en: {
     usage:
-      'Knowledge base commands: `kb add` (in reply to a file, with a file, or with a file or doc link), `kb list`, `kb forget <n>`, `kb status`. Ask with `ask <question>`.',
+      'Knowledge base commands: `kb add` (in reply to a file, with a file, or with a file or doc link), `kb list`, `kb forget <n>`, `kb status`, `kb search <words>`. Ask with `ask <question>`.',
+    searchUsage:
+      'What should I look up? For example: `kb search travel budget`, or ask: `ask what is the travel budget?`',
     noKnowledge: 'No knowledge base is configured here: set it up first (see the README, "Knowledge base").',
     nothingToAdd: 'Which file? Send `kb add` with a file, in reply to one, or with a link to a file or doc.',
     indexing: (name: string) => `Indexing ${name}…`,
@@ -38,7 +40,8 @@ export const kbWording = {
   },
   zh: {
     usage:
-      '知识库命令：`知识库 添加`（回复文件、附带文件或文件/文档链接）、`知识库 列表`、`知识库 删除 <编号>`、`知识库 状态`。提问请用 `问 <问题>`。',
+      '知识库命令：`知识库 添加`（回复文件、附带文件或文件/文档链接）、`知识库 列表`、`知识库 删除 <编号>`、`知识库 状态`、`知识库 搜索 <关键词>`。提问请用 `问 <问题>`。',
+    searchUsage: '要查什么？例如：`知识库 搜索 差旅预算`，或直接提问：`问 差旅预算是多少？`',
     noKnowledge: '这里没有配置知识库：请先设置（见 README 的 “Knowledge base”）。',
     nothingToAdd: '要添加哪个文件？请附带文件、回复文件，或附上文件/文档链接后发送 `知识库 添加`。',
     indexing: (name: string) => `正在索引 ${name}…`,

@@ -8,22 +8,45 @@ export type TodoCommand =
   | { kind: 'add'; text: string; startsWithListWord?: boolean }
   | { kind: 'done'; numbers: number[] }
   | { kind: 'extract'; source: 'thread' | 'text'; text: string }
-  | { kind: 'usage'; of: 'done' };
+  | { kind: 'usage'; of: 'done' }
+  | { kind: 'usage'; of: 'delete'; numbers: number[] };
 
 /** The longest todo text Deskmate keeps (a title, not a document). */
 export const maxTodoLength = 500;
 
 const listWords = /^(list|ls|show|mine|all|列表|清单|查看|全部|所有)$/iu;
 const addWords = /^(add|new|create|添加|新建|加)$/iu;
-const doneWords = /^(done|finish|finished|complete|completed|close|完成|已完成|搞定)$/iu;
+const doneWordList = 'done|finish|finished|complete|completed|close|完成|已完成|搞定';
+const doneWords = new RegExp(`^(${doneWordList})$`, 'iu');
+/**
+ * A done word with only numbers stuck to it (`待办 完成3`: Chinese is written without spaces); `完成3份报告` is a
+ * todo ("finish 3 reports") and stays one.
+ */
+const gluedDonePattern = new RegExp(`^(${doneWordList})(#?\\d[#\\d\\s,，、]*)$`, 'iu');
+/** Words that ask to delete a todo (`todo delete 1`, `待办 删除 1`). */
+const deleteWords = /^(delete|remove|rm|del|删除|删掉|移除|去掉)$/iu;
 /** Done words that are not the first word of a task ("finish the slides" is a todo, "done the slides" is not). */
 const closedWords = /^(done|finished|completed|已完成|搞定)$/iu;
 const fromThreadPattern =
-  /^(from\s+(this|the)\s+(thread|conversation|discussion|channel)|from\s+here|从(这个|本|此)?(讨论|帖子|话题|对话|线程|会话|群聊)(中|里)?(提取|整理)?|整理(这个|本)?(讨论|话题|对话))\s*$/iu;
+  /^(from\s+(this|the)\s+(thread|conversation|discussion|channel)|from\s+here|(请|帮我|请帮我)?从(这个|本|此)?(讨论|帖子|话题|对话|线程|会话|群聊)(中|里)?(提取|整理)?(待办|任务)?|整理(这个|本)?(讨论|话题|对话)(中|里)?(的)?(待办|任务)?)\s*$/iu;
+
+/** Command words that are `待办` and `完成` written together (`待办完成 3`, `完成待办 3`). */
+export const gluedDoneWords: readonly string[] = ['待办完成', '完成待办'];
+
+/** A whole message asking for a thread's todos without a command word (`从这个讨论中提取待办`). */
+export const extractPhrase =
+  /^(请|帮我|请帮我)?从(这个|本|此)?(讨论|帖子|话题|对话|线程|会话|群聊)(中|里)?(提取|整理)(出)?(待办|待办事项|任务)$/u;
+
+/** The numbers a close or delete names, when its words are only numbers (`3`, `#3, 4`, `3、4`). */
+function numbersOf(text: string): number[] | undefined {
+  const numbers = [...text.matchAll(/\d+/g)].map((match) => Number(match[0]));
+  return numbers.length > 0 && /^[#\d\s,，、]+$/u.test(text) ? numbers : undefined;
+}
 
 /** Read the text after `todo` / `待办`: list, add, done, or extraction from the thread. */
 export function parseTodoCommand(text: string): TodoCommand {
-  const trimmed = text.trim();
+  // Full-width digits and spaces were made ASCII by the router (normalizeCommandText), once for every command.
+  const trimmed = text.trim().replace(gluedDonePattern, '$1 $2');
   if (trimmed.length === 0) return { kind: 'list', all: false };
   if (fromThreadPattern.test(trimmed)) return { kind: 'extract', source: 'thread', text: trimmed };
   const [first, ...rest] = trimmed.split(/\s+/);
@@ -32,11 +55,20 @@ export function parseTodoCommand(text: string): TodoCommand {
     return { kind: 'list', all: /^(all|全部|所有)$/iu.test(first) || /^(all|全部|所有)$/iu.test(remainder) };
   }
   if (doneWords.test(first)) {
-    const numbers = [...remainder.matchAll(/\d+/g)].map((match) => Number(match[0]));
-    if (numbers.length > 0 && /^[#\d\s,，、]+$/u.test(remainder)) return { kind: 'done', numbers };
+    const numbers = numbersOf(remainder);
+    if (numbers) return { kind: 'done', numbers };
     // `todo done abc` is a mistyped close, never a new todo called "done abc"; `todo finish the slides` is a todo.
     if (!remainder || closedWords.test(first) || /^#|^\S*\d\S*$/u.test(remainder)) {
       return { kind: 'usage', of: 'done' };
+    }
+  }
+  // `todo delete 1` never adds a todo called "delete 1", and does not close #1 either: closing marks it done,
+  // which tells its owner and the list it was done when it was dropped. The answer says how to close it, with
+  // its number, so one more message takes it off the list. `todo remove the old banners` is still a todo.
+  if (deleteWords.test(first)) {
+    const numbers = numbersOf(remainder);
+    if (numbers || !remainder || remainder.startsWith('#')) {
+      return { kind: 'usage', of: 'delete', numbers: numbers ?? [] };
     }
   }
   if (addWords.test(first)) return { kind: 'add', text: remainder };

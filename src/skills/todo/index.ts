@@ -16,7 +16,7 @@ import { retentionOf } from '../retention';
 import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
-import { maxTodoLength, parseTodoCommand, parseTodoText } from './command';
+import { extractPhrase, gluedDoneWords, maxTodoLength, parseTodoCommand, parseTodoText } from './command';
 import { extractTodos, type ProposedTodo, peopleOf } from './extract';
 import { canReach, createTodo, doneButton, todoLine, todoReminderId } from './todo-actions';
 import { type TodoItem, TodoStore } from './todo-store';
@@ -274,7 +274,10 @@ async function createProposed(
 export function createTodoSkill(): Skill<TodoArguments> {
   return {
     name: 'todo',
-    commandWords: ['todo', 'todos', '待办', '任务'],
+    // `待办完成 3`: Chinese is written without spaces, and these two are never the first word of anything else.
+    commandWords: ['todo', 'todos', '待办', '任务', ...gluedDoneWords],
+    // `从这个讨论中提取待办` asks for extraction without a command word; only this exact shape is taken.
+    commandPhrases: [extractPhrase],
     description:
       'Turn requests or a discussion into todos (action items with owner and due date), or list and close todos. ' +
       'Use it when the user asks to remember, track or assign work.',
@@ -304,7 +307,9 @@ export function createTodoSkill(): Skill<TodoArguments> {
       if (request.kind === 'action') return handleAction(context, todos);
       // What the model chose is only ever proposed: todos are made by the requester's click.
       if (request.kind !== 'command') return propose(context, context.args.from_conversation === true);
-      const command = parseTodoCommand(request.text);
+      const command = parseTodoCommand(
+        gluedDoneWords.includes(request.word) ? `完成 ${request.text}` : request.text,
+      );
       const language = languageOf(context);
       switch (command.kind) {
         case 'list':
@@ -321,7 +326,11 @@ export function createTodoSkill(): Skill<TodoArguments> {
         case 'add':
           return addTodo(context, todos, command.text, command.startsWithListWord === true);
         case 'usage':
-          return textReply(todoWording[language].doneUsage);
+          return textReply(
+            command.of === 'delete'
+              ? todoWording[language].deleteUsage(command.numbers)
+              : todoWording[language].doneUsage,
+          );
       }
     },
   };

@@ -23,6 +23,10 @@ export const todoWording = {
     missingText: 'What should the todo say? For example: `todo add Send the weekly report by Friday @alice`.',
     doneUsage:
       'Which todo? Give its number: `todo done 3` (or several: `todo done 3 4`). `todo list` shows the numbers.',
+    deleteUsage: (numbers: readonly number[]) =>
+      numbers.length > 0
+        ? `Todos are closed, not deleted: \`todo done ${numbers.join(' ')}\` takes ${numbers.map((number) => `#${number}`).join(', ')} off the open list.`
+        : 'Todos are closed, not deleted: `todo done 3` takes #3 off the open list. `todo list` shows the numbers.',
     tooLong: (limit: number, length: number) =>
       `A todo can be at most ${limit} characters; this one has ${length.toLocaleString('en-US')}. Shorten it (details can go in a thread), then add it again.`,
     openTask: 'Open the task',
@@ -57,6 +61,10 @@ export const todoWording = {
     notFound: (number: number) => `这里没有待办 #${number}。\`待办 列表\` 可查看未完成的待办。`,
     missingText: '待办内容是什么？例如：`待办 添加 周五前发周报 @张三`。',
     doneUsage: '要完成哪一项？请给出编号：`待办 完成 3`（多项：`待办 完成 3 4`）。`待办 列表` 可查看编号。',
+    deleteUsage: (numbers: readonly number[]) =>
+      numbers.length > 0
+        ? `待办不能删除，只能完成：发送 \`待办 完成 ${numbers.join(' ')}\` 即可把 ${numbers.map((number) => `#${number}`).join('、')} 移出未完成列表。`
+        : '待办不能删除，只能完成：发送 `待办 完成 3` 即可把 #3 移出未完成列表。`待办 列表` 可查看编号。',
     tooLong: (limit: number, length: number) =>
       `待办内容最多 ${limit} 个字符，这条有 ${length} 个。请缩短（详情可放在话题里）后再添加。`,
     openTask: '打开任务',
