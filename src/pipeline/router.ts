@@ -85,7 +85,7 @@ export function routeByCommand(message: InboundMessage, skills: readonly Skill[]
     const skill = named ?? (message.command.menu ? findSkill(skills, 'help') : undefined);
     if (skill) {
       const word = named ? message.command.name.toLowerCase() : 'help';
-      const text = named ? normalizeCommandText(message.command.args).trim() : '';
+      const text = named ? message.command.args.trim() : '';
       const request: SkillRequest = { kind: 'command', word, text };
       return { kind: 'run', skill, request, args: noModelArguments(skill), routedBy: 'command' };
     }
@@ -110,10 +110,15 @@ export function commandWordOf(
   text: string,
   skills: readonly Skill[],
 ): { skill: Skill; word: string; rest: string } | undefined {
+  // The word is found in the normalized text (`待办　完成`), the rest kept as typed: a text to translate keeps its
+  // full-width indents. Normalizing maps one character to one, so positions line up.
   const normalized = normalizeCommandText(text);
   const match = firstWordPattern.exec(normalized);
   const skill = match ? findSkill(skills, match[1]) : undefined;
-  if (match && skill) return { skill, word: match[1].toLowerCase(), rest: match[2].trim() };
+  if (match && skill) {
+    const rest = text.slice(normalized.length - match[2].length).trim();
+    return { skill, word: match[1].toLowerCase(), rest };
+  }
   // A whole sentence that is a command (`请删除我的数据。`): only exact phrases a skill lists, never a guess.
   const sentence = withoutTrailingPunctuation(normalized);
   const phrased = skills.find((candidate) =>

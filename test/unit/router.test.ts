@@ -1,5 +1,7 @@
+import { requestText } from '../../src/core/skill';
 import { type Route, routeByCommand, routeMessage } from '../../src/pipeline/router';
 import { createSkills } from '../../src/skills';
+import { parseTodoCommand } from '../../src/skills/todo/command';
 import { createMemoryStateStore } from '../../src/state/memory-state-store';
 import { ScriptedLlm } from '../fakes/scripted-llm';
 import { inboundMessage } from '../helpers/messages';
@@ -63,24 +65,22 @@ describe('router', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
-  test('full-width digits and spaces read as ASCII, once for every command; whole-sentence commands are exact', async () => {
+  test('full-width digits and spaces find the command and its subcommand; the text a skill keeps stays as typed', async () => {
     const llm = new ScriptedLlm();
     const routed = async (text: string, extra = {}) =>
       run(await routeMessage(inboundMessage(text, extra), skills, options(llm)));
     // What a Chinese input method types by default: ３ (U+FF13) and the ideographic space (U+3000).
-    expect((await routed('待办 完成 ３')).request).toEqual({ kind: 'command', word: '待办', text: '完成 3' });
-    expect((await routed('todo\u3000done\u3000３')).request).toEqual({
-      kind: 'command',
-      word: 'todo',
-      text: 'done 3',
-    });
-    expect((await routed('知识库 删除 １')).request).toEqual({
-      kind: 'command',
-      word: '知识库',
-      text: '删除 1',
-    });
+    for (const text of ['待办 完成 ３', 'todo\u3000done\u3000３']) {
+      const route = await routed(text);
+      expect(route.skill.name).toBe('todo');
+      expect(parseTodoCommand(requestText(route.request))).toEqual({ kind: 'done', numbers: [3] });
+    }
+    expect((await routed('知识库 删除 １')).skill.name).toBe('kb');
     const slash = { command: { name: 'kb', args: ' forget ＃２ ' }, via: 'command' as const };
-    expect((await routed('', slash)).request).toEqual({ kind: 'command', word: 'kb', text: 'forget #2' });
+    expect((await routed('', slash)).request).toEqual({ kind: 'command', word: 'kb', text: 'forget ＃２' });
+    // A formal Chinese text keeps its paragraph indents and full-width digits for the translation.
+    const notice = '第一段。\n\u3000\u3000第二段有３个要点。';
+    expect((await routed(`翻译 ${notice}`)).request).toEqual({ kind: 'command', word: '翻译', text: notice });
     expect((await routed('待办完成 3')).request).toEqual({ kind: 'command', word: '待办完成', text: '3' });
     for (const text of ['删除我的数据。', '请删除我的数据', '忘记我', '删除我的信息！', 'delete my data.']) {
       const route = await routed(text);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Reply, type ReplyButton, textReply } from '../../core/reply';
 import { requestText, type Skill, type SkillContext, type SkillKnowledge } from '../../core/skill';
 import type { DocumentLimits } from '../../documents/limits';
+import { normalizeCommandText } from '../../text/command-text';
 import { detectLanguage, type Language } from '../../text/language';
 import { toolArguments } from '../arguments';
 import { replaceCard } from '../card';
@@ -59,7 +60,7 @@ const subcommands: Record<string, KbAction> = {
  * `kb search travel budget`). Full-width digits were made ASCII by the router.
  */
 function parseCommand(text: string): { action?: KbAction; number?: number; rest: string } {
-  const [word = '', ...after] = text.trim().split(/\s+/);
+  const [word = '', ...after] = normalizeCommandText(text).trim().split(/\s+/);
   const action = subcommands[word.toLowerCase()];
   const next = after[0] ?? '';
   const number = /^#?\d+$/.test(next) ? Number(next.replace('#', '')) : undefined;

@@ -1,4 +1,5 @@
 import type { Author } from '../../core/inbound-message';
+import { normalizeCommandText } from '../../text/command-text';
 import { escapeRegExp } from '../../text/regexp';
 import { dayPartStart, instantOf, parseWhen, type TimeOfDay, type WhenMatch } from '../when/parse-when';
 
@@ -45,8 +46,8 @@ function numbersOf(text: string): number[] | undefined {
 
 /** Read the text after `todo` / `待办`: list, add, done, or extraction from the thread. */
 export function parseTodoCommand(text: string): TodoCommand {
-  // Full-width digits and spaces were made ASCII by the router (normalizeCommandText), once for every command.
-  const trimmed = text.trim().replace(gluedDonePattern, '$1 $2');
+  // Full-width digits and spaces as ASCII for reading the subcommand (`待办 完成 ３`).
+  const trimmed = normalizeCommandText(text).trim().replace(gluedDonePattern, '$1 $2');
   if (trimmed.length === 0) return { kind: 'list', all: false };
   if (fromThreadPattern.test(trimmed)) return { kind: 'extract', source: 'thread', text: trimmed };
   const [first, ...rest] = trimmed.split(/\s+/);
