@@ -7,7 +7,7 @@ import type { Skill, SkillRequest } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
 import { normalizeCommandText, withoutTrailingPunctuation } from '../text/command-text';
-import { detectLanguage } from '../text/language';
+import { detectLanguage, languageOfTurns } from '../text/language';
 import { messageLanguage, unreadableNotice } from './unreadable';
 
 /** What picked the skill. */
@@ -172,14 +172,16 @@ export async function routeMessage(
   const routable = skills.filter((skill) => skill.routable !== false && skill !== options.chatSkill);
   if (!options.llm.configured || routable.length === 0) return conversation();
 
-  const language = detectLanguage(message.text) === 'zh' ? 'Chinese' : 'English';
+  const memory = await options.store.turns(conversationKey(message.conversation));
+  // `OK` or `👍` in a conversation held in Chinese is answered in Chinese.
+  const said = detectLanguage(message.text, languageOfTurns(memory));
+  const language = said === 'zh' ? 'Chinese' : 'English';
   const prompt = renderPrompt('route', {
     platform: message.conversation.platform,
     today: options.now.toISOString().slice(0, 10),
     timezone: options.timezone,
     language,
   });
-  const memory = await options.store.turns(conversationKey(message.conversation));
   const answer = await options.llm.complete({
     system: prompt.text,
     maxTokens: prompt.maxTokens,

@@ -2,7 +2,7 @@ import { conversationKey } from '../core/conversation';
 import { textReply } from '../core/reply';
 import { requestText, type Skill } from '../core/skill';
 import { renderPrompt } from '../prompts/render';
-import { detectLanguage } from '../text/language';
+import { detectLanguage, languageOfTurns } from '../text/language';
 import { modelNeeded } from '../text/messages';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
 import { noArguments } from './arguments';
@@ -30,11 +30,13 @@ export function createChatSkill(): Skill {
     async run(context) {
       const { message, request } = context;
       const text = (requestText(request) || message.text).trim();
-      const language = detectLanguage(text);
+      const key = conversationKey(message.conversation);
+      const memory = await context.store.turns(key);
+      // `OK` or `👍` in a conversation held in Chinese is answered in Chinese.
+      const language = detectLanguage(text, languageOfTurns(memory));
       if (text.length === 0) return textReply(greeting[language]);
       if (!context.llm.configured)
         return textReply(`${modelNeeded(freeForm, language)} ${commandsWork[language]}`);
-      const key = conversationKey(message.conversation);
       const at = context.now().toISOString();
       let answerText: string;
       if (request.kind === 'conversation' && request.answer) {
@@ -42,7 +44,6 @@ export function createChatSkill(): Skill {
         answerText = request.answer.text;
         await context.respond.send(textReply(answerText));
       } else {
-        const memory = await context.store.turns(key);
         const prompt = renderPrompt('chat', {
           userName: message.author.name ?? 'a colleague',
           platform: message.conversation.platform,

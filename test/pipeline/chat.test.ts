@@ -32,7 +32,7 @@ describe('chat skill through the pipeline', () => {
     const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
     await pipeline.queue.enqueue(inboundMessage('你好，今天有什么安排？'));
     await pipeline.drain();
-    expect(llm.requests[0].system).toMatch(/in Chinese/);
+    expect(llm.requests[0].system).toMatch(/briefly, in Chinese/);
     await pipeline.stop();
   });
 
@@ -88,6 +88,36 @@ describe('chat skill through the pipeline', () => {
     expect(empty).toBe('The model ended without an answer. Try again, or say it another way.');
     expect(cut).toBe('第一部分的翻译\n\n_（回答达到长度上限，已被截断。可以让我继续，或发送更短的文本。）_');
     await pipeline.stop();
+  });
+
+  test('`OK` or 👍 in a conversation held in Chinese is answered in Chinese; in English, in English', async () => {
+    const platform = new RecordingPlatform('console');
+    const llm = new ScriptedLlm([], { text: '好的' });
+    const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
+    for (const text of ['帮我想想周会的议程', 'OK', '👍']) {
+      await pipeline.queue.enqueue(inboundMessage(text));
+      await pipeline.drain();
+    }
+    expect(llm.requests.map((request) => /briefly, in Chinese/.test(request.system ?? ''))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const english = new ScriptedLlm([], { text: 'Sure' });
+    const other = await startTestPipeline({
+      platforms: { console: new RecordingPlatform('console') },
+      llm: english,
+    });
+    for (const text of ['plan the team meeting agenda with me', 'OK']) {
+      await other.queue.enqueue(inboundMessage(text));
+      await other.drain();
+    }
+    expect(english.requests.map((request) => /briefly, in Chinese/.test(request.system ?? ''))).toEqual([
+      false,
+      false,
+    ]);
+    await pipeline.stop();
+    await other.stop();
   });
 
   test('a model failure mid-answer keeps the streamed text and adds the apology in the same message', async () => {
