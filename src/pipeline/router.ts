@@ -8,6 +8,7 @@ import type { StateStore } from '../core/state-store';
 import { renderPrompt } from '../prompts/render';
 import { normalizeCommandText, withoutTrailingPunctuation } from '../text/command-text';
 import { detectLanguage, languageOfTurns } from '../text/language';
+import { localDay } from '../text/local-day';
 import { messageLanguage, unreadableNotice } from './unreadable';
 
 /** What picked the skill. */
@@ -178,7 +179,7 @@ export async function routeMessage(
   const language = said === 'zh' ? 'Chinese' : 'English';
   const prompt = renderPrompt('route', {
     platform: message.conversation.platform,
-    today: options.now.toISOString().slice(0, 10),
+    today: localDay(options.now, options.timezone),
     timezone: options.timezone,
     language,
   });

@@ -3,6 +3,7 @@ import { textReply } from '../core/reply';
 import { requestText, type Skill } from '../core/skill';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage, languageOfTurns } from '../text/language';
+import { localDay } from '../text/local-day';
 import { modelNeeded } from '../text/messages';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
 import { noArguments } from './arguments';
@@ -44,11 +45,12 @@ export function createChatSkill(): Skill {
         answerText = request.answer.text;
         await context.respond.send(textReply(answerText));
       } else {
+        const timezone = message.author.timezone ?? context.settings.defaultTimezone;
         const prompt = renderPrompt('chat', {
           userName: message.author.name ?? 'a colleague',
           platform: message.conversation.platform,
-          today: at.slice(0, 10),
-          timezone: message.author.timezone ?? context.settings.defaultTimezone,
+          today: localDay(new Date(at), timezone),
+          timezone,
           language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
         });
         answerText = await streamAnswer(context, {

@@ -249,7 +249,21 @@ describe('summarize skill', () => {
     const markdown = final && 'reply' in final ? final.reply?.markdown : undefined;
     expect(markdown).toContain('- 明天下午3点 → Sun, Nov 29, 15:00 (Asia/Shanghai) [1]');
     expect(markdown).toContain('- 周一 → Mon, Nov 30 (Asia/Shanghai) [1]');
+    // The span covered, on the asker's clock too (01:00 Saturday in Shanghai, not 17:00 Friday UTC).
+    expect(markdown).toContain('Covers 1 message (2026-11-28 01:00 – 2026-11-28 01:00 Asia/Shanghai).');
     expect(markdown).not.toMatch(/UTC/);
+  });
+
+  test("the model reads the transcript's times on the asker's clock, as the prompt's today is", () => {
+    const late: HistoryMessage = {
+      id: 'a',
+      author: { id: 'U1', name: 'Alice' },
+      text: 'ship it tomorrow',
+      at: '2026-11-27T17:00:00.000Z',
+      isBot: false,
+    };
+    expect(fencedTranscript(numberMessages([late]), 'Asia/Shanghai')).toContain('(2026-11-28 01:00)');
+    expect(fencedTranscript(numberMessages([late]))).toContain('(2026-11-27 17:00)');
   });
 
   test('in a channel outside a thread the channel is read over the asked period', async () => {

@@ -159,6 +159,16 @@ describe('router', () => {
     expect(refused).toMatchObject({ kind: 'reply', reason: 'invalid_arguments' });
   });
 
+  test("the routing prompt's today is the asker's day: 01:00 in Shanghai is already the next day", async () => {
+    const llm = new ScriptedLlm([{ text: 'Hello' }]);
+    await routeMessage(inboundMessage('what day is it?'), skills, {
+      ...options(llm),
+      now: new Date('2026-11-27T17:00:00Z'),
+      timezone: 'Asia/Shanghai',
+    });
+    expect(llm.requests[0].system).toContain('Today is 2026-11-28 (Asia/Shanghai).');
+  });
+
   test('free text without a tool choice becomes a conversational answer', async () => {
     const llm = new ScriptedLlm([{ text: 'Hello Alice!' }]);
     const route = run(await routeMessage(inboundMessage('hi there'), skills, options(llm)));

@@ -11,6 +11,7 @@ import { findDocumentSource } from '../documents/find-source';
 import { documentLimitsOf } from '../documents/read-source';
 import { requestLanguage } from '../documents/request-language';
 import { retentionOf } from '../retention';
+import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
 import { summarizeDocument } from './document-summary';
 import { extractiveSummary } from './extractive';
@@ -63,8 +64,9 @@ function isConsole(conversation: ConversationRef): boolean {
   return conversation.platform === 'console';
 }
 
-function describeTime(iso: string): string {
-  return iso.slice(0, 16).replace('T', ' ');
+/** A time of the "Covers …" line on the asker's clock. */
+function describeTime(iso: string, timezone: string): string {
+  return formatEditable(new Date(iso), timezone);
 }
 
 async function resolveTarget(
@@ -159,6 +161,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
       const request = requestOf(context);
       const language = requestLanguage(message, `${message.text} ${request}`);
       const words = wording[language];
+      const timezone = requesterTimezone(context);
       // A file shared with the message, a file or doc link, or the file the message replies to.
       const source = await findDocumentSource(context, request);
       if (source) {
@@ -204,12 +207,17 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         },
         signal: context.signal,
         calls: { count: 0 },
+        timezone,
       };
 
       if (cached && fresh.length === 0) {
         return render(cached, target.title, [
           words.noNew,
-          words.covered(cached.covered, describeTime(cached.firstAt), describeTime(cached.lastAt)),
+          words.covered(
+            cached.covered,
+            describeTime(cached.firstAt, timezone),
+            `${describeTime(cached.lastAt, timezone)} ${timezone}`,
+          ),
         ]);
       }
       if (!cached && fresh.length === 0) {
@@ -222,12 +230,19 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
       if (history.truncated) notes.push(words.capped(maxMessages));
 
       if (!context.llm.configured) {
-        const summary = extractiveSummary(numbered, language, context.now(), requesterTimezone(context));
+        const summary = extractiveSummary(numbered, language, context.now(), timezone);
         const next = nextCache(undefined, summary, numbered, fresh, context.now());
         return render(
           next,
           target.title,
-          [...notes, words.covered(next.covered, describeTime(next.firstAt), describeTime(next.lastAt))],
+          [
+            ...notes,
+            words.covered(
+              next.covered,
+              describeTime(next.firstAt, timezone),
+              `${describeTime(next.lastAt, timezone)} ${timezone}`,
+            ),
+          ],
           words.offlineLabel,
         );
       }
@@ -252,7 +267,13 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         'summary made',
       );
       if (cached) notes.push(words.updated(fresh.length));
-      notes.push(words.covered(next.covered, describeTime(next.firstAt), describeTime(next.lastAt)));
+      notes.push(
+        words.covered(
+          next.covered,
+          describeTime(next.firstAt, timezone),
+          `${describeTime(next.lastAt, timezone)} ${timezone}`,
+        ),
+      );
       return render(next, target.title, notes);
     },
   };

@@ -24,6 +24,8 @@ export interface SummaryCall {
   signal?: AbortSignal;
   /** Counts model calls made. */
   calls: { count: number };
+  /** The asker's timezone: the transcript's times are on their clock (UTC when not given). */
+  timezone?: string;
 }
 
 /** Run tasks with at most `limit` at once, keeping result order. */
@@ -104,7 +106,7 @@ export async function summarizeMessages(
 ): Promise<string> {
   const total = messages.reduce((sum, entry) => sum + transcriptLineTokens(entry), 0);
   if (total <= budget.chunkTokens) {
-    return callModel(call, 'summarize', {}, fencedTranscript(messages));
+    return callModel(call, 'summarize', {}, fencedTranscript(messages, call.timezone));
   }
   const chunks = chunkUnderBudget(messages, budget.chunkTokens, transcriptLineTokens);
   const notes = await mapWithConcurrency(chunks, budget.concurrency, (chunk, index) =>
@@ -112,7 +114,7 @@ export async function summarizeMessages(
       call,
       'summarize-chunk',
       { part: String(index + 1), parts: String(chunks.length) },
-      fencedTranscript(chunk),
+      fencedTranscript(chunk, call.timezone),
     ),
   );
   return reduceNotes(notes, call, budget);
@@ -132,6 +134,6 @@ export async function updateSummary(
     const fresh = await summarizeMessages(newMessages, call, budget);
     return mergeOnce([previous, fresh], call);
   }
-  const user = `<summary>\n${previous.replace(/<\/?summary>/gi, '')}\n</summary>\n\n${fencedTranscript(newMessages)}`;
+  const user = `<summary>\n${previous.replace(/<\/?summary>/gi, '')}\n</summary>\n\n${fencedTranscript(newMessages, call.timezone)}`;
   return callModel(call, 'summarize-update', {}, user);
 }

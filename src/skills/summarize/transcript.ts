@@ -1,5 +1,6 @@
 import type { HistoryMessage } from '../../core/history-message';
 import { estimateTokens } from '../../llm/token-estimator';
+import { localDay } from '../../text/local-day';
 import {
   findUrls,
   neutralizeMassMentions,
@@ -30,8 +31,19 @@ export function numberMessages(messages: HistoryMessage[], first = 1): NumberedM
   return messages.map((message, index) => ({ number: first + index, message }));
 }
 
-function formatTime(iso: string): string {
-  return iso.slice(0, 16).replace('T', ' ');
+/** `YYYY-MM-DD HH:MM` on the asker's clock, as the prompt's "today" is. */
+function formatTime(iso: string, timezone: string): string {
+  return localDay(new Date(iso), timezone) + localClock(new Date(iso), timezone);
+}
+
+function localClock(instant: Date, timezone: string): string {
+  const clock = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(instant);
+  return ` ${clock}`;
 }
 
 /**
@@ -54,12 +66,15 @@ function timeLine(time: string, previous: string): string | undefined {
   return undefined;
 }
 
-/** The transcript as fenced, untrusted data for a prompt; a time line starts each new hour (saves tokens). */
-export function fencedTranscript(messages: NumberedMessage[]): string {
+/**
+ * The transcript as fenced, untrusted data for a prompt; a time line, on the asker's clock, starts each new hour
+ * (saves tokens).
+ */
+export function fencedTranscript(messages: NumberedMessage[], timezone = 'UTC'): string {
   let previous = '';
   const lines: string[] = [];
   for (const entry of messages) {
-    const time = formatTime(entry.message.at);
+    const time = formatTime(entry.message.at, timezone);
     const line = timeLine(time, previous);
     if (line) lines.push(line);
     previous = time;

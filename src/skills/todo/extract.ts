@@ -3,6 +3,7 @@ import type { HistoryMessage } from '../../core/history-message';
 import type { Author } from '../../core/inbound-message';
 import type { SkillContext } from '../../core/skill';
 import { renderPrompt } from '../../prompts/render';
+import { localDay } from '../../text/local-day';
 import { neutralizeMassMentions, removeInvisibleCharacters } from '../../text/sanitize';
 import { usageScope } from '../answer';
 import { fencedTranscript, numberMessages } from '../summarize/transcript';
@@ -104,7 +105,7 @@ export async function extractTodos(
 ): Promise<ProposedTodo[]> {
   const now = context.now();
   const prompt = renderPrompt('todo-extract', {
-    today: now.toISOString().slice(0, 10),
+    today: localDay(now, source.timezone),
     timezone: source.timezone,
     requester: context.message.author.name ?? context.message.author.id,
     maxItems: String(maxProposedTodos),
@@ -112,7 +113,7 @@ export async function extractTodos(
   const result = await context.llm.complete({
     system: prompt.text,
     maxTokens: prompt.maxTokens,
-    messages: [{ role: 'user', content: fencedTranscript(numberMessages(source.history)) }],
+    messages: [{ role: 'user', content: fencedTranscript(numberMessages(source.history), source.timezone) }],
     tools: [{ name: toolName, description: 'Record the action items found.', inputSchema }],
     toolChoice: { name: toolName },
     purpose: 'todo',
