@@ -30,8 +30,13 @@ export function localFilesIn(line: string, directory: string, conversation: Conv
     const expanded = word.startsWith('~/') ? resolve(homedir(), word.slice(2)) : word;
     const path = isAbsolute(expanded) ? expanded : resolve(directory, expanded);
     const found = existsSync(path) && statSync(path).isFile();
+    // `/help` or `/api/users` is a slash command or a word, not a file: a missing absolute path counts only
+    // when it names a document (`/tmp/report.pdf`).
+    const missingCommandLike =
+      written && !found && word.startsWith('/') && !documentName.test(basename(path));
     // A path written as one is kept even when nothing is there: reading it then says so.
-    if (found || written) files.push({ id: path, name: basename(path), conversation });
+    if ((found || written) && !missingCommandLike)
+      files.push({ id: path, name: basename(path), conversation });
   }
   return files;
 }

@@ -32,6 +32,16 @@ describe('the console reads local files (npm start with piped input, no model)',
     expect(meeting).toContain('未使用模型生成');
   });
 
+  test('/help and a word like /api/users are not files: no note about an attached file', () => {
+    const result = runConsoleIn(folder.path, '/help\ntodo add check the /api/users endpoint\n', {
+      INIT_CWD: folder.path,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/is your office assistant/);
+    expect(result.stdout).toContain('Added todo #1: check the /api/users endpoint');
+    expect(result.stdout).not.toMatch(/attached file|There is no file/);
+  });
+
   test('DOCUMENT_MAX_BYTES reaches the download: a larger file is refused with the limit named', () => {
     writeFileSync(join(folder.path, 'big.txt'), 'Meeting notes, line after line.\n'.repeat(70_000));
     const result = runConsoleIn(folder.path, 'summarize ./big.txt\n', {
