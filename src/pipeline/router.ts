@@ -9,6 +9,7 @@ import { renderPrompt } from '../prompts/render';
 import { normalizeCommandText, withoutTrailingPunctuation } from '../text/command-text';
 import { detectLanguage, languageOfTurns } from '../text/language';
 import { localDay } from '../text/local-day';
+import { removeInvisibleCharacters } from '../text/sanitize';
 import { messageLanguage, unreadableNotice } from './unreadable';
 
 /** What picked the skill. */
@@ -163,7 +164,7 @@ export async function routeMessage(
     routedBy: 'conversation',
   });
   // Nothing to read (an image alone, an empty slash command, a message type not known): never a model call.
-  if (message.text.trim().length === 0) {
+  if (removeInvisibleCharacters(message.text).trim().length === 0) {
     if (message.unreadable?.length) {
       const notice = unreadableNotice(message.unreadable, messageLanguage(message));
       return { kind: 'reply', reply: { markdown: notice.alone }, reason: 'unreadable' };

@@ -5,6 +5,7 @@ import { renderPrompt } from '../prompts/render';
 import { detectLanguage, languageOfTurns } from '../text/language';
 import { localDay } from '../text/local-day';
 import { modelNeeded } from '../text/messages';
+import { removeInvisibleCharacters } from '../text/sanitize';
 import { rememberExchange, streamAnswer, usageScope } from './answer';
 import { noArguments } from './arguments';
 
@@ -35,7 +36,8 @@ export function createChatSkill(): Skill {
       const memory = await context.store.turns(key);
       // `OK` or `👍` in a conversation held in Chinese is answered in Chinese.
       const language = detectLanguage(text, languageOfTurns(memory));
-      if (text.length === 0) return textReply(greeting[language]);
+      // A message of only invisible characters (U+200B) is nothing to send a model.
+      if (removeInvisibleCharacters(text).trim().length === 0) return textReply(greeting[language]);
       if (!context.llm.configured)
         return textReply(`${modelNeeded(freeForm, language)} ${commandsWork[language]}`);
       const at = context.now().toISOString();

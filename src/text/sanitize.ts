@@ -61,6 +61,14 @@ export function removeForeignUrls(
 /** Characters that hide text from people but not from models (Unicode tag block, zero-width, bidi controls). */
 const invisiblePattern = /[\u{E0000}-\u{E007F}\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
 
+/** Text direction overrides and isolates: they flip how the rest of a line shows (a due date, a time). */
+const directionControlPattern = /[\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Remove the direction controls from text Deskmate keeps and shows again (a todo, a meeting title). */
+export function removeDirectionControls(text: string): string {
+  return text.replace(directionControlPattern, '');
+}
+
 /** Remove invisible characters a message could use to smuggle instructions past its readers. */
 export function removeInvisibleCharacters(text: string): string {
   return text.replace(invisiblePattern, '');

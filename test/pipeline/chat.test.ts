@@ -120,6 +120,17 @@ describe('chat skill through the pipeline', () => {
     await other.stop();
   });
 
+  test('a message of only invisible characters makes no model call: the greeting answers', async () => {
+    const platform = new RecordingPlatform('console');
+    const llm = new ScriptedLlm([], { text: 'should not be asked' });
+    const pipeline = await startTestPipeline({ platforms: { console: platform }, llm });
+    await pipeline.queue.enqueue(inboundMessage('\u200b\u200b'));
+    await pipeline.drain();
+    expect(llm.requests).toHaveLength(0);
+    expect(platform.visibleMessages()).toEqual(['Hi! Ask me anything, or try `help` to see what I can do.']);
+    await pipeline.stop();
+  });
+
   test('a model failure mid-answer keeps the streamed text and adds the apology in the same message', async () => {
     const platform = new RecordingPlatform('console', { streaming: true });
     const partial = 'The first half of the answer';

@@ -62,3 +62,22 @@ describe('meeting lengths no meeting has', () => {
     expect(fine).not.toMatch(/1h30m/);
   });
 });
+
+describe('what a todo or a meeting keeps of what was typed', () => {
+  test('a title too long for a calendar is refused with its length; direction overrides are dropped', async () => {
+    const [long, chinese, overridden, meeting] = await replies([
+      `schedule ${'Quarterly planning '.repeat(20)}tomorrow 3pm`,
+      `日程 ${'季度规划会议'.repeat(40)} 明天下午3点`,
+      'todo add fix\u202ebug tomorrow',
+      'schedule Review\u202e tomorrow 3pm',
+    ]);
+    expect(long).toBe(
+      "A meeting title can be at most 200 characters; this one has 379. Shorten it (details can go in the invite's thread), then ask again.",
+    );
+    expect(chinese).toBe('会议标题最多 200 个字符，这个有 240 个。请缩短（详情可放在话题里）后再试。');
+    expect(overridden).toContain('Added todo #1: fixbug · due Mon, Dec 7, 17:00');
+    expect(overridden).not.toContain('\u202e');
+    expect(meeting).toContain('Review');
+    expect(meeting).not.toContain('\u202e');
+  });
+});

@@ -26,6 +26,9 @@ import {
 import { freeSlots, isFree, searchWindow } from './slots';
 import { scheduleWording } from './wording';
 
+/** The longest meeting title Deskmate books (the model's tool input is held to the same). */
+export const maxMeetingTitleLength = 200;
+
 /** Alternatives offered when the time asked for is busy. */
 const maxAlternatives = 3;
 
@@ -111,6 +114,10 @@ async function schedule(context: SkillContext<ScheduleArguments>, explicit: bool
     return textReply(words.badLength(request.durationText ?? `${request.durationMinutes}m`));
   }
   if (!request.start) return textReply(words.needsWhen);
+  // A title, not a document: it goes into calendars and invite files as it is.
+  if (request.title.length > maxMeetingTitleLength) {
+    return textReply(words.titleTooLong(maxMeetingTitleLength, request.title.length));
+  }
   const meeting = await plan(context, request, timezone, language);
   const durationMs = meeting.durationMinutes * 60_000;
   const start = request.start;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Author } from '../../core/inbound-message';
 import { escapeRegExp } from '../../text/regexp';
+import { removeDirectionControls } from '../../text/sanitize';
 import {
   type DayPart,
   dayPartStart,
@@ -80,7 +81,9 @@ export function parseScheduleText(
     const before = `(\\b(on|at)\\s+|(本|这个?)(?=[周星礼]))?`;
     text = text.replace(new RegExp(`${before}${escapeRegExp(whenText)}`, 'iu'), ' ');
   }
-  let title = text.replace(/[\s,，、;；]+/gu, ' ').trim();
+  let title = removeDirectionControls(text)
+    .replace(/[\s,，、;；]+/gu, ' ')
+    .trim();
   // Only connectors left dangling once the mentions and the date are out: "Budget review with and" loses
   // them, "a meeting with bob" keeps its "with".
   const dangling = /(^|\s)(with|and|[和与跟同])\s*$|^\s*(with|and|[和与跟同])(\s|$)/iu;

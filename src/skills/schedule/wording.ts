@@ -9,6 +9,8 @@ export const scheduleWording = {
     needsWhen:
       'When should it be? For example: `schedule Budget review tomorrow 3pm 45m @alice @bob`, or `next Tue afternoon`.',
     past: 'That time has already passed. Pick a time in the future.',
+    titleTooLong: (limit: number, length: number) =>
+      `A meeting title can be at most ${limit} characters; this one has ${length.toLocaleString('en-US')}. Shorten it (details can go in the invite's thread), then ask again.`,
     badLength: (length: string) =>
       `“${length}” is not a meeting length I can book: use ${minMinutes} minutes to ${maxMinutes / 60} hours, e.g. 45m, 1.5h or 1h30m.`,
     confirm: 'Schedule this meeting?',
@@ -31,6 +33,8 @@ export const scheduleWording = {
     defaultTitle: '会议',
     needsWhen: '什么时候？例如：`日程 预算评审 明天下午3点 45分钟 @张三 @李四`，或 `下周二下午`。',
     past: '这个时间已经过去了，请选一个将来的时间。',
+    titleTooLong: (limit: number, length: number) =>
+      `会议标题最多 ${limit} 个字符，这个有 ${length} 个。请缩短（详情可放在话题里）后再试。`,
     badLength: (length: string) =>
       `“${length}”不是可以预约的会议时长：请用 ${minMinutes} 分钟到 ${maxMinutes / 60} 小时之间的时长，例如 45分钟、1.5小时 或 一个半小时。`,
     confirm: '要安排这个会议吗？',

@@ -1,6 +1,7 @@
 import type { Author } from '../../core/inbound-message';
 import { normalizeCommandText } from '../../text/command-text';
 import { escapeRegExp } from '../../text/regexp';
+import { removeDirectionControls } from '../../text/sanitize';
 import { dayPartStart, instantOf, parseWhen, type TimeOfDay, type WhenMatch } from '../when/parse-when';
 
 /** What a `todo …` command asks for; `usage` when its arguments do not fit (`todo done abc`). */
@@ -120,7 +121,7 @@ export function parseTodoText(
   mentions: readonly Author[],
   reference: { now: Date; timezone: string },
 ): ParsedTodo {
-  let text = input;
+  let text = removeDirectionControls(input);
   let ownerId: string | undefined;
   let ownerName: string | undefined;
   const mentioned = mentions.find((mention) => mention.name && text.includes(`@${mention.name}`));
