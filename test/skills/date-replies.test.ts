@@ -13,6 +13,7 @@ const now = new Date('2026-12-06T04:45:00Z');
 /** The replies Deskmate posts to the commands, in order. */
 async function replies(commands: string[]): Promise<string[]> {
   const platform = new RecordingPlatform('console');
+  platform.members.add('U1'); // the asker, so the channel's todo list may be read
   const pipeline = await startTestPipeline({
     platforms: { console: platform },
     skills: createSkills(),
@@ -79,5 +80,21 @@ describe('what a todo or a meeting keeps of what was typed', () => {
     expect(overridden).not.toContain('\u202e');
     expect(meeting).toContain('Review');
     expect(meeting).not.toContain('\u202e');
+  });
+});
+
+describe('a long todo list', () => {
+  test('buttons for the first five, and a line saying how to close the others', async () => {
+    const sent = await replies([
+      ...Array.from({ length: 7 }, (_, number) => `todo add task ${number + 1}`),
+      'todo list',
+      '待办 列表',
+    ]);
+    const [english, chinese] = sent.slice(-2);
+    expect(english).toContain('• #7 task 7');
+    expect(english).toContain(
+      '_The buttons are for the first 5; close any other with `todo done <number>`._',
+    );
+    expect(chinese).toContain('_按钮只对应前 5 项；其他待办请发送 `待办 完成 <编号>` 完成。_');
   });
 });

@@ -57,6 +57,8 @@ async function listTodos(context: SkillContext, todos: TodoStore, all: boolean, 
   const lines = shown.map(
     (item) => `${item.doneAt ? '✓' : '•'} #${item.number} ${todoLine(item, timezone, language)}`,
   );
+  // Buttons stop at five (platforms cap them): the rest are closed by number, and the list says so.
+  if (open.length > maxDoneButtons) lines.push('', words.moreThanButtons(maxDoneButtons));
   // After closing todos, an empty list adds nothing: the answer is the closing line alone.
   const body = shown.length > 0 ? [title, ...lines].join('\n') : notice ? '' : words.none;
   return textReply(notice && body ? `${notice}\n\n${body}` : (notice ?? body), {

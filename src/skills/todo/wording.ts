@@ -15,6 +15,8 @@ export const todoWording = {
     overdue:
       'Its due time has already passed, so it is overdue from the start. Close it or add it again with a later date.',
     alreadyAdded: (number: number) => `Todo #${number} was already added`,
+    moreThanButtons: (count: number) =>
+      `_The buttons are for the first ${count}; close any other with \`todo done <number>\`._`,
     listHint: (number: number) =>
       `Meant to see your todos? \`todo list\` shows them, and \`todo done ${number}\` closes this one.`,
     markedDone: (number: number, text: string) => `✅ Todo #${number} done: ${text}`,
@@ -55,6 +57,8 @@ export const todoWording = {
     added: (number: number) => `已添加待办 #${number}`,
     overdue: '它的截止时间已经过去，所以一添加就已逾期。可以关闭它，或换一个更晚的时间重新添加。',
     alreadyAdded: (number: number) => `待办 #${number} 已添加过`,
+    moreThanButtons: (count: number) =>
+      `_按钮只对应前 ${count} 项；其他待办请发送 \`待办 完成 <编号>\` 完成。_`,
     listHint: (number: number) => `想查看待办？用 \`待办 列表\`；\`待办 完成 ${number}\` 可关闭这一条。`,
     markedDone: (number: number, text: string) => `✅ 待办 #${number} 已完成：${text}`,
     alreadyDone: (number: number) => `待办 #${number} 已经完成了。`,
