@@ -92,8 +92,10 @@ export function createDraftSkill(): Skill<DraftArguments> {
       zh: '根据要求起草文字，或改写、润色、翻译、续写；回复“短一点”“更正式”等继续修改。',
       examples: [
         'draft an announcement that the office is closed Friday, friendly',
-        '润色 “…”',
         'translate "…"',
+        '起草 周五办公室关闭的通知，语气友好',
+        '润色 “…”',
+        '翻译 “…”',
       ],
       needsModel: true,
     },

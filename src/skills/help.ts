@@ -43,7 +43,11 @@ export function createHelpSkill(listSkills: () => readonly Skill[]): Skill {
           const chinese = skill.commandWords.find((word) => /\p{Script=Han}/u.test(word));
           const words = [english, chinese].filter(Boolean).map((word) => `\`${word}\``);
           const modelOnly = skill.help.needsModel;
-          const examples = skill.help.examples
+          // The examples in the asker's language (both still work); all of them when a skill has none in it.
+          const inLanguage = skill.help.examples.filter(
+            (example) => /\p{Script=Han}/u.test(example) === (language === 'zh'),
+          );
+          const examples = (inLanguage.length > 0 ? inLanguage : skill.help.examples)
             .filter((example) => !skill.commandWords.includes(example))
             .map((example) => {
               const marked = offline && Array.isArray(modelOnly) && modelOnly.includes(example);

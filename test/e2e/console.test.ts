@@ -26,6 +26,13 @@ describe('console assistant (npm start with piped input)', () => {
     const chinese = result.stdout.indexOf('是你的办公助手');
     expect(english).toBeGreaterThanOrEqual(0);
     expect(chinese).toBeGreaterThan(english);
+    // Each help shows its own language's examples (both kinds of command work either way).
+    const [englishHelp, chineseHelp] = [result.stdout.slice(english, chinese), result.stdout.slice(chinese)];
+    expect(englishHelp).toContain('`summarize last 24h`');
+    expect(englishHelp).not.toContain('`总结 今天`');
+    expect(chineseHelp).toContain('`总结 今天`');
+    expect(chineseHelp).toContain('`待办 完成 3`');
+    expect(chineseHelp).not.toContain('`summarize last 24h`');
     // The offline notice is said in the reply, and the startup warning goes to stderr, not into replies.
     expect(result.stdout).toMatch(/No language model is configured yet/);
     expect(result.stderr).toMatch(/no language model configured/);

@@ -148,7 +148,16 @@ export function createKbSkill(options: KbOptions = {}): Skill<KbArguments> {
     help: {
       en: 'The knowledge base: `kb add` a file or doc, `kb list`, `kb forget <n>`, `kb status`.',
       zh: '知识库：`知识库 添加` 文件或文档，`知识库 列表`，`知识库 删除 <编号>`，`知识库 状态`。',
-      examples: ['kb add', 'kb list', 'kb forget 2', '知识库 状态'],
+      examples: [
+        'kb add',
+        'kb list',
+        'kb forget 2',
+        'kb status',
+        '知识库 添加',
+        '知识库 列表',
+        '知识库 删除 2',
+        '知识库 状态',
+      ],
     },
     routable: true,
     readsFiles: true,

@@ -153,7 +153,13 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
     help: {
       en: 'Summarize this thread, the channel over a period, or a shared file or doc (a transcript gets minutes), with links to the sources.',
       zh: '总结当前话题、某段时间内的群聊，或分享的文件和文档（会议记录生成纪要），并附上出处链接。',
-      examples: ['summarize', 'summarize last 24h', '总结 今天', 'summarize <file or doc link>'],
+      examples: [
+        'summarize',
+        'summarize last 24h',
+        'summarize <file or doc link>',
+        '总结 今天',
+        '总结 <文件或文档链接>',
+      ],
     },
     readsFiles: true,
     async run(context) {
