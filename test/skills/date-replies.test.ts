@@ -98,3 +98,19 @@ describe('a long todo list', () => {
     expect(chinese).toContain('_按钮只对应前 5 项；其他待办请发送 `待办 完成 <编号>` 完成。_');
   });
 });
+
+describe('a time said in another timezone', () => {
+  test('is read in that zone, shown on the asker’s clock, and the zone is not left in the title', async () => {
+    const [tokyo, utc, offset, abbreviation] = await replies([
+      'schedule sync tomorrow 3pm Asia/Tokyo',
+      'schedule sync tomorrow 3pm UTC',
+      '日程 周会 明天下午3点 UTC+9',
+      'schedule sync tomorrow 3pm JST',
+    ]);
+    // 15:00 in Tokyo is 14:00 in Shanghai; 15:00 UTC is 23:00.
+    expect(tokyo).toMatch(/📅 \*\*sync\*\*\n.*14:00–14:30 \(Asia\/Shanghai\)/);
+    expect(utc).toMatch(/📅 \*\*sync\*\*\n.*23:00–23:30 \(Asia\/Shanghai\)/);
+    expect(offset).toMatch(/📅 \*\*周会\*\*\n.*14:00–14:30 \(Asia\/Shanghai\)/);
+    expect(abbreviation).toMatch(/📅 \*\*sync\*\*\n.*14:00–14:30 \(Asia\/Shanghai\)/);
+  });
+});

@@ -10,6 +10,7 @@ import {
   parseDuration,
   parseWhen,
 } from '../when/parse-when';
+import { saidTimezone } from '../when/said-timezone';
 
 /** A person invited: a platform id when a mention named them, else the name as written. */
 export interface Attendee {
@@ -42,9 +43,12 @@ export const defaultDurationMinutes = 30;
 
 function whenFields(
   words: string,
-  reference: { now: Date; timezone: string },
-): Omit<MeetingRequest, 'title' | 'durationMinutes' | 'attendees'> & { text?: string } {
-  const when = parseWhen(words, reference);
+  asker: { now: Date; timezone: string },
+): Omit<MeetingRequest, 'title' | 'durationMinutes' | 'attendees'> & { text?: string; zoneText?: string } {
+  // "3pm tomorrow Asia/Tokyo": read in the zone it names; shown to the asker on their own clock.
+  const zone = saidTimezone(words);
+  const reference = zone ? { ...asker, timezone: zone.timezone } : asker;
+  const when = parseWhen(zone ? words.replace(zone.text, ' ') : words, reference);
   if (!when) return { timeGiven: false };
   const start = instantOf(when, reference.timezone, dayPartStart[when.dayPart ?? 'day']);
   const end = endInstantOf(when, reference.timezone, start);
@@ -54,6 +58,7 @@ function whenFields(
     timeGiven: Boolean(when.time),
     ...(when.dayPart ? { dayPart: when.dayPart } : {}),
     text: when.text,
+    ...(zone ? { zoneText: zone.text } : {}),
   };
 }
 
@@ -75,7 +80,8 @@ export function parseScheduleText(
   text = text.replace(/(^|\s)@[\p{L}\p{N}._-]+/gu, ' ');
   const duration = parseDuration(text);
   if (duration) text = text.replace(duration.text, ' ');
-  const { text: whenText, ...when } = whenFields(text, reference);
+  const { text: whenText, zoneText, ...when } = whenFields(text, reference);
+  if (zoneText) text = text.replace(zoneText, ' ');
   if (whenText) {
     // "本周五" / "这周五": chrono reads the weekday without 本, which would be left in the title.
     const before = `(\\b(on|at)\\s+|(本|这个?)(?=[周星礼]))?`;
@@ -137,7 +143,7 @@ export function meetingFromModel(
       attendees.push({ id: mention.id, name: mention.name ?? mention.id });
     }
   }
-  const { text: _whenText, ...when } = whenFields(args.when ?? '', reference);
+  const { text: _whenText, zoneText: _zoneText, ...when } = whenFields(args.when ?? '', reference);
   const durationText = args.when ? parseDuration(args.when) : undefined;
   return {
     title: args.title ?? '',

@@ -37,6 +37,8 @@ export interface WhenMatch {
   exact?: Date;
   /** A month named alone ("四月份"): `day` is its last day. */
   wholeMonth?: boolean;
+  /** Minutes ahead of UTC the request itself said its time is in (`3pm JST`, `9am UTC`). */
+  offsetMinutes?: number;
 }
 
 export { type DurationMatch, parseDuration } from './duration';
@@ -101,10 +103,13 @@ function fromResult(result: ParsedResult, text: string, reference: Reference): W
     time = afternoon.time;
     day = afternoon.day ?? day;
   }
+  // "3pm JST", "9am UTC": the time is in the zone it names, not the asker's.
+  const offsetMinutes = time && start.isCertain('timezoneOffset') ? start.get('timezoneOffset') : undefined;
   return {
     text,
     day,
     ...(time ? { time } : {}),
+    ...(typeof offsetMinutes === 'number' ? { offsetMinutes } : {}),
     ...(time && endTime ? { endTime } : {}),
     ...(time ? {} : dayPartOf(text) ? { dayPart: dayPartOf(text) } : {}),
     ...(wholeMonth ? { wholeMonth: true } : {}),
@@ -262,13 +267,17 @@ export const dayPartStart: Record<DayPart | 'day', TimeOfDay> = {
 export function instantOf(match: WhenMatch, timezone: string, fallback: TimeOfDay): Date {
   if (match.exact) return match.exact;
   const time = match.time ?? fallback;
+  if (match.offsetMinutes !== undefined) {
+    const { year, month, day } = match.day;
+    return new Date(Date.UTC(year, month - 1, day, time.hour, time.minute) - match.offsetMinutes * 60_000);
+  }
   return zonedInstant(timezone, { ...match.day, ...time });
 }
 
 /** The end instant of a range ("3pm to 4pm"), after the start (a "4" after "3pm" is 4pm). */
 export function endInstantOf(match: WhenMatch, timezone: string, start: Date): Date | undefined {
   if (!match.endTime) return undefined;
-  let end = zonedInstant(timezone, { ...match.day, ...match.endTime });
+  let end = instantOf({ ...match, time: match.endTime }, timezone, match.endTime);
   const halfDay = 12 * 60 * 60_000;
   for (let tries = 0; tries < 2 && end.getTime() <= start.getTime(); tries += 1) {
     end = new Date(end.getTime() + halfDay);
