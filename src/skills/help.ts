@@ -44,11 +44,11 @@ export function createHelpSkill(listSkills: () => readonly Skill[]): Skill {
           const words = [english, chinese].filter(Boolean).map((word) => `\`${word}\``);
           const modelOnly = skill.help.needsModel;
           // The examples in the asker's language (both still work); all of them when a skill has none in it.
-          const inLanguage = skill.help.examples.filter(
+          const shown = skill.help.examples.filter((example) => !skill.commandWords.includes(example));
+          const inLanguage = shown.filter(
             (example) => /\p{Script=Han}/u.test(example) === (language === 'zh'),
           );
-          const examples = (inLanguage.length > 0 ? inLanguage : skill.help.examples)
-            .filter((example) => !skill.commandWords.includes(example))
+          const examples = (inLanguage.length > 0 ? inLanguage : shown)
             .map((example) => {
               const marked = offline && Array.isArray(modelOnly) && modelOnly.includes(example);
               return `\`${example}\`${marked ? ` ${mark}` : ''}`;
