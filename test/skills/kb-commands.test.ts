@@ -42,7 +42,7 @@ describe('kb commands: add, list, forget, status', () => {
       say('ask what is the travel budget?', privateChannel, 'carol'),
     ]);
     expect(platform.visibleMessages().at(-2)).toContain('Forgotten: travel.md');
-    expect(platform.visibleMessages().at(-1)).toContain("I couldn't find this in the knowledge base");
+    expect(platform.visibleMessages().at(-1)).toContain('The knowledge base is empty');
     expect(modelSaw(llm)).not.toContain('4711');
   });
 

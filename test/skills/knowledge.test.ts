@@ -188,6 +188,25 @@ describe('knowledge answers and who may read what', () => {
   });
 });
 
+describe('asking an empty knowledge base', () => {
+  test('says it is empty and how to fill it, in the asker’s language; a base with sources says not found', async () => {
+    const platform = new KnowledgePlatform({ F1: travelPolicy });
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    await run(platform, index, undefined, [
+      say('ask what is the parking rule?', privateChannel, 'alice'),
+      say('问 报销上限是多少', privateChannel, 'alice'),
+      say('kb add', privateChannel, 'alice', { files: [sharedFile('F1', 'travel.md', privateChannel)] }),
+      say('ask what is the parking rule?', privateChannel, 'alice'),
+    ]);
+    const [empty, chinese, , notFound] = platform.visibleMessages().slice(-4);
+    expect(empty).toContain('The knowledge base is empty, so there is nothing to answer from yet.');
+    expect(empty).toContain('`kb add`');
+    expect(chinese).toContain('知识库还是空的');
+    expect(notFound).toContain("I couldn't find this in the knowledge base.");
+  });
+});
+
 describe('knowledge principals for the place the answer goes', () => {
   const index = new MemoryKnowledgeIndex();
   const platform = new KnowledgePlatform({});

@@ -7,7 +7,8 @@ const answering = { en: 'Answering questions about a file', zh: '回答文件相
 export const askWording = {
   en: {
     languageName: 'English',
-    usage: 'What should I find in the file? For example: `ask what is the Q3 budget?`',
+    usage:
+      'What would you like to know? Ask about a shared file, a doc link, or the knowledge base. For example: `ask what is the Q3 budget?`',
     noFile:
       'I answer from a shared file: share one here (in this thread or our direct chat), or paste a link to a file or doc with your question, then ask again.',
     needsModel: modelNeeded(answering, 'en'),
@@ -21,7 +22,7 @@ export const askWording = {
   },
   zh: {
     languageName: 'Chinese (简体中文)',
-    usage: '要在文件里找什么？例如：`问 第三季度预算是多少？`',
+    usage: '你想了解什么？可以就分享的文件、文档链接或知识库提问。例如：`问 第三季度预算是多少？`',
     noFile:
       '我根据分享的文件回答问题：请先在此话题或私聊中分享文件，或在问题中粘贴文件或文档链接，然后再问。',
     needsModel: modelNeeded(answering, 'zh'),

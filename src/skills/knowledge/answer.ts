@@ -122,7 +122,12 @@ export async function answerFromKnowledge(
 ): Promise<Reply> {
   const words = knowledgeWording[language];
   const hits = await retrieve(context, knowledge, question);
-  if (hits.length === 0) return notFound(language, hits);
+  if (hits.length === 0) {
+    // An empty knowledge base is not "no answer": say how to fill it.
+    const status = await knowledge.index.status().catch(() => undefined);
+    if (status?.sources === 0) return { markdown: knowledgeWording[language].emptyBase };
+    return notFound(language, hits);
+  }
   if (!context.llm.configured) return offlineAnswer(language, hits);
   const prompt = renderPrompt('ask-knowledge', {
     requesterName: context.message.author.name ?? 'a colleague',

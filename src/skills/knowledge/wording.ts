@@ -16,6 +16,8 @@ export const knowledgeWording = {
     feedbackOnlyAsker: 'Only the person who asked can rate this answer.',
     feedbackExpired: 'This answer can no longer be rated.',
     noKnowledge: 'No knowledge base is configured here.',
+    emptyBase:
+      'The knowledge base is empty, so there is nothing to answer from yet. Add a document with `kb add` (with a file or a doc link), or ask an admin to set KNOWLEDGE_DIR to a folder of documents.',
   },
   zh: {
     languageName: 'Chinese (简体中文)',
@@ -30,5 +32,7 @@ export const knowledgeWording = {
     feedbackOnlyAsker: '只有提问的人可以评价这个回答。',
     feedbackExpired: '这个回答已无法评价。',
     noKnowledge: '这里没有配置知识库。',
+    emptyBase:
+      '知识库还是空的，暂时没有可依据的内容。用 `知识库 添加`（附文件或文档链接）添加文档，或请管理员把 KNOWLEDGE_DIR 设为一个文档文件夹。',
   },
 } satisfies Record<Language, unknown>;
