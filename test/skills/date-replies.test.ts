@@ -114,3 +114,20 @@ describe('a time said in another timezone', () => {
     expect(abbreviation).toMatch(/📅 \*\*sync\*\*\n.*14:00–14:30 \(Asia\/Shanghai\)/);
   });
 });
+
+describe('a date no calendar has', () => {
+  test('is pointed out, not turned into a question of when or a todo with no due date', async () => {
+    const [meeting, todo, iso, fine] = await replies([
+      'schedule sync Feb 30 3pm',
+      '待办 添加 2月30日交报告',
+      'todo add send the report by 2026-02-29',
+      'todo add send the report by Feb 28',
+    ]);
+    expect(meeting).toBe(
+      '“Feb 30” is not a date on the calendar: check the day and the month, then ask again.',
+    );
+    expect(todo).toBe('“2月30日”不是日历上的日期：请检查月份和日期后再试。');
+    expect(iso).toContain('“2026-02-29” is not a date on the calendar');
+    expect(fine).toContain('Added todo #1: send the report');
+  });
+});

@@ -12,6 +12,7 @@ import {
   updateProposal,
 } from '../proposals';
 import { reasonableMeetingLength } from '../when/duration';
+import { invalidDate, invalidDateWording } from '../when/invalid-date';
 import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
@@ -106,6 +107,8 @@ async function schedule(context: SkillContext<ScheduleArguments>, explicit: bool
   // "25:00" is a mistake to point out, not part of the title.
   const badTime = invalidTimeOfDay(explicit ? text : (context.args.when ?? ''));
   if (badTime) return textReply(invalidTimeWording[language](badTime));
+  const badDate = invalidDate(explicit ? text : (context.args.when ?? ''));
+  if (badDate) return textReply(invalidDateWording[language](badDate));
   const request = explicit
     ? parseScheduleText(text, mentions, reference)
     : meetingFromModel(context.args, mentions, reference);

@@ -13,6 +13,7 @@ import {
   updateProposal,
 } from '../proposals';
 import { retentionOf } from '../retention';
+import { invalidDate, invalidDateWording } from '../when/invalid-date';
 import { invalidTimeOfDay, invalidTimeWording } from '../when/parse-when';
 import { formatEditable } from '../when/timezone';
 import { requesterTimezone } from '../when/user-timezone';
@@ -116,6 +117,8 @@ async function addTodo(
   const timezone = requesterTimezone(context);
   const badTime = invalidTimeOfDay(text);
   if (badTime) return textReply(invalidTimeWording[language](badTime));
+  const badDate = invalidDate(text);
+  if (badDate) return textReply(invalidDateWording[language](badDate));
   const parsed = parseTodoText(text, context.message.mentions ?? [], { now: context.now(), timezone });
   if (!parsed.text) return textReply(words.missingText);
   if (parsed.text.length > maxTodoLength) return textReply(words.tooLong(maxTodoLength, parsed.text.length));
