@@ -145,6 +145,8 @@ describe('Slack under load: redelivered events at high concurrency', () => {
     expect([...repliesPerMention.values()].every((count) => count === 1)).toBe(true);
     // Answered by the help skill, not refused or apologised for.
     expect(fake.callsTo('chat.postEphemeral')).toHaveLength(0);
-    expect(fake.state.botMessages().every((message) => /Deskmate/.test(message.text))).toBe(true);
+    // Any reply that is not the help is shown as it is (an apology would say which error it met).
+    const notHelp = fake.state.botMessages().filter((message) => !/Deskmate/.test(message.text));
+    expect(notHelp.map((message) => message.text)).toEqual([]);
   }, 150_000); // Correctness under load, not speed (bench/ measures that): a loaded machine may take minutes.
 });
