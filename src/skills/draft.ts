@@ -3,6 +3,7 @@ import { conversationKey } from '../core/conversation';
 import type { LlmMessage } from '../core/llm-provider';
 import { requestText, type Skill } from '../core/skill';
 import type { ConversationTurn } from '../core/state-store';
+import { estimateTokens } from '../llm/token-estimator';
 import { renderPrompt } from '../prompts/render';
 import { detectLanguage } from '../text/language';
 import { modelNeeded } from '../text/messages';
@@ -28,6 +29,16 @@ const modeWords: Record<DraftMode, string[]> = {
 const missingSource = {
   en: 'Give me the text to work on: quote it after the command (e.g. `polish "…"`), or reply to the message with the command.',
   zh: '请提供要处理的文字：在命令后用引号给出（例如 `润色 “…”`），或者回复那条消息并附上命令。',
+};
+const reworkNames = {
+  en: { rewrite: 'rewrite', polish: 'polish', translate: 'translate' } as Record<string, string>,
+  zh: { rewrite: '改写', polish: '润色', translate: '翻译' } as Record<string, string>,
+};
+const tooLongToRework = {
+  en: (mode: string, parts: number) =>
+    `This text is too long to ${reworkNames.en[mode] ?? 'rework'} in one answer: the result would be cut off. Send it in ${parts} parts, one at a time.`,
+  zh: (mode: string, parts: number) =>
+    `这段文字太长，一次回答无法完整${reworkNames.zh[mode] ?? '处理'}，结果会被截断。请分成 ${parts} 段，逐段发送。`,
 };
 const missingBrief = {
   en: 'Tell me what to write, e.g. `draft an announcement that the office is closed Friday, friendly`.',
@@ -113,6 +124,10 @@ export function createDraftSkill(): Skill<DraftArguments> {
       const previous = lastDraft(memory);
       const refining = Boolean(previous) && (args.refine === true || (!command && !source));
 
+      const prompt = renderPrompt('draft', {
+        task: renderPrompt(`draft-task-${refining ? 'refine' : mode}`, {}).text,
+        language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
+      });
       const messages: LlmMessage[] = [];
       if (refining && previous) {
         messages.push(
@@ -126,13 +141,12 @@ export function createDraftSkill(): Skill<DraftArguments> {
         messages.push({ role: 'user', content: `${rest}${material}` });
       } else {
         if (!source) return { markdown: missingSource[language] };
+        // A rewrite or translation is about as long as its text: one past the output limit would come back cut.
+        const parts = Math.ceil(estimateTokens(source) / (prompt.maxTokens * 0.8));
+        if (mode !== 'continue' && parts > 1) return { markdown: tooLongToRework[language](mode, parts) };
         messages.push({ role: 'user', content: `${rest || mode}\n\n<source>\n${source}\n</source>` });
       }
 
-      const prompt = renderPrompt('draft', {
-        task: renderPrompt(`draft-task-${refining ? 'refine' : mode}`, {}).text,
-        language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
-      });
       const answer = await streamAnswer(context, {
         system: prompt.text,
         maxTokens: prompt.maxTokens,

@@ -80,6 +80,23 @@ describe('draft skill', () => {
     await pipeline.stop();
   });
 
+  test('a text too long to translate whole is answered with how many parts to send, before any model call', async () => {
+    const llm = new ScriptedLlm();
+    const { pipeline, say } = await session(llm);
+    const notice = '本周五办公室关闭，请大家提前安排工作。'.repeat(300);
+    expect(await say(`翻译 “${notice}”`)).toMatch(
+      /^这段文字太长，一次回答无法完整翻译，结果会被截断。请分成 \d+ 段，逐段发送。$/,
+    );
+    expect(await say('polish', { quoted: 'The office is closed on Friday. '.repeat(400) })).toMatch(
+      /^This text is too long to polish in one answer: the result would be cut off\. Send it in \d+ parts, one at a time\.$/,
+    );
+    expect(llm.requests).toHaveLength(0);
+    // A text that fits goes to the model as before.
+    await say('translate', { quoted: '会议改到下午三点。' });
+    expect(llm.requests).toHaveLength(1);
+    await pipeline.stop();
+  });
+
   test('a draft never carries a mass mention', async () => {
     const llm = new ScriptedLlm([{ text: '@channel the office is closed' }]);
     const { pipeline, say } = await session(llm);
