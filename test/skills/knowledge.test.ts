@@ -207,6 +207,24 @@ describe('asking an empty knowledge base', () => {
   });
 });
 
+describe('kb add with a web page link', () => {
+  test('says web pages are not fetched and what kb add takes, instead of asking which file', async () => {
+    const platform = new KnowledgePlatform({});
+    platform.channelMembers.set('CPRIV', new Set(['alice']));
+    const index = new MemoryKnowledgeIndex();
+    await run(platform, index, undefined, [
+      say('kb add https://example.com/handbook', privateChannel, 'alice'),
+      say('知识库 添加 https://example.com/handbook', privateChannel, 'alice'),
+      say('kb add', privateChannel, 'alice'),
+    ]);
+    const [web, chinese, nothing] = platform.visibleMessages().slice(-3);
+    expect(web).toContain("I don't fetch web pages");
+    expect(chinese).toContain('我不会抓取网页');
+    expect(nothing).toContain('Which file?');
+    expect(await index.sources()).toEqual([]);
+  });
+});
+
 describe('knowledge principals for the place the answer goes', () => {
   const index = new MemoryKnowledgeIndex();
   const platform = new KnowledgePlatform({});

@@ -220,6 +220,36 @@ describe('summarize skill', () => {
     expect(reply?.markdown).toMatch(/Looks like decisions[\s\S]*ship on Friday/);
     expect(reply?.markdown).toMatch(/Looks like action items[\s\S]*send the report/);
     expect(reply?.markdown).toMatch(/Dates mentioned[\s\S]*Thursday 5pm/);
+    expect(reply?.markdown).not.toMatch(/web pages/);
+  });
+
+  test('a web page link is not opened, and the summary says what it covers instead', async () => {
+    const platform = new RecordingPlatform('slack');
+    platform.members.add('U1');
+    platform.history_ = [
+      {
+        id: 'a',
+        author: { id: 'U1', name: 'Alice' },
+        text: 'We ship Friday.',
+        at: '2026-11-27T09:00:00.000Z',
+        isBot: false,
+      },
+    ];
+    const pipeline = await startTestPipeline({ platforms: { slack: platform }, skills: createSkills() });
+    await pipeline.queue.enqueue(
+      inboundMessage('summarize https://example.com/pricing', {
+        conversation: { platform: 'slack', workspace: 'T1', channel: 'C1', thread: 'root', kind: 'group' },
+        inThread: true,
+      }),
+    );
+    await pipeline.drain();
+    await pipeline.stop();
+    const final = platform.sends.at(-1);
+    const reply = final && 'reply' in final ? final.reply : undefined;
+    expect(reply?.markdown).toContain(
+      "I don't open web pages, so the link was not read: this summarizes the conversation.",
+    );
+    expect(reply?.markdown).toMatch(/Alice \(1\)/);
   });
 
   test("without a model, dates mentioned are read and shown in the requester's timezone", async () => {

@@ -4,6 +4,7 @@ import { requestText, type Skill, type SkillContext, type SkillKnowledge } from 
 import type { DocumentLimits } from '../../documents/limits';
 import { normalizeCommandText } from '../../text/command-text';
 import { detectLanguage, type Language } from '../../text/language';
+import { findUrls } from '../../text/sanitize';
 import { toolArguments } from '../arguments';
 import { replaceCard } from '../card';
 import { type DocumentSource, findDocumentSource } from '../documents/find-source';
@@ -200,7 +201,10 @@ export function createKbSkill(options: KbOptions = {}): Skill<KbArguments> {
       }
       if (action === 'add') {
         const sources = await sourcesToAdd(context);
-        if (sources.length === 0) return { markdown: words.nothingToAdd };
+        if (sources.length === 0) {
+          // A link that is no shared file or doc (a web page) is not fetched: say so, not "which file?".
+          return { markdown: findUrls(text).length > 0 ? words.webLinkNotAdded : words.nothingToAdd };
+        }
         if (!typed) {
           return propose(
             context,

@@ -9,6 +9,8 @@ export const kbWording = {
       'What should I look up? For example: `kb search travel budget`, or ask: `ask what is the travel budget?`',
     noKnowledge: 'No knowledge base is configured here: set it up first (see the README, "Knowledge base").',
     nothingToAdd: 'Which file? Send `kb add` with a file, in reply to one, or with a link to a file or doc.',
+    webLinkNotAdded:
+      "I don't fetch web pages: `kb add` takes a file shared here, or a link to a shared file or a Lark/Feishu doc. Save the page as a file (PDF or HTML) and share it with `kb add`.",
     indexing: (name: string) => `Indexing ${name}…`,
     indexingMany: (done: number, total: number) => `Indexed ${done} of ${total} files…`,
     added: (name: string, sections: number) =>
@@ -44,6 +46,8 @@ export const kbWording = {
     searchUsage: '要查什么？例如：`知识库 搜索 差旅预算`，或直接提问：`问 差旅预算是多少？`',
     noKnowledge: '这里没有配置知识库：请先设置（见 README 的 “Knowledge base”）。',
     nothingToAdd: '要添加哪个文件？请附带文件、回复文件，或附上文件/文档链接后发送 `知识库 添加`。',
+    webLinkNotAdded:
+      '我不会抓取网页：`知识库 添加` 只接受这里分享的文件，或已分享文件、飞书文档的链接。请把网页另存为文件（PDF 或 HTML）后用 `知识库 添加` 分享。',
     indexing: (name: string) => `正在索引 ${name}…`,
     indexingMany: (done: number, total: number) => `已索引 ${done}/${total} 个文件…`,
     added: (name: string, sections: number) => `已添加 ${name}：${sections} 个部分。`,

@@ -233,6 +233,8 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
 
       const numbered = numberMessages(fresh, (cached?.lastNumber ?? 0) + 1);
       const notes: string[] = [];
+      // A link that is no shared file or doc was not fetched: the summary says what it covers instead.
+      if (findUrls(request).length > 0 && target.title !== words.titleLinked) notes.push(words.linkNotOpened);
       if (history.truncated) notes.push(words.capped(maxMessages));
 
       if (!context.llm.configured) {

@@ -18,6 +18,8 @@ export const wording = {
     covered: (count: number, first: string, last: string) =>
       `Covers ${count} message${count === 1 ? '' : 's'} (${first} – ${last}).`,
     capped: (limit: number) => `Only the newest ${limit} messages were read; older ones are not covered.`,
+    linkNotOpened:
+      "I don't open web pages, so the link was not read: this summarizes the conversation. To summarize a page, share it as a file (or a Lark/Feishu doc link).",
     updated: (count: number) => `Updated with ${count} new message${count === 1 ? '' : 's'}.`,
     noNew: 'No new messages since the last summary.',
     empty: (label: string) => `There are no messages to summarize (${label}).`,
@@ -49,6 +51,8 @@ export const wording = {
     readingStart: '正在阅读会话…',
     covered: (count: number, first: string, last: string) => `共涵盖 ${count} 条消息（${first} – ${last}）。`,
     capped: (limit: number) => `只读取了最新的 ${limit} 条消息，更早的消息未包含在内。`,
+    linkNotOpened:
+      '我不会打开网页，所以没有读取这个链接：以下总结的是本会话。要总结网页，请把它作为文件分享（或分享飞书文档链接）。',
     updated: (count: number) => `已根据 ${count} 条新消息更新。`,
     noNew: '自上次总结以来没有新消息。',
     empty: (label: string) => `没有可总结的消息（${label}）。`,
