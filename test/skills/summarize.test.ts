@@ -223,6 +223,16 @@ describe('summarize skill', () => {
     expect(reply?.markdown).not.toMatch(/web pages/);
   });
 
+  test('a model that ends without text gets a plain apology, not an empty summary', async () => {
+    const platform = new RecordingPlatform('slack');
+    platform.members.add('U1');
+    platform.history_ = thread(5);
+    await run(createSummarizeSkill(), platform, new ScriptedLlm([], { text: '' }), 'summarize');
+    expect(platform.visibleMessages().at(-1)).toBe(
+      'The model ended without an answer. Try again, or say it another way.',
+    );
+  });
+
   test('a web page link is not opened, and the summary says what it covers instead', async () => {
     const platform = new RecordingPlatform('slack');
     platform.members.add('U1');

@@ -1,3 +1,4 @@
+import { LlmError } from '../../core/errors';
 import type { LlmProvider, LlmRequest, UsageScope } from '../../core/llm-provider';
 import { chunkUnderBudget } from '../../llm/token-budget';
 import { estimateTokens } from '../../llm/token-estimator';
@@ -66,7 +67,10 @@ export async function callModel(
   };
   call.calls.count += 1;
   const result = await call.llm.complete(request);
-  return result.text.trim();
+  const text = result.text.trim();
+  // No text (a reasoning model's thinking used the output limit): said plainly, never an empty summary.
+  if (!text) throw new LlmError('empty_answer', 'the model ended a summary call without text');
+  return text;
 }
 
 /**
