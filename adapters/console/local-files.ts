@@ -47,7 +47,7 @@ export function createLocalFiles(): FileCapability {
     async read(file, limits) {
       if (!existsSync(file.id) || !statSync(file.id).isFile()) {
         throw new DeskmateError('not_found', 'no local file at the path given', {
-          userMessage: `There is no file at ${file.id}. / 找不到文件：${file.id}`,
+          userMessage: { en: `There is no file at ${file.id}.`, zh: `找不到文件：${file.id}` },
         });
       }
       const stream = createReadStream(file.id);

@@ -23,7 +23,7 @@ function explained<T>(work: Promise<T>): Promise<T> {
     if (!missing && !missingScopeCodes.has(larkCodeOf(error) ?? 0)) throw error;
     throw new DeskmateError('not_configured', error instanceof Error ? error.message : String(error), {
       cause: error,
-      userMessage: `${missingScope.en} / ${missingScope.zh}`,
+      userMessage: missingScope,
     });
   });
 }

@@ -116,7 +116,7 @@ async function fileInfo(context: SlackContext, fileId: string): Promise<SlackFil
       if (slackErrorOf(error) !== 'missing_scope') throw error;
       throw new DeskmateError('not_configured', (error as Error).message, {
         cause: error,
-        userMessage: `${missingScope.en} / ${missingScope.zh}`,
+        userMessage: missingScope,
       });
     });
   if (!result.file) throw new DeskmateError('not_found', `Slack files.info returned no file for ${fileId}`);
@@ -142,7 +142,7 @@ async function download(
         'slack file refused: its URL is not on an allowed host',
       );
       throw new DeskmateError('forbidden', 'the file URL is not on an allowed host', {
-        userMessage: `${refusedHost.en} / ${refusedHost.zh}`,
+        userMessage: refusedHost,
       });
     }
     const response = await fetch(address, {
@@ -215,7 +215,7 @@ export function createSlackFiles(context: SlackContext): FileCapability {
       const info = await fileInfo(context, file.id);
       if (!isHostedFile(info)) {
         throw new DeskmateError('not_found', 'the Slack file is not hosted by Slack', {
-          userMessage: `${notDownloadable.en} / ${notDownloadable.zh}`,
+          userMessage: notDownloadable,
         });
       }
       const url = info.url_private_download ?? info.url_private;

@@ -25,14 +25,22 @@ export type ErrorCode =
   | 'document_timeout'
   | 'internal';
 
+/** A message for users in each language Deskmate speaks; the worker shows the asker's. */
+export interface UserText {
+  /** English. */
+  en: string;
+  /** Chinese. */
+  zh: string;
+}
+
 /** Options for a Deskmate error. */
 export interface DeskmateErrorOptions {
   /** The underlying error. */
   cause?: unknown;
   /** Whether trying again later may succeed (remote errors). */
   retryable?: boolean;
-  /** A message written for the user, shown instead of the generic one for the code. */
-  userMessage?: string;
+  /** A message written for the user, shown instead of the generic one for the code (in the asker's language). */
+  userMessage?: string | UserText;
 }
 
 /** An error with a stable `code`, a `cause`, and whether it is worth retrying. */
@@ -42,7 +50,7 @@ export class DeskmateError extends Error {
   /** Whether trying again later may succeed. */
   readonly retryable: boolean;
   /** A message written for the user, when the thrower knows better than the generic one. */
-  readonly userMessage?: string;
+  readonly userMessage?: string | UserText;
 
   constructor(code: ErrorCode, message: string, options: DeskmateErrorOptions = {}) {
     super(message, { cause: options.cause });

@@ -253,7 +253,9 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       const userText = isDocumentError(error)
         ? error.messageIn(language)
         : isDeskmateError(error) && error.userMessage
-          ? error.userMessage
+          ? typeof error.userMessage === 'string'
+            ? error.userMessage
+            : error.userMessage[language]
           : failureMessage(code, language);
       const durationMs = Date.now() - started;
       if (code === 'forbidden') {

@@ -26,7 +26,8 @@ describe('the console reads local files (npm start with piped input, no model)',
     expect(report).toMatch(/\[p\. 1\]/);
     expect(report).toMatch(/\[p\. 3\]/);
     expect(report).toContain('A language model would give a real summary');
-    expect(missing).toContain(`There is no file at ${join(folder.path, 'missing.pdf')}`);
+    expect(missing).toContain(`There is no file at ${join(folder.path, 'missing.pdf')}.`);
+    expect(missing).not.toContain('找不到文件');
     expect(meeting).toContain('[12:04]');
     expect(meeting).toContain('Bob');
     expect(meeting).toContain('未使用模型生成');

@@ -346,6 +346,8 @@ describe('Slack without files:read', () => {
       .map((message) => harness.fake.state.visibleText(message))
       .join('\n');
     expect(text).toContain('the Slack app needs the files:read scope');
+    // In the asker's language only, not both on one line.
+    expect(text).not.toContain('files:read 权限');
     expect(text).not.toContain('No language model');
   });
 });
