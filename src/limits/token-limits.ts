@@ -36,7 +36,10 @@ export function withTokenLimits(
       const tokens = requestTokens(request);
       if (tokens > limits.maxRequestTokens) {
         throw new DeskmateError('context_too_long', `request of ~${tokens} tokens is over the cap`, {
-          userMessage: `That request is too large (about ${tokens} tokens; the limit per request is ${limits.maxRequestTokens}). Try a shorter period or thread.`,
+          userMessage: {
+            en: `That request is too large (about ${tokens} tokens; the limit per request is ${limits.maxRequestTokens}). Try a shorter period or thread.`,
+            zh: `这个请求太大（约 ${tokens} 个 token，每次请求上限为 ${limits.maxRequestTokens}）。请缩短时间范围或选择更短的话题。`,
+          },
         });
       }
     }

@@ -1,8 +1,10 @@
 import { LlmError } from '../core/errors';
 
 /** What the user is told when a content filter or guardrail stopped the model. */
-const contentFilteredUserMessage =
-  "I can't answer that: the model's content filter (or the account's guardrail) blocked it. Try rephrasing the request.";
+const contentFilteredUserMessage = {
+  en: "I can't answer that: the model's content filter (or the account's guardrail) blocked it. Try rephrasing the request.",
+  zh: '无法回答：模型的内容过滤（或账号的防护规则）拦截了这次请求。请换一种说法再试。',
+};
 
 /** The error for an answer a content filter or guardrail stopped; keeps any text already streamed. */
 export function contentFilteredError(model: string, reason: string, partialText?: string): LlmError {
@@ -55,15 +57,20 @@ export function llmErrorFromBedrock(error: unknown, model: string): unknown {
     return new LlmError('not_configured', message, {
       model,
       cause: error,
-      userMessage: `The model ${model} is not available to this AWS account or region. An admin should check BEDROCK_MODEL_ID (newer models need an inference-profile id such as us.…), AWS_REGION and model access in the Bedrock console.`,
+      userMessage: {
+        en: `The model ${model} is not available to this AWS account or region. An admin should check BEDROCK_MODEL_ID (newer models need an inference-profile id such as us.…), AWS_REGION and model access in the Bedrock console.`,
+        zh: `模型 ${model} 在这个 AWS 账号或区域不可用。请管理员检查 BEDROCK_MODEL_ID（较新的模型需要 us.… 这样的推理配置文件 id）、AWS_REGION，以及 Bedrock 控制台中的模型访问权限。`,
+      },
     });
   }
   if (name === 'UnrecognizedClientException' || name === 'InvalidSignatureException') {
     return new LlmError('not_configured', message, {
       model,
       cause: error,
-      userMessage:
-        'The AWS credentials were rejected. An admin should check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) for the Bedrock account.',
+      userMessage: {
+        en: 'The AWS credentials were rejected. An admin should check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) for the Bedrock account.',
+        zh: 'AWS 凭证被拒绝。请管理员检查 Bedrock 账号的 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY（或 AWS_PROFILE）。',
+      },
     });
   }
   if (name === 'ValidationException') {
@@ -102,15 +109,20 @@ export function llmErrorFromHttp(
     return new LlmError('not_configured', `model endpoint refused the key (${status}): ${detail}`, {
       model,
       cause,
-      userMessage:
-        'The model endpoint refused the API key. An admin should check OPENAI_API_KEY and OPENAI_BASE_URL.',
+      userMessage: {
+        en: 'The model endpoint refused the API key. An admin should check OPENAI_API_KEY and OPENAI_BASE_URL.',
+        zh: '模型服务拒绝了 API 密钥。请管理员检查 OPENAI_API_KEY 和 OPENAI_BASE_URL。',
+      },
     });
   }
   if (status === 404) {
     return new LlmError('not_configured', `model ${model} or its endpoint was not found (404): ${detail}`, {
       model,
       cause,
-      userMessage: `The model ${model} was not found. An admin should check OPENAI_MODEL and OPENAI_BASE_URL (it usually ends in /v1).`,
+      userMessage: {
+        en: `The model ${model} was not found. An admin should check OPENAI_MODEL and OPENAI_BASE_URL (it usually ends in /v1).`,
+        zh: `找不到模型 ${model}。请管理员检查 OPENAI_MODEL 和 OPENAI_BASE_URL（通常以 /v1 结尾）。`,
+      },
     });
   }
   if (/context.?length|context window|too long|maximum context|max_tokens.*exceed/i.test(body)) {

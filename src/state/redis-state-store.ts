@@ -128,7 +128,10 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
       throw new DeskmateError('unavailable', `Redis ${operation} failed`, {
         cause: error,
         retryable: true,
-        userMessage: 'My storage (Redis) is unreachable right now; try again in a minute.',
+        userMessage: {
+          en: 'My storage (Redis) is unreachable right now; try again in a minute.',
+          zh: '我的存储（Redis）暂时无法连接，请一分钟后再试。',
+        },
       });
     }
   };

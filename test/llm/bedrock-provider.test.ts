@@ -252,7 +252,7 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     });
     await expect(provider().complete({ messages: [{ role: 'user', content: 'b' }] })).rejects.toMatchObject({
       code: 'content_filtered',
-      userMessage: expect.stringMatching(/content filter/),
+      userMessage: { en: expect.stringMatching(/content filter/), zh: expect.stringMatching(/内容过滤/) },
     });
   });
 
@@ -303,7 +303,10 @@ describe('Bedrock provider through the real client against an HTTP/2 fake', () =
     });
     await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject({
       code: 'not_configured',
-      userMessage: expect.stringMatching(/BEDROCK_MODEL_ID/),
+      userMessage: {
+        en: expect.stringMatching(/BEDROCK_MODEL_ID/),
+        zh: expect.stringMatching(/BEDROCK_MODEL_ID/),
+      },
     });
     await expect(provider().complete({ messages: [{ role: 'user', content: 'a' }] })).rejects.toMatchObject({
       code: 'context_too_long',

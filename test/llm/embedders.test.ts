@@ -122,7 +122,10 @@ describe('OpenAI-compatible /embeddings over HTTP against the fake', () => {
     fake.embeddingFaults.push({ status: 401 });
     await expect(embedder.embed(['x'], 'query')).rejects.toMatchObject({
       code: 'not_configured',
-      userMessage: expect.stringContaining('OPENAI_API_KEY'),
+      userMessage: {
+        en: expect.stringContaining('OPENAI_API_KEY'),
+        zh: expect.stringContaining('OPENAI_API_KEY'),
+      },
     });
   });
 });

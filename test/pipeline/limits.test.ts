@@ -124,7 +124,7 @@ describe('limits', () => {
       llm.complete({ messages: [{ role: 'user', content: 'word '.repeat(500) }] }),
     ).rejects.toMatchObject({
       code: 'context_too_long',
-      userMessage: expect.stringMatching(/too large/),
+      userMessage: { en: expect.stringMatching(/too large/), zh: expect.stringMatching(/太大/) },
     });
     expect(inner.requests).toHaveLength(0);
   });
