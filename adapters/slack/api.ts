@@ -7,7 +7,7 @@ import {
   WebClient,
   type WebClientOptions,
 } from '@slack/web-api';
-import { DeskmateError, type ErrorCode } from '../../src/core/errors';
+import { DeskmateError, type ErrorCode, type UserText } from '../../src/core/errors';
 import type { Logger } from '../../src/core/logger';
 import { httpFetch } from './http-fetch';
 import { createSdkLogger } from './sdk-logger';
@@ -73,7 +73,7 @@ export class SlackApiError extends DeskmateError {
       retryable: boolean;
       retryAfterSeconds?: number;
       cause?: unknown;
-      userMessage?: string;
+      userMessage?: string | UserText;
     },
   ) {
     super(code, message, {
@@ -112,8 +112,10 @@ const notFoundErrors = new Set(['message_not_found', 'thread_not_found', 'user_n
 const notInChannelErrors = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 
 /** What Deskmate says when it is not in the channel it was asked to read or write. */
-const notInChannelMessage =
-  "I'm not a member of that channel. Invite me with `/invite @Deskmate` and try again. / 我还不在这个频道里，请先用 `/invite @Deskmate` 邀请我，然后再试。";
+const notInChannelMessage = {
+  en: "I'm not a member of that channel. Invite me with `/invite @Deskmate` and try again.",
+  zh: '我还不在这个频道里，请先用 `/invite @Deskmate` 邀请我，然后再试。',
+};
 
 /** The coded error for a platform error (`ok: false`), with a fix where one is known. */
 function platformError(method: string, error: WebAPIPlatformError): SlackApiError {

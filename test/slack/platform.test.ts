@@ -172,7 +172,7 @@ describe('the Slack port against the fake Web API', () => {
     await expect(refusal).rejects.toBeInstanceOf(DeskmateError);
     await expect(refusal).rejects.toMatchObject({
       code: 'forbidden',
-      userMessage: expect.stringContaining('/invite'),
+      userMessage: { en: expect.stringContaining('/invite'), zh: expect.stringContaining('邀请我') },
     });
   });
 
