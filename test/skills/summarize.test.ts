@@ -66,6 +66,21 @@ async function run(
   return platform.visibleMessages().at(-1) ?? '';
 }
 
+/** Ask for a summary in a Slack thread with the real skills and no model; the reply posted last. */
+async function summarizeWithoutModel(platform: RecordingPlatform, text: string) {
+  const pipeline = await startTestPipeline({ platforms: { slack: platform }, skills: createSkills() });
+  await pipeline.queue.enqueue(
+    inboundMessage(text, {
+      conversation: { platform: 'slack', workspace: 'T1', channel: 'C1', thread: 'root', kind: 'group' },
+      inThread: true,
+    }),
+  );
+  await pipeline.drain();
+  await pipeline.stop();
+  const final = platform.sends.at(-1);
+  return final && 'reply' in final ? final.reply : undefined;
+}
+
 describe('summarize skill', () => {
   test('a 2,000-message thread is map-reduced: each message reaches the model once, every link is real', async () => {
     const platform = new RecordingPlatform('slack');
@@ -204,17 +219,7 @@ describe('summarize skill', () => {
         isBot: false,
       },
     ];
-    const pipeline = await startTestPipeline({ platforms: { slack: platform }, skills: createSkills() });
-    await pipeline.queue.enqueue(
-      inboundMessage('summarize', {
-        conversation: { platform: 'slack', workspace: 'T1', channel: 'C1', thread: 'root', kind: 'group' },
-        inThread: true,
-      }),
-    );
-    await pipeline.drain();
-    await pipeline.stop();
-    const final = platform.sends.at(-1);
-    const reply = final && 'reply' in final ? final.reply : undefined;
+    const reply = await summarizeWithoutModel(platform, 'summarize');
     expect(reply?.footnote).toMatch(/without a model/);
     expect(reply?.markdown).toMatch(/Alice \(1\)/);
     expect(reply?.markdown).toMatch(/Looks like decisions[\s\S]*ship on Friday/);
@@ -245,17 +250,7 @@ describe('summarize skill', () => {
         isBot: false,
       },
     ];
-    const pipeline = await startTestPipeline({ platforms: { slack: platform }, skills: createSkills() });
-    await pipeline.queue.enqueue(
-      inboundMessage('summarize https://example.com/pricing', {
-        conversation: { platform: 'slack', workspace: 'T1', channel: 'C1', thread: 'root', kind: 'group' },
-        inThread: true,
-      }),
-    );
-    await pipeline.drain();
-    await pipeline.stop();
-    const final = platform.sends.at(-1);
-    const reply = final && 'reply' in final ? final.reply : undefined;
+    const reply = await summarizeWithoutModel(platform, 'summarize https://example.com/pricing');
     expect(reply?.markdown).toContain(
       "I don't open web pages, so the link was not read: this summarizes the conversation.",
     );
