@@ -58,7 +58,7 @@ const subcommands: Record<string, KbAction> = {
 
 /**
  * The subcommand, its number and the words after it from a typed command (`kb forget 3`, `知识库 删除 3`,
- * `kb search travel budget`). Full-width digits were made ASCII by the router.
+ * `kb search travel budget`), full-width digits and spaces read as ASCII (`kb forget ３`).
  */
 function parseCommand(text: string): { action?: KbAction; number?: number; rest: string } {
   const [word = '', ...after] = normalizeCommandText(text).trim().split(/\s+/);
