@@ -32,40 +32,37 @@ export function createChatSkill(): Skill {
     async run(context) {
       const { message, request } = context;
       const text = (requestText(request) || message.text).trim();
-      const key = conversationKey(message.conversation);
-      const memory = await context.store.turns(key);
+      if (request.kind === 'conversation' && request.answer) {
+        // The routing call already answered in conversation (having read the memory): no second model call.
+        await context.respond.send(textReply(request.answer.text));
+        await rememberExchange(context, 'chat', text, request.answer.text);
+        return undefined;
+      }
+      const memory = await context.store.turns(conversationKey(message.conversation));
       // `OK` or `👍` in a conversation held in Chinese is answered in Chinese.
       const language = detectLanguage(text, languageOfTurns(memory));
       // A message of only invisible characters (U+200B) is nothing to send a model.
       if (removeInvisibleCharacters(text).trim().length === 0) return textReply(greeting[language]);
       if (!context.llm.configured)
         return textReply(`${modelNeeded(freeForm, language)} ${commandsWork[language]}`);
-      const at = context.now().toISOString();
-      let answerText: string;
-      if (request.kind === 'conversation' && request.answer) {
-        // The routing call already answered in conversation: no second model call.
-        answerText = request.answer.text;
-        await context.respond.send(textReply(answerText));
-      } else {
-        const timezone = message.author.timezone ?? context.settings.defaultTimezone;
-        const prompt = renderPrompt('chat', {
-          userName: message.author.name ?? 'a colleague',
-          platform: message.conversation.platform,
-          today: localDay(new Date(at), timezone),
-          timezone,
-          language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
-        });
-        answerText = await streamAnswer(context, {
-          system: prompt.text,
-          maxTokens: prompt.maxTokens,
-          messages: [
-            ...memory.map((turn) => ({ role: turn.role, content: turn.text })),
-            { role: 'user' as const, content: text },
-          ],
-          purpose: 'chat',
-          scope: usageScope(message),
-        });
-      }
+      const timezone = message.author.timezone ?? context.settings.defaultTimezone;
+      const prompt = renderPrompt('chat', {
+        userName: message.author.name ?? 'a colleague',
+        platform: message.conversation.platform,
+        today: localDay(context.now(), timezone),
+        timezone,
+        language: language === 'zh' ? 'Chinese (简体中文)' : 'English',
+      });
+      const answerText = await streamAnswer(context, {
+        system: prompt.text,
+        maxTokens: prompt.maxTokens,
+        messages: [
+          ...memory.map((turn) => ({ role: turn.role, content: turn.text })),
+          { role: 'user' as const, content: text },
+        ],
+        purpose: 'chat',
+        scope: usageScope(message),
+      });
       await rememberExchange(context, 'chat', text, answerText);
       return undefined;
     },

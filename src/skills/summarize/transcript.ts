@@ -1,12 +1,12 @@
 import type { HistoryMessage } from '../../core/history-message';
 import { estimateTokens } from '../../llm/token-estimator';
-import { localDay } from '../../text/local-day';
 import {
   findUrls,
   neutralizeMassMentions,
   removeForeignUrls,
   removeInvisibleCharacters,
 } from '../../text/sanitize';
+import { formatEditable } from '../when/timezone';
 
 /** A history message with its citation number (1-based, stable across chunks and incremental updates). */
 export interface NumberedMessage {
@@ -33,17 +33,7 @@ export function numberMessages(messages: HistoryMessage[], first = 1): NumberedM
 
 /** `YYYY-MM-DD HH:MM` on the asker's clock, as the prompt's "today" is. */
 function formatTime(iso: string, timezone: string): string {
-  return localDay(new Date(iso), timezone) + localClock(new Date(iso), timezone);
-}
-
-function localClock(instant: Date, timezone: string): string {
-  const clock = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
-  return ` ${clock}`;
+  return formatEditable(new Date(iso), timezone);
 }
 
 /**
