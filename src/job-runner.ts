@@ -142,8 +142,9 @@ export function createJobRunner(
       const { skill, outcome, durationMs } = finished;
       metrics.jobs.inc({ skill: skill ?? 'none', outcome });
       if (skill) metrics.skillSeconds.observe({ skill }, durationMs / 1000);
-      // The audit trail must never fail a job the user already has an answer to.
-      audit.write(auditRecordOf(finished, new Date())).catch((error: unknown) => {
+      // The job leaves the queue once its record is written; the audit trail never fails a job the user already
+      // has an answer to.
+      return audit.write(auditRecordOf(finished, new Date())).catch((error: unknown) => {
         logger.warn({ err: error, jobId: finished.jobId }, 'audit record not written');
       });
     },

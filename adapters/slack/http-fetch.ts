@@ -9,7 +9,12 @@
  *
  * A multipart body (a file upload with bytes) still goes to the global `fetch`, which builds it.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { FetchFunction } from '@slack/web-api';
 
@@ -86,11 +91,26 @@ function readAll(response: IncomingMessage, signal: AbortSignal | undefined): Pr
   });
 }
 
+/** How many times a request is sent again after a kept-alive connection it went out on turned out closed. */
+const staleConnectionRetries = 3;
+
+/**
+ * Whether a request failed only because the kept-alive connection it was given had just been closed by the
+ * server (idle timeout): it went out on a reused connection, which reset before any byte of an answer came.
+ * The server closes only idle connections, so it never read the request: sending it again is safe, POSTs too
+ * (the retry Node's `http` documents for `request.reusedSocket`). Without it, a reply posted after a quiet
+ * minute failed at random as "a service I depend on is unavailable", more often the busier the process.
+ */
+function closedWhileIdle(outgoing: ClientRequest, error: NodeJS.ErrnoException, answered: boolean): boolean {
+  return outgoing.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+}
+
 /**
  * `fetch` for the Web API client, over `node:http`/`node:https`: resolves once the headers arrive, as fetch
  * does. A refused connection, a redirect (the client asks `redirect: 'error'`; none is ever followed) or an
  * aborted signal rejects; an abort with the signal's reason, as fetch does (`AbortError`, or `TimeoutError` for
- * `AbortSignal.timeout`; the caller reads both as a timeout).
+ * `AbortSignal.timeout`; the caller reads both as a timeout). A request that met a kept-alive connection the
+ * server had just closed goes out again (see `closedWhileIdle`).
  */
 export const httpFetch: FetchFunction = (input, init: FetchRequestInit = {}) => {
   if (init.body !== undefined && typeof init.body !== 'string') return globalThis.fetch(input, init);
@@ -102,30 +122,39 @@ export const httpFetch: FetchFunction = (input, init: FetchRequestInit = {}) => 
   const send = secure ? httpsRequest : httpRequest;
   const body = init.body;
   return new Promise<FetchResponse>((resolve, reject) => {
-    const outgoing = send(
-      url,
-      {
-        method: init.method ?? 'GET',
-        agent: secure ? httpsAgent : httpAgent,
-        headers: {
-          ...init.headers,
-          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+    const attempt = (retriesLeft: number) => {
+      let answered = false;
+      const outgoing = send(
+        url,
+        {
+          method: init.method ?? 'GET',
+          agent: secure ? httpsAgent : httpAgent,
+          headers: {
+            ...init.headers,
+            ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+          },
+          signal: init.signal,
         },
-        signal: init.signal,
-      },
-      (response) => {
-        if (redirectStatuses.has(response.statusCode ?? 0) && init.redirect !== 'manual') {
-          response.resume();
-          reject(new TypeError(`fetch failed: redirect to ${response.headers.location ?? '?'} refused`));
-          return;
-        }
-        const whole = readAll(response, init.signal);
-        // The caller may never read the body (a status it does not want): no unhandled rejection then.
-        whole.catch(() => undefined);
-        resolve(responseOf(url.toString(), response, whole));
-      },
-    );
-    outgoing.once('error', (error) => reject(init.signal?.aborted ? init.signal.reason : error));
-    outgoing.end(body);
+        (response) => {
+          answered = true;
+          if (redirectStatuses.has(response.statusCode ?? 0) && init.redirect !== 'manual') {
+            response.resume();
+            reject(new TypeError(`fetch failed: redirect to ${response.headers.location ?? '?'} refused`));
+            return;
+          }
+          const whole = readAll(response, init.signal);
+          // The caller may never read the body (a status it does not want): no unhandled rejection then.
+          whole.catch(() => undefined);
+          resolve(responseOf(url.toString(), response, whole));
+        },
+      );
+      outgoing.once('error', (error: NodeJS.ErrnoException) => {
+        if (init.signal?.aborted) reject(init.signal.reason);
+        else if (retriesLeft > 0 && closedWhileIdle(outgoing, error, answered)) attempt(retriesLeft - 1);
+        else reject(error);
+      });
+      outgoing.end(body);
+    };
+    attempt(staleConnectionRetries);
   });
 };

@@ -75,8 +75,11 @@ export interface WorkerOptions {
   now?: () => Date;
   /** Checked before each job (allow-lists, rate limits): a verdict here answers, or drops, instead of the skill. */
   guard?: RequestGuard;
-  /** Called once per finished job (metrics). */
-  onJobFinished?: (outcome: JobOutcome) => void;
+  /**
+   * Called once per finished job (metrics, the audit record). The job ends, and leaves the queue, only once it
+   * has settled: what it returns must never reject.
+   */
+  onJobFinished?: (outcome: JobOutcome) => void | Promise<void>;
   /** The knowledge base skills search and add to (`ask`, `kb`), when one is configured. */
   knowledge?: KnowledgeBase;
 }
@@ -142,8 +145,8 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     const effects: JobOutcome['effects'] = [];
     let skillName: string | undefined;
     let routedBy: string | undefined;
-    const finished = (outcome: string, skill?: string) =>
-      options.onJobFinished?.({
+    const finished = async (outcome: string, skill?: string) =>
+      await options.onJobFinished?.({
         ...(skill ? { skill } : {}),
         outcome,
         durationMs: Date.now() - started,
@@ -160,20 +163,20 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
           const count = await removeKnowledgeOf(options.knowledge.index, received, logger);
           if (count > 0) effects.push({ action: 'deleted', kind: 'knowledge_source', id: String(count) });
         }
-        finished('ok');
+        await finished('ok');
         return;
       }
       // Allow-lists and rate limits first: a refused or dropped request costs no platform lookups.
       const verdict = await options.guard?.(received);
       if (verdict?.kind === 'drop') {
         logger.info({ code: verdict.reason }, 'job dropped by limits: the requester was told once already');
-        finished('dropped');
+        await finished('dropped');
         return;
       }
       if (verdict) {
         await respond.send(verdict.reply);
         logger.info({ code: 'refused' }, 'job refused by limits');
-        finished('refused');
+        await finished('refused');
         return;
       }
       message = await prepare(platform, received, logger);
@@ -189,7 +192,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       if (route.kind === 'reply') {
         await respond.send(route.reply);
         logger.info({ code: route.reason }, 'answered by the router');
-        finished(route.reason);
+        await finished(route.reason);
         return;
       }
       skillName = route.skill.name;
@@ -234,7 +237,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       if (reply) await respond.send(reply);
       const durationMs = Date.now() - started;
       logger.info({ skill: skillName, routedBy: route.routedBy, durationMs }, 'job done');
-      finished('ok', skillName);
+      await finished('ok', skillName);
     } catch (error) {
       // Stopped past the grace period: the job goes back to the queue and runs again; no apology now.
       if (attempt.signal.aborted) throw error;
@@ -244,7 +247,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
           { err: error, code: isDeskmateError(error) ? error.code : 'internal' },
           'removal event failed',
         );
-        finished('internal');
+        await finished('internal');
         throw error;
       }
       const code = isDeskmateError(error) ? error.code : 'internal';
@@ -271,7 +274,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       } else {
         logger.error({ err: error, code, skill: skillName, durationMs }, 'job failed');
       }
-      finished(code, skillName);
+      await finished(code, skillName);
       // A refusal goes only to the person refused. If even the apology cannot be posted, the queue
       // retries the job (the post is idempotent).
       await respond.send({ markdown: userText, private: code === 'forbidden' });

@@ -80,6 +80,10 @@ export async function startServedDeskmate(environment: Record<string, string>): 
     ...environment,
   });
   if (!result.ok) throw new Error(`bad test configuration: ${JSON.stringify(result.problems)}`);
-  const deskmate = await startDeskmate(result.config, createLogger({ level: 'silent' }));
+  // DESKMATE_TEST_LOG=warn (or info, debug) shows the served process's log lines on stderr while debugging a test.
+  const deskmate = await startDeskmate(
+    result.config,
+    createLogger({ level: process.env.DESKMATE_TEST_LOG ?? 'silent', destination: 2, pretty: false }),
+  );
   return { deskmate, baseUrl: `http://127.0.0.1:${deskmate.port}` };
 }

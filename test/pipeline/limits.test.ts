@@ -48,7 +48,9 @@ async function runAll(
       logger,
       settings: { defaultTimezone: 'UTC' },
       guard: createRequestGuard(store, limits),
-      onJobFinished: ({ outcome }) => outcomes.push(outcome),
+      onJobFinished: ({ outcome }) => {
+        outcomes.push(outcome);
+      },
     }),
   );
   for (const message of messages) await queue.enqueue(message);

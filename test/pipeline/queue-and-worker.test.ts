@@ -77,9 +77,12 @@ describe.each(factories)('%s with the worker', (_name, makeFactory) => {
   let platform: RecordingPlatform;
   let capture: ReturnType<typeof createCaptureLogger>;
   const runs = { count: 0 };
+  /** Jobs whose finish was recorded (the audit record's write, which takes a moment). */
+  let recorded: string[] = [];
 
   beforeEach(async () => {
     runs.count = 0;
+    recorded = [];
     capture = createCaptureLogger();
     platform = new RecordingPlatform('console');
     ({ queue, store } = await makeFactory()(createMemoryStateStore(), capture.logger));
@@ -92,6 +95,10 @@ describe.each(factories)('%s with the worker', (_name, makeFactory) => {
         store,
         logger: capture.logger,
         settings: { defaultTimezone: 'UTC' },
+        onJobFinished: async ({ jobId }) => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          recorded.push(jobId);
+        },
       }),
     );
   });
@@ -144,6 +151,13 @@ describe.each(factories)('%s with the worker', (_name, makeFactory) => {
     await queue.drain();
     expect(runs.count).toBe(2);
     expect(platform.visibleMessages()).toEqual(['run 2']);
+  });
+
+  test("a drained queue has written every job's record (an audit export right after misses none)", async () => {
+    await queue.enqueue(inboundMessage('count'));
+    await queue.enqueue(inboundMessage('explode now'));
+    await queue.drain();
+    expect(recorded).toHaveLength(2);
   });
 
   test('different messages all run', async () => {

@@ -149,6 +149,47 @@ describe('httpFetch, the Web API client transport over node:http', () => {
     }
   });
 
+  test('a post that meets a kept-alive connection the server has just closed goes out again, once, on a new one', async () => {
+    // The server closes each connection when a second request comes on it, as one does that closed it idle
+    // just as the request went out: the client sees the reset of a reused connection, before any answer.
+    const requestsPerConnection = new Map<unknown, number>();
+    const posted: string[] = [];
+    const server = await serve((request, body, response) => {
+      const count = (requestsPerConnection.get(request.socket) ?? 0) + 1;
+      requestsPerConnection.set(request.socket, count);
+      if (count > 1) {
+        request.socket.destroy();
+        return;
+      }
+      posted.push(new URLSearchParams(body).get('text') ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"ok":true}');
+    });
+    try {
+      const client = new WebClient('xoxb-test', {
+        slackApiUrl: `${server.url}/api/`,
+        fetch: httpFetch,
+        retryConfig: { retries: 0 },
+      });
+      await client.chat.postMessage({ channel: 'C1', text: 'first' });
+      // The second post goes out on the first one's connection, which resets; it is sent again on a new one.
+      await client.chat.postMessage({ channel: 'C1', text: 'second' });
+      expect(posted).toEqual(['first', 'second']);
+      expect(requestsPerConnection.size).toBe(2);
+    } finally {
+      await server.stop();
+    }
+    // A new connection that resets is not retried: that server may have read the request.
+    const resetting = await serve((request) => request.socket.destroy());
+    try {
+      await expect(httpFetch(`${resetting.url}/api/x`, { method: 'POST', body: 'a' })).rejects.toMatchObject({
+        code: 'ECONNRESET',
+      });
+    } finally {
+      await resetting.stop();
+    }
+  });
+
   test('a server that is not there fails as a request error', async () => {
     const server = await serve(() => undefined);
     const { url } = server;
