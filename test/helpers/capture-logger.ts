@@ -3,8 +3,11 @@ import pino from 'pino';
 import type { Logger } from '../../src/core/logger';
 import { redactedPaths } from '../../src/logger';
 
-/** A real pino logger whose lines are kept in memory for assertions. */
-export function createCaptureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+/** A real pino logger whose lines (from `level` up, default all) are kept in memory for assertions. */
+export function createCaptureLogger(level = 'debug'): {
+  logger: Logger;
+  lines: Array<Record<string, unknown>>;
+} {
   const lines: Array<Record<string, unknown>> = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -12,6 +15,6 @@ export function createCaptureLogger(): { logger: Logger; lines: Array<Record<str
       callback();
     },
   });
-  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, stream);
+  const logger = pino({ level, redact: { paths: redactedPaths, censor: '[redacted]' } }, stream);
   return { logger, lines };
 }

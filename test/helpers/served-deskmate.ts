@@ -1,4 +1,5 @@
 import { parseConfig } from '../../src/config';
+import type { Logger } from '../../src/core/logger';
 import { createLogger } from '../../src/logger';
 import { type Deskmate, startDeskmate } from '../../src/main';
 import type { FakeLarkServer } from '../fakes/lark-open-api';
@@ -67,7 +68,10 @@ export interface ServedDeskmate {
  * Start Deskmate through `startDeskmate` (the composition root: the shared HTTP server, the real adapters,
  * the Redis reminder schedule when REDIS_URL is set). No rate limits unless the environment sets them.
  */
-export async function startServedDeskmate(environment: Record<string, string>): Promise<ServedDeskmate> {
+export async function startServedDeskmate(
+  environment: Record<string, string>,
+  options: { logger?: Logger } = {},
+): Promise<ServedDeskmate> {
   const result = parseConfig({
     DESKMATE_CONSOLE: 'off',
     // The job thread logs on its own (the main thread's logger below is silent).
@@ -83,7 +87,8 @@ export async function startServedDeskmate(environment: Record<string, string>): 
   // DESKMATE_TEST_LOG=warn (or info, debug) shows the served process's log lines on stderr while debugging a test.
   const deskmate = await startDeskmate(
     result.config,
-    createLogger({ level: process.env.DESKMATE_TEST_LOG ?? 'silent', destination: 2, pretty: false }),
+    options.logger ??
+      createLogger({ level: process.env.DESKMATE_TEST_LOG ?? 'silent', destination: 2, pretty: false }),
   );
   return { deskmate, baseUrl: `http://127.0.0.1:${deskmate.port}` };
 }

@@ -2,6 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { deliverEvent, type EventEnvelope, mentionEvent } from '../fakes/slack-events';
 import { FakeSlackServer } from '../fakes/slack-web-api';
+import { createCaptureLogger } from '../helpers/capture-logger';
 import {
   prepareSlackWorkspace,
   type ServedDeskmate,
@@ -51,18 +52,23 @@ function shuffle<T>(items: T[]): T[] {
 
 describe('Slack under load: redelivered events at high concurrency', () => {
   const fake = new FakeSlackServer();
+  // Its warnings and errors: a reply that is not the help is shown with the failures behind it.
+  const capture = createCaptureLogger('warn');
   let served: ServedDeskmate;
 
   beforeAll(async () => {
     await fake.start();
     prepareSlackWorkspace(fake);
-    served = await startServedDeskmate({
-      ...slackEnvironment(fake),
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: `slack-load-${process.pid}-${Date.now()}:`,
-      WORKER_CONCURRENCY: '32',
-      SHUTDOWN_GRACE_MS: '2000',
-    });
+    served = await startServedDeskmate(
+      {
+        ...slackEnvironment(fake),
+        REDIS_URL: testRedisUrl(),
+        REDIS_KEY_PREFIX: `slack-load-${process.pid}-${Date.now()}:`,
+        WORKER_CONCURRENCY: '32',
+        SHUTDOWN_GRACE_MS: '2000',
+      },
+      { logger: capture.logger },
+    );
     await waitUntil(() => fake.callsTo('auth.test').length > 0, 'the bot identity');
   });
   // Set when the test is over: a test that timed out would otherwise go on delivering during (and after) the
@@ -145,8 +151,18 @@ describe('Slack under load: redelivered events at high concurrency', () => {
     expect([...repliesPerMention.values()].every((count) => count === 1)).toBe(true);
     // Answered by the help skill, not refused or apologised for.
     expect(fake.callsTo('chat.postEphemeral')).toHaveLength(0);
-    // Any reply that is not the help is shown as it is (an apology would say which error it met).
+    // Any reply that is not the help is shown as it is (an apology would say which error it met), with the
+    // failures logged (a Slack call that failed names its method and error).
     const notHelp = fake.state.botMessages().filter((message) => !/Deskmate/.test(message.text));
-    expect(notHelp.map((message) => message.text)).toEqual([]);
+    const failures = capture.lines
+      .filter((line) => Number(line.level) >= 40 && !String(line.msg).startsWith('no language model configured'))
+      .map(({ msg, method, slackError, code, err }) => ({ msg, method, slackError, code, err }));
+    expect({
+      notHelp: notHelp.map((message) => message.text),
+      failures: notHelp.length ? failures : [],
+    }).toEqual({
+      notHelp: [],
+      failures: [],
+    });
   }, 150_000); // Correctness under load, not speed (bench/ measures that): a loaded machine may take minutes.
 });
