@@ -155,7 +155,9 @@ describe('Slack under load: redelivered events at high concurrency', () => {
     // failures logged (a Slack call that failed names its method and error).
     const notHelp = fake.state.botMessages().filter((message) => !/Deskmate/.test(message.text));
     const failures = capture.lines
-      .filter((line) => Number(line.level) >= 40 && !String(line.msg).startsWith('no language model configured'))
+      .filter(
+        (line) => Number(line.level) >= 40 && !String(line.msg).startsWith('no language model configured'),
+      )
       .map(({ msg, method, slackError, code, err }) => ({ msg, method, slackError, code, err }));
     expect({
       notHelp: notHelp.map((message) => message.text),
