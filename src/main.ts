@@ -1,5 +1,5 @@
 import { type ConsoleOutcome, createConsoleAdapter } from '../adapters/console';
-import type { AdminConsole, PlaygroundEngine } from './admin';
+import { adminConsole } from './admin-wiring';
 import { createChatAdapters } from './chat-adapters';
 import { type Config, configWarnings, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import type { Adapter } from './core/adapter';
@@ -7,13 +7,11 @@ import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
 import { DeskmateError, isDeskmateError } from './core/errors';
 import type { JobQueue } from './core/job-queue';
-import type { KnowledgeIndex } from './core/knowledge-index';
-import type { LlmProvider } from './core/llm-provider';
 import type { Logger } from './core/logger';
 import type { StateStore } from './core/state-store';
 import { createHttpServer, type HttpServer } from './http/server';
 import { createLogger } from './logger';
-import { countedQueue, createMetrics, type Metrics, metricsRoute } from './observability/metrics';
+import { countedQueue, createMetrics, metricsRoute } from './observability/metrics';
 import { startProcessHeartbeat } from './observability/process-heartbeat';
 import { packageVersion } from './package-root';
 import { createMemoryQueue } from './pipeline/memory-queue';
@@ -83,58 +81,6 @@ function redisHint(url: string): { en: string; zh: string } {
     en: `Redis at ${shown} (REDIS_URL) is not reachable. Fix: start Redis there, or unset REDIS_URL (in the environment or .env) to keep everything in memory.`,
     zh: `无法连接 ${shown} 上的 Redis（REDIS_URL）。解决：在该地址启动 Redis，或取消设置 REDIS_URL（环境变量或 .env）以在内存中运行。`,
   };
-}
-
-/**
- * The web console's route (`/admin`): its playground runs the jobs' own model and skills (built here on first
- * use in a `web` process), and shows replies through the adapters' renderers. Loaded only when it is on.
- */
-function adminConsole(
-  config: Config,
-  parts: {
-    store: StateStore;
-    logger: Logger;
-    metrics: Metrics;
-    queue: JobQueue;
-    adapters: Adapter[];
-    llm?: LlmProvider;
-    knowledge?: KnowledgeIndex;
-    localLogin: boolean;
-  },
-): AdminConsole {
-  const { consoleKnowledgeFor, createAdminConsole } = require('./admin') as typeof import('./admin');
-  const { renderReply } = require('../adapters/slack/render') as typeof import('../adapters/slack/render');
-  const { renderCard } = require('../adapters/lark/render') as typeof import('../adapters/lark/render');
-  let engine: PlaygroundEngine | undefined;
-  return createAdminConsole({
-    config,
-    store: parts.store,
-    logger: parts.logger.child({ component: 'admin' }),
-    queueDepth: () => parts.queue.depth(),
-    adapters: () =>
-      parts.adapters.map((adapter) => ({ name: adapter.platform.name, ready: adapter.ready() })),
-    async playground() {
-      engine ??= {
-        llm:
-          parts.llm ??
-          (require('./job-runner') as typeof import('./job-runner')).createJobModel(config, parts),
-        skills: (require('./skills') as typeof import('./skills')).createSkills(),
-        settings: { defaultTimezone: config.defaultTimezone, retention: config.retention },
-      };
-      return engine;
-    },
-    renderers: {
-      slack: (reply) => renderReply(reply),
-      lark: (reply) => renderCard(reply, { kind: 'group' }),
-    },
-    localLogin: parts.localLogin,
-    version: packageVersion(),
-    knowledge: consoleKnowledgeFor(
-      config.knowledge,
-      parts.knowledge,
-      parts.logger.child({ component: 'knowledge' }),
-    ),
-  });
 }
 
 /** Start Deskmate from a validated configuration. */
@@ -225,7 +171,7 @@ export async function startDeskmate(
           queue,
           adapters,
           llm: runner?.llm,
-          knowledge: runner?.knowledge.index,
+          knowledge: runner?.knowledge,
           localLogin: localAdmin,
         })
       : undefined;

@@ -52,6 +52,20 @@ async function openEngine(
   return index;
 }
 
+/** The embedding and rerank models the configuration names, masked when MASK_PERSONAL_DATA is on. */
+export function knowledgeModels(
+  config: KnowledgeConfig,
+  logger: Logger,
+  maskPersonalData = false,
+): Pick<KnowledgeBase, 'embed' | 'rerank'> {
+  const plainEmbed = config.embedding ? createEmbedder(config.embedding, logger) : undefined;
+  const plainRerank = config.rerank ? createReranker(config.rerank, logger) : undefined;
+  // MASK_PERSONAL_DATA covers every model call that carries text out, not only the chat model's.
+  const embed = plainEmbed && maskPersonalData ? withMaskedEmbeddings(plainEmbed) : plainEmbed;
+  const rerank = plainRerank && maskPersonalData ? withMaskedReranking(plainRerank) : plainRerank;
+  return { ...(embed ? { embed } : {}), ...(rerank ? { rerank } : {}) };
+}
+
 /**
  * Build the knowledge base for the job side: an index opened lazily (LanceDB is loaded only when it is first
  * used: at start with a knowledge folder, else on the first question), the embedder, the reranker, and the
@@ -70,11 +84,7 @@ export function createKnowledge(
   },
 ): Knowledge {
   const logger = parts.logger.child({ component: 'knowledge' });
-  const plainEmbed = config.embedding ? createEmbedder(config.embedding, logger) : undefined;
-  const plainRerank = config.rerank ? createReranker(config.rerank, logger) : undefined;
-  // MASK_PERSONAL_DATA covers every model call that carries text out, not only the chat model's.
-  const embed = plainEmbed && parts.maskPersonalData ? withMaskedEmbeddings(plainEmbed) : plainEmbed;
-  const rerank = plainRerank && parts.maskPersonalData ? withMaskedReranking(plainRerank) : plainRerank;
+  const { embed, rerank } = knowledgeModels(config, logger, parts.maskPersonalData);
   const index = lazyKnowledgeIndex(() => openEngine(config, logger, embed?.model));
   const folderIndexing = config.folder
     ? createFolderIndexing({

@@ -4,7 +4,7 @@ import type { InboundMessage } from '../../core/inbound-message';
 import type { LlmProvider, LlmStreamEvent } from '../../core/llm-provider';
 import type { Logger } from '../../core/logger';
 import type { ReminderScheduler } from '../../core/reminder';
-import type { Skill, SkillSettings } from '../../core/skill';
+import type { KnowledgeBase, Skill, SkillSettings } from '../../core/skill';
 import { createOfflineProvider } from '../../llm/offline-provider';
 import { createJobHandler, type JobOutcome } from '../../pipeline/worker';
 import { createMemoryStateStore } from '../../state/memory-state-store';
@@ -20,6 +20,8 @@ export interface PlaygroundEngine {
   skills: readonly Skill[];
   /** Settings skills read. */
   settings: SkillSettings;
+  /** The knowledge base `ask` and `kb` search (the jobs' own; read only in a `web` process), when one is set up. */
+  knowledge?: KnowledgeBase;
 }
 
 /** The workspace the playground's requests are counted under (`console:playground` in Usage). */
@@ -212,6 +214,7 @@ export async function runPlayground(
     reminders: scheduler,
     logger,
     settings: engine.settings,
+    ...(engine.knowledge ? { knowledge: engine.knowledge } : {}),
     onJobFinished: (finished) => {
       outcome = finished;
     },
