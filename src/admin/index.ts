@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAuditLog } from '../audit/audit-log';
 import type { HttpRoute } from '../core/adapter';
+import { isDeskmateError } from '../core/errors';
 import type { AdminOptions, AdminRequest, AdminServices, SignedInRequest } from './admin-context';
 import { serveAsset } from './assets';
 import { audit, auditDownload } from './audit-handlers';
@@ -11,10 +12,11 @@ import { createAdminSessions } from './auth/sessions';
 import { sessionSecretOf } from './auth/signing';
 import { html } from './html';
 import { forgetSource, knowledge } from './knowledge-handlers';
-import { linkLogin, login, loginForm, logout } from './login-handlers';
+import { page } from './layout';
+import { linkLogin, login, loginForm, logout, sessionEnded } from './login-handlers';
 import { overview, sendSignedInPage, settings, usage, usageCsvDownload } from './page-handlers';
 import { playground, runFromForm, showRun } from './playground-handlers';
-import { readForm, redirect, sendText } from './respond';
+import { readForm, redirect, sendPage, sendText } from './respond';
 import { createUsageReader } from './usage-data';
 import { languageOf, wordsFor } from './wording';
 
@@ -76,10 +78,14 @@ async function handleSignedIn(services: AdminServices, context: AdminRequest, me
   const session = await services.sessions.find(request);
   if (!session) {
     request.resume();
-    // A page asked for in the browser goes to the sign-in page; anything else (a form, a download) is refused.
-    const download = context.path === '/usage.csv' || context.path === '/audit.jsonl';
-    if (method === 'GET' && !download) return redirect(response, '/admin/login');
-    return sendText(response, 401, 'sign in first');
+    // A page or download asked for goes to the sign-in page, and back to it after; a form sent after its session
+    // ended gets the sign-in page saying so.
+    if (method !== 'GET') return sessionEnded(services, context);
+    const asked = `/admin${context.path === '/' ? '' : context.path}${context.query.size ? `?${context.query}` : ''}`;
+    return redirect(
+      response,
+      `/admin/login${asked === '/admin' ? '' : `?next=${encodeURIComponent(asked)}`}`,
+    );
   }
   const signedIn: SignedInRequest = { ...context, session, csrfToken: services.sessions.csrfToken(session) };
   if (method === 'POST') {
@@ -150,6 +156,20 @@ export function createAdminConsole(options: AdminOptions): AdminConsole {
       }
       await handleSignedIn(services, context, method);
     },
+  };
+  const handle = route.handle;
+  // Sign-in and every page read the store: while it is away, a page in the browser's language says so (503).
+  route.handle = async (request, response, ingress) => {
+    try {
+      await handle(request, response, ingress);
+    } catch (error) {
+      if (!isDeskmateError(error) || error.code !== 'unavailable' || response.headersSent) throw error;
+      request.resume();
+      const words = wordsFor(languageOf(request.headers['accept-language']));
+      const body = html`<p class="error" role="alert" id="store-down">${words.storeDown.body}</p>`;
+      sendPage(response, 503, page({ words, title: words.storeDown.title, body }), { 'retry-after': '30' });
+      options.logger.warn({ code: error.code }, 'console page refused: the store is not answering');
+    }
   };
   return { route, ...(services.oneTimeLink ? { loginLinkPath: services.oneTimeLink.path } : {}) };
 }

@@ -27,6 +27,7 @@ const english = {
       'No ADMIN_PASSWORD is set. Open the one-time link printed in the terminal where Deskmate runs, or set ADMIN_PASSWORD and restart.',
     linkUsed:
       'That sign-in link was used already or is not valid. Restart Deskmate for a new one, or set ADMIN_PASSWORD.',
+    sessionEnded: 'Your session ended: sign in again. What the form sent was not run.',
   },
   overview: {
     title: 'Overview',
@@ -143,6 +144,10 @@ const english = {
   forbidden: 'This form expired or did not come from this console. Reload the page and try again.',
   notFound: 'Not found.',
   tooLarge: 'That is too much to send at once.',
+  storeDown: {
+    title: 'The console cannot reach its store',
+    body: 'Sign-in and every page of the console read the state store (Redis), and it is not answering. Check that Redis is running and reachable at REDIS_URL; /readyz says the same. This page works again as soon as Redis answers.',
+  },
 };
 
 /** Every text the console shows, in one language. */
@@ -171,6 +176,7 @@ const chinese: Words = {
     noPassword:
       '未设置 ADMIN_PASSWORD。请打开 Deskmate 运行终端里打印的一次性登录链接，或设置 ADMIN_PASSWORD 后重启。',
     linkUsed: '该登录链接已被使用或无效。重启 Deskmate 可获得新链接，或设置 ADMIN_PASSWORD。',
+    sessionEnded: '登录已失效，请重新登录。刚才提交的表单没有执行。',
   },
   overview: {
     title: '概览',
@@ -285,6 +291,10 @@ const chinese: Words = {
   forbidden: '表单已过期或并非来自本控制台。请刷新页面后重试。',
   notFound: '未找到。',
   tooLarge: '一次发送的内容太多。',
+  storeDown: {
+    title: '控制台无法连接存储',
+    body: '登录和控制台的每个页面都需要读取状态存储（Redis），但它没有响应。请检查 Redis 是否在运行，且可通过 REDIS_URL 访问；/readyz 会显示同样的状态。Redis 恢复后本页即可使用。',
+  },
 };
 
 /** The console's words in a language. */

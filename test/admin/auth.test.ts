@@ -1,9 +1,11 @@
-// Proves: no /admin route answers without a session (pages go to the sign-in page, forms and the CSV get 401,
+// Proves: no /admin route answers without a session (pages and downloads go to the sign-in page and back after
+// it, only ever to a console page; a form gets 401 and the sign-in page saying its session ended;
 // a forged or signed-out cookie counts for nothing); the session cookie is HttpOnly, SameSite=Strict and
 // signed; a form without its CSRF token (or from another origin) is refused with 403 and does nothing; failed
 // sign-ins are limited per address (429, even with the right password, once five went wrong); every page
 // carries a strict CSP and has no inline script, style or event handler.
 import { languageOf } from '../../src/admin/wording';
+import { startRedisServer } from '../helpers/redis-server';
 import { type ServedDeskmate, startServedDeskmate } from '../helpers/served-deskmate';
 import { ConsoleClient, formToken } from './console-client';
 
@@ -52,16 +54,26 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     return { status: response.status, location: response.headers.get('location'), body };
   }
 
-  test('every /admin route without a session: pages go to the sign-in page, the CSV and forms get 401', async () => {
+  test('every /admin route without a session: pages and downloads go to the sign-in page, forms get 401 and it', async () => {
     const client = new ConsoleClient(served.baseUrl);
     for (const route of protectedRoutes) {
       const answer = await refused(client, route);
+      const back = route.path.replace(/\/$/, '');
       const expected =
-        route.method === 'GET' && !route.path.endsWith('.csv')
-          ? { status: 303, location: '/admin/login' }
+        route.method === 'GET'
+          ? {
+              status: 303,
+              location: back === '/admin' ? '/admin/login' : `/admin/login?next=${encodeURIComponent(back)}`,
+            }
           : { status: 401, location: null };
       expect({ route, status: answer.status, location: answer.location }).toEqual({ route, ...expected });
-      expect(answer.body).not.toMatch(/<main/);
+      // Never the page itself: a form sent after its session ended gets the sign-in page, saying so.
+      if (route.method === 'POST') {
+        expect(answer.body).toContain('action="/admin/login"');
+        expect(answer.body).toContain('Your session ended: sign in again.');
+      } else {
+        expect(answer.body).toBe('');
+      }
     }
     // The sign-in page and the console's own files are open.
     expect((await client.get('/admin/login')).status).toBe(200);
@@ -105,6 +117,36 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     expect(attributes).toMatch(/Path=\/admin/);
     expect(client.cookies.get('deskmate_admin_session')).toMatch(/^[\w-]{43}\.[\w-]{43}$/);
     expect((await client.get('/admin')).status).toBe(200);
+  });
+
+  test('signing in from a deep link goes back to it; a link to anywhere else goes to the overview', async () => {
+    const client = new ConsoleClient(served.baseUrl);
+    const asked = '/admin/audit?from=2026-12-01&skill=summarize';
+    const sent = await client.get(asked);
+    const loginPage = await (await client.get(sent.headers.get('location') ?? '')).text();
+    expect(loginPage).toContain(`name="next" value="${asked.replace(/&/g, '&amp;')}"`);
+    const signedIn = await client.post('/admin/login', {
+      _csrf: formToken(loginPage),
+      password,
+      next: asked,
+    });
+    expect(signedIn.headers.get('location')).toBe(asked);
+    for (const elsewhere of [
+      '//evil.example/admin',
+      'https://evil.example/admin',
+      '/admin/login',
+      '/admin\\x',
+      '/administrator',
+    ]) {
+      const other = new ConsoleClient(served.baseUrl);
+      const page = await (await other.get(`/admin/login?next=${encodeURIComponent(elsewhere)}`)).text();
+      expect(page).not.toContain('name="next"');
+      const answer = await other.post('/admin/login', { _csrf: formToken(page), password, next: elsewhere });
+      expect({ elsewhere, location: answer.headers.get('location') }).toEqual({
+        elsewhere,
+        location: '/admin',
+      });
+    }
   });
 
   test('a form without its CSRF token, with another session’s, or from another origin is refused with 403', async () => {
@@ -187,5 +229,34 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     expect(languageOf('zh-TW;q=0.3,en;q=0.7')).toBe('en');
     expect(languageOf('fr-FR')).toBe('en');
     expect(languageOf(undefined)).toBe('en');
+  });
+});
+
+describe('web console while its store is away', () => {
+  test('every page, sign-in included, says the store is not answering, in the browser’s language (503)', async () => {
+    const redis = await startRedisServer();
+    const served = await startServedDeskmate({
+      ADMIN_PASSWORD: password,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: `console-store-down-${process.pid}:`,
+    });
+    try {
+      const client = new ConsoleClient(served.baseUrl);
+      expect((await client.signIn(password)).status).toBe(303);
+      await redis.stop();
+      const overview = await client.get('/admin');
+      expect(overview.status).toBe(503);
+      expect(overview.headers.get('retry-after')).toBe('30');
+      const page = await overview.text();
+      expect(page).toContain('The console cannot reach its store');
+      expect(page).toContain('REDIS_URL');
+      const chinese = new ConsoleClient(served.baseUrl, 'zh-CN,zh;q=0.9');
+      const signIn = await chinese.signIn(password);
+      expect(signIn.status).toBe(503);
+      expect(await signIn.text()).toContain('控制台无法连接存储');
+    } finally {
+      await served.deskmate.stop();
+      await redis.stop();
+    }
   });
 });
