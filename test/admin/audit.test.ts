@@ -247,13 +247,15 @@ describe.each([
     }
   });
 
-  test('without a session: the page sends the browser to sign in, the download is refused', async () => {
+  test('without a session: the page and the download send the browser to sign in, and back after', async () => {
     const stranger = new ConsoleClient(served.baseUrl);
     const page = await stranger.get('/admin/audit');
     expect(page.status).toBe(303);
-    expect(page.headers.get('location')).toBe('/admin/login');
-    const download = await stranger.get(`/admin/audit.jsonl?from=${day(0)}&to=${day(0)}`);
-    expect(download.status).toBe(401);
+    expect(page.headers.get('location')).toBe(`/admin/login?next=${encodeURIComponent('/admin/audit')}`);
+    const asked = `/admin/audit.jsonl?from=${day(0)}&to=${day(0)}`;
+    const download = await stranger.get(asked);
+    expect(download.status).toBe(303);
+    expect(download.headers.get('location')).toBe(`/admin/login?next=${encodeURIComponent(asked)}`);
     expect(await download.text()).not.toContain('job-summary');
   });
 
