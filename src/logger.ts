@@ -38,15 +38,37 @@ export const redactedPaths = [
   'config.headers.Authorization',
 ];
 
+/**
+ * An error as a log line shows it (pino's own fields, its causes too), without the arguments of a Redis command
+ * ioredis puts on its errors: a failed `HELLO 3 AUTH user password` carries the password.
+ */
+function errorFields(error: unknown): unknown {
+  const fields = pino.stdSerializers.err(error as Error) as unknown;
+  const strip = (value: unknown, depth: number): void => {
+    if (!value || typeof value !== 'object' || depth > 5) return;
+    const record = value as Record<string, unknown>;
+    const command = record.command as { args?: unknown } | undefined;
+    if (command && typeof command === 'object' && 'args' in command) {
+      record.command = { ...command, args: '[redacted]' };
+    }
+    strip(record.cause, depth + 1);
+    if (Array.isArray(record.errors)) for (const inner of record.errors) strip(inner, depth + 1);
+  };
+  strip(fields, 0);
+  return fields;
+}
+
+/** The options every Deskmate logger has: secrets and message text redacted, errors without Redis arguments. */
+export const loggerOptions = {
+  redact: { paths: redactedPaths, censor: '[redacted]' },
+  serializers: { err: errorFields, error: errorFields },
+};
+
 /** Create the process logger: JSON lines, pretty in a terminal, secrets and message text redacted. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? 1;
   const pretty = options.pretty ?? (destination === 1 ? process.stdout.isTTY : process.stderr.isTTY) === true;
-  const base = {
-    level: options.level,
-    redact: { paths: redactedPaths, censor: '[redacted]' },
-    base: { service: 'deskmate' },
-  };
+  const base = { ...loggerOptions, level: options.level, base: { service: 'deskmate' } };
   if (pretty) {
     const prettyStream = require('pino-pretty')({ destination, colorize: true, sync: true });
     return pino(base, prettyStream);

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Logger } from '../../src/core/logger';
-import { redactedPaths } from '../../src/logger';
+import { loggerOptions } from '../../src/logger';
 
 /** A real pino logger whose lines (from `level` up, default all) are kept in memory for assertions. */
 export function createCaptureLogger(level = 'debug'): {
@@ -15,6 +15,6 @@ export function createCaptureLogger(level = 'debug'): {
       callback();
     },
   });
-  const logger = pino({ level, redact: { paths: redactedPaths, censor: '[redacted]' } }, stream);
+  const logger = pino({ ...loggerOptions, level }, stream);
   return { logger, lines };
 }
