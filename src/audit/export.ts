@@ -6,6 +6,7 @@
  * downloads the same lines through `auditJsonLines` and `matchesAuditFilter`.
  */
 import { once } from 'node:events';
+import { parseArgs } from 'node:util';
 import { parseConfig, readEnvironment } from '../config';
 import { createRedisStateStore } from '../state/redis-state-store';
 import { type AuditLog, type AuditRecord, auditDays, createAuditLog } from './audit-log';
@@ -49,22 +50,55 @@ export async function writeAuditLines(
 /** A `yyyy-mm-dd` argument as a UTC date, or a message saying what to write instead. */
 function dateArgument(name: string, value: string | undefined, fallback: Date): Date | string {
   if (value === undefined) return fallback;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  const date = new Date(`${value}T00:00:00Z`);
+  // A day the month does not have (2026-02-30) is refused, not rolled over into the next month.
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(date.getTime()) ||
+    !date.toISOString().startsWith(value)
+  ) {
     return `--${name} ${value} is not a date. Fix: write it as yyyy-mm-dd, e.g. --${name} 2026-12-01.`;
   }
-  return new Date(`${value}T00:00:00Z`);
+  return date;
 }
+
+/** What `--help` and a wrong option print. */
+export const auditUsage = `Usage: npm run audit -- [--since yyyy-mm-dd] [--until yyyy-mm-dd] [--platform P] [--workspace W] [--requester R] [--skill S] [--outcome O]
+Prints the audit records of those UTC days (default: the last 7) as JSON lines; each filter keeps the records with exactly that value.
+`;
 
 /** Run the export; resolves with the process exit code. */
 export async function exportAudit(argv: string[], output: NodeJS.WritableStream): Promise<number> {
-  const option = (name: string) => {
-    const index = argv.indexOf(`--${name}`);
-    return index >= 0 ? argv[index + 1] : undefined;
-  };
+  // Strict: an option it does not know (`--user`) is refused, never ignored into an export of every record.
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        ...Object.fromEntries(auditFilterFields.map((field) => [field, { type: 'string' as const }])),
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${auditUsage}`);
+    return 2;
+  }
+  if (values.help) {
+    output.write(auditUsage);
+    return 0;
+  }
+  const option = (name: string) => values[name] as string | undefined;
   const today = new Date();
   const since = dateArgument('since', option('since'), new Date(today.getTime() - 7 * 24 * 60 * 60 * 1000));
   const until = dateArgument('until', option('until'), today);
   const problems = [since, until].filter((value): value is string => typeof value === 'string');
+  if (since instanceof Date && until instanceof Date && since.getTime() > until.getTime() + 86_399_999) {
+    problems.push(`--since ${option('since')} is after --until: no day is in that range. Fix: swap them.`);
+  }
   const parsed = parseConfig(readEnvironment());
   if (!parsed.ok)
     problems.push(...parsed.problems.map((problem) => `${problem.variable}: ${problem.message}`));
