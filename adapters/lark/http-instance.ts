@@ -265,7 +265,11 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
       ) {
         // The cached token died early (App Secret reset, token invalidated): one more try with a fresh one.
         tokenRenewed = true;
-        const fresh = await options.renewToken(staleToken);
+        // A renewal that fails (a wrong App Secret) leaves the call's own error, which says what to fix.
+        const fresh = await options.renewToken(staleToken).catch((error: unknown) => {
+          options.logger.warn({ path, err: error }, 'lark token renewal failed');
+          return undefined;
+        });
         options.logger.warn(
           { path, status: response.status, code, renewed: Boolean(fresh) },
           'lark token rejected',

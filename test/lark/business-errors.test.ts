@@ -83,6 +83,24 @@ describe('Lark business errors sent as HTTP 400', () => {
     ]);
     expect(tokenRequests()).toBe(tokensBefore + 1);
   });
+
+  test('when no fresh token can be had either, the failure says to check the app credentials', async () => {
+    harness.fake.revokeTokens();
+    harness.fake.fail({
+      method: 'POST',
+      path: /\/auth\/v3\/tenant_access_token\/internal$/,
+      times: 1,
+      status: 400,
+      code: 10014,
+      msg: 'app secret invalid',
+    });
+    const failure = await harness.adapter.platform
+      .post(group, { markdown: 'x' })
+      .catch((error: unknown) => error);
+    harness.fake.failures.length = 0;
+    expect(failure).toMatchObject({ larkCode: 99991663, retryable: false });
+    expect(String((failure as Error).message)).toContain('Fix: check LARK_APP_ID and LARK_APP_SECRET');
+  });
 });
 
 describe('Lark Docs and chats Deskmate cannot look up (HTTP 400 with a code)', () => {
