@@ -1,38 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { DeskmateError, ErrorCode } from '../../src/core/errors';
-import { LarkRequestError } from './http-instance';
+import { LarkRequestError, larkError } from './errors';
 
 /** The envelope every Lark open API method returns. */
 export interface LarkEnvelope<T> {
   code?: number;
   msg?: string;
   data?: T;
-}
-
-const missingScopeCodes = new Set([99991672, 99991679, 1061004]);
-const forbiddenCodes = new Set([230002, 232011, 232033, 230027]);
-const notFoundCodes = new Set([230011, 231003, 234003, 190002]);
-const throttledCodes = new Set([230020, 11232]);
-
-/** The error for a Lark business code (HTTP 200 with `code != 0`), with a fix where one is known. */
-function larkError(operation: string, code: number | undefined, message: string | undefined): DeskmateError {
-  const detail = `Lark ${operation} failed: code ${code ?? 'unknown'} (${message ?? 'no message'})`;
-  let errorCode: ErrorCode = 'platform_error';
-  let retryable = false;
-  let text = detail;
-  if (code !== undefined && missingScopeCodes.has(code)) {
-    errorCode = 'not_configured';
-    text = `${detail}. Fix: add the missing permission in the developer console (import adapters/lark/scopes.json) and publish a new app version.`;
-  } else if (code !== undefined && forbiddenCodes.has(code)) {
-    errorCode = 'forbidden';
-    text = `${detail}. Fix: add the bot to the chat.`;
-  } else if (code !== undefined && notFoundCodes.has(code)) {
-    errorCode = 'not_found';
-  } else if (code !== undefined && throttledCodes.has(code)) {
-    errorCode = 'rate_limited';
-    retryable = true;
-  }
-  return new LarkRequestError(errorCode, text, { larkCode: code, larkMessage: message, retryable });
 }
 
 /** Lark's business code on an error, when it came from Lark. */

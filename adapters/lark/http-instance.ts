@@ -6,8 +6,10 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpInstance, HttpRequestOptions } from '@larksuiteoapi/node-sdk';
-import { DeskmateError } from '../../src/core/errors';
 import type { Logger } from '../../src/core/logger';
+import { LarkRequestError, larkError, staleTokenCodes, throttledCodes } from './errors';
+
+export { LarkRequestError } from './errors';
 
 /** Lark's business code for "too many requests" (sent with HTTP 429, or 400/200 on older APIs). */
 const rateLimitedCode = 99991400;
@@ -24,6 +26,11 @@ export interface LarkTransportOptions {
   logger: Logger;
   /** Waits; tests may shorten it. */
   sleep?: (milliseconds: number) => Promise<void>;
+  /**
+   * A fresh tenant_access_token after Lark rejected `staleToken` (99991661/99991663/99991668): the call is
+   * then sent once more with it. Without it such a call fails.
+   */
+  renewToken?: (staleToken: string) => Promise<string | undefined>;
 }
 
 /** An SDK `HttpInstance` that also lets its owner close its connections. */
@@ -38,36 +45,6 @@ interface RawResponse {
   body: string;
   /** A successful answer to a download (`responseType: 'stream'`), handed over unread. */
   stream?: IncomingMessage;
-}
-
-/** An error from a Lark HTTP call; `response` mirrors the shape the SDK logs for axios errors. */
-export class LarkRequestError extends DeskmateError {
-  /** HTTP status, when a response came back. */
-  readonly status?: number;
-  /** Lark's business code, when the body had one. */
-  readonly larkCode?: number;
-  /** Status and business code only (never the request body). */
-  readonly response?: { status: number; data: { code?: number; msg?: string } };
-
-  constructor(
-    code: DeskmateError['code'],
-    message: string,
-    details: {
-      status?: number;
-      larkCode?: number;
-      larkMessage?: string;
-      retryable: boolean;
-      cause?: unknown;
-    },
-  ) {
-    super(code, message, { retryable: details.retryable, cause: details.cause });
-    this.name = 'LarkRequestError';
-    this.status = details.status;
-    this.larkCode = details.larkCode;
-    if (details.status !== undefined) {
-      this.response = { status: details.status, data: { code: details.larkCode, msg: details.larkMessage } };
-    }
-  }
 }
 
 const defaultSleep = (milliseconds: number) =>
@@ -184,6 +161,7 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
     const path = url.pathname;
     let failures = 0;
     let rateLimits = 0;
+    let tokenRenewed = false;
     let waitedMs = 0;
     // Time spent so far: the clock, or the waits asked for when they were shortened (tests).
     const spent = () => Math.max(Date.now() - started, waitedMs);
@@ -227,7 +205,11 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
         return (requestOptions.$return_headers ? { data, headers: response.headers } : data) as T;
       }
       const parsed = parseBody(response.body);
-      const limited = response.status === 429 || parsed?.code === rateLimitedCode;
+      const code = typeof parsed?.code === 'number' ? parsed.code : undefined;
+      const limited =
+        response.status === 429 ||
+        code === rateLimitedCode ||
+        (code !== undefined && throttledCodes.has(code));
       if (limited) {
         rateLimits += 1;
         const waitMs = (resetDelayMs(response.headers) ?? 1000 * rateLimits) + Math.random() * 250;
@@ -272,16 +254,39 @@ export function createLarkTransport(options: LarkTransportOptions): LarkTranspor
         await pause(waitMs);
         continue;
       }
+      const authorization = Object.keys(headers).find((key) => key.toLowerCase() === 'authorization');
+      const staleToken = authorization ? /^Bearer (.+)$/.exec(headers[authorization])?.[1] : undefined;
+      if (
+        code !== undefined &&
+        staleTokenCodes.has(code) &&
+        staleToken &&
+        options.renewToken &&
+        !tokenRenewed
+      ) {
+        // The cached token died early (App Secret reset, token invalidated): one more try with a fresh one.
+        tokenRenewed = true;
+        // A renewal that fails (a wrong App Secret) leaves the call's own error, which says what to fix.
+        const fresh = await options.renewToken(staleToken).catch((error: unknown) => {
+          options.logger.warn({ path, err: error }, 'lark token renewal failed');
+          return undefined;
+        });
+        options.logger.warn(
+          { path, status: response.status, code, renewed: Boolean(fresh) },
+          'lark token rejected',
+        );
+        if (fresh && authorization) {
+          headers[authorization] = `Bearer ${fresh}`;
+          continue;
+        }
+      }
       if (response.status < 200 || response.status >= 300) {
+        // Lark sends business errors as HTTP 4xx with {code, msg}: mapped like a 200 with a code.
+        if (code !== undefined && code !== 0)
+          throw larkError(`${method} ${path}`, code, parsed?.msg, response.status);
         throw new LarkRequestError(
           'platform_error',
-          `Lark ${method} ${path} answered HTTP ${response.status} (code ${parsed?.code ?? 'none'})`,
-          {
-            status: response.status,
-            larkCode: parsed?.code,
-            larkMessage: parsed?.msg,
-            retryable: false,
-          },
+          `Lark ${method} ${path} answered HTTP ${response.status} (code none)`,
+          { status: response.status, retryable: false },
         );
       }
       const data = parsed ?? (response.body as unknown);

@@ -60,6 +60,12 @@ export interface LarkAdapterOptions {
 }
 
 const botInfoRetryMs = 30_000;
+
+/** The client's token manager (typed `any` by the SDK): its tenant token, from our cache or fetched anew. */
+function tokenManagerOf(client: lark.Client): { getTenantAccessToken(): Promise<string | undefined> } {
+  return (client as unknown as { tokenManager: { getTenantAccessToken(): Promise<string | undefined> } })
+    .tokenManager;
+}
 const acknowledgement = {
   toast: { type: 'info', content: 'Working on it…', i18n: { zh_cn: '处理中…', en_us: 'Working on it…' } },
 };
@@ -75,12 +81,22 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     options.sleep ??
     ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const sdkLogger = createSdkLogger(logger);
-  const transport = createLarkTransport({ ...options.transport, logger, sleep });
+  const tokenCache = createTokenCache();
+  const transport = createLarkTransport({
+    ...options.transport,
+    logger,
+    sleep,
+    // The SDK keeps a token until its expiry; one Lark rejected is dropped and the SDK fetches another.
+    renewToken: async (staleToken) => {
+      tokenCache.forget(staleToken);
+      return tokenManagerOf(client).getTenantAccessToken();
+    },
+  });
   const client = new lark.Client({
     appId: options.appId,
     appSecret: options.appSecret,
     domain: sdkDomain(options.domain),
-    cache: createTokenCache(),
+    cache: tokenCache,
     httpInstance: transport,
     logger: sdkLogger,
     loggerLevel: lark.LoggerLevel.warn,

@@ -142,6 +142,8 @@ async function rememberDirectOwner(context: LarkContext, chatId: string, userId:
 export function createLarkPlatform(context: LarkContext): ChatPlatform {
   return {
     name: 'lark',
+    // Feishu (China) users know the app as 飞书, not as Lark.
+    displayName: /^feishu$|feishu\.cn/i.test(context.domain) ? 'Feishu (飞书)' : 'Lark',
     history: async (conversation, query) =>
       withAuthorNames(context, await readHistory(context, conversation, query)),
     isMember: (conversation, userId) => isMember(context, conversation, userId),

@@ -1,5 +1,6 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import type { Reply, ReplyButton } from '../../src/core/reply';
+import { detectLanguage } from '../../src/text/language';
 
 /** The id of the card element that holds the answer text (streamed into by CardKit). */
 export const answerElementId = 'deskmate_answer';
@@ -10,6 +11,18 @@ export interface LarkCard {
   config: Record<string, unknown>;
   body: { elements: Array<Record<string, unknown>> };
 }
+
+/** The card's own labels, in the language of the answer they sit under. */
+const labels = {
+  en: {
+    sources: 'Sources:',
+    tooLarge: (bytes: number) => ` (${bytes} bytes, too large to show here)`,
+  },
+  zh: {
+    sources: '来源：',
+    tooLarge: (bytes: number) => `（${bytes} 字节，内容过大，此处不显示）`,
+  },
+};
 
 /** Where a card is posted: its buttons carry it back, since a click says only which chat it came from. */
 interface CardPlace {
@@ -97,9 +110,11 @@ export function answerMarkdown(reply: Pick<Reply, 'markdown' | 'notify'>): strin
   return mentions ? `${mentions} ${text}` : text;
 }
 
-function preview(markdown: string): string {
+/** A reply's chat-list preview (`config.summary`): its plain text, at most 60 characters. */
+export function preview(markdown: string): string {
   const plain = markdown
     .replace(/<at\b[^>]*>[^<]*<\/at>/gi, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`#>~[\]]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -127,16 +142,17 @@ export function renderCard(reply: Reply, place: CardPlace, options: { streaming?
       content: `**${neutralizeMentions(section.title)}**\n${truncate(neutralizeMentions(section.markdown), 8000)}`,
     });
   }
+  const words = labels[detectLanguage(reply.markdown)];
   const citations = (reply.citations ?? []).filter((citation) => /^https?:\/\//.test(citation.url));
   if (citations.length > 0) {
     const links = citations.map((citation) => `[${citation.label}](${citation.url})`).join(' · ');
-    elements.push({ tag: 'markdown', content: `Sources: ${links}`, text_size: 'notation' });
+    elements.push({ tag: 'markdown', content: `${words.sources} ${links}`, text_size: 'notation' });
   }
   if (reply.file) {
     const body =
       reply.file.content.length <= 3000
         ? `\n\`\`\`\n${reply.file.content}\n\`\`\``
-        : ` (${reply.file.content.length} bytes, too large to show here)`;
+        : words.tooLarge(reply.file.content.length);
     elements.push({ tag: 'markdown', content: `📎 ${reply.file.filename}${body}` });
   }
   if (reply.buttons?.length) {

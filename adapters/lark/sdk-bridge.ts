@@ -16,11 +16,17 @@ export function appLinkBase(domain: LarkDomain): string {
   return domain === 'lark' ? 'https://applink.larksuite.com' : 'https://applink.feishu.cn';
 }
 
+/** The SDK's cache, plus dropping a token Lark no longer accepts. */
+export interface TokenCache extends lark.Cache {
+  /** Drop every entry holding `value` (a rejected token), so the SDK asks for a fresh one. */
+  forget(value: unknown): void;
+}
+
 /**
  * A token cache owned by one adapter. The SDK's default cache is a module-global map keyed by app id,
  * shared by every client in the process; each adapter gets its own instead.
  */
-export function createTokenCache(): lark.Cache {
+export function createTokenCache(): TokenCache {
   const values = new Map<string, { value: unknown; expiresAt?: number }>();
   const keyOf = (key: string | symbol, namespace?: string) => `${namespace ?? ''}/${key.toString()}`;
   return {
@@ -33,6 +39,9 @@ export function createTokenCache(): lark.Cache {
     async set(key, value, expiresAt, options) {
       values.set(keyOf(key as string | symbol, options?.namespace), { value, expiresAt });
       return true;
+    },
+    forget(value) {
+      for (const [key, entry] of values) if (entry.value === value) values.delete(key);
     },
   };
 }

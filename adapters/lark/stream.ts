@@ -6,7 +6,7 @@ import { createEditStream, createPacer } from '../../src/pipeline/edit-stream';
 import { idempotencyKey, type LarkEnvelope, larkCodeOf, unwrap } from './api';
 import type { LarkContext } from './context';
 import { type CardEntity, nextSequence, postReply, rememberCardEntity, sendInteractive } from './messages';
-import { answerElementId, answerMarkdown, hasExtras, renderCard, streamingCard } from './render';
+import { answerElementId, answerMarkdown, hasExtras, preview, renderCard, streamingCard } from './render';
 
 /** CardKit's answer when a `sequence` is not above the last one: the same operation already went through. */
 const sequenceAlreadyUsed = 300317;
@@ -80,7 +80,14 @@ function cardKitStream(
       await operate('cardkit.v1.card.settings', (sequence) =>
         cardkit.card.settings({
           path: { card_id: entity.cardId },
-          data: { settings: JSON.stringify({ config: { streaming_mode: false } }), sequence },
+          // The chat list shows `summary` as the message's preview: the answer's, not the streaming "…"
+          // (https://open.feishu.cn/document/cardkit-v1/streaming-updates-openapi-overview, FAQ).
+          data: {
+            settings: JSON.stringify({
+              config: { streaming_mode: false, summary: { content: preview(reply.markdown) || '…' } },
+            }),
+            sequence,
+          },
         }),
       );
       if (replace) {

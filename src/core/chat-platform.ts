@@ -92,6 +92,8 @@ export interface CalendarCapability {
 export interface ChatPlatform {
   /** Which platform this is. */
   readonly name: ConversationRef['platform'];
+  /** How the platform is named to the model, when not its `name` (Lark in China: "Feishu (飞书)"). */
+  readonly displayName?: string;
   /** Read a thread, or a channel since a time, oldest first. */
   history(conversation: ConversationRef, query: HistoryQuery): Promise<HistoryResult>;
   /** Whether the user may read the conversation (is a member of it). */

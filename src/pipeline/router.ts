@@ -146,6 +146,8 @@ interface ModelRoutingOptions {
   signal?: AbortSignal;
   /** Where a refused tool input is logged. */
   logger?: Logger;
+  /** How the platform is named to the model (default: the conversation's platform). */
+  platformName?: string;
 }
 
 /** Route a message: commands first, then the model's tool choice, else conversation. */
@@ -179,7 +181,7 @@ export async function routeMessage(
   const said = detectLanguage(message.text, languageOfTurns(memory));
   const language = said === 'zh' ? 'Chinese' : 'English';
   const prompt = renderPrompt('route', {
-    platform: message.conversation.platform,
+    platform: options.platformName ?? message.conversation.platform,
     today: localDay(options.now, options.timezone),
     timezone: options.timezone,
     language,

@@ -188,6 +188,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
         timezone: options.settings.defaultTimezone,
         signal: attempt.signal,
         logger,
+        platformName: platform.displayName,
       });
       if (route.kind === 'reply') {
         await respond.send(route.reply);

@@ -48,7 +48,7 @@ export function createChatSkill(): Skill {
       const timezone = message.author.timezone ?? context.settings.defaultTimezone;
       const prompt = renderPrompt('chat', {
         userName: message.author.name ?? 'a colleague',
-        platform: message.conversation.platform,
+        platform: context.platform.displayName ?? message.conversation.platform,
         today: localDay(context.now(), timezone),
         timezone,
         language: language === 'zh' ? 'Chinese (简体中文)' : 'English',

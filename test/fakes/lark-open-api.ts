@@ -102,6 +102,11 @@ export class FakeLarkServer {
     this.failures.push(failure);
   }
 
+  /** Invalidate every tenant_access_token handed out (as an App Secret reset does): calls get 99991663. */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
   /** Requests to a path, in order. */
   requestsTo(method: string, path: RegExp): RecordedRequest[] {
     return this.requests.filter((request) => request.method === method && path.test(request.path));
@@ -184,11 +189,15 @@ export class FakeLarkServer {
           const { httpStatus, ...rest } = result as { httpStatus: number };
           return this.send(response, httpStatus, rest);
         }
-        if (result && typeof result === 'object' && 'code' in result) return this.send(response, 200, result);
+        // Lark answers business errors with HTTP 400 and {code, msg}: see the error tables of e.g.
+        // https://open.larksuite.com/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/reply
+        // (400 | 230011 | The message is recalled) and .../reference/im-v1/pin/create.
+        if (result && typeof result === 'object' && 'code' in result)
+          return this.send(response, (result as { code: unknown }).code === 0 ? 200 : 400, result);
         if (result && typeof result === 'object' && 'bot' in result) return this.send(response, 200, result);
         return this.send(response, 200, { code: 0, msg: 'success', data: result ?? {} });
       } catch (error) {
-        return this.send(response, 200, {
+        return this.send(response, 400, {
           code: 230001,
           msg: `invalid request: ${(error as Error).message}`,
         });

@@ -1,5 +1,6 @@
 import { createLarkAdapter, type LarkAdapterOptions } from '../../adapters/lark';
 import type { Adapter } from '../../src/core/adapter';
+import type { ChatPlatform } from '../../src/core/chat-platform';
 import type { JobQueue } from '../../src/core/job-queue';
 import type { LlmProvider } from '../../src/core/llm-provider';
 import type { KnowledgeBase, Skill } from '../../src/core/skill';
@@ -54,6 +55,8 @@ export interface HarnessOptions {
   skills?: Skill[];
   /** The knowledge base skills search and add to. */
   knowledge?: KnowledgeBase;
+  /** Wrap the adapter's platform port as the pipeline sees it. */
+  wrapPlatform?: (platform: ChatPlatform) => ChatPlatform;
 }
 
 /** Start the fake, the adapter and the pipeline; waits are recorded and returned at once. */
@@ -90,7 +93,7 @@ export async function startLarkHarness(options: HarnessOptions = {}): Promise<La
     ...options.adapter,
   });
   const pipeline = await startTestPipeline({
-    platforms: { lark: adapter.platform },
+    platforms: { lark: options.wrapPlatform ? options.wrapPlatform(adapter.platform) : adapter.platform },
     queue,
     store,
     llm: options.llm,
