@@ -109,6 +109,32 @@ describe('what Deskmate reads of Lark messages: code, forwarded chat records, la
     expect(read).toContain('QA signs off Thursday.');
   });
 
+  test('a forwarded record is read only for members of the chat it was shared in', async () => {
+    const { message: record } = forwardedRecordEvent(harness.fake, {
+      chatId: groupChatId,
+      userId: people.zhangsan.openId,
+      messages: [{ senderId: people.alice.openId, createTime: morning, text: '薪资调整方案：全员加 5%' }],
+    });
+    const recordReads = () =>
+      harness.fake.requestsTo('GET', new RegExp(`/im/v1/messages/${record.messageId}$`)).length;
+    const readsBefore = recordReads();
+    const modelCallsBefore = llm.requests.length;
+    const { payload } = messageEvent(harness.fake, {
+      chatId: groupChatId,
+      userId: people.stranger.openId,
+      text: '{mention:0} summarize',
+      mentions: ['bot'],
+      parentId: record.messageId,
+    });
+    await deliver(harness.eventsUrl, payload, harness.encryptKey);
+    await harness.pipeline.drain();
+    expect(llm.requests.length).toBe(modelCallsBefore);
+    expect(recordReads()).toBe(readsBefore);
+    expect(JSON.stringify(llm.requests)).not.toContain('薪资调整方案');
+    const last = harness.fake.state.botMessages().at(-1);
+    expect(last && harness.fake.state.visibleText(last)).toMatch(/not a member/);
+  });
+
   test('an image with no words from a Chinese client is answered in Chinese', async () => {
     const direct = harness.fake.state.directChat(people.zhangsan.openId);
     const before = harness.fake.state.botMessages().length;
