@@ -40,12 +40,22 @@ function asString(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** A post's code block as fenced Markdown, with its language (`PYTHON` → python), as typed inside. */
+function fencedCode(code: string, language: string): string {
+  const body = code.replace(/\n$/, '');
+  // A fence longer than any run of backticks in the code, so the code cannot close it.
+  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `\n${fence}${language.toLowerCase()}\n${body}\n${fence}\n`;
+}
+
 function postElementText(element: PostElement): string {
   switch (element.tag) {
     case 'text':
     case 'md':
-    case 'code_block':
       return asString(element.text);
+    case 'code_block':
+      return fencedCode(asString(element.text), asString(element.language));
     case 'a': {
       const text = asString(element.text);
       const href = asString(element.href);
@@ -155,16 +165,28 @@ export function resolveMentions(
     const isBot = botOpenId ? mention.openId === botOpenId : mention.mentionedType === 'bot';
     if (isBot) botMentioned = true;
     if (!mention.key) continue;
-    result = result.split(mention.key).join(isBot ? '' : `@${mention.name}`);
+    result = isBot
+      ? // The bot's mention and the spaces around it become one gap, tidied below.
+        result.replace(new RegExp(`[ \\t]*${escapeRegExp(mention.key)}[ \\t]*`, 'g'), removedMention)
+      : result.split(mention.key).join(`@${mention.name}`);
   }
   for (const mention of mentions) {
     const isBot = botOpenId ? mention.openId === botOpenId : mention.mentionedType === 'bot';
     if (!isBot) mentioned.push(mention);
   }
+  // Only where the bot's mention was: nothing at a line's start or end, one space between words.
+  // Everything else (indentation, code, runs of spaces) stays as typed.
   const cleaned = result
-    .split('\n')
-    .map((line) => line.replace(/[ \t]{2,}/g, ' ').trim())
-    .join('\n')
-    .trim();
+    .replace(new RegExp(`^${removedMention}+|${removedMention}+$`, 'gm'), '')
+    .replace(new RegExp(`${removedMention}+`, 'g'), ' ')
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .trimEnd();
   return { text: cleaned, mentioned, botMentioned };
+}
+
+/** Stands where the bot's mention was removed, until the gap is tidied. */
+const removedMention = '\u0000';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

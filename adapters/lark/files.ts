@@ -7,6 +7,7 @@ import { readWithinLimit } from '../../src/documents/read-within-limit';
 import { larkCodeOf } from './api';
 import type { LarkContext } from './context';
 import { documentAccess, parseDocumentLink, readDocument } from './documents';
+import { isForwardedRecord, readForwardedRecord } from './forwarded';
 
 const missingScope = {
   en: "I can't read files and Docs here yet: the Lark app is missing a permission it needs (im:resource, docx:document:readonly, wiki:wiki:readonly, docs:permission.setting:readonly, docs:permission.member:retrieve). An admin adds them from adapters/lark/scopes.json and publishes a new version.",
@@ -66,6 +67,8 @@ export function fileOfMessage(
 export function createLarkFiles(context: LarkContext): FileCapability {
   return {
     async read(file, limits): Promise<FileContent> {
+      // A forwarded chat record is read as a transcript of its messages (scope im:message:readonly).
+      if (isForwardedRecord(file)) return explained(readForwardedRecord(context, file, limits));
       if (!file.messageId) throw new DeskmateError('not_found', 'a Lark file is read through its message');
       const started = Date.now();
       const resource = await explained(

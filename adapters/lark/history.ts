@@ -5,6 +5,7 @@ import { unwrap } from './api';
 import { contentToText, resolveMentions } from './content';
 import type { LarkContext, LarkMessageItem } from './context';
 import { fileOfMessage } from './files';
+import { forwardedRecordOf } from './forwarded';
 import { toLarkMentions } from './normalize';
 import { appLinkBase } from './sdk-bridge';
 
@@ -44,7 +45,14 @@ function toHistoryMessage(
   const chatId = conversation.channel;
   const raw = contentToText(item.msg_type ?? 'text', item.body?.content);
   const { text } = resolveMentions(raw, toLarkMentions(item.mentions), undefined);
-  const file = fileOfMessage(item.msg_type, item.body?.content, item.message_id ?? '', conversation);
+  const file =
+    fileOfMessage(item.msg_type, item.body?.content, item.message_id ?? '', conversation) ??
+    forwardedRecordOf(
+      item.msg_type,
+      item.message_id ?? '',
+      conversation,
+      context.domain === 'feishu' ? 'zh' : 'en',
+    );
   return {
     id: item.message_id ?? '',
     author: {

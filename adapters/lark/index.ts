@@ -168,7 +168,7 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     'im.message.receive_v1': async (data: LarkMessageEvent) => {
       if (data.tenant_key) tenantKey = data.tenant_key;
       if (!botOpenId) void loadBotInfo();
-      const message = normalizeMessageEvent(data, { botOpenId, now });
+      const message = normalizeMessageEvent(data, { botOpenId, now, domain: options.domain });
       if (!message) {
         logger.debug(
           { eventId: data.event_id, chatType: data.message?.chat_type },

@@ -2,7 +2,9 @@ import type { ConversationRef } from '../../src/core/conversation';
 import type { CommandInvocation, InboundMessage, UnreadablePart } from '../../src/core/inbound-message';
 import { contentToText, type LarkMention, resolveMentions } from './content';
 import { fileOfMessage } from './files';
+import { forwardedRecordOf } from './forwarded';
 import { decodeButtonValue } from './render';
+import type { LarkDomain } from './sdk-bridge';
 
 /** The fields of an `im.message.receive_v1` event the adapter reads (header and event merged by the SDK). */
 export interface LarkMessageEvent {
@@ -24,6 +26,8 @@ export interface LarkMessageEvent {
     message_type?: string;
     content?: string;
     create_time?: string;
+    /** The sender's client, e.g. `… Lark/6.7.5 LarkLocale/en_US …` (its locale says the person's language). */
+    user_agent?: string;
     mentions?: Array<{
       key?: string;
       name?: string;
@@ -68,6 +72,23 @@ interface NormalizeContext {
   botOpenId?: string;
   /** The current time. */
   now: () => Date;
+  /** The configured domain: a Feishu deployment's people are taken to speak Chinese when their client does not say. */
+  domain?: LarkDomain;
+}
+
+const clientLocale = /\bLarkLocale\/([a-z]{2,3})(?:[_-]([a-z]{2,4}))?\b/i;
+
+/**
+ * The person's locale (BCP 47): their client's `LarkLocale/…` in the message's user agent, else Chinese on a
+ * Feishu deployment, else unknown. It decides the language of an answer to a message with no words.
+ */
+export function messageLocale(
+  userAgent: string | undefined,
+  domain: LarkDomain | undefined,
+): string | undefined {
+  const match = userAgent ? clientLocale.exec(userAgent) : null;
+  if (match) return match[2] ? `${match[1].toLowerCase()}-${match[2].toUpperCase()}` : match[1].toLowerCase();
+  return domain === 'feishu' ? 'zh-CN' : undefined;
 }
 
 /** Mentions of an event or a history item (`id` is an object in events, a string in history). */
@@ -136,7 +157,8 @@ export function normalizeMessageEvent(
   if (event.sender?.sender_type && event.sender.sender_type !== 'user') return undefined;
   const isDirect = message.chat_type === 'p2p';
   const messageType = message.message_type ?? 'text';
-  // Only text, rich text and cards are read; anything else is named in the answer, never sent on as text.
+  // Only text, rich text and cards are read as words; files and forwarded chat records on request; anything
+  // else is named in the answer, never sent on as text.
   const readable = readableTypes.has(messageType);
   const raw = readable ? contentToText(messageType, message.content) : '';
   const mentions = toLarkMentions(message.mentions);
@@ -155,7 +177,10 @@ export function normalizeMessageEvent(
   };
   const command = parseSlashCommand(resolved.text);
   // A file message's file is read when a skill asks (through the message resources API, on the job side).
-  const file = fileOfMessage(messageType, message.content, message.message_id, conversation);
+  const locale = messageLocale(message.user_agent, context.domain);
+  const file =
+    fileOfMessage(messageType, message.content, message.message_id, conversation) ??
+    forwardedRecordOf(messageType, message.message_id, conversation, locale?.startsWith('zh') ? 'zh' : 'en');
   const unreadable = readable
     ? unreadableInPost(messageType, message.content)
     : file
@@ -176,6 +201,7 @@ export function normalizeMessageEvent(
     mentions: resolved.mentioned
       .filter((mention) => mention.openId)
       .map((mention) => ({ id: mention.openId as string, name: mention.name })),
+    ...(locale ? { locale } : {}),
     receivedAt: context.now().toISOString(),
     platformData: {
       messageType: message.message_type ?? 'text',

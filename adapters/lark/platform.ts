@@ -4,15 +4,15 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { HistoryResult } from '../../src/core/history-message';
 import { unwrap } from './api';
 import { createCalendarCapability, createTaskCapability } from './capabilities';
-import { isChatMember } from './chat-members';
+import { chatMemberNames, isChatMember } from './chat-members';
 import type { LarkContext } from './context';
 import { createLarkFiles } from './files';
 import { messageLink, readHistory, resolveLink } from './history';
 import { postReply, updateReply } from './messages';
+import { peopleNames, userProfile } from './people';
 import { startStream } from './stream';
 
 const membershipTtlSeconds = 60;
-const profileTtlSeconds = 24 * 60 * 60;
 const directOwnerTtlSeconds = 90 * 24 * 60 * 60;
 
 /** Where the person a direct chat belongs to is remembered (learned from their messages). */
@@ -73,54 +73,17 @@ async function audience(context: LarkContext, conversation: ConversationRef): Pr
   return found;
 }
 
-/** A person's name and timezone from the contact directory, cached a day (needs contact:user.base:readonly). */
-async function userProfile(
-  context: LarkContext,
-  userId: string,
-): Promise<{ name?: string; timezone?: string }> {
-  const key = `lark:profile:${userId}`;
-  const cached = await context.store.getJson<{ name?: string; timezone?: string }>(key);
-  if (cached) return cached;
-  try {
-    const data = await unwrap<{ user?: { name?: string; time_zone?: string } }>(
-      'contact.v3.user.get',
-      context.client.contact.v3.user.get({ path: { user_id: userId }, params: { user_id_type: 'open_id' } }),
-    );
-    const profile = {
-      ...(data.user?.name ? { name: data.user.name } : {}),
-      ...(data.user?.time_zone ? { timezone: data.user.time_zone } : {}),
-    };
-    await context.store.setJson(key, profile, profileTtlSeconds);
-    return profile;
-  } catch (error) {
-    context.logger.debug(
-      { err: error, user: userId },
-      'no profile for user (needs contact:user.base:readonly)',
-    );
-    return {};
-  }
-}
-
-/** Most distinct authors whose names one history read looks up (the rest keep their ids). */
-const maxNameLookups = 50;
-
 /** Lark's message list gives sender ids only: add the people's names, so transcripts and owners read right. */
-async function withAuthorNames(context: LarkContext, result: HistoryResult): Promise<HistoryResult> {
-  const unnamed = [
-    ...new Set(
-      result.messages
-        .filter((message) => !message.isBot && !message.author.name && message.author.id)
-        .map((message) => message.author.id),
-    ),
-  ].slice(0, maxNameLookups);
+async function withAuthorNames(
+  context: LarkContext,
+  conversation: ConversationRef,
+  result: HistoryResult,
+): Promise<HistoryResult> {
+  const unnamed = result.messages
+    .filter((message) => !message.isBot && !message.author.name && message.author.id)
+    .map((message) => message.author.id);
   if (unnamed.length === 0) return result;
-  const names = new Map<string, string>();
-  await Promise.all(
-    unnamed.map(async (userId) => {
-      const { name } = await userProfile(context, userId);
-      if (name) names.set(userId, name);
-    }),
-  );
+  const names = await peopleNames(context, unnamed, [conversation.channel]);
   return {
     ...result,
     messages: result.messages.map((message) => {
@@ -145,7 +108,7 @@ export function createLarkPlatform(context: LarkContext): ChatPlatform {
     // Feishu (China) users know the app as 飞书, not as Lark.
     displayName: /^feishu$|feishu\.cn/i.test(context.domain) ? 'Feishu (飞书)' : 'Lark',
     history: async (conversation, query) =>
-      withAuthorNames(context, await readHistory(context, conversation, query)),
+      withAuthorNames(context, conversation, await readHistory(context, conversation, query)),
     isMember: (conversation, userId) => isMember(context, conversation, userId),
     audience: (conversation) => audience(context, conversation),
     post: (conversation, reply, options) => postReply(context, conversation, reply, options),
@@ -159,11 +122,16 @@ export function createLarkPlatform(context: LarkContext): ChatPlatform {
         await rememberDirectOwner(context, message.conversation.channel, message.author.id);
       }
       const profile = await userProfile(context, message.author.id);
+      // Someone the contact directory does not answer for is named as the chat lists them.
+      const name =
+        message.author.name ??
+        profile.name ??
+        (await chatMemberNames(context, message.conversation.channel))[message.author.id];
       return {
         ...message,
         author: {
           ...message.author,
-          ...(profile.name && !message.author.name ? { name: profile.name } : {}),
+          ...(name ? { name } : {}),
           ...(profile.timezone ? { timezone: profile.timezone } : {}),
         },
       };

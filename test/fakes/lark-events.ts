@@ -33,6 +33,8 @@ export interface MessageEventOptions {
   parentId?: string;
   inThread?: boolean;
   eventId?: string;
+  /** The sender's client (`… LarkLocale/zh_CN …`); none by default. */
+  userAgent?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export function messageEvent(
     parentId: options.parentId,
     inThread: options.inThread,
   });
-  return { message, payload: receiveEvent(fake, message, mentions, options.eventId) };
+  return { message, payload: receiveEvent(fake, message, mentions, options.eventId, options.userAgent) };
 }
 
 /** The `im.message.receive_v1` event Lark sends for a stored message (the recorded shape in the fixtures). */
@@ -71,6 +73,7 @@ export function receiveEvent(
   message: FakeMessage,
   mentions: Array<{ key: string; id: string; name: string; mentionedType: string }> = [],
   eventId?: string,
+  userAgent?: string,
 ): EventEnvelope {
   const state = fake.state;
   const chat = state.chats.get(message.chatId);
@@ -107,6 +110,7 @@ export function receiveEvent(
       name: mention.name,
       tenant_key: state.tenantKey,
     })),
+    ...(userAgent ? { user_agent: userAgent } : {}),
   };
   return payload;
 }
@@ -246,4 +250,61 @@ export function deliver(
 ) {
   const body = encryptPayload(payload, encryptKey);
   return postRaw(url, body, signatureHeaders(body, encryptKey, options.timestamp));
+}
+
+/** A message inside a forwarded chat record: who wrote it when, and its text (or a nested record's messages). */
+export interface ForwardedMessage {
+  senderId: string;
+  createTime: number;
+  text?: string;
+  /** Another content than text (`msgType` and its content JSON). */
+  msgType?: string;
+  content?: string;
+  /** A forwarded record inside the record: its messages. */
+  messages?: ForwardedMessage[];
+}
+
+/**
+ * Someone forwards a chat record (合并转发, `merge_forward`) to a chat: the record and the messages in it are
+ * stored (with `upper_message_id`, from the chat they came from, so they are not in this chat's history), and
+ * the event Lark sends for the record.
+ */
+export function forwardedRecordEvent(
+  fake: FakeLarkServer,
+  options: {
+    chatId: string;
+    userId: string;
+    messages: ForwardedMessage[];
+    /** The chat the messages were forwarded from (default: one the bot is not in). */
+    fromChatId?: string;
+    userAgent?: string;
+    parentId?: string;
+  },
+): { message: FakeMessage; payload: EventEnvelope } {
+  const state = fake.state;
+  // The record's own body, as recorded in larksuite/node-sdk channel/normalize/__tests__/merge-forward.test.ts.
+  const record = state.userSays({
+    chatId: options.chatId,
+    userId: options.userId,
+    msgType: 'merge_forward',
+    content: 'Merged and Forwarded Message',
+    parentId: options.parentId,
+  });
+  const store = (recordId: string, messages: ForwardedMessage[]) => {
+    for (const forwarded of messages) {
+      const stored = state.userSays({
+        chatId: options.fromChatId ?? 'oc_source0000000000000000000000000',
+        userId: forwarded.senderId,
+        msgType: forwarded.messages ? 'merge_forward' : (forwarded.msgType ?? 'text'),
+        content: forwarded.messages
+          ? 'Merged and Forwarded Message'
+          : (forwarded.content ?? JSON.stringify({ text: forwarded.text ?? '' })),
+        createTime: forwarded.createTime,
+      });
+      stored.upperMessageId = recordId;
+      if (forwarded.messages) store(stored.messageId, forwarded.messages);
+    }
+  };
+  store(record.messageId, options.messages);
+  return { message: record, payload: receiveEvent(fake, record, [], undefined, options.userAgent) };
 }

@@ -280,7 +280,17 @@ export class FakeLarkServer {
     this.route('GET', '/open-apis/im/v1/messages', ({ query }) => state.listMessages(query));
     this.route('GET', '/open-apis/im/v1/messages/:message_id', ({ params }) => {
       const message = state.messages.get(params.message_id);
-      return message ? { items: [state.toItem(message)] } : { code: 230011, msg: 'message not found' };
+      if (!message) return { code: 230011, msg: 'message not found' };
+      // On a forwarded chat record (`merge_forward`) Lark answers with the record first, then every message in
+      // it, nested records' messages included, each with `upper_message_id` naming the record it is in.
+      // Source: larksuite/node-sdk channel/channel.ts (fetchSubMessages) and the response recorded in
+      // channel/normalize/__tests__/merge-forward.test.ts; test/fixtures/lark/message-get-merge-forward.json.
+      const within = (recordId: string): FakeMessage[] =>
+        [...state.messages.values()]
+          .filter((item) => item.upperMessageId === recordId)
+          .flatMap((item) => [item, ...(item.msgType === 'merge_forward' ? within(item.messageId) : [])]);
+      const forwarded = message.msgType === 'merge_forward' ? within(message.messageId) : [];
+      return { items: [message, ...forwarded].map((item) => state.toItem(item)) };
     });
     this.route('PATCH', '/open-apis/im/v1/messages/:message_id', ({ params, body }) =>
       state.patchMessage(params.message_id, String(body.content)),
@@ -326,7 +336,9 @@ export class FakeLarkServer {
     }));
     this.route('GET', '/open-apis/contact/v3/users/:user_id', ({ params }) => {
       const user = state.users.get(params.user_id);
-      return user
+      // 41050 "no user authority" for people outside the app's contact range (contact v3 user get, error codes:
+      // https://open.feishu.cn/document/server-docs/contact-v3/user/get); the chat member list still names them.
+      return user && !user.outsideContactRange
         ? { user: { open_id: user.openId, name: user.name, time_zone: user.timezone } }
         : { code: 41050, msg: 'no user authority error' };
     });

@@ -8,6 +8,8 @@ export interface FakeUser {
   openId: string;
   name: string;
   timezone?: string;
+  /** Outside the app's contact range (通讯录权限范围) or external: the contact directory answers 41050 for them. */
+  outsideContactRange?: boolean;
 }
 
 /** A chat: a group, or a person's direct chat with the bot. */
@@ -36,6 +38,8 @@ export interface FakeMessage {
   deleted?: boolean;
   mentions?: Array<{ key: string; id: string; name: string }>;
   patches: number;
+  /** A forwarded message: the forwarded chat record (`merge_forward`) it is in. */
+  upperMessageId?: string;
 }
 
 /** A block of a fake Lark Doc, in the API's shape (`block_type` and the field holding its text). */
@@ -322,6 +326,7 @@ export class FakeLarkState {
       ...(message.rootId ? { root_id: message.rootId } : {}),
       ...(message.parentId ? { parent_id: message.parentId } : {}),
       ...(message.threadId ? { thread_id: message.threadId } : {}),
+      ...(message.upperMessageId ? { upper_message_id: message.upperMessageId } : {}),
       msg_type: message.msgType,
       create_time: String(message.createTime),
       update_time: String(message.createTime),
@@ -350,11 +355,12 @@ export class FakeLarkState {
     const end = query.end_time ? Number(query.end_time) * 1000 : Infinity;
     let selected = [...this.messages.values()].filter((message) => {
       if (query.container_id_type === 'thread') return message.threadId === query.container_id;
-      // Replies inside threads are not part of a chat's listing.
+      // Replies inside threads are not part of a chat's listing, nor the messages of a forwarded record.
       const isThreadReply = message.threadId !== undefined && message.rootId !== undefined;
       return (
         message.chatId === query.container_id &&
         !isThreadReply &&
+        message.upperMessageId === undefined &&
         message.createTime >= start &&
         message.createTime <= end
       );

@@ -95,6 +95,84 @@ describe('Lark event normalization (recorded payload shapes)', () => {
     expect(message?.inThread).toBe(true);
   });
 
+  test('code and indentation arrive as typed; only the gap where the bot was mentioned is tidied', () => {
+    const group = merged<LarkMessageEvent>('message-receive-group.json');
+    const withContent = (messageType: string, content: unknown) =>
+      normalizeMessageEvent(
+        {
+          ...group,
+          message: { ...group.message, message_type: messageType, content: JSON.stringify(content) },
+        },
+        { botOpenId, now },
+      )?.text;
+    // A post's code block (its recorded shape) becomes fenced Markdown with its language.
+    const code = 'def first(items):\n    if not items:\n        return None\n    return items[0]\n';
+    expect(
+      withContent('post', {
+        title: '',
+        content: [
+          [
+            { tag: 'at', user_id: '@_user_1', user_name: 'Deskmate' },
+            { tag: 'text', text: ' 这段代码为什么报错' },
+          ],
+          [{ tag: 'code_block', language: 'PYTHON', text: code }],
+        ],
+      }),
+    ).toBe(
+      '这段代码为什么报错\n\n```python\ndef first(items):\n    if not items:\n        return None\n    return items[0]\n```',
+    );
+    // YAML pasted in a text message keeps its indentation and its runs of spaces.
+    expect(
+      withContent('text', { text: '@_user_1 check this:\nserver:\n  port: 8080\n  hosts:    [a, b]' }),
+    ).toBe('check this:\nserver:\n  port: 8080\n  hosts:    [a, b]');
+    // The mention in the middle of a sentence leaves one space; other mentions become names.
+    expect(withContent('text', { text: '请  @_user_1  总结 @_user_2 说的' })).toBe('请 总结 @张三 说的');
+    expect(withContent('text', { text: '@_user_1' })).toBe('');
+  });
+
+  test('the locale comes from the Lark client (LarkLocale), else Chinese on Feishu, else none', () => {
+    const group = merged<LarkMessageEvent>('message-receive-group.json');
+    const withAgent = (userAgent: string | undefined, domain?: string) =>
+      normalizeMessageEvent(
+        { ...group, message: { ...group.message, user_agent: userAgent } },
+        {
+          botOpenId,
+          now,
+          domain,
+        },
+      )?.locale;
+    // The recorded payload's client says `LarkLocale/en_US`, even on a Feishu deployment.
+    expect(withAgent(group.message?.user_agent, 'feishu')).toBe('en-US');
+    expect(withAgent('Mozilla/5.0 Feishu/7.30.6 LarkLocale/zh_CN ttnet', 'lark')).toBe('zh-CN');
+    expect(withAgent(undefined, 'feishu')).toBe('zh-CN');
+    expect(withAgent(undefined, 'lark')).toBeUndefined();
+    expect(withAgent(undefined, 'http://127.0.0.1:9')).toBeUndefined();
+  });
+
+  test('a forwarded chat record (merge_forward) is offered as a record to read, named in the person’s language', () => {
+    const direct = merged<LarkMessageEvent>('message-receive-p2p.json');
+    const forwarded = (domain: string) =>
+      normalizeMessageEvent(
+        {
+          ...direct,
+          message: {
+            ...direct.message,
+            message_type: 'merge_forward',
+            content: 'Merged and Forwarded Message',
+          },
+        },
+        { botOpenId, now, domain },
+      );
+    const messageId = direct.message?.message_id;
+    expect(forwarded('feishu')).toMatchObject({
+      text: '',
+      locale: 'zh-CN',
+      files: [{ id: `merge_forward:${messageId}`, name: '聊天记录', messageId }],
+    });
+    expect(forwarded('feishu')?.unreadable).toBeUndefined();
+    expect(forwarded('lark')?.files?.[0].name).toBe('Forwarded chat record');
+  });
+
   test('a bot menu click becomes a command in the person’s direct conversation', () => {
     const message = normalizeMenuEvent(merged<LarkMenuEvent>('bot-menu.json'), { botOpenId, now });
     expect(message).toMatchObject({
