@@ -225,6 +225,22 @@ describe('rendering a reply as blocks', () => {
     expect(JSON.stringify(short.blocks)).not.toContain('截断');
   });
 
+  test('many short titled sections stop at 50 blocks, with the note and the buttons', () => {
+    const rendered = renderReply({
+      markdown: 'Channels this week:',
+      sections: Array.from({ length: 60 }, (_unused, index) => ({
+        title: `#team-${index}`,
+        markdown: 'quiet',
+      })),
+      buttons: [{ label: 'Save', skill: 'todo', action: 'save', value: '1' }],
+    });
+    expect(rendered.blocks.length).toBeLessThanOrEqual(50);
+    expect(rendered.blocks.length).toBeGreaterThan(45);
+    expect(rendered.blocks.at(-3)?.type).toBe('section');
+    expect(JSON.stringify(rendered.blocks.at(-2))).toContain('the answer was cut here');
+    expect(rendered.blocks.at(-1)?.type).toBe('actions');
+  });
+
   test('a button action_id round-trips to its skill and action; foreign ids are not ours', () => {
     expect(decodeActionId(encodeActionId({ skill: 'schedule', action: 'pick-slot' }, 3))).toEqual({
       skill: 'schedule',
