@@ -157,9 +157,16 @@ export function markdownToMrkdwn(markdown: string): string {
     .replace(/<(?=[@#!])/g, '&lt;');
 }
 
-/** Markdown for places Slack renders standard Markdown itself (streams): only mass mentions neutralized. */
+/**
+ * Markdown for places Slack renders standard Markdown itself (streams): mass mentions neutralized, `<@…>`
+ * `<#…>` `<!…>` made inert, and a link whose label names another host written as its bare target.
+ */
 export function safeMarkdown(markdown: string): string {
-  return neutralizeMassMentions(markdown).replace(/<([!@#])/g, '<\u200b$1');
+  return neutralizeMassMentions(markdown)
+    .replace(markdownLink, (link, label, url) =>
+      hostsNamed(String(label).trim()).some((host) => host !== hostOf(url)) ? url : link,
+    )
+    .replace(/<([!@#])/g, '<\u200b$1');
 }
 
 const fence = '```';

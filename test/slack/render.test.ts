@@ -1,4 +1,4 @@
-import { markdownToMrkdwn, splitMrkdwn } from '../../adapters/slack/mrkdwn';
+import { markdownToMrkdwn, safeMarkdown, splitMrkdwn } from '../../adapters/slack/mrkdwn';
 import { displayWidth } from '../../adapters/slack/mrkdwn-table';
 import {
   blockTextBudget,
@@ -143,6 +143,19 @@ describe('Markdown to mrkdwn in Chinese and Japanese, tables, tasks and links', 
     expect(
       markdownToMrkdwn('[www.example.com/docs](https://example.com/docs/a) [计划](https://example.com/p)'),
     ).toBe('<https://example.com/docs/a|www.example.com/docs> <https://example.com/p|计划>');
+  });
+});
+
+describe('Markdown for streams (Slack renders it itself)', () => {
+  test('mentions are inert and a link labelled with another site becomes its bare target', () => {
+    expect(safeMarkdown('[a](https://x.com/?q=<@U123>) <#C1> <!here>')).toBe(
+      '[a](https://x.com/?q=<\u200b@U123>) <\u200b#C1> @\u200bhere',
+    );
+    expect(
+      safeMarkdown(
+        '登录 [https://bank.example.com](https://evil.example.com/login) 或 [计划](https://example.com/p)',
+      ),
+    ).toBe('登录 https://evil.example.com/login 或 [计划](https://example.com/p)');
   });
 });
 
