@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyButton } from '../../src/core/reply';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './mrkdwn';
+import { cutNote } from './wording';
 
 /** A Block Kit block. */
 type SlackBlock = types.KnownBlock;
@@ -15,6 +16,14 @@ export interface RenderedMessage {
 
 /** Slack's limit of blocks per message. */
 const maxBlocks = 50;
+/**
+ * How many characters of text Deskmate puts in one message's blocks. Slack refuses more than about 12,000 with
+ * `msg_blocks_too_long` long before 50 blocks; the limit is undocumented: slackapi/bolt-js#2509 hit it at
+ * 13,297 characters of markdown blocks and ~13,200 with other blocks, and a Slack maintainer there named
+ * "12,000 text characters with a buffer for block containers"; bolt-js#2867 saw 11,341 refused (rich_text).
+ * 10,000 leaves room for what Slack counts besides the text.
+ */
+export const blockTextBudget = 10_000;
 const sectionLimit = 3000;
 const contextLimit = 2000;
 const buttonsPerBlock = 5;
@@ -94,6 +103,47 @@ function trailingBlocks(reply: Reply, options: { fileNote: boolean }): SlackBloc
   return blocks;
 }
 
+/** The characters of text in a block (every `text` string in it, as Slack counts toward its limit). */
+export function blockTextLength(block: unknown): number {
+  if (Array.isArray(block)) return block.reduce((sum: number, item) => sum + blockTextLength(item), 0);
+  if (!block || typeof block !== 'object') return 0;
+  return Object.entries(block).reduce(
+    (sum: number, [key, value]) =>
+      sum + (key === 'text' && typeof value === 'string' ? value.length : blockTextLength(value)),
+    0,
+  );
+}
+
+/**
+ * The body and the trailing blocks as one message: at most 50 blocks and `blockTextBudget` characters of text.
+ * A longer body is cut (at a safe place inside its last section) and ends with a note saying so.
+ */
+function fitInOneMessage(body: SlackBlock[], trailing: SlackBlock[], language: 'en' | 'zh'): SlackBlock[] {
+  const blockRoom = maxBlocks - trailing.length;
+  const textRoom = blockTextBudget - blockTextLength(trailing);
+  if (body.length <= blockRoom && blockTextLength(body) <= textRoom) return [...body, ...trailing];
+  const note = context(`_${cutNote[language]}_`);
+  const kept: SlackBlock[] = [];
+  let used = blockTextLength(note);
+  for (const block of body) {
+    if (kept.length + 1 >= blockRoom) break;
+    const length = blockTextLength(block);
+    if (used + length <= textRoom) {
+      kept.push(block);
+      used += length;
+      continue;
+    }
+    const left = textRoom - used;
+    if (block.type === 'section' && block.text && left >= 200) {
+      const piece = splitMrkdwn(block.text.text, left)[0];
+      if (piece) kept.push(section(piece));
+    }
+    break;
+  }
+  while (kept.at(-1)?.type === 'divider') kept.pop();
+  return [...kept, note, ...trailing].slice(0, maxBlocks);
+}
+
 /** Options for rendering. */
 interface RenderOptions {
   /** Leave the main text out (it was streamed already): only sections and the trailing blocks. */
@@ -104,8 +154,8 @@ interface RenderOptions {
 
 /**
  * Render a reply as Block Kit: the answer as mrkdwn sections (split at 3,000 characters), titled sections,
- * sources as links, buttons in actions blocks, the footnote as context; never more than 50 blocks (a longer
- * answer is cut with a note). Mass mentions in any text are inert; only `notify` mentions anyone.
+ * sources as links, buttons in actions blocks, the footnote as context; never more than 50 blocks nor
+ * `blockTextBudget` characters of text (a longer answer is cut with a note, in its language). Mass mentions in any text are inert; only `notify` mentions anyone.
  */
 export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedMessage {
   const mentions = notifyPrefix(reply.notify);
@@ -123,15 +173,13 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
     for (const piece of pieces.slice(1)) body.push(section(piece));
   }
   const trailing = trailingBlocks(reply, { fileNote: options.fileNote === true });
-  const room = maxBlocks - trailing.length;
-  let blocks = [...body, ...trailing];
-  if (body.length > room) {
-    blocks = [
-      ...body.slice(0, Math.max(room - 1, 0)),
-      context('_…the answer was cut here: it is longer than one Slack message can hold._'),
-      ...trailing,
-    ].slice(0, maxBlocks);
-  }
+  const blocks = fitInOneMessage(
+    body,
+    trailing,
+    /\p{Script=Han}/u.test([reply.markdown, ...(reply.sections ?? []).map((part) => part.markdown)].join(''))
+      ? 'zh'
+      : 'en',
+  );
   const fallbackSource = main || (reply.sections?.[0]?.title ?? '');
   const fallback = mentions ? `${mentions} ${fallbackSource}` : fallbackSource;
   return {

@@ -20,3 +20,9 @@ export const unavailableText = {
   en: "I can't take requests right now: my job queue is unavailable. Please try again in a minute.",
   zh: '暂时无法接收请求：任务队列不可用，请一分钟后再试。',
 };
+
+/** The note that ends an answer too long for one Slack message, in the answer's language. */
+export const cutNote = {
+  en: '…the answer was cut here: it is longer than one Slack message can hold.',
+  zh: '……回答到此被截断：内容超出了一条 Slack 消息的长度。',
+};

@@ -52,6 +52,30 @@ function wire(
   };
 }
 
+/**
+ * Slack refuses a message whose blocks hold more than about 12,000 characters of text, whatever the block count
+ * (`msg_blocks_too_long`; undocumented: slackapi/bolt-js#2509 measured ~13,200–13,297, a Slack maintainer there
+ * named 12,000 text characters plus a buffer; bolt-js#2867 saw 11,341 refused). The fake counts every `text`
+ * string in the blocks, as bolt-js#2867 did, and refuses above 12,000.
+ */
+export const fakeBlockTextLimit = 12_000;
+
+function textInBlocks(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + textInBlocks(item), 0);
+  if (!value || typeof value !== 'object') return 0;
+  return Object.entries(value).reduce(
+    (sum: number, [key, item]) =>
+      sum + (key === 'text' && typeof item === 'string' ? item.length : textInBlocks(item)),
+    0,
+  );
+}
+
+function checkBlocksLength(blocks: unknown): void {
+  if (Array.isArray(blocks) && textInBlocks(blocks) > fakeBlockTextLimit) {
+    throw new FakeSlackError('msg_blocks_too_long');
+  }
+}
+
 /** Define the Web API methods Deskmate uses, with Slack's arguments, answers and errors. */
 export function defineSlackMethods(
   fake: FakeSlackServer,
@@ -87,6 +111,7 @@ export function defineSlackMethods(
   define('chat.postMessage', (args) => {
     const channel = memberChannel(required(args, 'channel'));
     if (!text(args.text) && !Array.isArray(args.blocks)) throw new FakeSlackError('no_text');
+    checkBlocksLength(args.blocks);
     const message = state.botPosts({
       channel: channel.id,
       text: text(args.text) ?? '',
@@ -100,6 +125,7 @@ export function defineSlackMethods(
   define('chat.update', (args) => {
     const message = botMessage(required(args, 'channel'), required(args, 'ts'));
     if (message.stream?.open) throw new FakeSlackError('message_is_streaming');
+    checkBlocksLength(args.blocks);
     message.text = text(args.text) ?? message.text;
     message.blocks = Array.isArray(args.blocks)
       ? (args.blocks as FakeSlackMessage['blocks'])
@@ -114,6 +140,7 @@ export function defineSlackMethods(
     const channel = memberChannel(required(args, 'channel'));
     const user = required(args, 'user');
     if (!channel.members.includes(user)) throw new FakeSlackError('user_not_in_channel');
+    checkBlocksLength(args.blocks);
     const message = state.botPosts({
       channel: channel.id,
       text: text(args.text) ?? '',

@@ -1,3 +1,4 @@
+import { blockTextBudget, blockTextLength } from '../../adapters/slack/render';
 import type { ConversationRef } from '../../src/core/conversation';
 import { DeskmateError } from '../../src/core/errors';
 import { createResponder } from '../../src/pipeline/responder';
@@ -260,7 +261,7 @@ describe('the Slack port against the fake Web API', () => {
     expect(harness.fake.state.botMessages().length).toBe(before + 1);
   });
 
-  test('a very long answer is split into sections and kept within 50 blocks', async () => {
+  test('a very long answer is split into sections, kept within 50 blocks and the text Slack takes', async () => {
     const paragraph = `${'All work and no play makes a dull summary. '.repeat(40)}\n\n`;
     const ref = await platform().post(place(generalChannel), {
       markdown: paragraph.repeat(120),
@@ -269,7 +270,8 @@ describe('the Slack port against the fake Web API', () => {
     const stored = harness.fake.state.message(generalChannel, ref.id)!;
     expect(stored.blocks!.length).toBeLessThanOrEqual(50);
     const sections = stored.blocks!.filter((block) => block.type === 'section');
-    expect(sections.length).toBeGreaterThan(20);
+    expect(sections.length).toBeGreaterThan(3);
+    expect(blockTextLength(stored.blocks)).toBeLessThanOrEqual(blockTextBudget);
     for (const block of sections)
       expect((block.text as { text: string }).text.length).toBeLessThanOrEqual(3000);
     expect(harness.fake.state.visibleText(stored)).toContain('the answer was cut here');
