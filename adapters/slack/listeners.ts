@@ -24,7 +24,7 @@ import {
   slackSystemUser,
 } from './normalize';
 import { actionIdPrefix } from './render';
-import { suggestedPrompts, unavailableText } from './wording';
+import { suggestedPrompts, suggestedPromptsWhileViewing, unavailableText } from './wording';
 
 /** What the listeners need. */
 interface ListenerOptions {
@@ -133,10 +133,12 @@ export function registerListeners(app: App, options: ListenerOptions): void {
       threadStarted: async (args) => {
         const thread = args.event.assistant_thread;
         await store.save(args);
+        const viewing = thread.context?.channel_id && !isDirectChannel(thread.context.channel_id);
+        const prompts = viewing ? suggestedPromptsWhileViewing : suggestedPrompts;
         afterAck('assistant.threads.setSuggestedPrompts', () =>
           context.api.call(
             'assistant.threads.setSuggestedPrompts',
-            { channel_id: thread.channel_id, thread_ts: thread.thread_ts, ...suggestedPrompts },
+            { channel_id: thread.channel_id, thread_ts: thread.thread_ts, ...prompts },
             { idempotent: true },
           ),
         );
@@ -155,6 +157,7 @@ export function registerListeners(app: App, options: ListenerOptions): void {
           teamId: envelope.team_id,
           botUserId: botUserIdOf(envelope),
           via: record ? 'assistant' : 'dm',
+          viewingChannel: record?.context.channel_id,
           ...(record
             ? {
                 platformData: {

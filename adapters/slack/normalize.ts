@@ -116,6 +116,8 @@ interface MessageNormalizeOptions extends EventOrigin {
   via: Extract<InboundVia, 'mention' | 'dm' | 'assistant'>;
   /** Extra platform data (assistant thread). */
   platformData?: SlackPlatformData;
+  /** The channel the person is viewing beside the AI-app panel (`assistant_thread.context.channel_id`). */
+  viewingChannel?: string;
 }
 
 /**
@@ -145,10 +147,16 @@ export function normalizeMessageEvent(
   const unreadable = unreadableFiles(event);
   const files = readableFiles(event, conversation, messageId);
   const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
+  // A direct chat open beside the panel (the person's own DMs) is nothing Deskmate may read: only channels count.
+  const viewing =
+    options.viewingChannel && !isDirectChannel(options.viewingChannel) ? options.viewingChannel : undefined;
   return {
     eventId: options.eventId ?? messageId,
     messageId,
     conversation,
+    ...(viewing
+      ? { viewing: { platform: 'slack', workspace: teamId, channel: viewing, kind: 'group' } }
+      : {}),
     author: author(userId),
     text: readable.text,
     via: options.via,
