@@ -12,6 +12,7 @@ import { Assistant } from './bolt';
 import type { SlackContext } from './context';
 import {
   isDirectChannel,
+  isEditedMessage,
   isPersonMessage,
   normalizeAction,
   normalizeCommand,
@@ -180,6 +181,13 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     const mention = event as unknown as SlackMessageEvent;
     if (mention.bot_id || !mention.user || mention.user === slackSystemUser) return;
     const envelope = body as Envelope;
+    if (isEditedMessage(mention)) {
+      logger.info(
+        { eventId: envelope.event_id, channel: mention.channel, ts: mention.ts },
+        'slack edit ignored',
+      );
+      return;
+    }
     const message = normalizeMessageEvent(context, mention, {
       eventId: envelope.event_id,
       teamId: envelope.team_id,

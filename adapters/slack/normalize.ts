@@ -20,6 +20,8 @@ export interface SlackMessageEvent {
   team?: string;
   /** Files shared with the message (`file_share`). */
   files?: SlackFileObject[];
+  /** Set when the message was edited: Slack re-sends `app_mention` for an edited mention with it. */
+  edited?: { user?: string; ts?: string };
 }
 
 /** The fields of a slash command Deskmate reads. */
@@ -64,13 +66,28 @@ const contentSubtypes = new Set([undefined, 'file_share', 'thread_broadcast', 'm
 /** Slack's own system user: its direct messages ("… archived the channel …") are notices, like a bot's. */
 export const slackSystemUser = 'USLACK';
 
+/**
+ * Whether an event is Slack re-sending an edited message. Editing a message that mentions the app makes Slack
+ * send `app_mention` again with a new `event_id`, the same `ts` and an `edited` field (slack-go/slack#1256;
+ * PostHog/posthog#59517). Deskmate never treats an edit as a new request, decided from the payload alone so
+ * it does not depend on whether the 9 h dedupe still remembers the message: answering edits would post a
+ * second answer for every typo fixed, and in direct messages and the AI panel Slack sends only
+ * `message_changed` for an edit, which is no request either, so an edit behaves the same everywhere (the
+ * choice PostHog, inkeep/agents#2284 and cc-connect#1579 made). The cost: a message edited to add the
+ * mention is not answered; asking again in a new message always works.
+ */
+export function isEditedMessage(event: SlackMessageEvent): boolean {
+  return Boolean(event.edited);
+}
+
 /** Whether a message event is a person's own message (no bot, no Slack notice, no edit or join notice). */
 export function isPersonMessage(event: SlackMessageEvent): boolean {
   return (
     !event.bot_id &&
     Boolean(event.user) &&
     event.user !== slackSystemUser &&
-    contentSubtypes.has(event.subtype)
+    contentSubtypes.has(event.subtype) &&
+    !isEditedMessage(event)
   );
 }
 
