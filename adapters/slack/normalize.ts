@@ -3,6 +3,7 @@ import type { InboundMessage, InboundVia, UnreadablePart } from '../../src/core/
 import type { SharedFile } from '../../src/core/shared-file';
 import type { SlackContext, SlackPlatformData } from './context';
 import { isHostedFile, isMediaFile, type SlackFileObject, toSharedFile } from './files';
+import { attachmentsText, type SlackAttachment } from './message-content';
 import { decodeActionId } from './render';
 import { type NameLookup, toReadableText } from './text';
 
@@ -20,6 +21,8 @@ export interface SlackMessageEvent {
   team?: string;
   /** Files shared with the message (`file_share`). */
   files?: SlackFileObject[];
+  /** A shared or forwarded message (`is_share`), or an app's attachments. */
+  attachments?: SlackAttachment[];
   /** Set when the message was edited: Slack re-sends `app_mention` for an edited mention with it. */
   edited?: { user?: string; ts?: string };
 }
@@ -164,6 +167,8 @@ export function normalizeMessageEvent(
   const unreadable = unreadableFiles(event);
   const files = readableFiles(event, conversation, messageId);
   const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
+  // A shared or forwarded message is what the person quotes, never what they typed: it cannot pick a command.
+  const quoted = toReadableText(attachmentsText(event.attachments), payloadOnly).text;
   // A direct chat open beside the panel (the person's own DMs) is nothing Deskmate may read: only channels count.
   const viewing =
     options.viewingChannel && !isDirectChannel(options.viewingChannel) ? options.viewingChannel : undefined;
@@ -180,6 +185,7 @@ export function normalizeMessageEvent(
     inThread,
     // A reply in a thread answers the thread's first message (Slack has no other "reply to").
     ...(inThread && event.thread_ts ? { replyTo: event.thread_ts } : {}),
+    ...(quoted ? { quoted } : {}),
     ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
     ...(unreadable.length > 0 ? { unreadable } : {}),
     ...(files.length > 0 ? { files } : {}),

@@ -206,11 +206,12 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         afterId: cached?.lastMessageId,
         limit: maxMessages,
       });
-      // The request itself and bot posts (Deskmate's own progress notes and summaries) are not content.
+      // The request itself and Deskmate's own posts (progress notes, summaries) are not content; other bots'
+      // posts (Jira, GitHub, PagerDuty) are, where the platform tells the two apart (else no bot counts).
       const fresh = history.messages.filter(
         (entry) =>
           entry.text.trim().length > 0 &&
-          !entry.isBot &&
+          !(entry.fromSelf ?? entry.isBot) &&
           entry.id !== message.messageId &&
           !message.messageId.endsWith(`:${entry.id}`),
       );
