@@ -248,6 +248,26 @@ export function assistantThreadStartedEvent(
   return { threadTs: root.ts, channel: channel.id, envelope };
 }
 
+/**
+ * The user moves to another channel with the panel open: `assistant_thread_context_changed`, the same
+ * `assistant_thread` shape as `assistant_thread_started` (https://docs.slack.dev/reference/events/assistant_thread_context_changed).
+ */
+export function assistantContextChangedEvent(
+  fake: FakeSlackServer,
+  options: { user: string; channel: string; threadTs: string; contextChannel: string },
+): EventEnvelope {
+  return envelopeFor(fake, 'assistant-thread-started.json', {
+    type: 'assistant_thread_context_changed',
+    event_ts: fake.state.nextTs(),
+    assistant_thread: {
+      user_id: options.user,
+      context: { channel_id: options.contextChannel, team_id: fake.state.teamId, enterprise_id: null },
+      channel_id: options.channel,
+      thread_ts: options.threadTs,
+    },
+  });
+}
+
 /** The user writes in an assistant thread: stored, and the `message.im` envelope returned. */
 export function assistantMessageEvent(
   fake: FakeSlackServer,

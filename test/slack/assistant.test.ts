@@ -1,5 +1,10 @@
 import { ScriptedLlm } from '../fakes/scripted-llm';
-import { assistantMessageEvent, assistantThreadStartedEvent, deliverEvent } from '../fakes/slack-events';
+import {
+  assistantContextChangedEvent,
+  assistantMessageEvent,
+  assistantThreadStartedEvent,
+  deliverEvent,
+} from '../fakes/slack-events';
 import { generalChannel, people, type SlackHarness, startSlackHarness, waitUntil } from './slack-harness';
 
 /** A private channel Alice and the bot are in, 张三 is not. */
@@ -109,6 +114,37 @@ describe('the Slack assistant panel, end to end through Bolt', () => {
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.every((message) => message.channel === started.channel)).toBe(true);
     expect(harness.fake.state.visibleText(replies.at(-1) ?? replies[0])).toContain('The launch moved');
+  });
+
+  test('after the person moves to another channel, "this channel" follows them', async () => {
+    const started = assistantThreadStartedEvent(harness.fake, {
+      user: people.alice.id,
+      contextChannel: generalChannel,
+    });
+    await deliverEvent(harness.eventsUrl, started.envelope, harness.fake.signingSecret);
+    harness.fake.state.userSays({
+      channel: plansChannel,
+      user: people.alice.id,
+      text: 'Budget review on Friday.',
+    });
+    const moved = assistantContextChangedEvent(harness.fake, {
+      user: people.alice.id,
+      channel: started.channel,
+      threadTs: started.threadTs,
+      contextChannel: plansChannel,
+    });
+    expect((await deliverEvent(harness.eventsUrl, moved, harness.fake.signingSecret)).status).toBe(200);
+    const envelope = assistantMessageEvent(harness.fake, {
+      user: people.alice.id,
+      channel: started.channel,
+      threadTs: started.threadTs,
+      text: 'summarize this channel',
+    });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const transcript = String(llm.requests.at(-1)?.messages[0].content);
+    expect(transcript).toContain('Budget review on Friday.');
+    expect(transcript).not.toContain('Launch moves to May 3.');
   });
 
   test('a message in an assistant thread is answered in that thread, with status and title set', async () => {
