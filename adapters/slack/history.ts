@@ -3,6 +3,7 @@ import type { ConversationRef } from '../../src/core/conversation';
 import type { HistoryMessage, HistoryQuery, HistoryResult } from '../../src/core/history-message';
 import type { SlackContext } from './context';
 import { isHostedFile, isMediaFile, type SlackFileObject, toSharedFile } from './files';
+import { messageContent, type SlackAttachment, type SlackBlock } from './message-content';
 import { referencedIds, toReadableText } from './text';
 
 /** Messages asked for per history page (Slack suggests at most 200). */
@@ -20,6 +21,9 @@ interface SlackHistoryItem {
   thread_ts?: string;
   reply_count?: number;
   files?: SlackFileObject[];
+  /** Integration posts and shared messages keep their content here (read by `messageContent`). */
+  attachments?: SlackAttachment[];
+  blocks?: SlackBlock[];
 }
 
 interface HistoryPage {
@@ -54,9 +58,11 @@ async function toHistoryMessages(
   const channel = conversation.channel;
   const userIds = new Set<string>();
   const channelIds = new Set<string>();
+  // The text, attachments and blocks of each message, once.
+  const contents = new Map(items.map((item) => [item, messageContent(item)]));
   for (const item of items) {
     if (item.user) userIds.add(item.user);
-    const ids = referencedIds(item.text ?? '');
+    const ids = referencedIds(contents.get(item) ?? '');
     for (const id of ids.users) userIds.add(id);
     for (const id of ids.channels) channelIds.add(id);
   }
@@ -74,16 +80,20 @@ async function toHistoryMessages(
     const name = (item.user ? users.get(item.user)?.name : undefined) ?? item.username;
     const isBot =
       Boolean(item.bot_id) || item.subtype === 'bot_message' || users.get(authorId)?.isBot === true;
+    const fromSelf = Boolean(
+      identity && ((item.bot_id && item.bot_id === identity.botId) || item.user === identity.botUserId),
+    );
     return {
       id: ts,
       author: name ? { id: authorId, name } : { id: authorId },
       // The bot's own mention is kept here (as @Deskmate): in history it is part of what people said.
-      text: toReadableText(item.text ?? '', { users, channels }).text,
+      text: toReadableText(contents.get(item) ?? '', { users, channels }).text,
       at: tsToIso(ts),
       ...(identity?.workspaceUrl
         ? { link: permalink(identity.workspaceUrl, channel, ts, item.thread_ts) }
         : {}),
       isBot,
+      ...(identity ? { fromSelf } : {}),
       ...(item.reply_count !== undefined ? { replyCount: item.reply_count } : {}),
       ...(files.length > 0 ? { files } : {}),
     };

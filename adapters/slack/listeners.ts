@@ -12,6 +12,7 @@ import { Assistant } from './bolt';
 import type { SlackContext } from './context';
 import {
   isDirectChannel,
+  isEditedMessage,
   isPersonMessage,
   normalizeAction,
   normalizeCommand,
@@ -24,7 +25,7 @@ import {
   slackSystemUser,
 } from './normalize';
 import { actionIdPrefix } from './render';
-import { suggestedPrompts, unavailableText } from './wording';
+import { suggestedPrompts, suggestedPromptsWhileViewing, unavailableText } from './wording';
 
 /** What the listeners need. */
 interface ListenerOptions {
@@ -133,10 +134,12 @@ export function registerListeners(app: App, options: ListenerOptions): void {
       threadStarted: async (args) => {
         const thread = args.event.assistant_thread;
         await store.save(args);
+        const viewing = thread.context?.channel_id && !isDirectChannel(thread.context.channel_id);
+        const prompts = viewing ? suggestedPromptsWhileViewing : suggestedPrompts;
         afterAck('assistant.threads.setSuggestedPrompts', () =>
           context.api.call(
             'assistant.threads.setSuggestedPrompts',
-            { channel_id: thread.channel_id, thread_ts: thread.thread_ts, ...suggestedPrompts },
+            { channel_id: thread.channel_id, thread_ts: thread.thread_ts, ...prompts },
             { idempotent: true },
           ),
         );
@@ -155,6 +158,7 @@ export function registerListeners(app: App, options: ListenerOptions): void {
           teamId: envelope.team_id,
           botUserId: botUserIdOf(envelope),
           via: record ? 'assistant' : 'dm',
+          viewingChannel: record?.context.channel_id,
           ...(record
             ? {
                 platformData: {
@@ -177,6 +181,13 @@ export function registerListeners(app: App, options: ListenerOptions): void {
     const mention = event as unknown as SlackMessageEvent;
     if (mention.bot_id || !mention.user || mention.user === slackSystemUser) return;
     const envelope = body as Envelope;
+    if (isEditedMessage(mention)) {
+      logger.info(
+        { eventId: envelope.event_id, channel: mention.channel, ts: mention.ts },
+        'slack edit ignored',
+      );
+      return;
+    }
     const message = normalizeMessageEvent(context, mention, {
       eventId: envelope.event_id,
       teamId: envelope.team_id,

@@ -3,6 +3,7 @@ import type { InboundMessage, InboundVia, UnreadablePart } from '../../src/core/
 import type { SharedFile } from '../../src/core/shared-file';
 import type { SlackContext, SlackPlatformData } from './context';
 import { isHostedFile, isMediaFile, type SlackFileObject, toSharedFile } from './files';
+import { attachmentsText, type SlackAttachment } from './message-content';
 import { decodeActionId } from './render';
 import { type NameLookup, toReadableText } from './text';
 
@@ -20,6 +21,10 @@ export interface SlackMessageEvent {
   team?: string;
   /** Files shared with the message (`file_share`). */
   files?: SlackFileObject[];
+  /** A shared or forwarded message (`is_share`), or an app's attachments. */
+  attachments?: SlackAttachment[];
+  /** Set when the message was edited: Slack re-sends `app_mention` for an edited mention with it. */
+  edited?: { user?: string; ts?: string };
 }
 
 /** The fields of a slash command Deskmate reads. */
@@ -64,13 +69,28 @@ const contentSubtypes = new Set([undefined, 'file_share', 'thread_broadcast', 'm
 /** Slack's own system user: its direct messages ("… archived the channel …") are notices, like a bot's. */
 export const slackSystemUser = 'USLACK';
 
+/**
+ * Whether an event is Slack re-sending an edited message. Editing a message that mentions the app makes Slack
+ * send `app_mention` again with a new `event_id`, the same `ts` and an `edited` field (slack-go/slack#1256;
+ * PostHog/posthog#59517). Deskmate never treats an edit as a new request, decided from the payload alone so
+ * it does not depend on whether the 9 h dedupe still remembers the message: answering edits would post a
+ * second answer for every typo fixed, and in direct messages and the AI panel Slack sends only
+ * `message_changed` for an edit, which is no request either, so an edit behaves the same everywhere (the
+ * choice PostHog, inkeep/agents#2284 and cc-connect#1579 made). The cost: a message edited to add the
+ * mention is not answered; asking again in a new message always works.
+ */
+export function isEditedMessage(event: SlackMessageEvent): boolean {
+  return Boolean(event.edited);
+}
+
 /** Whether a message event is a person's own message (no bot, no Slack notice, no edit or join notice). */
 export function isPersonMessage(event: SlackMessageEvent): boolean {
   return (
     !event.bot_id &&
     Boolean(event.user) &&
     event.user !== slackSystemUser &&
-    contentSubtypes.has(event.subtype)
+    contentSubtypes.has(event.subtype) &&
+    !isEditedMessage(event)
   );
 }
 
@@ -116,6 +136,8 @@ interface MessageNormalizeOptions extends EventOrigin {
   via: Extract<InboundVia, 'mention' | 'dm' | 'assistant'>;
   /** Extra platform data (assistant thread). */
   platformData?: SlackPlatformData;
+  /** The channel the person is viewing beside the AI-app panel (`assistant_thread.context.channel_id`). */
+  viewingChannel?: string;
 }
 
 /**
@@ -145,16 +167,25 @@ export function normalizeMessageEvent(
   const unreadable = unreadableFiles(event);
   const files = readableFiles(event, conversation, messageId);
   const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
+  // A shared or forwarded message is what the person quotes, never what they typed: it cannot pick a command.
+  const quoted = toReadableText(attachmentsText(event.attachments), payloadOnly).text;
+  // A direct chat open beside the panel (the person's own DMs) is nothing Deskmate may read: only channels count.
+  const viewing =
+    options.viewingChannel && !isDirectChannel(options.viewingChannel) ? options.viewingChannel : undefined;
   return {
     eventId: options.eventId ?? messageId,
     messageId,
     conversation,
+    ...(viewing
+      ? { viewing: { platform: 'slack', workspace: teamId, channel: viewing, kind: 'group' } }
+      : {}),
     author: author(userId),
     text: readable.text,
     via: options.via,
     inThread,
     // A reply in a thread answers the thread's first message (Slack has no other "reply to").
     ...(inThread && event.thread_ts ? { replyTo: event.thread_ts } : {}),
+    ...(quoted ? { quoted } : {}),
     ...(readable.mentions.length > 0 ? { mentions: readable.mentions } : {}),
     ...(unreadable.length > 0 ? { unreadable } : {}),
     ...(files.length > 0 ? { files } : {}),

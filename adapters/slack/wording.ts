@@ -12,6 +12,16 @@ export const suggestedPrompts = {
   ],
 };
 
+/** The suggested prompts when the panel opens beside a channel: summarizing it comes first. */
+export const suggestedPromptsWhileViewing = {
+  title: suggestedPrompts.title,
+  prompts: [
+    { title: 'Summarize this channel', message: 'summarize this channel' },
+    { title: '总结这个频道', message: '总结' },
+    ...suggestedPrompts.prompts.slice(0, 2),
+  ],
+};
+
 /** The status shown in an assistant thread while Deskmate works on a message. */
 export const workingStatus = 'is thinking…';
 

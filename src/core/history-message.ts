@@ -14,6 +14,8 @@ export interface HistoryMessage {
   link?: string;
   /** Whether a bot wrote it. */
   isBot: boolean;
+  /** Whether Deskmate itself wrote it, when the adapter can tell (other bots' posts, e.g. Jira's, are content). */
+  fromSelf?: boolean;
   /** How many replies it has, when the platform says. */
   replyCount?: number;
   /** Files shared with it (documents only; images and media are not read). */

@@ -62,6 +62,8 @@ export interface InboundMessage {
   messageId: string;
   /** Where the message lives and where the answer goes. */
   conversation: ConversationRef;
+  /** The channel the person has open beside this conversation (Slack's AI-app panel): what "this channel" means there. */
+  viewing?: ConversationRef;
   /** Who sent it. */
   author: Author;
   /** The text, bot mention removed and other mentions as readable names. */

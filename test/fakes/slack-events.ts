@@ -161,6 +161,38 @@ export function mentionEvent(
   return { message, envelope };
 }
 
+/**
+ * The person edits a message that mentions the bot: the stored text changes and Slack sends `app_mention`
+ * again, with a new `event_id`, the same `ts` and an `edited` field (the shape in slack-go/slack#1256;
+ * re-firing reported in PostHog/posthog#59517, inkeep/agents#2284, chenhg5/cc-connect#1579).
+ */
+export function editedMentionEvent(
+  fake: FakeSlackServer,
+  message: FakeSlackMessage,
+  newText: string,
+): EventEnvelope {
+  const raw = newText.replace(/\{bot\}/g, `<@${fake.state.botUserId}>`);
+  message.text = raw;
+  const editedTs = fake.state.nextTs();
+  const envelope = envelopeFor(fake, 'app-mention.json', {
+    user: message.user,
+    text: raw,
+    ts: message.ts,
+    event_ts: editedTs,
+    channel: message.channel,
+    team: fake.state.teamId,
+    client_msg_id: randomBytes(8).toString('hex'),
+    blocks: [],
+    edited: { user: message.user, ts: editedTs },
+  });
+  if (message.threadTs) envelope.event.thread_ts = message.threadTs;
+  else {
+    delete envelope.event.thread_ts;
+    delete envelope.event.parent_user_id;
+  }
+  return envelope;
+}
+
 /** The `message` envelope (`message.channels` / `message.im`) of a stored message. */
 export function messageEventFor(
   fake: FakeSlackServer,
@@ -214,6 +246,26 @@ export function assistantThreadStartedEvent(
     },
   });
   return { threadTs: root.ts, channel: channel.id, envelope };
+}
+
+/**
+ * The user moves to another channel with the panel open: `assistant_thread_context_changed`, the same
+ * `assistant_thread` shape as `assistant_thread_started` (https://docs.slack.dev/reference/events/assistant_thread_context_changed).
+ */
+export function assistantContextChangedEvent(
+  fake: FakeSlackServer,
+  options: { user: string; channel: string; threadTs: string; contextChannel: string },
+): EventEnvelope {
+  return envelopeFor(fake, 'assistant-thread-started.json', {
+    type: 'assistant_thread_context_changed',
+    event_ts: fake.state.nextTs(),
+    assistant_thread: {
+      user_id: options.user,
+      context: { channel_id: options.contextChannel, team_id: fake.state.teamId, enterprise_id: null },
+      channel_id: options.channel,
+      thread_ts: options.threadTs,
+    },
+  });
 }
 
 /** The user writes in an assistant thread: stored, and the `message.im` envelope returned. */

@@ -49,6 +49,8 @@ function wire(
     ts: message.ts,
     ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
     ...(message.blocks ? { blocks: message.blocks } : {}),
+    ...(message.attachments ? { attachments: message.attachments } : {}),
+    ...(message.username ? { username: message.username } : {}),
   };
 }
 

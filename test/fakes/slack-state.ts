@@ -29,6 +29,10 @@ export interface FakeSlackMessage {
   metadata?: Record<string, unknown>;
   /** Ids of the files shared with it (`file_share`). */
   files?: string[];
+  /** Legacy attachments: integration posts, shared and forwarded messages (`is_share`). */
+  attachments?: Array<Record<string, unknown>>;
+  /** An integration's name on a `bot_message` (`username`). */
+  username?: string;
 }
 
 /** A file someone shared in the fake workspace. */
@@ -206,6 +210,24 @@ export class FakeSlackState {
     message.subtype = 'file_share';
     message.files = [file.id];
     return { message, file };
+  }
+
+  /**
+   * Another app posts (Jira, GitHub, PagerDuty…): a `bot_message` with its own `bot_id` and no `user`, its content
+   * in attachments or blocks, as `conversations.history` returns such posts.
+   */
+  integrationPosts(fields: {
+    channel: string;
+    botId: string;
+    username: string;
+    text: string;
+    attachments?: Array<Record<string, unknown>>;
+    blocks?: Array<Record<string, unknown>>;
+  }): FakeSlackMessage {
+    const channel = this.requireChannel(fields.channel);
+    const message: FakeSlackMessage = { ...fields, subtype: 'bot_message', ts: this.nextTs(), updates: 0 };
+    channel.messages.push(message);
+    return message;
   }
 
   /** The bot posts a message. */

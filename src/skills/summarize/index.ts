@@ -89,6 +89,18 @@ async function resolveTarget(
     }
     return { markdown: words.unknownLink, private: true };
   }
+  const named = parsePeriod(request, now, timezone);
+  const period = named ?? defaultPeriod(now);
+  const label = language === 'zh' ? request.trim() || '最近 24 小时' : period.label;
+  // Beside a channel (Slack's AI-app panel), "this channel" is that one: summarized like any channel, for
+  // a member only (access is checked before anything is read), and answered in the panel, which is private.
+  if (message.viewing && message.conversation.kind === 'dm') {
+    return {
+      conversation: { ...message.viewing, thread: undefined },
+      period,
+      title: words.titleChannel(language === 'zh' && !named ? '最近 24 小时' : label),
+    };
+  }
   if (message.conversation.kind === 'dm' && message.conversation.platform !== 'console') {
     return { markdown: words.needLink };
   }
@@ -99,8 +111,6 @@ async function resolveTarget(
       title: words.titleThread,
     };
   }
-  const period = parsePeriod(request, now, timezone) ?? defaultPeriod(now);
-  const label = language === 'zh' ? request.trim() || '最近 24 小时' : period.label;
   return {
     conversation: { ...message.conversation, thread: undefined },
     period,
@@ -196,11 +206,12 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
         afterId: cached?.lastMessageId,
         limit: maxMessages,
       });
-      // The request itself and bot posts (Deskmate's own progress notes and summaries) are not content.
+      // The request itself and Deskmate's own posts (progress notes, summaries) are not content; other bots'
+      // posts (Jira, GitHub, PagerDuty) are, where the platform tells the two apart (else no bot counts).
       const fresh = history.messages.filter(
         (entry) =>
           entry.text.trim().length > 0 &&
-          !entry.isBot &&
+          !(entry.fromSelf ?? entry.isBot) &&
           entry.id !== message.messageId &&
           !message.messageId.endsWith(`:${entry.id}`),
       );
