@@ -312,7 +312,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
  * console. Logged as warnings, not refused: the process still serves its health checks and metrics.
  */
 export function configWarnings(config: Config): ConfigProblem[] {
-  if (config.console || config.slack || config.lark) return [];
+  if (config.console || config.slack || config.lark || config.admin.password) return [];
   return [
     {
       variable: 'DESKMATE_CONSOLE',
@@ -329,7 +329,8 @@ export function configWarnings(config: Config): ConfigProblem[] {
  */
 export function readEnvironment(path = '.env'): Record<string, string | undefined> {
   const fromFile = existsSync(path) ? parseDotenv(readFileSync(path)) : {};
-  for (const [name, value] of Object.entries(fromFile)) process.env[name] ??= value;
+  // A variable set but blank (`PORT=` exported by a profile) counts as unset, here as everywhere else.
+  for (const [name, value] of Object.entries(fromFile)) if (!process.env[name]) process.env[name] = value;
   return { ...process.env };
 }
 

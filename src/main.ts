@@ -2,6 +2,7 @@ import { type ConsoleOutcome, createConsoleAdapter } from '../adapters/console';
 import { adminConsole } from './admin-wiring';
 import { createChatAdapters } from './chat-adapters';
 import { type Config, configWarnings, formatConfigProblems, parseConfig, readEnvironment } from './config';
+import { dotenvProblems } from './config-dotenv';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
@@ -274,9 +275,12 @@ export async function startDeskmate(
 
 /** Entry point: read and validate the configuration, start, and stop cleanly on signals or console EOF. */
 async function main(): Promise<void> {
+  const fileProblems = dotenvProblems();
   const result = parseConfig(readEnvironment());
-  if (!result.ok) {
-    process.stderr.write(`${formatConfigProblems(result.problems)}\n`);
+  if (!result.ok || fileProblems.length > 0) {
+    process.stderr.write(
+      `${formatConfigProblems([...fileProblems, ...(result.ok ? [] : result.problems)])}\n`,
+    );
     process.exit(2);
   }
   const config = result.config;
@@ -316,6 +320,12 @@ export function startFailure(
   config?: Pick<Config, 'port' | 'host'>,
 ): { text: string; exitCode: number } {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (config && (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL')) {
+    return {
+      text: `Deskmate cannot start: HOST ${config.host} is not an address of this machine${code === 'EADDRNOTAVAIL' ? '' : ' (no such host name)'}. Fix: set HOST to 0.0.0.0 (every address), 127.0.0.1 (this machine only) or one of this machine's addresses.`,
+      exitCode: 2,
+    };
+  }
   if (config && (code === 'EADDRINUSE' || code === 'EACCES')) {
     const problem =
       code === 'EADDRINUSE' ? 'is already in use' : 'needs privileges this process does not have';

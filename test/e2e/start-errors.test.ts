@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot } from '../helpers/console-run';
 
@@ -61,6 +63,67 @@ describe('start-up errors name their cause and fix', () => {
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.status).toBe(2);
+  });
+
+  test('a HOST that is not this machine says which setting and how to fix it, and exits 2', () => {
+    for (const host of ['10.99.99.99', 'no-such-host.invalid']) {
+      const result = spawnSync(process.execPath, mainArguments(), {
+        cwd: repositoryRoot,
+        env: environment({ PORT: '0', HOST: host, DESKMATE_CONSOLE: 'off', LOG_LEVEL: 'silent' }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.stderr).toContain(
+        `Deskmate cannot start: HOST ${host} is not an address of this machine`,
+      );
+      expect(result.stderr).toContain('Fix: set HOST to 0.0.0.0');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.status).toBe(2);
+    }
+  });
+
+  test('a # in an unquoted .env value is refused with the fix, never cut short silently; a blank variable lets .env fill it', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'deskmate-dotenv-hash-'));
+    try {
+      writeFileSync(
+        join(directory, '.env'),
+        [
+          'REDIS_URL=redis://:p#ss@10.0.0.5:6379',
+          'ADMIN_PASSWORD="quoted#is fine here"',
+          'PORT=not-a-port # a comment after a space',
+          '',
+        ].join('\n'),
+      );
+      const run = (settings: Record<string, string>) =>
+        spawnSync(
+          process.execPath,
+          [
+            '--import',
+            join(repositoryRoot, 'node_modules/tsx/dist/loader.mjs'),
+            join(repositoryRoot, 'src/main.ts'),
+          ],
+          {
+            cwd: directory,
+            env: environment({ DESKMATE_CONSOLE: 'off', ...settings }),
+            encoding: 'utf8',
+            timeout: 30_000,
+          },
+        );
+      const refused = run({});
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('REDIS_URL: in .env has a # inside its unquoted value');
+      expect(refused.stderr).toContain('Fix: put the value in quotes (REDIS_URL="…")');
+      expect(refused.stderr).not.toContain('p#ss');
+      expect(refused.stderr).not.toContain('ADMIN_PASSWORD');
+      // The real environment wins: with REDIS_URL set there, the .env line is not used and not refused. A blank
+      // PORT in the environment counts as unset, so .env fills it (its bad value is then named).
+      const filled = run({ REDIS_URL: 'redis://127.0.0.1:1', PORT: '' });
+      expect(filled.status).toBe(2);
+      expect(filled.stderr).not.toContain('# inside');
+      expect(filled.stderr).toContain('PORT: "not-a-port"');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('with no platform and the console off, it warns that there is nothing to serve', async () => {

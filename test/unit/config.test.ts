@@ -103,7 +103,9 @@ describe('configuration', () => {
         ),
       },
     ]);
-    for (const serving of [{}, { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }]) {
+    // The web console alone is something to serve.
+    const webConsole = { DESKMATE_CONSOLE: 'off', ADMIN_PASSWORD: 'a long console password' };
+    for (const serving of [{}, { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, webConsole]) {
       const result = parseConfig({ ...serving });
       expect(result.ok && configWarnings(result.config)).toEqual([]);
     }
