@@ -30,10 +30,11 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'deskmate_' });
   new Gauge({
     name: 'deskmate_queue_depth',
-    help: 'Jobs waiting or running.',
+    help: 'Jobs waiting or running; NaN while the queue (Redis) cannot be read (/readyz says why).',
     registers: [registry],
     async collect() {
-      this.set(await queueDepth().catch(() => -1));
+      // Not a number rather than a made-up one: -1 or 0 would read as an empty queue and silence depth alerts.
+      this.set(await queueDepth().catch(() => Number.NaN));
     },
   });
   return {
