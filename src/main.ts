@@ -95,10 +95,16 @@ export async function startDeskmate(
     config.retentionCapDays * 24 * 60 * 60,
   );
   if (config.redisUrl) {
-    const reachable = await store.ping().then(
-      () => true,
-      () => false,
+    const pinged = await store.ping().then(
+      () => undefined,
+      (error: unknown) => error,
     );
+    // A refused password is a setting to fix: the process stops now instead of running broken.
+    if (isDeskmateError(pinged) && pinged.code === 'not_configured') {
+      await store.close();
+      throw pinged;
+    }
+    const reachable = pinged === undefined;
     // A console session is one person at a terminal: without its Redis it can take nothing, so it says so now.
     if (!reachable && config.console && streams && !config.slack && !config.lark) {
       await store.close();
@@ -334,7 +340,12 @@ export function startFailure(
       exitCode: 2,
     };
   }
-  if (isDeskmateError(error)) return { text: `Deskmate cannot start: ${error.message}`, exitCode: 1 };
+  if (isDeskmateError(error)) {
+    return {
+      text: `Deskmate cannot start: ${error.message}`,
+      exitCode: error.code === 'not_configured' ? 2 : 1,
+    };
+  }
   return {
     text: `Deskmate failed to start: ${error instanceof Error ? error.stack : String(error)}`,
     exitCode: 1,

@@ -111,6 +111,20 @@ export function redisConnectionOptions(commandTimeoutMs = 1000) {
   };
 }
 
+/** Whether Redis refused the connection's credentials (a wrong password or user in REDIS_URL). */
+function refusedCredentials(error: Error): boolean {
+  return /^(WRONGPASS|NOAUTH)\b|invalid password|invalid username-password/i.test(error.message);
+}
+
+/** The setting problem a refused password is: never retried into a process that runs broken. */
+function credentialsError(error: Error): DeskmateError {
+  return new DeskmateError(
+    'not_configured',
+    `Redis refused the password in REDIS_URL (${error.message.split(' ')[0]}). Fix: put the right password in REDIS_URL (redis://:password@host:6379, or redis://user:password@host:6379 for an ACL user).`,
+    { cause: error, retryable: false },
+  );
+}
+
 /** Create a store backed by Redis, shared by every Deskmate process of a deployment. */
 export function createRedisStateStore(options: RedisStateStoreOptions): StateStore & { client: Redis } {
   const client = new Redis(options.url, {
@@ -118,8 +132,15 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
     keyPrefix: options.prefix,
     lazyConnect: false,
   });
-  // Connection errors are reported by ping()/readiness; without a listener ioredis prints them raw.
-  client.on('error', () => {});
+  // Connection errors are reported by ping()/readiness; without a listener ioredis prints them raw. The last one
+  // is kept: a refused password is a setting to fix, not an outage to wait out.
+  let connectionError: Error | undefined;
+  client.on('error', (error: Error) => {
+    connectionError = error;
+  });
+  client.on('ready', () => {
+    connectionError = undefined;
+  });
 
   const wrap = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
     try {
@@ -138,19 +159,29 @@ export function createRedisStateStore(options: RedisStateStoreOptions): StateSto
   const waitUntilReady = async (): Promise<void> => {
     if (client.status === 'ready') return;
     await new Promise<void>((resolve, reject) => {
+      const refused = (error: Error | undefined) => {
+        if (!error || !refusedCredentials(error)) return false;
+        cleanup();
+        reject(credentialsError(error));
+        return true;
+      };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`Redis not ready (status ${client.status})`));
+        if (!refused(connectionError)) reject(new Error(`Redis not ready (status ${client.status})`));
       }, 2000);
       const onReady = () => {
         cleanup();
         resolve();
       };
+      const onError = (error: Error) => refused(error);
       const cleanup = () => {
         clearTimeout(timer);
         client.off('ready', onReady);
+        client.off('error', onError);
       };
       client.on('ready', onReady);
+      client.on('error', onError);
+      refused(connectionError);
     });
   };
 

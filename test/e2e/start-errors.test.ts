@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot } from '../helpers/console-run';
+import { startRedisServer } from '../helpers/redis-server';
 
 /** `src/main.ts` through tsx (the code `npm start` runs compiled), with only these settings. */
 function mainArguments(): string[] {
@@ -63,6 +64,30 @@ describe('start-up errors name their cause and fix', () => {
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.status).toBe(2);
+  });
+
+  test('a Redis that refuses the password stops the start with the fix, exit 2, and never shows a password', async () => {
+    const redis = await startRedisServer(undefined, ['--appendonly', 'no', '--requirepass', 'the-right-one']);
+    try {
+      for (const url of [
+        `redis://:wrong-secret-9@127.0.0.1:${redis.port}`,
+        `redis://127.0.0.1:${redis.port}`,
+      ]) {
+        const result = spawnSync(process.execPath, mainArguments(), {
+          cwd: repositoryRoot,
+          env: environment({ PORT: '0', REDIS_URL: url, DESKMATE_CONSOLE: 'off', LOG_LEVEL: 'silent' }),
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        expect({ url, status: result.status }).toEqual({ url, status: 2 });
+        expect(result.stderr).toMatch(
+          /Deskmate cannot start: Redis refused the password in REDIS_URL \((WRONGPASS|NOAUTH)\)\. Fix:/,
+        );
+        expect(result.stderr + result.stdout).not.toContain('wrong-secret-9');
+      }
+    } finally {
+      await redis.stop();
+    }
   });
 
   test('a HOST that is not this machine says which setting and how to fix it, and exits 2', () => {
