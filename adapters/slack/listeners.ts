@@ -24,7 +24,7 @@ import {
   slackSystemUser,
 } from './normalize';
 import { actionIdPrefix } from './render';
-import { suggestedPrompts, unavailableText } from './wording';
+import { suggestedPrompts, unavailableText, workingText } from './wording';
 
 /** What the listeners need. */
 interface ListenerOptions {
@@ -227,7 +227,8 @@ export function registerListeners(app: App, options: ListenerOptions): void {
       await ack({ response_type: 'ephemeral', text: unavailableText[detectLanguage(message.text)] });
       return;
     }
-    await ack();
+    // The answer comes privately once complete; the acknowledgement (no response_url use) says it is coming.
+    await ack({ response_type: 'ephemeral', text: workingText[detectLanguage(message.text)] });
   };
 
   const onAction = async ({ body, ack }: SlackActionMiddlewareArgs) => {

@@ -20,3 +20,9 @@ export const unavailableText = {
   en: "I can't take requests right now: my job queue is unavailable. Please try again in a minute.",
   zh: '暂时无法接收请求：任务队列不可用，请一分钟后再试。',
 };
+
+/** What a slash command's acknowledgement says (only the person sees it), in the asker's language. */
+export const workingText = {
+  en: 'Working on it… only you will see the answer.',
+  zh: '正在处理…回答只有你能看到。',
+};
