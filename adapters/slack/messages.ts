@@ -59,11 +59,8 @@ function cannotShowEphemeral(error: unknown): boolean {
   return error instanceof SlackApiError && ephemeralRefusals.has(error.slackError);
 }
 
-/**
- * Answer privately in the person's direct message with Deskmate (`conversations.open`, scope `im:write`):
- * where an ephemeral message cannot be shown (they are not in the channel, or Deskmate is not).
- */
-async function postDirect(context: SlackContext, userId: string, reply: Reply): Promise<PostedMessageRef> {
+/** The person's direct message with Deskmate (`conversations.open`, scope `im:write`). */
+async function directChannel(context: SlackContext, userId: string): Promise<string> {
   const opened = await context.api.call<{ channel?: { id?: string } }>(
     'conversations.open',
     { users: userId },
@@ -76,6 +73,40 @@ async function postDirect(context: SlackContext, userId: string, reply: Reply): 
       slackError: 'no_channel',
       retryable: false,
     });
+  return channel;
+}
+
+/**
+ * A private answer's file (an `.ics` invite) goes to the person's direct message with Deskmate: an
+ * ephemeral message or a response_url post cannot carry a file.
+ */
+async function uploadPrivately(
+  context: SlackContext,
+  userId: string,
+  ref: PostedMessageRef,
+  file: ReplyFile,
+): Promise<void> {
+  try {
+    const channel = await directChannel(context, userId);
+    const mark = `slack:file:${channel}:${ref.id}:${file.filename}`;
+    if (!(await context.store.markSeen(mark, fileMarkTtlSeconds))) return;
+    await context.api.call('files.uploadV2', {
+      channel_id: channel,
+      content: file.content,
+      filename: file.filename,
+      title: file.filename,
+    });
+  } catch (error) {
+    context.logger.warn({ err: error, bytes: file.content.length }, 'private file upload failed');
+  }
+}
+
+/**
+ * Answer privately in the person's direct message with Deskmate: where an ephemeral message cannot be
+ * shown (they are not in the channel, or Deskmate is not).
+ */
+async function postDirect(context: SlackContext, userId: string, reply: Reply): Promise<PostedMessageRef> {
+  const channel = await directChannel(context, userId);
   const result = await context.api.call<{ ts?: string }>('chat.postMessage', {
     channel,
     ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
@@ -195,6 +226,39 @@ export async function findPostedReply(
 }
 
 /**
+ * Post a private answer: ephemeral (`chat.postEphemeral`); where that cannot be shown, through the
+ * command's or click's response_url; else (none, or used up) in the person's direct message. Never in the
+ * channel.
+ */
+async function postPrivately(
+  context: SlackContext,
+  conversation: ConversationRef,
+  reply: Reply,
+  userId: string,
+  responseUrl: string | undefined,
+): Promise<PostedMessageRef> {
+  try {
+    const result = await context.api.call<{ message_ts?: string }>('chat.postEphemeral', {
+      channel: conversation.channel,
+      user: userId,
+      ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
+      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+    });
+    return { id: result.message_ts ?? '', channel: conversation.channel };
+  } catch (error) {
+    if (responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
+      try {
+        return await postViaResponseUrl(context, conversation, responseUrl, reply);
+      } catch (urlError) {
+        // The URL is used up or expired: the person is still reached in a direct message.
+        context.logger.warn({ err: urlError, channel: conversation.channel }, 'response_url refused');
+      }
+    } else if (!cannotShowEphemeral(error)) throw error;
+    return postDirect(context, userId, reply);
+  }
+}
+
+/**
  * Post a reply: in the conversation's thread, unfurling off; privately (`chat.postEphemeral`) when
  * `privateTo` is set. When the bot is not in the channel, a slash command or button answer goes through
  * its `response_url`, privately (unless `viaResponseUrl` is false: a draft of a streamed answer), else
@@ -209,27 +273,9 @@ export async function postReply(
 ): Promise<PostedMessageRef> {
   const data = slackPlatformData(options.platformData);
   if (options.privateTo) {
-    try {
-      const result = await context.api.call<{ message_ts?: string }>('chat.postEphemeral', {
-        channel: conversation.channel,
-        user: options.privateTo,
-        ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
-        ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
-      });
-      return { id: result.message_ts ?? '', channel: conversation.channel };
-    } catch (error) {
-      // A private answer never falls back to the channel: through the click's or command's response_url
-      // where there is one, else in the person's direct message.
-      if (data.responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
-        try {
-          return await postViaResponseUrl(context, conversation, data.responseUrl, reply);
-        } catch (urlError) {
-          // The URL is used up or expired: the person is still reached in a direct message.
-          context.logger.warn({ err: urlError, channel: conversation.channel }, 'response_url refused');
-        }
-      } else if (!cannotShowEphemeral(error)) throw error;
-      return postDirect(context, options.privateTo, reply);
-    }
+    const ref = await postPrivately(context, conversation, reply, options.privateTo, data.responseUrl);
+    if (reply.file) await uploadPrivately(context, options.privateTo, ref, reply.file);
+    return ref;
   }
   let ref: PostedMessageRef;
   try {

@@ -256,6 +256,22 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     expect(card).toContain('I will post a reminder 10 minutes before it starts.');
   });
 
+  test('/schedule answers only the asker; the .ics invite an ephemeral message cannot carry comes in a direct message', async () => {
+    const filesBefore = harness.fake.state.files.length;
+    const before = harness.fake.state.botMessages().length;
+    await command('/schedule', `Budget review tomorrow 3pm 45m <@${people.zhang.id}>`);
+    const answers = botMessagesAfter(before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0].visibleTo).toBe(people.alice.id);
+    expect(visible(answers[0])).toContain('Budget review.ics');
+    const files = harness.fake.state.files.slice(filesBefore);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({
+      filename: 'Budget review.ics',
+      channel: harness.fake.state.directChannel(people.alice.id).id,
+    });
+  });
+
   test('a meeting the model proposed waits for Create; the invite comes after the click', async () => {
     const filesBefore = harness.fake.state.files.length;
     await mention(
