@@ -25,7 +25,7 @@ import {
   slackSystemUser,
 } from './normalize';
 import { actionIdPrefix } from './render';
-import { suggestedPrompts, suggestedPromptsWhileViewing, unavailableText } from './wording';
+import { suggestedPrompts, suggestedPromptsWhileViewing, unavailableText, workingText } from './wording';
 
 /** What the listeners need. */
 interface ListenerOptions {
@@ -238,7 +238,8 @@ export function registerListeners(app: App, options: ListenerOptions): void {
       await ack({ response_type: 'ephemeral', text: unavailableText[detectLanguage(message.text)] });
       return;
     }
-    await ack();
+    // The answer comes privately once complete; the acknowledgement (no response_url use) says it is coming.
+    await ack({ response_type: 'ephemeral', text: workingText[detectLanguage(message.text)] });
   };
 
   const onAction = async ({ body, ack }: SlackActionMiddlewareArgs) => {

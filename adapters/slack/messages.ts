@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PostedMessageRef, PostOptions } from '../../src/core/chat-platform';
 import type { ConversationRef } from '../../src/core/conversation';
 import { isDeskmateError } from '../../src/core/errors';
@@ -7,10 +7,31 @@ import { SlackApiError } from './api';
 import { type SlackContext, slackPlatformData } from './context';
 import { type RenderedMessage, renderReply as render } from './render';
 
-/** Ids of answers sent through a `response_url` start with this. */
-const responseUrlPrefix = 'response-url:';
+/** Ids of answers sent through a `response_url` (and of private cards clicked) start with this. */
+export const responseUrlPrefix = 'response-url:';
 /** Slack accepts `response_url` posts for 30 minutes. */
-const responseUrlTtlSeconds = 30 * 60;
+export const responseUrlTtlSeconds = 30 * 60;
+/**
+ * Slack accepts at most 5 posts to one `response_url` within its 30 minutes
+ * (https://api.slack.com/interactivity/handling#message_responses).
+ */
+const responseUrlMaxUses = 5;
+
+/**
+ * What a `response_url` record says: where to post, and whether a post there replaces the message (true
+ * for the URL of a click on a private card: `replace_original` replaces the card clicked). A message
+ * posted through a slash command's URL cannot be replaced: `replace_original` there adds a new message
+ * (slackapi/bolt-python#1268, slackapi/bolt-js#2287).
+ */
+export interface ResponseUrlRecord {
+  url: string;
+  replaces?: boolean;
+}
+
+/** The store key of a response_url record. */
+export function responseUrlKey(id: string): string {
+  return `slack:response-url:${id}`;
+}
 const fileMarkTtlSeconds = 24 * 60 * 60;
 
 /** The message fields of a rendered reply (an empty reply still has a fallback text). */
@@ -21,7 +42,8 @@ export function messageFields(rendered: RenderedMessage): Record<string, unknown
   };
 }
 
-function cannotPostThere(error: unknown): boolean {
+/** Whether Slack refused a post because Deskmate is not in the channel (or cannot see it). */
+export function cannotPostThere(error: unknown): boolean {
   return isDeskmateError(error) && error.code === 'forbidden';
 }
 
@@ -37,11 +59,8 @@ function cannotShowEphemeral(error: unknown): boolean {
   return error instanceof SlackApiError && ephemeralRefusals.has(error.slackError);
 }
 
-/**
- * Answer privately in the person's direct message with Deskmate (`conversations.open`, scope `im:write`):
- * where an ephemeral message cannot be shown (they are not in the channel, or Deskmate is not).
- */
-async function postDirect(context: SlackContext, userId: string, reply: Reply): Promise<PostedMessageRef> {
+/** The person's direct message with Deskmate (`conversations.open`, scope `im:write`). */
+async function directChannel(context: SlackContext, userId: string): Promise<string> {
   const opened = await context.api.call<{ channel?: { id?: string } }>(
     'conversations.open',
     { users: userId },
@@ -54,6 +73,40 @@ async function postDirect(context: SlackContext, userId: string, reply: Reply): 
       slackError: 'no_channel',
       retryable: false,
     });
+  return channel;
+}
+
+/**
+ * A private answer's file (an `.ics` invite) goes to the person's direct message with Deskmate: an
+ * ephemeral message or a response_url post cannot carry a file.
+ */
+async function uploadPrivately(
+  context: SlackContext,
+  userId: string,
+  ref: PostedMessageRef,
+  file: ReplyFile,
+): Promise<void> {
+  try {
+    const channel = await directChannel(context, userId);
+    const mark = `slack:file:${channel}:${ref.id}:${file.filename}`;
+    if (!(await context.store.markSeen(mark, fileMarkTtlSeconds))) return;
+    await context.api.call('files.uploadV2', {
+      channel_id: channel,
+      content: file.content,
+      filename: file.filename,
+      title: file.filename,
+    });
+  } catch (error) {
+    context.logger.warn({ err: error, bytes: file.content.length }, 'private file upload failed');
+  }
+}
+
+/**
+ * Answer privately in the person's direct message with Deskmate: where an ephemeral message cannot be
+ * shown (they are not in the channel, or Deskmate is not).
+ */
+async function postDirect(context: SlackContext, userId: string, reply: Reply): Promise<PostedMessageRef> {
+  const channel = await directChannel(context, userId);
   const result = await context.api.call<{ ts?: string }>('chat.postMessage', {
     channel,
     ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
@@ -65,8 +118,26 @@ async function postDirect(context: SlackContext, userId: string, reply: Reply): 
 }
 
 /**
+ * POST to a `response_url`, counting its uses: past Slack's 5 it is not tried (a `used_url` error, not
+ * retried), so no path can spend more than Slack allows.
+ */
+async function respondThrough(context: SlackContext, url: string, body: Record<string, unknown>) {
+  const key = `slack:response-url-uses:${createHash('sha256').update(url).digest('hex').slice(0, 32)}`;
+  const { uses } = await context.store.incrementCounters(key, { uses: 1 }, responseUrlTtlSeconds);
+  if (uses > responseUrlMaxUses) {
+    throw new SlackApiError('platform_error', 'Slack response_url used up (5 posts)', {
+      method: 'response_url',
+      slackError: 'used_url',
+      retryable: false,
+    });
+  }
+  await context.postToResponseUrl(url, body);
+}
+
+/**
  * Answer through the `response_url` of a slash command or button, visible only to the person who asked:
- * used when the bot is not in the channel. The returned ref can be updated (`replace_original`).
+ * used when the bot is not in the channel. Slack cannot replace such a message later (a command's URL posts
+ * anew), so it is sent once, complete.
  */
 async function postViaResponseUrl(
   context: SlackContext,
@@ -75,9 +146,10 @@ async function postViaResponseUrl(
   reply: Reply,
 ): Promise<PostedMessageRef> {
   const rendered = render(reply, { fileNote: Boolean(reply.file) });
-  await context.postToResponseUrl(url, { response_type: 'ephemeral', ...messageFields(rendered) });
+  await respondThrough(context, url, { response_type: 'ephemeral', ...messageFields(rendered) });
   const id = `${responseUrlPrefix}${randomUUID()}`;
-  await context.store.setJson(`slack:response-url:${id}`, { url }, responseUrlTtlSeconds);
+  const record: ResponseUrlRecord = { url };
+  await context.store.setJson(responseUrlKey(id), record, responseUrlTtlSeconds);
   context.logger.info(
     { channel: conversation.channel },
     'answered through response_url (bot not in channel)',
@@ -154,35 +226,56 @@ export async function findPostedReply(
 }
 
 /**
+ * Post a private answer: ephemeral (`chat.postEphemeral`); where that cannot be shown, through the
+ * command's or click's response_url; else (none, or used up) in the person's direct message. Never in the
+ * channel.
+ */
+async function postPrivately(
+  context: SlackContext,
+  conversation: ConversationRef,
+  reply: Reply,
+  userId: string,
+  responseUrl: string | undefined,
+): Promise<PostedMessageRef> {
+  try {
+    const result = await context.api.call<{ message_ts?: string }>('chat.postEphemeral', {
+      channel: conversation.channel,
+      user: userId,
+      ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
+      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+    });
+    return { id: result.message_ts ?? '', channel: conversation.channel };
+  } catch (error) {
+    if (responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
+      try {
+        return await postViaResponseUrl(context, conversation, responseUrl, reply);
+      } catch (urlError) {
+        // The URL is used up or expired: the person is still reached in a direct message.
+        context.logger.warn({ err: urlError, channel: conversation.channel }, 'response_url refused');
+      }
+    } else if (!cannotShowEphemeral(error)) throw error;
+    return postDirect(context, userId, reply);
+  }
+}
+
+/**
  * Post a reply: in the conversation's thread, unfurling off; privately (`chat.postEphemeral`) when
  * `privateTo` is set. When the bot is not in the channel, a slash command or button answer goes through
- * its `response_url`, privately.
+ * its `response_url`, privately (unless `viaResponseUrl` is false: a draft of a streamed answer), else
+ * in the person's direct message.
  */
 export async function postReply(
   context: SlackContext,
   conversation: ConversationRef,
   reply: Reply,
   options: PostOptions = {},
+  viaResponseUrl = true,
 ): Promise<PostedMessageRef> {
   const data = slackPlatformData(options.platformData);
   if (options.privateTo) {
-    try {
-      const result = await context.api.call<{ message_ts?: string }>('chat.postEphemeral', {
-        channel: conversation.channel,
-        user: options.privateTo,
-        ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
-        ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
-      });
-      return { id: result.message_ts ?? '', channel: conversation.channel };
-    } catch (error) {
-      // A private answer never falls back to the channel: through the click's or command's response_url
-      // where there is one, else in the person's direct message.
-      if (data.responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
-        return postViaResponseUrl(context, conversation, data.responseUrl, reply);
-      }
-      if (cannotShowEphemeral(error)) return postDirect(context, options.privateTo, reply);
-      throw error;
-    }
+    const ref = await postPrivately(context, conversation, reply, options.privateTo, data.responseUrl);
+    if (reply.file) await uploadPrivately(context, options.privateTo, ref, reply.file);
+    return ref;
   }
   let ref: PostedMessageRef;
   try {
@@ -199,7 +292,7 @@ export async function postReply(
     });
     ref = { id: result.ts ?? '', channel: result.channel ?? conversation.channel };
   } catch (error) {
-    if (data.responseUrl && cannotPostThere(error)) {
+    if (viaResponseUrl && data.responseUrl && cannotPostThere(error)) {
       return postViaResponseUrl(context, conversation, data.responseUrl, reply);
     }
     throw error;
@@ -208,7 +301,11 @@ export async function postReply(
   return ref;
 }
 
-/** Replace a message Deskmate posted (`chat.update`, or `replace_original` through its response_url). */
+/**
+ * Replace a message Deskmate posted: `chat.update`; a private card clicked, through the click's response_url
+ * (`replace_original`, the only way Slack lets an ephemeral message change). A message sent through a
+ * response_url cannot be replaced: the new reply is sent as one more private message.
+ */
 export async function updateReply(
   context: SlackContext,
   conversation: ConversationRef,
@@ -216,14 +313,14 @@ export async function updateReply(
   reply: Reply,
 ): Promise<void> {
   if (message.id.startsWith(responseUrlPrefix)) {
-    const record = await context.store.getJson<{ url: string }>(`slack:response-url:${message.id}`);
+    const record = await context.store.getJson<ResponseUrlRecord>(responseUrlKey(message.id));
     if (!record) {
       context.logger.warn({ channel: message.channel }, 'response_url expired; cannot update the answer');
       return;
     }
-    await context.postToResponseUrl(record.url, {
+    await respondThrough(context, record.url, {
       response_type: 'ephemeral',
-      replace_original: true,
+      ...(record.replaces ? { replace_original: true } : {}),
       ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
     });
     return;

@@ -4,6 +4,7 @@ import type { SharedFile } from '../../src/core/shared-file';
 import type { SlackContext, SlackPlatformData } from './context';
 import { isHostedFile, isMediaFile, type SlackFileObject, toSharedFile } from './files';
 import { attachmentsText, type SlackAttachment } from './message-content';
+import { responseUrlPrefix } from './messages';
 import { decodeActionId } from './render';
 import { type NameLookup, toReadableText } from './text';
 
@@ -243,6 +244,8 @@ export function normalizeCommand(
     text: text.text,
     via: 'command',
     command,
+    // Slack's convention: only the person who used a slash command sees its answers.
+    answerPrivately: true,
     ...(text.mentions.length > 0 ? { mentions: text.mentions } : {}),
     receivedAt: context.now().toISOString(),
     platformData,
@@ -268,10 +271,22 @@ export function normalizeAction(
   }
   const direct = channel.startsWith('D');
   const sourceTs = payload.container?.message_ts ?? payload.message?.ts;
+  // A click on a private (ephemeral) card: Slack sends no `message`, and the card can change only through
+  // this click's response_url; its ts starts no thread, and every answer stays private.
+  const onPrivateCard = payload.container?.is_ephemeral === true;
   const thread =
-    payload.message?.thread_ts ?? payload.container?.thread_ts ?? (direct ? undefined : sourceTs);
+    payload.message?.thread_ts ??
+    payload.container?.thread_ts ??
+    (direct || onPrivateCard ? undefined : sourceTs);
   const teamId = payload.team?.id ?? payload.user.team_id ?? context.identity()?.teamId ?? 'slack';
   const id = `action:${payload.trigger_id ?? `${sourceTs}:${action.action_id}:${action.action_ts}`}`;
+  // The private card is named by its click: the job side records the click's response_url under this id.
+  const source =
+    onPrivateCard && payload.response_url
+      ? `${responseUrlPrefix}${id}`
+      : onPrivateCard
+        ? undefined
+        : sourceTs;
   const platformData: SlackPlatformData = {
     userId: payload.user.id,
     teamId,
@@ -288,8 +303,10 @@ export function normalizeAction(
       skill: decoded.skill,
       action: decoded.action,
       value: action.value ?? '',
-      ...(sourceTs ? { sourceMessageId: sourceTs } : {}),
+      ...(source ? { sourceMessageId: source } : {}),
+      ...(onPrivateCard ? { onPrivateCard: true } : {}),
     },
+    ...(onPrivateCard ? { answerPrivately: true } : {}),
     receivedAt: context.now().toISOString(),
     platformData,
   };

@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../../src/core/inbound-message';
 import { escapeRegExp } from '../../src/text/regexp';
 import { type SlackContext, slackPlatformData } from './context';
+import { type ResponseUrlRecord, responseUrlKey, responseUrlPrefix, responseUrlTtlSeconds } from './messages';
 import { workingStatus } from './wording';
 
 const titleTtlSeconds = 30 * 24 * 60 * 60;
@@ -30,6 +31,7 @@ export async function prepareSlackMessage(
   context: SlackContext,
   message: InboundMessage,
 ): Promise<InboundMessage> {
+  await rememberPrivateCard(context, message);
   const mentioned = (message.mentions ?? []).map((mention) => mention.id);
   const channelIds = [...message.text.matchAll(channelReference)].map((match) => match[1]);
   const [profiles, channels] = await Promise.all([
@@ -63,6 +65,18 @@ export async function prepareSlackMessage(
   const thread = slackPlatformData(message.platformData).assistantThread;
   if (thread && message.via === 'assistant') await markAssistantThread(context, thread, prepared.text);
   return prepared;
+}
+
+/**
+ * A click on a private card: record the click's response_url under the card's id, so replacing the card
+ * (`update`) goes through it with `replace_original`, the only way Slack lets an ephemeral message change.
+ */
+async function rememberPrivateCard(context: SlackContext, message: InboundMessage): Promise<void> {
+  const card = message.action?.sourceMessageId;
+  const url = slackPlatformData(message.platformData).responseUrl;
+  if (!card?.startsWith(responseUrlPrefix) || !url) return;
+  const record: ResponseUrlRecord = { url, replaces: true };
+  await context.store.setJson(responseUrlKey(card), record, responseUrlTtlSeconds);
 }
 
 /** Show that Deskmate is working in an assistant thread, and title the thread after its first message. */

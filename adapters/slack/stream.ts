@@ -4,7 +4,7 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { Reply } from '../../src/core/reply';
 import { createEditStream, createPacer } from '../../src/pipeline/edit-stream';
 import { type SlackContext, slackPlatformData } from './context';
-import { messageFields, postReply, updateReply, uploadFile } from './messages';
+import { cannotPostThere, messageFields, postReply, updateReply, uploadFile } from './messages';
 import { safeMarkdown } from './mrkdwn';
 import { renderReply } from './render';
 
@@ -51,16 +51,29 @@ export async function startStream(
     if (recordKey) await context.store.delete(recordKey).catch(() => undefined);
   };
   const byEdits = (existing?: PostedMessageRef): ReplyStream => {
+    // Set when the channel refused the first draft and only the response_url is left: a response_url takes
+    // 5 posts and cannot replace what it posted (a command's posts anew), so the answer waits to be complete.
+    let held: PostedMessageRef | undefined;
+    let finishing = false;
     const edits = createEditStream({
       intervalMs: context.updateIntervalMs,
       existing,
       post: async (reply) => {
-        const posted = await postReply(context, conversation, reply, options);
+        let posted: PostedMessageRef;
+        try {
+          posted = await postReply(context, conversation, reply, options, finishing);
+        } catch (error) {
+          if (finishing || !data.responseUrl || !cannotPostThere(error)) throw error;
+          held = { id: '', channel: conversation.channel };
+          return held;
+        }
         await remember(posted);
         return posted;
       },
-      edit: (message, reply) => updateReply(context, conversation, message, reply),
-      mayEdit: () => context.streamBudgets.update.take(conversation.workspace),
+      edit: async (message, reply) => {
+        if (message !== held) await updateReply(context, conversation, message, reply);
+      },
+      mayEdit: async () => !held && context.streamBudgets.update.take(conversation.workspace),
       showable: sendable,
       onEditFailed: (error) =>
         context.logger.warn(
@@ -71,7 +84,8 @@ export async function startStream(
     return {
       append: (markdown) => edits.append(markdown),
       async finish(reply) {
-        const ref = await edits.finish(reply);
+        finishing = true;
+        const ref = held ? await postReply(context, conversation, reply, options) : await edits.finish(reply);
         await forget();
         return ref;
       },

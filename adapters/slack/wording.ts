@@ -36,3 +36,9 @@ export const cutNote = {
   en: '…the answer was cut here: it is longer than one Slack message can hold.',
   zh: '……回答到此被截断：内容超出了一条 Slack 消息的长度。',
 };
+
+/** What a slash command's acknowledgement says (only the person sees it), in the asker's language. */
+export const workingText = {
+  en: 'Working on it… only you will see the answer.',
+  zh: '正在处理…回答只有你能看到。',
+};

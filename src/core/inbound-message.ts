@@ -52,6 +52,11 @@ export interface ActionInvocation {
   value: string;
   /** The message that holds the button, so the skill can update it. */
   sourceMessageId?: string;
+  /**
+   * The card was shown only to the clicker (a Slack ephemeral message, which Slack shows only to someone
+   * in its channel): the platform vouches that the clicker could read the card's conversation.
+   */
+  onPrivateCard?: boolean;
 }
 
 /** One message from any platform, normalized by its adapter: the only input skills see. */
@@ -88,6 +93,11 @@ export interface InboundMessage {
   replyTo?: string;
   /** Set for `via: 'event'`: what the platform removed. */
   removed?: RemovedContent;
+  /**
+   * Every answer goes only to the author, sent once complete (no placeholder, no streaming): set by the
+   * adapter where the platform's convention is private answers (Slack slash commands, clicks on a private card).
+   */
+  answerPrivately?: boolean;
   /** BCP 47 language hint from the platform, when it sends one. */
   locale?: string;
   /** When the adapter received it (ISO 8601). */

@@ -84,6 +84,8 @@ export function createResponder(options: ResponderOptions): JobResponder {
       await remember(ref);
       return ref;
     }
+    // Answers to a slash command (or a click on a private card) are private by convention: no notice.
+    if (message.answerPrivately && !reply.private) return send({ ...reply, private: true });
     if (privateNotice && !reply.private) {
       const notice = privateNotice;
       const footnote = reply.footnote ? `${reply.footnote} · ${notice}` : notice;
@@ -139,12 +141,13 @@ export function createResponder(options: ResponderOptions): JobResponder {
         return;
       }
       // A private answer has no placeholder to replace: progress would be a second private message.
-      if (privateNotice) return;
+      if (privateNotice || message.answerPrivately) return;
       await send({ markdown: `_${status}_` });
     },
     async stream(): Promise<ReplyStream> {
       const existing = await posted();
-      if (platform.stream && !existing && !privateNotice) {
+      // A private answer cannot be edited as it grows (Slack's ephemeral messages): it is sent once, complete.
+      if (platform.stream && !existing && !privateNotice && !message.answerPrivately) {
         const stream = await platform.stream(conversation, postOptions);
         // `text` is what the model wrote; `shown` what was appended: the settled part, mentions neutralized.
         const state = { stream, text: '' };

@@ -84,8 +84,15 @@ export function createSourceAccess(options: SourceAccessOptions): SourceAccess {
   const { platform, message } = options;
   const words = wording[detectLanguage(message.text)];
   const checked = new Map<string, Promise<void>>();
+  // A click on a card shown only to the clicker (Slack ephemeral): the platform vouches that they can read
+  // the card's conversation, where Deskmate may not be a member to ask.
+  const vouched = (conversation: ConversationRef) =>
+    Boolean(message.action?.onPrivateCard) &&
+    conversation.platform === message.conversation.platform &&
+    conversation.workspace === message.conversation.workspace &&
+    conversation.channel === message.conversation.channel;
   const check = async (conversation: ConversationRef) => {
-    if (!(await platform.isMember(conversation, message.author.id))) {
+    if (!vouched(conversation) && !(await platform.isMember(conversation, message.author.id))) {
       throw new DeskmateError('forbidden', 'the requester is not a member of the conversation to read', {
         userMessage: words.notMember,
       });

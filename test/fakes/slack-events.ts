@@ -308,7 +308,7 @@ export function slashCommand(
     user_name: fake.state.users.get(options.user)?.name ?? 'someone',
     channel_id: options.channel,
     channel_name: channel?.isIm ? 'directmessage' : (channel?.name ?? 'unknown'),
-    response_url: fake.newResponseUrl(),
+    response_url: fake.newResponseUrl({ kind: 'command', channel: options.channel, user: options.user }),
     trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
   };
 }
@@ -342,16 +342,26 @@ export function buttonClick(
       ...(options.message.threadTs ? { thread_ts: options.message.threadTs } : {}),
     },
     channel: { id: options.message.channel, name: fake.state.channels.get(options.message.channel)?.name },
-    message: {
-      type: 'message',
-      user: fake.state.botUserId,
-      bot_id: fake.state.botId,
-      ts: options.message.ts,
-      text: options.message.text,
-      blocks: options.message.blocks,
-      ...(options.message.threadTs ? { thread_ts: options.message.threadTs } : {}),
-    },
-    response_url: fake.newResponseUrl(),
+    // A click on an ephemeral message carries `container.is_ephemeral` and no `message` object (Slack keeps
+    // no copy of ephemeral messages; Bolt's BlockAction types `message` as optional; slack-go/slack#711 lists
+    // the container's `is_ephemeral`).
+    message: options.message.visibleTo
+      ? undefined
+      : {
+          type: 'message',
+          user: fake.state.botUserId,
+          bot_id: fake.state.botId,
+          ts: options.message.ts,
+          text: options.message.text,
+          blocks: options.message.blocks,
+          ...(options.message.threadTs ? { thread_ts: options.message.threadTs } : {}),
+        },
+    response_url: fake.newResponseUrl({
+      kind: 'interaction',
+      channel: options.message.channel,
+      user: options.user,
+      messageTs: options.message.ts,
+    }),
     trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
     actions: [{ ...button, block_id: 'b1', action_ts: fake.state.nextTs() }],
   };

@@ -126,6 +126,11 @@ export function defineSlackMethods(
 
   define('chat.update', (args) => {
     const message = botMessage(required(args, 'channel'), required(args, 'ts'));
+    // Ephemeral messages cannot be edited with chat.update: Slack answers message_not_found. They are
+    // replaced only through the response_url of a click on them (slackapi/bolt-python#1268;
+    // phelia PR #22 "Slack only allows ephemeral messages to be updated by interactions with those
+    // messages themselves"; howdyai/botkit#1095).
+    if (message.visibleTo) throw new FakeSlackError('message_not_found');
     if (message.stream?.open) throw new FakeSlackError('message_is_streaming');
     checkBlocksLength(args.blocks);
     message.text = text(args.text) ?? message.text;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { defineSlackMethods } from './slack-methods';
 import { FakeSocketMode } from './slack-socket-mode';
-import { FakeSlackError, type FakeSlackFile, FakeSlackState } from './slack-state';
+import { FakeSlackError, type FakeSlackFile, type FakeSlackMessage, FakeSlackState } from './slack-state';
 
 /** A failure to answer instead of the real thing, a given number of times. */
 export interface InjectedSlackFailure {
@@ -35,7 +35,25 @@ export interface FileDownload {
 export interface ResponseUrlPost {
   id: string;
   body: Record<string, unknown>;
+  /** Set when the fake refused it (the URL was used up): the HTTP status it answered. */
+  refused?: number;
 }
+
+/**
+ * What a `response_url` belongs to: a slash command (typed in a channel by a user) or a click on a message
+ * (an interaction, which knows the message it came from).
+ */
+export type ResponseUrlOrigin =
+  | { kind: 'command'; channel: string; user: string }
+  | { kind: 'interaction'; channel: string; user: string; messageTs: string };
+
+/**
+ * Slack accepts at most 5 posts to one `response_url`, within 30 minutes ("Handling user interaction →
+ * message responses", https://api.slack.com/interactivity/handling#message_responses; also
+ * https://www.sapotacorp.vn/blog/slack-slash-commands). What Slack answers past that is not documented;
+ * the fake answers HTTP 404 `used_url`, a refusal Deskmate must not retry.
+ */
+export const responseUrlMaxUses = 5;
 
 /** A Web API method of the fake: arguments in, result fields out (or a thrown `FakeSlackError`). */
 export type SlackMethod = (args: Record<string, unknown>) => Record<string, unknown>;
@@ -75,6 +93,7 @@ export class FakeSlackServer {
   private readonly server: Server;
   private readonly methods = new Map<string, SlackMethod>();
   private readonly uploads = new Map<string, { filename: string; content?: string }>();
+  private readonly responseUrls = new Map<string, { origin?: ResponseUrlOrigin; uses: number }>();
 
   constructor(options: FakeSlackOptions = {}) {
     this.botToken = options.botToken ?? `xoxb-${randomBytes(6).toString('hex')}-fake`;
@@ -118,9 +137,44 @@ export class FakeSlackServer {
     return this.calls.filter((call) => call.method === method);
   }
 
-  /** A new `response_url` on this fake. */
-  newResponseUrl(): string {
-    return `${this.url}/response/${randomBytes(6).toString('hex')}`;
+  /**
+   * A new `response_url` on this fake. With an origin, its posts show up as messages: `in_channel` posts
+   * publicly; an ephemeral post is a new message visible to the user, except that `replace_original` on an
+   * interaction's URL replaces the message clicked. On a slash command's URL `replace_original` has nothing
+   * to replace and Slack posts a new message (slackapi/bolt-python#1268 "it just posts it as a new
+   * message"; slackapi/bolt-js#2287).
+   */
+  newResponseUrl(origin?: ResponseUrlOrigin): string {
+    const id = randomBytes(6).toString('hex');
+    this.responseUrls.set(id, { origin, uses: 0 });
+    return `${this.url}/response/${id}`;
+  }
+
+  /** Show a response_url post as Slack would; the HTTP status to answer. */
+  private respondThrough(id: string, body: Record<string, unknown>): number {
+    const entry = this.responseUrls.get(id);
+    if (!entry) return 404;
+    entry.uses += 1;
+    if (entry.uses > responseUrlMaxUses) return 404;
+    const origin = entry.origin;
+    if (!origin) return 200;
+    const text = typeof body.text === 'string' ? body.text : '';
+    const blocks = Array.isArray(body.blocks) ? (body.blocks as FakeSlackMessage['blocks']) : undefined;
+    if (body.replace_original === true && origin.kind === 'interaction') {
+      const original = this.state.message(origin.channel, origin.messageTs);
+      if (!original) return 404;
+      original.text = text;
+      original.blocks = blocks;
+      original.updates += 1;
+      return 200;
+    }
+    this.state.botPosts({
+      channel: origin.channel,
+      text,
+      blocks,
+      ...(body.response_type === 'in_channel' ? {} : { visibleTo: origin.user }),
+    });
+    return 200;
   }
 
   /** Where the next file upload goes (`files.getUploadURLExternal`). */
@@ -180,12 +234,15 @@ export class FakeSlackServer {
     const contentType = String(request.headers['content-type'] ?? '');
 
     if (url.pathname.startsWith('/response/') && request.method === 'POST') {
-      const post = {
+      const post: ResponseUrlPost = {
         id: url.pathname.slice('/response/'.length),
         body: JSON.parse(raw.toString('utf8') || '{}'),
       };
+      const status = this.respondThrough(post.id, post.body);
+      if (status !== 200) post.refused = status;
       this.responseUrlPosts.push(post);
       this.onResponseUrlPost?.(post);
+      if (status !== 200) return this.send(response, status, 'used_url', 'text/plain');
       return this.send(response, 200, 'ok', 'text/plain');
     }
     if (url.pathname.startsWith('/upload/') && request.method === 'POST') {

@@ -171,7 +171,7 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(answer.sentBeforeAnswer).toBeLessThan(8 * 1024 * 1024);
   });
 
-  test('/summarize is acknowledged at once, then answered in the channel', async () => {
+  test('/summarize is acknowledged at once with a private "working on it", then answered privately to the asker', async () => {
     for (const text of [
       'We ship on Friday',
       'I will write the release notes',
@@ -180,6 +180,7 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
       harness.fake.state.userSays({ channel: generalChannel, user: people.zhang.id, text });
     }
     const before = harness.fake.state.botMessages().length;
+    const postsBefore = harness.fake.callsTo('chat.postMessage').length;
     const fields = slashCommand(harness.fake, {
       command: '/summarize',
       text: 'last 24h',
@@ -188,10 +189,17 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     });
     const answer = await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret);
     expect(answer.status).toBe(200);
-    expect(answer.text).toBe('');
+    // The acknowledgement is shown only to the asker (no response_url use) and says the answer is coming.
+    expect(JSON.parse(answer.text)).toEqual({
+      response_type: 'ephemeral',
+      text: 'Working on it… only you will see the answer.',
+    });
     await harness.pipeline.drain();
     const replies = botMessagesAfter(before);
-    expect(replies.length).toBeGreaterThanOrEqual(1);
+    // One answer, complete, visible only to Alice: no placeholder, nothing public in the channel.
+    expect(replies).toHaveLength(1);
+    expect(replies[0].visibleTo).toBe(people.alice.id);
+    expect(harness.fake.callsTo('chat.postMessage').length).toBe(postsBefore);
     const final = harness.fake.state.visibleText(replies.at(-1)!);
     expect(final).toContain('Summary of this channel');
     expect(final).toContain('freeze on Thursday');
@@ -216,6 +224,7 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     const replies = botMessagesAfter(before);
     expect(replies).toHaveLength(1);
     expect(harness.fake.state.visibleText(replies[0])).toContain('You said: hello &amp; goodbye');
+    expect(replies[0].visibleTo).toBe(people.alice.id);
   });
 
   test('a bare /deskmate shows the help', async () => {
@@ -231,6 +240,19 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     const replies = botMessagesAfter(before);
     expect(replies).toHaveLength(1);
     expect(harness.fake.state.visibleText(replies[0])).toContain('office assistant');
+    expect(replies[0].visibleTo).toBe(people.alice.id);
+  });
+
+  test('a slash command in Chinese is acknowledged in Chinese', async () => {
+    const fields = slashCommand(harness.fake, {
+      command: '/deskmate',
+      text: '帮助',
+      user: people.alice.id,
+      channel: generalChannel,
+    });
+    const answer = await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret);
+    expect(JSON.parse(answer.text).text).toBe('正在处理…回答只有你能看到。');
+    await harness.pipeline.drain();
   });
 
   test('mass mentions in an answer notify nobody; only the asker is really mentioned', async () => {

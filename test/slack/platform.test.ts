@@ -155,7 +155,11 @@ describe('the Slack port against the fake Web API', () => {
     const stored = harness.fake.state.message(generalChannel, ephemeral.id);
     expect(stored?.visibleTo).toBe(people.alice.id);
 
-    const responseUrl = harness.fake.newResponseUrl();
+    const responseUrl = harness.fake.newResponseUrl({
+      kind: 'command',
+      channel: quietChannel,
+      user: people.alice.id,
+    });
     const viaUrl = await platform().post(
       place(quietChannel),
       { markdown: 'working on it' },
@@ -163,10 +167,12 @@ describe('the Slack port against the fake Web API', () => {
         platformData: { responseUrl },
       },
     );
+    // A slash command's response_url cannot replace what it posted (replace_original would post anew):
+    // the new reply is sent as one more private message, not as a pretend replacement.
     await platform().update(place(quietChannel), viaUrl, { markdown: 'done: **3** items' });
     const posts = harness.fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.id));
     expect(posts.map((post) => post.body.response_type)).toEqual(['ephemeral', 'ephemeral']);
-    expect(posts[1].body.replace_original).toBe(true);
+    expect(posts[1].body.replace_original).toBeUndefined();
     expect(JSON.stringify(posts[1].body.blocks)).toContain('done: *3* items');
 
     const refusal = platform().post(place(quietChannel), { markdown: 'hello' });
@@ -175,6 +181,54 @@ describe('the Slack port against the fake Web API', () => {
       code: 'forbidden',
       userMessage: { en: expect.stringContaining('/invite'), zh: expect.stringContaining('邀请我') },
     });
+  });
+
+  test('a streamed reply that can only go through a response_url is sent once, complete', async () => {
+    const responseUrl = harness.fake.newResponseUrl({
+      kind: 'command',
+      channel: quietChannel,
+      user: people.alice.id,
+    });
+    const stream = await platform().stream!(place(quietChannel), { platformData: { responseUrl } });
+    const words = Array.from({ length: 40 }, (_, index) => `word${index} `);
+    for (const word of words) await stream.append(word);
+    await stream.finish({ markdown: words.join('').trim() });
+    const posts = harness.fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.id));
+    expect(posts).toHaveLength(1);
+    expect(posts[0].refused).toBeUndefined();
+    expect(String(posts[0].body.text)).toContain('word0 word1');
+    expect(String(posts[0].body.text)).toContain('word39');
+    const shown = harness.fake.state
+      .botMessages()
+      .filter((message) => message.channel === quietChannel && message.visibleTo === people.alice.id);
+    expect(shown.filter((message) => message.text.includes('word0'))).toHaveLength(1);
+  });
+
+  test('a response_url is used at most 5 times; a sixth private answer goes to a direct message', async () => {
+    const responseUrl = harness.fake.newResponseUrl({
+      kind: 'command',
+      channel: quietChannel,
+      user: people.alice.id,
+    });
+    const direct = harness.fake.state.directChannel(people.alice.id).id;
+    const directBefore = harness.fake
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.channel === direct);
+    for (let answer = 1; answer <= 6; answer += 1) {
+      await platform().post(
+        place(quietChannel),
+        { markdown: `answer ${answer}`, private: true },
+        { privateTo: people.alice.id, platformData: { responseUrl } },
+      );
+    }
+    const posts = harness.fake.responseUrlPosts.filter((post) => responseUrl.endsWith(post.id));
+    expect(posts).toHaveLength(5);
+    expect(posts.every((post) => post.refused === undefined)).toBe(true);
+    const directAfter = harness.fake
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.channel === direct);
+    expect(directAfter.length - directBefore.length).toBe(1);
+    expect(String(directAfter.at(-1)?.args.text)).toContain('answer 6');
   });
 
   test('a reply with a file uploads it into the thread, once', async () => {

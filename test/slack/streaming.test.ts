@@ -1,9 +1,16 @@
 import { LlmError } from '../../src/core/errors';
 import type { LlmProvider, LlmStreamEvent } from '../../src/core/llm-provider';
 import { createChatSkill } from '../../src/skills/chat';
+import { createDraftSkill } from '../../src/skills/draft';
 import { ScriptedLlm } from '../fakes/scripted-llm';
-import { deliverEvent, directMessageEvent, mentionEvent } from '../fakes/slack-events';
-import { generalChannel, people, type SlackHarness, startSlackHarness } from './slack-harness';
+import {
+  deliverCommand,
+  deliverEvent,
+  directMessageEvent,
+  mentionEvent,
+  slashCommand,
+} from '../fakes/slack-events';
+import { generalChannel, people, quietChannel, type SlackHarness, startSlackHarness } from './slack-harness';
 
 const answer =
   'Here is the plan for **Friday**: freeze the branch at noon, run the full test suite, ' +
@@ -212,5 +219,62 @@ describe('many Slack replies streaming in one workspace', () => {
     } finally {
       harness.fake.missingMethods.delete('chat.startStream');
     }
+  });
+});
+
+describe('a streamed answer to a slash command', () => {
+  let harness: SlackHarness;
+  const draft = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ');
+
+  beforeAll(async () => {
+    harness = await startSlackHarness({
+      skills: [createChatSkill(), createDraftSkill()],
+      llm: new ScriptedLlm([], { text: draft }),
+    });
+  });
+  afterAll(() => harness.stop());
+
+  async function command(channel: string) {
+    const fields = slashCommand(harness.fake, {
+      command: '/draft',
+      text: 'a reminder that the report is due Friday',
+      user: people.alice.id,
+      channel,
+    });
+    expect((await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret)).status).toBe(200);
+    await harness.pipeline.drain();
+    return fields.response_url;
+  }
+
+  test('in a channel with Deskmate: one private message with the whole draft, nothing streamed or public', async () => {
+    const before = harness.fake.state.botMessages().length;
+    const calls = (method: string) => harness.fake.callsTo(method).length;
+    const [starts, posts, updates] = [
+      calls('chat.startStream'),
+      calls('chat.postMessage'),
+      calls('chat.update'),
+    ];
+    await command(generalChannel);
+    const answers = harness.fake.state.botMessages().slice(before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0].visibleTo).toBe(people.alice.id);
+    expect(harness.fake.state.visibleText(answers[0])).toContain('word0 word1');
+    expect(harness.fake.state.visibleText(answers[0])).toContain('word39');
+    expect([calls('chat.startStream'), calls('chat.postMessage'), calls('chat.update')]).toEqual([
+      starts,
+      posts,
+      updates,
+    ]);
+  });
+
+  test('in a channel Deskmate is not in: the response_url is used once, with the whole draft', async () => {
+    const before = harness.fake.state.botMessages().length;
+    const url = await command(quietChannel);
+    const posts = harness.fake.responseUrlPosts.filter((post) => url.endsWith(post.id));
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0].body.text)).toContain('word39');
+    const answers = harness.fake.state.botMessages().slice(before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ channel: quietChannel, visibleTo: people.alice.id });
   });
 });

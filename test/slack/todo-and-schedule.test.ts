@@ -7,10 +7,24 @@ import { createRedisReminderScheduler } from '../../src/pipeline/reminder-queue'
 import { TodoStore } from '../../src/skills/todo/todo-store';
 import { createRedisStateStore } from '../../src/state/redis-state-store';
 import { ScriptedLlm } from '../fakes/scripted-llm';
-import { buttonClick, deliverEvent, deliverInteraction, mentionEvent } from '../fakes/slack-events';
+import {
+  buttonClick,
+  deliverCommand,
+  deliverEvent,
+  deliverInteraction,
+  mentionEvent,
+  slashCommand,
+} from '../fakes/slack-events';
 import type { FakeSlackMessage } from '../fakes/slack-state';
 import { testRedisUrl } from '../helpers/test-redis';
-import { generalChannel, people, type SlackHarness, startSlackHarness, waitUntil } from './slack-harness';
+import {
+  generalChannel,
+  people,
+  quietChannel,
+  type SlackHarness,
+  startSlackHarness,
+  waitUntil,
+} from './slack-harness';
 
 /** The UTC instant of a wall-clock time `days` from now in Berlin (CET in late autumn: UTC+1). */
 function berlinTime(days: number, hour: number, minute = 0): Date {
@@ -136,6 +150,63 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     expect(visible(harness.fake.state.botMessages().at(-1))).toContain(`~Send the weekly report~`);
   });
 
+  async function command(name: string, text: string, channel: string = generalChannel) {
+    const fields = slashCommand(harness.fake, { command: name, text, user: people.alice.id, channel });
+    expect((await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret)).status).toBe(200);
+    await harness.pipeline.drain();
+  }
+
+  const doneButton = (card: FakeSlackMessage) =>
+    (card.blocks ?? [])
+      .filter((block) => block.type === 'actions')
+      .flatMap((block) => block.elements as Array<{ action_id: string }>)
+      .map((button) => button.action_id)
+      .find((id) => id.startsWith('deskmate:todo:done:')) as string;
+
+  test('/todo list answers only the asker; Done on that private card replaces it through the click, nothing public', async () => {
+    await mention('{bot} todo add Book the meeting room');
+    const number = Number(/#(\d+)/.exec(visible(harness.fake.state.botMessages().at(-1)))?.[1]);
+    const before = harness.fake.state.botMessages().length;
+    await command('/todo', 'list');
+    const answers = botMessagesAfter(before);
+    expect(answers).toHaveLength(1);
+    const card = answers[0];
+    expect(card.visibleTo).toBe(people.alice.id);
+    expect(visible(card)).toContain(`#${number} Book the meeting room`);
+
+    const updatesBefore = harness.fake.callsTo('chat.update').length;
+    await click(card, doneButton(card));
+    // Slack refuses chat.update on an ephemeral message: the card is replaced through the click's response_url.
+    expect(harness.fake.callsTo('chat.update').length).toBe(updatesBefore);
+    expect(visible(harness.fake.state.message(card.channel, card.ts))).toContain(`✅ Todo #${number} done`);
+    expect(botMessagesAfter(before).filter((message) => !message.visibleTo)).toEqual([]);
+    const done = await new TodoStore(store).get(
+      { platform: 'slack', workspace: harness.fake.state.teamId },
+      number,
+    );
+    expect(done).toMatchObject({ doneBy: people.alice.id });
+  });
+
+  test('/todo add in a channel Deskmate is not in: the private card arrives once and its Done works', async () => {
+    const before = harness.fake.state.botMessages().length;
+    await command('/todo', 'add Renew the passport', quietChannel);
+    const answers = botMessagesAfter(before);
+    expect(answers).toHaveLength(1);
+    const card = answers[0];
+    expect(card).toMatchObject({ channel: quietChannel, visibleTo: people.alice.id });
+    const number = Number(/#(\d+)/.exec(visible(card))?.[1]);
+    expect(visible(card)).toContain(`Added todo #${number}: Renew the passport`);
+
+    await click(card, doneButton(card));
+    expect(visible(harness.fake.state.message(card.channel, card.ts))).toContain(`✅ Todo #${number} done`);
+    expect(botMessagesAfter(before)).toHaveLength(1);
+    const done = await new TodoStore(store).get(
+      { platform: 'slack', workspace: harness.fake.state.teamId },
+      number,
+    );
+    expect(done).toMatchObject({ doneBy: people.alice.id });
+  });
+
   test('a todo that starts with a list word is added, with how to list and how to close it in case a list was meant', async () => {
     await mention('{bot} todo list the vendors for Q3');
     const added = visible(harness.fake.state.botMessages().at(-1));
@@ -183,6 +254,22 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     const card = visible(harness.fake.state.botMessages().at(-1));
     expect(card).toContain('Budget review');
     expect(card).toContain('I will post a reminder 10 minutes before it starts.');
+  });
+
+  test('/schedule answers only the asker; the .ics invite an ephemeral message cannot carry comes in a direct message', async () => {
+    const filesBefore = harness.fake.state.files.length;
+    const before = harness.fake.state.botMessages().length;
+    await command('/schedule', `Budget review tomorrow 3pm 45m <@${people.zhang.id}>`);
+    const answers = botMessagesAfter(before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0].visibleTo).toBe(people.alice.id);
+    expect(visible(answers[0])).toContain('Budget review.ics');
+    const files = harness.fake.state.files.slice(filesBefore);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({
+      filename: 'Budget review.ics',
+      channel: harness.fake.state.directChannel(people.alice.id).id,
+    });
   });
 
   test('a meeting the model proposed waits for Create; the invite comes after the click', async () => {
