@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import type { InboundMessage } from '../core/inbound-message';
 import type { EnqueueOutcome, JobHandler, JobQueue } from '../core/job-queue';
 import type { Logger } from '../core/logger';
+import { createRepeatedFailureLog } from '../observability/repeated-failure';
 import { disconnectTimeoutMs, redisConnectionOptions } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
 import { type JobKindOption, kindOf } from './dedupe';
@@ -141,6 +142,10 @@ export function createRedisQueue<Job = InboundMessage>(
     }
   };
 
+  // While Redis is away the loops below retry every half second: one line when it starts, one when it ends.
+  const takeFailures = createRepeatedFailureLog(options.logger, 'could not take jobs');
+  const sweepFailures = createRepeatedFailureLog(options.logger, 'queue sweep failed');
+
   /** Take conversations from `ready` while there is room, and run each one's head job. */
   const takeJobs = async (redis: QueueRedis, blocking: Redis, handler: JobHandler<Job>) => {
     /** Run a conversation's head job in a free slot. */
@@ -182,10 +187,11 @@ export function createRedisQueue<Job = InboundMessage>(
         );
       } catch (error) {
         if (stopping) return;
-        options.logger.warn({ err: error }, 'could not take jobs; retrying');
+        takeFailures.failed(error);
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
+      takeFailures.succeeded();
       for (let index = 0; index + 2 < taken.length; index += 3) {
         start(String(taken[index]), String(taken[index + 1]), Number(taken[index + 2]));
       }
@@ -195,7 +201,7 @@ export function createRedisQueue<Job = InboundMessage>(
         conversation = await blocking.blmove(keys.ready, keys.claimed, 'LEFT', 'RIGHT', claimWaitSeconds);
       } catch (error) {
         if (stopping) return;
-        options.logger.warn({ err: error }, 'could not take a job; retrying');
+        takeFailures.failed(error);
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
@@ -236,8 +242,9 @@ export function createRedisQueue<Job = InboundMessage>(
         keys.claimedSeen,
         sweeps % claimedSweepEvery === 0 ? '1' : '0',
       );
+      sweepFailures.succeeded();
     } catch (error) {
-      options.logger.warn({ err: error }, 'queue sweep failed; retrying');
+      sweepFailures.failed(error);
     }
   };
 

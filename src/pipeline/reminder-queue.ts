@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import type { Logger } from '../core/logger';
 import type { Reminder } from '../core/reminder';
 import type { StateStore } from '../core/state-store';
+import { createRepeatedFailureLog } from '../observability/repeated-failure';
 import { disconnectTimeoutMs } from '../state/redis-state-store';
 import { withinMilliseconds } from './bounded';
 import { cancelledKey } from './reminder-delivery';
@@ -115,6 +116,8 @@ export function createRedisReminderScheduler(options: RedisReminderOptions): Rem
     );
   };
 
+  // While Redis is away the look is retried each poll: one line when it starts, one when it ends.
+  const lookFailures = createRepeatedFailureLog(logger, 'could not look for due reminders');
   async function look(): Promise<void> {
     wakeAt = Number.POSITIVE_INFINITY;
     if (stopped || !deliver) return;
@@ -148,8 +151,9 @@ export function createRedisReminderScheduler(options: RedisReminderOptions): Rem
       const [, nextScore] = await redis.zrange(dueKey, '0', '0', 'WITHSCORES');
       const next = nextScore === undefined ? Number.POSITIVE_INFINITY : Number(nextScore);
       wakeBy(Math.min(next, Date.now() + pollMs));
+      lookFailures.succeeded();
     } catch (error) {
-      logger.warn({ err: error }, 'could not look for due reminders; trying again');
+      lookFailures.failed(error);
       wakeBy(Date.now() + pollMs);
     }
   }
