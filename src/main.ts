@@ -162,7 +162,6 @@ export async function startDeskmate(
         remindersOff: endsWithInput,
       })
     : undefined;
-  if (runner) await queue.start(runner.handler);
 
   const chatAdapters = adapters.filter((adapter) => adapter.platform.name !== 'console');
   const consoleOnly = config.console && chatAdapters.length === 0;
@@ -228,6 +227,9 @@ export async function startDeskmate(
       streams.output.write(`Web console: ${adminLoginLink} (one-time sign-in link)\n\n`);
     }
   }
+  // Jobs are taken only once the server listens: a process that cannot (its port is taken) leaves the queue
+  // untouched for the others, instead of holding a job until its lease runs out.
+  if (runner) await queue.start(runner.handler);
   for (const adapter of adapters) await adapter.start();
   await runner?.startReminders();
   // The knowledge folder is indexed at start and kept in sync, where jobs run (KNOWLEDGE_DIR).
