@@ -144,6 +144,19 @@ describe('the Slack port against the fake Web API', () => {
     expect(harness.fake.callsTo('conversations.members').length - before).toBe(calls);
   });
 
+  test('who reads a channel: a Grid org-shared channel is the workspace; Slack Connect, even pending, has outsiders', async () => {
+    const state = harness.fake.state;
+    const members = [people.alice.id, state.botUserId];
+    state.addChannel({ id: 'C0ORGWIDE', name: 'org-wide', members, isOrgShared: true });
+    state.addChannel({ id: 'C0PARTNER', name: 'partner', members, isExternal: true });
+    state.addChannel({ id: 'C0INVITED', name: 'invited', members, isPendingExternal: true });
+    state.addChannel({ id: 'C0HOME', name: 'home', members });
+    expect(await platform().audience(place('C0ORGWIDE'))).toEqual({ openTo: 'workspace', external: false });
+    expect(await platform().audience(place('C0PARTNER'))).toEqual({ openTo: 'workspace', external: true });
+    expect(await platform().audience(place('C0INVITED'))).toEqual({ openTo: 'workspace', external: true });
+    expect(await platform().audience(place('C0HOME'))).toEqual({ openTo: 'workspace', external: false });
+  });
+
   test('private answers are ephemeral; where the bot is not in the channel the response_url carries them', async () => {
     const ephemeral = await platform().post(
       place(generalChannel),
