@@ -5,7 +5,7 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { Reply, ReplyFile } from '../../src/core/reply';
 import { SlackApiError } from './api';
 import { type SlackContext, slackPlatformData } from './context';
-import { type RenderedMessage, renderReply as render } from './render';
+import { type FileNote, type RenderedMessage, renderReply as render } from './render';
 
 /** Ids of answers sent through a `response_url` (and of private cards clicked) start with this. */
 export const responseUrlPrefix = 'response-url:';
@@ -109,7 +109,7 @@ async function postDirect(context: SlackContext, userId: string, reply: Reply): 
   const channel = await directChannel(context, userId);
   const result = await context.api.call<{ ts?: string }>('chat.postMessage', {
     channel,
-    ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+    ...messageFields(render(reply, { fileNote: 'name' })),
     unfurl_links: false,
     unfurl_media: false,
   });
@@ -144,8 +144,9 @@ async function postViaResponseUrl(
   conversation: ConversationRef,
   url: string,
   reply: Reply,
+  fileNote: FileNote,
 ): Promise<PostedMessageRef> {
-  const rendered = render(reply, { fileNote: Boolean(reply.file) });
+  const rendered = render(reply, { fileNote });
   await respondThrough(context, url, { response_type: 'ephemeral', ...messageFields(rendered) });
   const id = `${responseUrlPrefix}${randomUUID()}`;
   const record: ResponseUrlRecord = { url };
@@ -242,13 +243,13 @@ async function postPrivately(
       channel: conversation.channel,
       user: userId,
       ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
-      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+      ...messageFields(render(reply, { fileNote: 'direct-message' })),
     });
     return { id: result.message_ts ?? '', channel: conversation.channel };
   } catch (error) {
     if (responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
       try {
-        return await postViaResponseUrl(context, conversation, responseUrl, reply);
+        return await postViaResponseUrl(context, conversation, responseUrl, reply, 'direct-message');
       } catch (urlError) {
         // The URL is used up or expired: the person is still reached in a direct message.
         context.logger.warn({ err: urlError, channel: conversation.channel }, 'response_url refused');
@@ -293,7 +294,7 @@ export async function postReply(
     ref = { id: result.ts ?? '', channel: result.channel ?? conversation.channel };
   } catch (error) {
     if (viaResponseUrl && data.responseUrl && cannotPostThere(error)) {
-      return postViaResponseUrl(context, conversation, data.responseUrl, reply);
+      return postViaResponseUrl(context, conversation, data.responseUrl, reply, 'name');
     }
     throw error;
   }
@@ -321,7 +322,7 @@ export async function updateReply(
     await respondThrough(context, record.url, {
       response_type: 'ephemeral',
       ...(record.replaces ? { replace_original: true } : {}),
-      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+      ...messageFields(render(reply, { fileNote: 'name' })),
     });
     return;
   }
