@@ -396,6 +396,41 @@ describe('the Slack port against the fake Web API', () => {
     ).toBeUndefined();
   });
 
+  test('pasted links: Grid org hosts, channel links and web client links resolve; other workspaces do not', async () => {
+    const pastedIn = place(generalChannel);
+    const resolve = (url: string) => platform().resolveLink!(url, pastedIn);
+    const teamId = harness.fake.state.teamId;
+    expect(
+      await resolve(`https://acme.enterprise.slack.com/archives/${generalChannel}/p1700000000000100`),
+    ).toEqual({
+      conversation: place(generalChannel, '1700000000.000100'),
+      messageId: '1700000000.000100',
+    });
+    expect(await resolve(`https://deskmate-test.slack.com/archives/${generalChannel}`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(await resolve(`https://acme.enterprise.slack.com/archives/${generalChannel}/`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(await resolve(`https://app.slack.com/client/${teamId}/${generalChannel}`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(
+      await resolve(
+        `https://app.slack.com/client/${teamId}/${generalChannel}/thread/${generalChannel}-1700000000.000100`,
+      ),
+    ).toEqual({ conversation: place(generalChannel, '1700000000.000100'), messageId: '1700000000.000100' });
+    expect(await resolve(`https://app.slack.com/client/E0ORG/${generalChannel}`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(await resolve(`https://app.slack.com/client/T0OTHERTEAM/${generalChannel}`)).toBeUndefined();
+    expect(await resolve(`https://other-team.slack.com/archives/${generalChannel}`)).toBeUndefined();
+    expect(
+      await resolve(`https://enterprise.slack.com.example.com/archives/${generalChannel}`),
+    ).toBeUndefined();
+    expect(await resolve(`https://app.slack.com/huddle/${teamId}/${generalChannel}`)).toBeUndefined();
+  });
+
   test('a message is prepared with names, timezone and locale from the profiles', async () => {
     const conversation = {
       platform: 'slack' as const,
