@@ -77,6 +77,25 @@ async function directChannel(context: SlackContext, userId: string): Promise<str
 }
 
 /**
+ * Whether the conversation is the person's own direct message with Deskmate (`conversations.open` names it; a
+ * slash command's payload says only "a direct message", which may be between two people). A private answer
+ * there is an ordinary message: no one else reads it, and an ephemeral one would vanish on reload.
+ */
+async function isOwnDirectMessage(
+  context: SlackContext,
+  conversation: ConversationRef,
+  userId: string,
+): Promise<boolean> {
+  if (conversation.kind !== 'dm' || !conversation.channel.startsWith('D')) return false;
+  try {
+    return (await directChannel(context, userId)) === conversation.channel;
+  } catch (error) {
+    context.logger.debug({ err: error, channel: conversation.channel }, 'direct message not identified');
+    return false;
+  }
+}
+
+/**
  * A private answer's file (an `.ics` invite) goes to the person's direct message with Deskmate: an
  * ephemeral message or a response_url post cannot carry a file.
  */
@@ -273,7 +292,7 @@ export async function postReply(
   viaResponseUrl = true,
 ): Promise<PostedMessageRef> {
   const data = slackPlatformData(options.platformData);
-  if (options.privateTo) {
+  if (options.privateTo && !(await isOwnDirectMessage(context, conversation, options.privateTo))) {
     const ref = await postPrivately(context, conversation, reply, options.privateTo, data.responseUrl);
     if (reply.file) await uploadPrivately(context, options.privateTo, ref, reply.file);
     return ref;

@@ -43,6 +43,12 @@ export const workingText = {
   zh: '正在处理…回答只有你能看到。',
 };
 
+/**
+ * The acknowledgement in a direct message: it may be the person's own with Deskmate, answered in the open
+ * (the job side tells), so it promises nothing about who sees the answer.
+ */
+export const workingTextInDirectMessage = { en: 'Working on it…', zh: '正在处理…' };
+
 /** The label before an answer's sources, in the answer's language. */
 export const sourcesLabel = { en: 'Sources:', zh: '来源：' };
 
