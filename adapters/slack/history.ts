@@ -231,7 +231,6 @@ export function resolveLink(
   } catch {
     return undefined;
   }
-  if (parsed.protocol !== 'https:') return undefined;
   const identity = context.identity();
   const workspace = identity?.teamId ?? (from.platform === 'slack' ? from.workspace : 'slack');
   const place = (channel: string, thread?: string): ConversationRef => ({
