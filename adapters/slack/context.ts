@@ -50,7 +50,7 @@ export interface SlackContext {
 export type SlackPlatformData = {
   /** The user who wrote the message (stream recipient). */
   userId?: string;
-  /** Their workspace (stream recipient team). */
+  /** Their own team (stream recipient team): in a Slack Connect channel, their organization's, not the envelope's. */
   teamId?: string;
   /** Where a slash command or button answer can go when the bot cannot post in the channel. */
   responseUrl?: string;

@@ -206,9 +206,19 @@ export async function messageLink(
   }
 }
 
+/** `…/archives/C123` (a channel) or `…/archives/C123/p1700000000123456` (a message in it). */
+const archivesPath = /^\/archives\/([CGD][A-Z0-9]+)(?:\/p(\d{10})(\d{6}))?\/?$/;
+/** `app.slack.com/client/T123/C123`, with `/thread/C123-1700000000.123456` for a thread opened beside it. */
+const clientPath =
+  /^\/client\/([TE][A-Z0-9]+)\/([CGD][A-Z0-9]+)(?:\/thread\/([CGD][A-Z0-9]+)-(\d+\.\d+))?\/?$/;
+
 /**
- * The message a pasted Slack link points to (`…slack.com/archives/C123/p1700000000123456`, with
- * `thread_ts` for a reply), when it is a link into this workspace.
+ * What a pasted Slack link points to, when it is a link into this workspace: a message
+ * (`…slack.com/archives/C123/p1700000000123456`, with `thread_ts` for a reply), a whole channel
+ * (`…/archives/C123`: no `messageId`), or what the web client shows (`app.slack.com/client/T123/C123`, and
+ * `…/thread/C123-1700000000.123456` for a thread). Hosts: the workspace's own (`auth.test`), its Enterprise
+ * Grid organization's (`*.enterprise.slack.com`) and `app.slack.com`, whose team id must be this workspace's
+ * (an `E…` organization id is taken). Whether the person may read it is checked later, like any source.
  */
 export function resolveLink(
   context: SlackContext,
@@ -222,22 +232,35 @@ export function resolveLink(
     return undefined;
   }
   const identity = context.identity();
-  const ownHost = identity?.workspaceUrl ? new URL(identity.workspaceUrl).host : undefined;
+  const workspace = identity?.teamId ?? (from.platform === 'slack' ? from.workspace : 'slack');
+  const place = (channel: string, thread?: string): ConversationRef => ({
+    platform: 'slack',
+    workspace,
+    channel,
+    ...(thread ? { thread } : {}),
+    kind: channel.startsWith('D') ? 'dm' : 'group',
+  });
   const host = parsed.host.toLowerCase();
-  if (ownHost ? host !== ownHost.toLowerCase() : !host.endsWith('.slack.com')) return undefined;
-  const match = /^\/archives\/([CGD][A-Z0-9]+)\/p(\d{10})(\d{6})\/?$/.exec(parsed.pathname);
+  if (host === 'app.slack.com') {
+    const client = clientPath.exec(parsed.pathname);
+    if (!client) return undefined;
+    const [, team, channel, threadChannel, threadTs] = client;
+    if (team.startsWith('T') && identity?.teamId && team !== identity.teamId) return undefined;
+    if (threadTs && threadChannel === channel)
+      return { conversation: place(channel, threadTs), messageId: threadTs };
+    return { conversation: place(channel) };
+  }
+  const ownHost = identity?.workspaceUrl ? new URL(identity.workspaceUrl).host.toLowerCase() : undefined;
+  const known = ownHost ? host === ownHost : host.endsWith('.slack.com');
+  if (!known && !host.endsWith('.enterprise.slack.com')) return undefined;
+  const match = archivesPath.exec(parsed.pathname);
   if (!match) return undefined;
-  const channel = match[1];
-  const ts = `${match[2]}.${match[3]}`;
+  const [, channel, seconds, micros] = match;
+  if (!seconds) return { conversation: place(channel) };
+  const ts = `${seconds}.${micros}`;
   const threadTs = parsed.searchParams.get('thread_ts');
   return {
-    conversation: {
-      platform: 'slack',
-      workspace: identity?.teamId ?? (from.platform === 'slack' ? from.workspace : 'slack'),
-      channel,
-      thread: threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : ts,
-      kind: channel.startsWith('D') ? 'dm' : 'group',
-    },
+    conversation: place(channel, threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : ts),
     messageId: ts,
   };
 }

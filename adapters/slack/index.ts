@@ -17,8 +17,16 @@ import { DeferredAckReceiver } from './receiver';
 import { createSdkLogger } from './sdk-logger';
 import type { SocketModeConnection, SocketModeOptions } from './socket-mode';
 
-/** Calls a workspace may make at once after a quiet spell, within its stream budgets. */
-const streamBurst = 10;
+/**
+ * The default stream budgets of a workspace: a bucket spends at most `perMinute + burst` calls in any minute,
+ * kept within Slack's documented floors, per method and workspace (https://api.slack.com/apis/rate-limits):
+ * `chat.appendStream` is Tier 4 (100+ a minute): 90 + 10; `chat.update` is Tier 3 (50+ a minute): 40 + 5,
+ * leaving room for the updates outside the budget (a stream's last edit, a clicked card).
+ */
+export const defaultStreamBudgets = {
+  append: { perMinute: 90, burst: 10, tierFloor: 100 },
+  update: { perMinute: 40, burst: 5, tierFloor: 50 },
+} as const;
 
 /** Timeouts and retries of Web API calls. */
 export type { SlackTransportOptions } from './api';
@@ -54,8 +62,8 @@ export interface SlackAdapterOptions {
   /** Least time between `chat.update` calls of one streamed reply without native streaming (default 1 s). */
   updateIntervalMs?: number;
   /**
-   * Stream appends a workspace may make a minute, all replies together (default 120, Slack's Tier 4 is
-   * 100+); and streamed `chat.update` calls (default 60, Tier 3 is 50+). Each allows a burst of 10.
+   * Stream appends a workspace may make a minute, all replies together (default 90 with a burst of 10; Slack's
+   * Tier 4 is 100+); and streamed `chat.update` calls (default 40 with a burst of 5; Tier 3 is 50+).
    */
   streamBudgets?: { appendsPerMinute?: number; updatesPerMinute?: number };
   /**
@@ -153,14 +161,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): Adapter {
       append: createCallBudget(
         options.store,
         'chat.appendStream',
-        options.streamBudgets?.appendsPerMinute ?? 120,
-        streamBurst,
+        options.streamBudgets?.appendsPerMinute ?? defaultStreamBudgets.append.perMinute,
+        defaultStreamBudgets.append.burst,
       ),
       update: createCallBudget(
         options.store,
         'chat.update',
-        options.streamBudgets?.updatesPerMinute ?? 60,
-        streamBurst,
+        options.streamBudgets?.updatesPerMinute ?? defaultStreamBudgets.update.perMinute,
+        defaultStreamBudgets.update.burst,
       ),
     },
     postToResponseUrl: postJson,

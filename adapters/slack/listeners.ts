@@ -25,7 +25,13 @@ import {
   slackSystemUser,
 } from './normalize';
 import { actionIdPrefix } from './render';
-import { suggestedPrompts, suggestedPromptsWhileViewing, unavailableText, workingText } from './wording';
+import {
+  suggestedPrompts,
+  suggestedPromptsWhileViewing,
+  unavailableText,
+  workingText,
+  workingTextInDirectMessage,
+} from './wording';
 
 /** What the listeners need. */
 interface ListenerOptions {
@@ -55,6 +61,9 @@ type AssistantThreadContextStore = NonNullable<AssistantConfig['threadContextSto
 type AssistantThreadContext = Awaited<ReturnType<AssistantThreadContextStore['get']>>;
 
 const assistantThreadTtlSeconds = 30 * 24 * 60 * 60;
+
+/** Commands answered at once, without a model: their acknowledgement says nothing (the answer follows). */
+const instantCommands = new Set(['help', '帮助']);
 
 /** Where an assistant thread's context (the channel the user was viewing) is kept. */
 function assistantThreadKey(channel: string, threadTs: string): string {
@@ -238,8 +247,16 @@ export function registerListeners(app: App, options: ListenerOptions): void {
       await ack({ response_type: 'ephemeral', text: unavailableText[detectLanguage(message.text)] });
       return;
     }
-    // The answer comes privately once complete; the acknowledgement (no response_url use) says it is coming.
-    await ack({ response_type: 'ephemeral', text: workingText[detectLanguage(message.text)] });
+    // Help is answered at once: nothing to say meanwhile. Otherwise the acknowledgement (no response_url use)
+    // says the answer is coming, privately in a channel; in a direct message it may be answered in the open.
+    if (instantCommands.has(message.command?.name ?? '')) {
+      await ack();
+      return;
+    }
+    const language = detectLanguage(message.text);
+    const text =
+      message.conversation.kind === 'dm' ? workingTextInDirectMessage[language] : workingText[language];
+    await ack({ response_type: 'ephemeral', text });
   };
 
   const onAction = async ({ body, ack }: SlackActionMiddlewareArgs) => {

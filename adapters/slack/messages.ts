@@ -5,7 +5,7 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { Reply, ReplyFile } from '../../src/core/reply';
 import { SlackApiError } from './api';
 import { type SlackContext, slackPlatformData } from './context';
-import { type RenderedMessage, renderReply as render } from './render';
+import { type FileNote, type RenderedMessage, renderReply as render } from './render';
 
 /** Ids of answers sent through a `response_url` (and of private cards clicked) start with this. */
 export const responseUrlPrefix = 'response-url:';
@@ -77,6 +77,25 @@ async function directChannel(context: SlackContext, userId: string): Promise<str
 }
 
 /**
+ * Whether the conversation is the person's own direct message with Deskmate (`conversations.open` names it; a
+ * slash command's payload says only "a direct message", which may be between two people). A private answer
+ * there is an ordinary message: no one else reads it, and an ephemeral one would vanish on reload.
+ */
+async function isOwnDirectMessage(
+  context: SlackContext,
+  conversation: ConversationRef,
+  userId: string,
+): Promise<boolean> {
+  if (conversation.kind !== 'dm' || !conversation.channel.startsWith('D')) return false;
+  try {
+    return (await directChannel(context, userId)) === conversation.channel;
+  } catch (error) {
+    context.logger.debug({ err: error, channel: conversation.channel }, 'direct message not identified');
+    return false;
+  }
+}
+
+/**
  * A private answer's file (an `.ics` invite) goes to the person's direct message with Deskmate: an
  * ephemeral message or a response_url post cannot carry a file.
  */
@@ -109,7 +128,7 @@ async function postDirect(context: SlackContext, userId: string, reply: Reply): 
   const channel = await directChannel(context, userId);
   const result = await context.api.call<{ ts?: string }>('chat.postMessage', {
     channel,
-    ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+    ...messageFields(render(reply, { fileNote: 'name' })),
     unfurl_links: false,
     unfurl_media: false,
   });
@@ -144,8 +163,9 @@ async function postViaResponseUrl(
   conversation: ConversationRef,
   url: string,
   reply: Reply,
+  fileNote: FileNote,
 ): Promise<PostedMessageRef> {
-  const rendered = render(reply, { fileNote: Boolean(reply.file) });
+  const rendered = render(reply, { fileNote });
   await respondThrough(context, url, { response_type: 'ephemeral', ...messageFields(rendered) });
   const id = `${responseUrlPrefix}${randomUUID()}`;
   const record: ResponseUrlRecord = { url };
@@ -242,13 +262,13 @@ async function postPrivately(
       channel: conversation.channel,
       user: userId,
       ...(conversation.thread ? { thread_ts: conversation.thread } : {}),
-      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+      ...messageFields(render(reply, { fileNote: 'direct-message' })),
     });
     return { id: result.message_ts ?? '', channel: conversation.channel };
   } catch (error) {
     if (responseUrl && (cannotPostThere(error) || cannotShowEphemeral(error))) {
       try {
-        return await postViaResponseUrl(context, conversation, responseUrl, reply);
+        return await postViaResponseUrl(context, conversation, responseUrl, reply, 'direct-message');
       } catch (urlError) {
         // The URL is used up or expired: the person is still reached in a direct message.
         context.logger.warn({ err: urlError, channel: conversation.channel }, 'response_url refused');
@@ -272,7 +292,7 @@ export async function postReply(
   viaResponseUrl = true,
 ): Promise<PostedMessageRef> {
   const data = slackPlatformData(options.platformData);
-  if (options.privateTo) {
+  if (options.privateTo && !(await isOwnDirectMessage(context, conversation, options.privateTo))) {
     const ref = await postPrivately(context, conversation, reply, options.privateTo, data.responseUrl);
     if (reply.file) await uploadPrivately(context, options.privateTo, ref, reply.file);
     return ref;
@@ -293,7 +313,7 @@ export async function postReply(
     ref = { id: result.ts ?? '', channel: result.channel ?? conversation.channel };
   } catch (error) {
     if (viaResponseUrl && data.responseUrl && cannotPostThere(error)) {
-      return postViaResponseUrl(context, conversation, data.responseUrl, reply);
+      return postViaResponseUrl(context, conversation, data.responseUrl, reply, 'name');
     }
     throw error;
   }
@@ -321,7 +341,7 @@ export async function updateReply(
     await respondThrough(context, record.url, {
       response_type: 'ephemeral',
       ...(record.replaces ? { replace_original: true } : {}),
-      ...messageFields(render(reply, { fileNote: Boolean(reply.file) })),
+      ...messageFields(render(reply, { fileNote: 'name' })),
     });
     return;
   }

@@ -19,7 +19,10 @@ export interface SlackMessageEvent {
   thread_ts?: string;
   channel: string;
   channel_type?: string;
+  /** The team of the person who wrote it; in a Slack Connect channel, their own organization's. */
   team?: string;
+  /** The writer's team (Slack Connect events carry it beside `team` and `source_team`). */
+  user_team?: string;
   /** Files shared with the message (`file_share`). */
   files?: SlackFileObject[];
   /** A shared or forwarded message (`is_share`), or an app's attachments. */
@@ -164,7 +167,9 @@ export function normalizeMessageEvent(
     kind: direct ? 'dm' : 'group',
   };
   const messageId = `${event.channel}:${event.ts}`;
-  const platformData: SlackPlatformData = { userId, teamId, ...options.platformData };
+  // The stream's recipient team is the writer's own: in Slack Connect, not the installing workspace (envelope).
+  const recipientTeam = event.user_team ?? event.team ?? teamId;
+  const platformData: SlackPlatformData = { userId, teamId: recipientTeam, ...options.platformData };
   const unreadable = unreadableFiles(event);
   const files = readableFiles(event, conversation, messageId);
   const inThread = Boolean(event.thread_ts && event.thread_ts !== event.ts);
@@ -289,7 +294,8 @@ export function normalizeAction(
         : sourceTs;
   const platformData: SlackPlatformData = {
     userId: payload.user.id,
-    teamId,
+    // The clicker's own team (Slack Connect: not the workspace the card lives in).
+    teamId: payload.user.team_id ?? teamId,
     ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
   };
   return {

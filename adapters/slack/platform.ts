@@ -55,7 +55,10 @@ const audienceTtlSeconds = 5 * 60;
 /**
  * Who can read a channel (`conversations.info`, cached five minutes): a public channel is open to the
  * workspace; private channels, direct and group messages only to their members; a channel shared with
- * another organization (Slack Connect) has outsiders. A channel Deskmate cannot look up counts as
+ * another organization (Slack Connect: `is_ext_shared`, or `is_pending_ext_shared` while the invitation is
+ * open) has outsiders. `is_shared` alone is no sign of outsiders: it is also set on Enterprise Grid channels
+ * shared between workspaces of the same organization (`is_org_shared`), per
+ * https://docs.slack.dev/reference/objects/conversation-object. A channel Deskmate cannot look up counts as
  * members-only with outsiders, so a reply about it or in it is kept private.
  */
 async function audience(context: SlackContext, conversation: ConversationRef): Promise<ConversationAudience> {
@@ -70,7 +73,6 @@ async function audience(context: SlackContext, conversation: ConversationRef): P
         is_mpim?: boolean;
         is_private?: boolean;
         is_ext_shared?: boolean;
-        is_shared?: boolean;
         is_pending_ext_shared?: boolean;
       };
     }>('conversations.info', { channel: conversation.channel }, { idempotent: true });
@@ -78,7 +80,7 @@ async function audience(context: SlackContext, conversation: ConversationRef): P
     const membersOnly = Boolean(channel.is_im || channel.is_mpim || channel.is_private);
     found = {
       openTo: membersOnly ? 'members' : 'workspace',
-      external: Boolean(channel.is_ext_shared || channel.is_shared || channel.is_pending_ext_shared),
+      external: Boolean(channel.is_ext_shared || channel.is_pending_ext_shared),
     };
   } catch (error) {
     if (!isDeskmateError(error) || (error.code !== 'forbidden' && error.code !== 'not_found')) throw error;

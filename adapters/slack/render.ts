@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
+import { DeskmateError } from '../../src/core/errors';
 import type { Reply, ReplyButton } from '../../src/core/reply';
+import { detectLanguage, type Language } from '../../src/text/language';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './mrkdwn';
-import { cutNote } from './wording';
+import { cutNote, fileInDirectMessage, sourcesLabel } from './wording';
 
 /** A Block Kit block. */
 type SlackBlock = types.KnownBlock;
@@ -27,6 +29,8 @@ export const blockTextBudget = 10_000;
 const sectionLimit = 3000;
 const contextLimit = 2000;
 const buttonsPerBlock = 5;
+/** Slack's limit on a button's `value` (Block Kit button element). */
+export const buttonValueLimit = 2000;
 const userIdPattern = /^[UW][A-Z0-9]{2,}$/;
 
 /** The prefix of every Deskmate button's `action_id`: `deskmate:<skill>:<action>:<index>`. */
@@ -52,13 +56,24 @@ function context(text: string): SlackBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
+/**
+ * A button as Block Kit. A value over Slack's 2,000 characters is refused, never cut: half a JSON value would
+ * make the click fail silently. A skill keeps a large payload in the store and puts its id in the value.
+ */
 function buttonElement(button: ReplyButton, index: number): types.Button {
+  if (button.value.length > buttonValueLimit) {
+    throw new DeskmateError(
+      'internal',
+      `Slack button ${button.skill}:${button.action} carries a value of ${button.value.length} characters, ` +
+        `over Slack's ${buttonValueLimit}: store the payload and put its id in the button's value`,
+    );
+  }
   const label = button.label.length > 75 ? `${button.label.slice(0, 74)}…` : button.label;
   return {
     type: 'button',
     text: { type: 'plain_text', text: label || '…', emoji: true },
     action_id: encodeActionId(button, index),
-    value: button.value.slice(0, 2000),
+    value: button.value,
     ...(button.style ? { style: button.style } : {}),
   };
 }
@@ -71,25 +86,33 @@ function notifyPrefix(notify: readonly string[] | undefined): string {
     .join(' ');
 }
 
-/** The blocks after the answer text: sources, attachment note, buttons, footnote. */
-function trailingBlocks(reply: Reply, options: { fileNote: boolean }): SlackBlock[] {
+/** The blocks after the answer text: sources, attachment note, buttons, footnote; labels in the answer's language. */
+function trailingBlocks(reply: Reply, options: { fileNote?: FileNote }, language: Language): SlackBlock[] {
   const blocks: SlackBlock[] = [];
   const citations = (reply.citations ?? []).filter((citation) => /^https?:\/\/[^\s|<>]+$/.test(citation.url));
   if (citations.length > 0) {
     const links = citations.map(
       (citation) => `<${citation.url}|${escapeMrkdwn(citation.label).replace(/\|/g, '')}>`,
     );
-    let line = 'Sources:';
+    const label = sourcesLabel[language];
+    let line = label;
     for (const link of links) {
       if (line.length + link.length + 3 > contextLimit) {
         blocks.push(context(line));
         line = '…';
       }
-      line += line.endsWith(':') || line === '…' ? ` ${link}` : ` · ${link}`;
+      line += line === label || line === '…' ? ` ${link}` : ` · ${link}`;
     }
     blocks.push(context(line));
   }
-  if (reply.file && options.fileNote) blocks.push(context(`📎 ${escapeMrkdwn(reply.file.filename)}`));
+  if (reply.file && options.fileNote) {
+    const name = escapeMrkdwn(reply.file.filename);
+    blocks.push(
+      context(
+        options.fileNote === 'direct-message' ? `📎 ${fileInDirectMessage[language](name)}` : `📎 ${name}`,
+      ),
+    );
+  }
   const buttons = reply.buttons ?? [];
   for (let start = 0; start < buttons.length && start < 25; start += buttonsPerBlock) {
     blocks.push({
@@ -144,12 +167,18 @@ function fitInOneMessage(body: SlackBlock[], trailing: SlackBlock[], language: '
   return [...kept, note, ...trailing].slice(0, maxBlocks);
 }
 
+/**
+ * How a message names a reply's file it cannot carry: by name, or (a private answer, whose file goes to the
+ * person's direct message with Deskmate) by name and where it went.
+ */
+export type FileNote = 'name' | 'direct-message';
+
 /** Options for rendering. */
 interface RenderOptions {
   /** Leave the main text out (it was streamed already): only sections and the trailing blocks. */
   withoutMain?: boolean;
   /** Note the attachment in the message (when it cannot be uploaded, e.g. an ephemeral reply). */
-  fileNote?: boolean;
+  fileNote?: FileNote;
 }
 
 /**
@@ -172,7 +201,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
     body.push(section(pieces.length > 0 ? `${title}\n${pieces[0]}` : title));
     for (const piece of pieces.slice(1)) body.push(section(piece));
   }
-  const trailing = trailingBlocks(reply, { fileNote: options.fileNote === true });
+  const trailing = trailingBlocks(reply, { fileNote: options.fileNote }, detectLanguage(reply.markdown));
   const blocks = fitInOneMessage(
     body,
     trailing,

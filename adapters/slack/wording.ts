@@ -42,3 +42,18 @@ export const workingText = {
   en: 'Working on it… only you will see the answer.',
   zh: '正在处理…回答只有你能看到。',
 };
+
+/**
+ * The acknowledgement in a direct message: it may be the person's own with Deskmate, answered in the open
+ * (the job side tells), so it promises nothing about who sees the answer.
+ */
+export const workingTextInDirectMessage = { en: 'Working on it…', zh: '正在处理…' };
+
+/** The label before an answer's sources, in the answer's language. */
+export const sourcesLabel = { en: 'Sources:', zh: '来源：' };
+
+/** The line under a private answer naming its file, which was sent in the person's direct message with Deskmate. */
+export const fileInDirectMessage = {
+  en: (name: string) => `${name}: sent to you in a direct message from Deskmate`,
+  zh: (name: string) => `${name}：已通过与 Deskmate 的私信发送给你`,
+};

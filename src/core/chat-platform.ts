@@ -138,8 +138,8 @@ export interface ChatPlatform {
 export interface LinkedMessage {
   /** The conversation (its thread, when the link is to a thread or a reply). */
   conversation: ConversationRef;
-  /** The linked message's id. */
-  messageId: string;
+  /** The linked message's id; absent for a link to a whole channel (summarized like the channel itself). */
+  messageId?: string;
 }
 
 /** Options for posting. */

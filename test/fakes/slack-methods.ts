@@ -253,8 +253,12 @@ export function defineSlackMethods(
         is_im: channel.isIm,
         is_mpim: false,
         is_private: Boolean(channel.isPrivate || channel.isIm),
-        is_shared: Boolean(channel.isExternal),
+        // `is_shared` is set for any sharing, within a Grid organization (`is_org_shared`) or with another
+        // one (`is_ext_shared`): https://docs.slack.dev/reference/objects/conversation-object
+        is_shared: Boolean(channel.isExternal || channel.isOrgShared || channel.isPendingExternal),
+        is_org_shared: Boolean(channel.isOrgShared),
         is_ext_shared: Boolean(channel.isExternal),
+        is_pending_ext_shared: Boolean(channel.isPendingExternal),
         ...(channel.isIm ? { user: channel.members.find((member) => member !== state.botUserId) } : {}),
       },
     };

@@ -63,6 +63,10 @@ export interface FakeSlackChannel {
   isPrivate?: boolean;
   /** Shared with another organization (Slack Connect, `is_ext_shared`). */
   isExternal?: boolean;
+  /** Invited to Slack Connect, the invitation not yet accepted (`is_pending_ext_shared`). */
+  isPendingExternal?: boolean;
+  /** Shared between workspaces of the same Enterprise Grid organization (`is_org_shared`). */
+  isOrgShared?: boolean;
   members: string[];
   messages: FakeSlackMessage[];
 }
@@ -142,6 +146,8 @@ export class FakeSlackState {
     isIm?: boolean;
     isPrivate?: boolean;
     isExternal?: boolean;
+    isPendingExternal?: boolean;
+    isOrgShared?: boolean;
   }): FakeSlackChannel {
     const created: FakeSlackChannel = { ...channel, isIm: channel.isIm ?? false, messages: [] };
     this.channels.set(channel.id, created);

@@ -235,7 +235,10 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
       user: people.alice.id,
       channel: generalChannel,
     });
-    expect((await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret)).status).toBe(200);
+    const answer = await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret);
+    expect(answer.status).toBe(200);
+    // The help follows at once: no "working on it" before it.
+    expect(answer.text).toBe('');
     await harness.pipeline.drain();
     const replies = botMessagesAfter(before);
     expect(replies).toHaveLength(1);
@@ -243,10 +246,51 @@ describe('Slack over HTTP, end to end through the real Bolt app', () => {
     expect(replies[0].visibleTo).toBe(people.alice.id);
   });
 
+  test('a slash command in the direct message with Deskmate is answered there in the open, to stay after a reload', async () => {
+    const direct = harness.fake.state.directChannel(people.alice.id).id;
+    const before = harness.fake.state.botMessages().length;
+    const fields = slashCommand(harness.fake, {
+      command: '/deskmate',
+      text: 'echo kept',
+      user: people.alice.id,
+      channel: direct,
+    });
+    const answer = await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret);
+    expect(JSON.parse(answer.text)).toEqual({ response_type: 'ephemeral', text: 'Working on it…' });
+    await harness.pipeline.drain();
+    const replies = botMessagesAfter(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].channel).toBe(direct);
+    expect(replies[0].visibleTo).toBeUndefined();
+    expect(harness.fake.state.visibleText(replies[0])).toContain('You said: kept');
+  });
+
+  test('a slash command in a direct message between two people stays private to the asker', async () => {
+    const between = harness.fake.state.addChannel({
+      id: 'D0ALICEZHANG',
+      name: 'D0ALICEZHANG',
+      members: [people.alice.id, people.zhang.id],
+      isIm: true,
+    });
+    const before = harness.fake.state.botMessages().length;
+    const fields = slashCommand(harness.fake, {
+      command: '/deskmate',
+      text: 'echo between us',
+      user: people.alice.id,
+      channel: between.id,
+    });
+    await deliverCommand(harness.eventsUrl, fields, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const replies = botMessagesAfter(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].visibleTo).toBe(people.alice.id);
+    expect(harness.fake.state.visibleText(replies[0])).toContain('You said: between us');
+  });
+
   test('a slash command in Chinese is acknowledged in Chinese', async () => {
     const fields = slashCommand(harness.fake, {
       command: '/deskmate',
-      text: '帮助',
+      text: 'echo 大家好，周五发布',
       user: people.alice.id,
       channel: generalChannel,
     });

@@ -144,6 +144,19 @@ describe('the Slack port against the fake Web API', () => {
     expect(harness.fake.callsTo('conversations.members').length - before).toBe(calls);
   });
 
+  test('who reads a channel: a Grid org-shared channel is the workspace; Slack Connect, even pending, has outsiders', async () => {
+    const state = harness.fake.state;
+    const members = [people.alice.id, state.botUserId];
+    state.addChannel({ id: 'C0ORGWIDE', name: 'org-wide', members, isOrgShared: true });
+    state.addChannel({ id: 'C0PARTNER', name: 'partner', members, isExternal: true });
+    state.addChannel({ id: 'C0INVITED', name: 'invited', members, isPendingExternal: true });
+    state.addChannel({ id: 'C0HOME', name: 'home', members });
+    expect(await platform().audience(place('C0ORGWIDE'))).toEqual({ openTo: 'workspace', external: false });
+    expect(await platform().audience(place('C0PARTNER'))).toEqual({ openTo: 'workspace', external: true });
+    expect(await platform().audience(place('C0INVITED'))).toEqual({ openTo: 'workspace', external: true });
+    expect(await platform().audience(place('C0HOME'))).toEqual({ openTo: 'workspace', external: false });
+  });
+
   test('private answers are ephemeral; where the bot is not in the channel the response_url carries them', async () => {
     const ephemeral = await platform().post(
       place(generalChannel),
@@ -381,6 +394,41 @@ describe('the Slack port against the fake Web API', () => {
     expect(
       await platform().resolveLink!('https://example.com/archives/C1/p1700000000000100', pastedIn),
     ).toBeUndefined();
+  });
+
+  test('pasted links: Grid org hosts, channel links and web client links resolve; other workspaces do not', async () => {
+    const pastedIn = place(generalChannel);
+    const resolve = (url: string) => platform().resolveLink!(url, pastedIn);
+    const teamId = harness.fake.state.teamId;
+    expect(
+      await resolve(`https://acme.enterprise.slack.com/archives/${generalChannel}/p1700000000000100`),
+    ).toEqual({
+      conversation: place(generalChannel, '1700000000.000100'),
+      messageId: '1700000000.000100',
+    });
+    expect(await resolve(`https://deskmate-test.slack.com/archives/${generalChannel}`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(await resolve(`https://acme.enterprise.slack.com/archives/${generalChannel}/`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(await resolve(`https://app.slack.com/client/${teamId}/${generalChannel}`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(
+      await resolve(
+        `https://app.slack.com/client/${teamId}/${generalChannel}/thread/${generalChannel}-1700000000.000100`,
+      ),
+    ).toEqual({ conversation: place(generalChannel, '1700000000.000100'), messageId: '1700000000.000100' });
+    expect(await resolve(`https://app.slack.com/client/E0ORG/${generalChannel}`)).toEqual({
+      conversation: place(generalChannel),
+    });
+    expect(await resolve(`https://app.slack.com/client/T0OTHERTEAM/${generalChannel}`)).toBeUndefined();
+    expect(await resolve(`https://other-team.slack.com/archives/${generalChannel}`)).toBeUndefined();
+    expect(
+      await resolve(`https://enterprise.slack.com.example.com/archives/${generalChannel}`),
+    ).toBeUndefined();
+    expect(await resolve(`https://app.slack.com/huddle/${teamId}/${generalChannel}`)).toBeUndefined();
   });
 
   test('a message is prepared with names, timezone and locale from the profiles', async () => {

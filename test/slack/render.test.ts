@@ -216,6 +216,47 @@ describe('rendering a reply as blocks', () => {
     expect(rendered.text).toBe('<@U0ALICE01> Three things came up.');
   });
 
+  test("a button value over Slack's 2,000 characters is refused, never cut; 2,000 go through whole", () => {
+    const value = JSON.stringify({ title: 'x'.repeat(1990) });
+    expect(value.length).toBeGreaterThan(2000);
+    const oversized = () =>
+      renderReply({
+        markdown: 'Add this?',
+        buttons: [{ label: 'Add', skill: 'todo', action: 'create', value }],
+      });
+    expect(oversized).toThrow(
+      /todo:create carries a value of 2002 characters, over Slack's 2000: store the payload/,
+    );
+    expect(oversized).toThrow(expect.objectContaining({ code: 'internal' }));
+    const fits = 'y'.repeat(2000);
+    const rendered = renderReply({
+      markdown: 'Add this?',
+      buttons: [{ label: 'Add', skill: 'todo', action: 'create', value: fits }],
+    });
+    expect(rendered.blocks.at(-1)).toMatchObject({ elements: [{ value: fits }] });
+  });
+
+  test('the sources label and the private file line follow the answer language', () => {
+    const citations = [{ label: '周报', url: 'https://x.slack.com/archives/C1/p1' }];
+    const file = { filename: '预算评审.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR' };
+    const chinese = renderReply(
+      { markdown: '会议定在明天下午三点。', citations, file },
+      { fileNote: 'direct-message' },
+    );
+    const chineseText = JSON.stringify(chinese.blocks);
+    expect(chineseText).toContain('来源： <https://x.slack.com/archives/C1/p1|周报>');
+    expect(chineseText).toContain('📎 预算评审.ics：已通过与 Deskmate 的私信发送给你');
+    expect(chineseText).not.toContain('Sources:');
+    const english = renderReply(
+      { markdown: 'The review is tomorrow at three.', citations, file },
+      { fileNote: 'direct-message' },
+    );
+    expect(JSON.stringify(english.blocks)).toContain('Sources: <https://x.slack.com/archives/C1/p1|周报>');
+    expect(JSON.stringify(english.blocks)).toContain(
+      '📎 预算评审.ics: sent to you in a direct message from Deskmate',
+    );
+  });
+
   test('a long answer is cut under the text Slack takes in one message, with a note in its language', () => {
     const paragraph = (index: number) =>
       `Paragraph ${index}: ${'the plan moves ahead as agreed '.repeat(15)}`;

@@ -1,3 +1,4 @@
+import { defaultStreamBudgets } from '../../adapters/slack/index';
 import { LlmError } from '../../src/core/errors';
 import type { LlmProvider, LlmStreamEvent } from '../../src/core/llm-provider';
 import { createChatSkill } from '../../src/skills/chat';
@@ -73,6 +74,28 @@ describe('streamed Slack replies', () => {
       thread_ts: message.ts,
       recipient_user_id: people.alice.id,
       recipient_team_id: harness.fake.state.teamId,
+    });
+  });
+
+  test('in a Slack Connect channel the stream goes to the asker in their own team, not the installing one', async () => {
+    llm = new ScriptedLlm([], { text: answer });
+    const partnerTeam = 'T0PARTNER';
+    const { message, envelope } = mentionEvent(harness.fake, {
+      channel: generalChannel,
+      user: people.alice.id,
+      text: '{bot} what is the plan for our partners?',
+    });
+    // An external person's mention: the envelope is the installing workspace's, the event names their team.
+    envelope.event.team = partnerTeam;
+    envelope.event.user_team = partnerTeam;
+    envelope.event.source_team = partnerTeam;
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    const start = harness.fake.callsTo('chat.startStream').at(-1);
+    expect(start?.args).toMatchObject({
+      thread_ts: message.ts,
+      recipient_user_id: people.alice.id,
+      recipient_team_id: partnerTeam,
     });
   });
 
@@ -169,8 +192,15 @@ describe('many Slack replies streaming in one workspace', () => {
   });
   afterAll(() => harness.stop());
 
+  test("the default budgets stay within Slack's tiers: a minute's calls (rate + burst) at most 100 appends, 50 updates", () => {
+    for (const budget of Object.values(defaultStreamBudgets))
+      expect(budget.perMinute + budget.burst).toBeLessThanOrEqual(budget.tierFloor);
+    expect(defaultStreamBudgets.append.tierFloor).toBe(100);
+    expect(defaultStreamBudgets.update.tierFloor).toBe(50);
+  });
+
   /** Twenty replies started together, each given a word at a time as fast as a model can stream. */
-  async function streamTwentyAtOnce(firstThread: number) {
+  async function streamTwentyAtOnce(firstThread: number, burst: number) {
     const teamId = harness.fake.state.teamId;
     const started = Date.now();
     const streams = await Promise.all(
@@ -192,13 +222,13 @@ describe('many Slack replies streaming in one workspace', () => {
     const messages = refs.map((ref) =>
       harness.fake.state.botMessages().find((candidate) => candidate.ts === ref.id),
     );
-    // The workspace's budget allows its burst of 10 plus one call a second; unpaced it would be 20 × 29.
-    return { messages, allowed: 10 + Math.ceil(((Date.now() - started) / 60_000) * perMinute) };
+    // The workspace's budget allows its burst plus one call a second; unpaced it would be 20 × 29.
+    return { messages, allowed: burst + Math.ceil(((Date.now() - started) / 60_000) * perMinute) };
   }
 
   test("share the workspace's append budget, and each still ends with its whole text", async () => {
     const appendsBefore = harness.fake.callsTo('chat.appendStream').length;
-    const { messages, allowed } = await streamTwentyAtOnce(0);
+    const { messages, allowed } = await streamTwentyAtOnce(0, defaultStreamBudgets.append.burst);
     const appends = harness.fake.callsTo('chat.appendStream').length - appendsBefore;
     expect(appends).toBeGreaterThan(0);
     expect(appends).toBeLessThanOrEqual(allowed);
@@ -209,7 +239,7 @@ describe('many Slack replies streaming in one workspace', () => {
     harness.fake.missingMethods.add('chat.startStream');
     try {
       const updatesBefore = harness.fake.callsTo('chat.update').length;
-      const { messages, allowed } = await streamTwentyAtOnce(100);
+      const { messages, allowed } = await streamTwentyAtOnce(100, defaultStreamBudgets.update.burst);
       // Each reply's final update is not paced: the whole text always lands.
       const updates = harness.fake.callsTo('chat.update').length - updatesBefore - messages.length;
       expect(updates).toBeGreaterThan(0);

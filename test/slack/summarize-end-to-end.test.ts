@@ -74,4 +74,31 @@ describe('summarize on Slack, end to end through Bolt and the fake Web API', () 
     const reply = harness.fake.state.botMessages().slice(before).at(-1);
     expect(reply && harness.fake.state.visibleText(reply)).toContain('Summary of the linked conversation');
   });
+
+  test.each([
+    [
+      'a channel link',
+      (state: SlackHarness['fake']['state']) => `${state.workspaceUrl}archives/${generalChannel}`,
+    ],
+    [
+      'a web client link',
+      (state: SlackHarness['fake']['state']) =>
+        `https://app.slack.com/client/${state.teamId}/${generalChannel}`,
+    ],
+  ])('in a DM, %s gets the whole channel summarized', async (_kind, linkTo) => {
+    seedThread();
+    const requestsBefore = llm.requests.length;
+    const before = harness.fake.state.botMessages().length;
+    const { envelope } = directMessageEvent(harness.fake, {
+      user: people.alice.id,
+      text: `summarize ${linkTo(harness.fake.state)}`,
+    });
+    await deliverEvent(harness.eventsUrl, envelope, harness.fake.signingSecret);
+    await harness.pipeline.drain();
+    expect(llm.requests.length).toBe(requestsBefore + 1);
+    // The channel's messages (the thread's first one among them), not a thread's replies only.
+    expect(String(llm.requests.at(-1)?.messages[0].content)).toContain('Can we ship on Friday?');
+    const reply = harness.fake.state.botMessages().slice(before).at(-1);
+    expect(reply && harness.fake.state.visibleText(reply)).toContain('Summary of the linked conversation');
+  });
 });

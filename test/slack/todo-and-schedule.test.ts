@@ -263,7 +263,7 @@ describe('todo and schedule on Slack, end to end through Bolt, with the list in 
     const answers = botMessagesAfter(before);
     expect(answers).toHaveLength(1);
     expect(answers[0].visibleTo).toBe(people.alice.id);
-    expect(visible(answers[0])).toContain('Budget review.ics');
+    expect(visible(answers[0])).toContain('Budget review.ics: sent to you in a direct message from Deskmate');
     const files = harness.fake.state.files.slice(filesBefore);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({

@@ -82,7 +82,16 @@ async function resolveTarget(
   if (urls.length > 0 && platform.resolveLink) {
     for (const url of urls) {
       const linked = await platform.resolveLink(url, message.conversation);
-      if (linked) {
+      if (linked && !linked.messageId) {
+        // A link to a whole channel: summarized like that channel, over the period asked (else a day).
+        const period = parsePeriod(request, now, timezone) ?? defaultPeriod(now);
+        return {
+          conversation: { ...linked.conversation, thread: undefined },
+          period,
+          title: words.titleLinked,
+        };
+      }
+      if (linked?.messageId) {
         const thread = linked.conversation.thread ?? linked.messageId;
         return { conversation: { ...linked.conversation, thread }, thread, title: words.titleLinked };
       }
