@@ -120,6 +120,25 @@ async function collect(
   }
 }
 
+/** How far up a quote chain a quote reply's history goes. */
+const maxQuotedMessages = 10;
+
+/** The messages a quote reply quotes, up its chain (`parent_id`), oldest first; recalled ones left out. */
+async function quotedChain(
+  context: LarkContext,
+  item: LarkMessageItem | undefined,
+): Promise<LarkMessageItem[]> {
+  const chain: LarkMessageItem[] = [];
+  let parentId = item?.parent_id;
+  while (parentId && chain.length < maxQuotedMessages) {
+    const parent = await getMessage(context, parentId).catch(() => undefined);
+    if (!parent) break;
+    if (!parent.deleted && parent.msg_type !== 'system') chain.unshift(parent);
+    parentId = parent.parent_id;
+  }
+  return chain;
+}
+
 /**
  * Read a thread, or a chat since a time, oldest first, 50 per page, stopping at the limit (then
  * `truncated`). A thread is read through its `thread_id`; a reply chain without one (a quoted reply in a
@@ -157,7 +176,7 @@ export async function readHistory(
       );
     }
     const rootSeconds = rootItem?.create_time ? Math.floor(Number(rootItem.create_time) / 1000) : undefined;
-    return collect(
+    const replies = await collect(
       context,
       {
         containerType: 'chat',
@@ -168,6 +187,17 @@ export async function readHistory(
       conversation,
       query,
     );
+    // A question asked as a quote reply is answered under itself: what it quotes comes first.
+    const quoted = query.afterId ? [] : await quotedChain(context, rootItem);
+    if (quoted.length === 0) return replies;
+    const messages = [
+      ...quoted.map((item) => toHistoryMessage(context, item, conversation)),
+      ...replies.messages,
+    ];
+    return {
+      messages: messages.slice(0, query.limit),
+      truncated: replies.truncated || messages.length > query.limit,
+    };
   }
   let startSeconds =
     sinceMs !== undefined && Number.isFinite(sinceMs) ? Math.floor(sinceMs / 1000) : undefined;

@@ -165,13 +165,18 @@ export function normalizeMessageEvent(
   const resolved = resolveMentions(raw, mentions, context.botOpenId);
   if (!isDirect && !resolved.botMentioned) return undefined;
 
-  const root = message.root_id || undefined;
+  // Lark sets root_id and parent_id on every reply, a quote reply as much as a reply in a thread; only a
+  // message in a thread (topic) has a thread_id, and its root_id is the thread's first message
+  // (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro, root_id 与 parent_id).
+  const inThread = Boolean(message.thread_id);
+  const root = inThread ? message.root_id || undefined : undefined;
   const conversation: ConversationRef = {
     platform: 'lark',
     workspace: event.tenant_key ?? event.sender?.tenant_key ?? 'lark',
     channel: message.chat_id,
-    // A group answer goes in the message's thread (a new one under the message when it has none);
-    // a direct conversation stays one conversation unless the person wrote inside a thread.
+    // A group answer goes in the message's thread, or in a new one under the asker's own message (a quote
+    // reply's too: never a new topic under the quoted chain's root); a direct conversation stays one
+    // conversation unless the person wrote inside a thread.
     thread: isDirect ? root : (root ?? message.message_id),
     kind: isDirect ? 'dm' : 'group',
   };
@@ -194,7 +199,7 @@ export function normalizeMessageEvent(
     text: resolved.text,
     via: isDirect ? 'dm' : 'mention',
     ...(command ? { command } : {}),
-    inThread: Boolean(root || message.thread_id),
+    inThread,
     ...(message.parent_id ? { replyTo: message.parent_id } : {}),
     ...(unreadable.length > 0 ? { unreadable } : {}),
     ...(file ? { files: [file] } : {}),

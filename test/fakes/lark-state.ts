@@ -229,14 +229,19 @@ export class FakeLarkState {
     parent: FakeMessage,
     inThread: boolean,
   ): Pick<FakeMessage, 'rootId' | 'parentId' | 'threadId'> {
-    const rootId = parent.rootId ?? parent.messageId;
-    const root = this.messages.get(rootId);
-    let threadId = parent.threadId ?? root?.threadId;
+    let rootId = parent.rootId ?? parent.messageId;
+    let threadId = parent.threadId ?? this.messages.get(rootId)?.threadId;
     if (inThread && !threadId) {
+      // A thread opened on a message outside any thread starts at that message, even when it quotes another.
+      rootId = parent.messageId;
       threadId = id('omt_');
-      if (root) root.threadId = threadId;
+      parent.threadId = threadId;
     }
-    return { rootId, parentId: parent.messageId, ...(threadId ? { threadId } : {}) };
+    // A quote reply points at the message it quotes (root_id: the chain's first message); in a thread every
+    // message replies to the thread's root, so root_id and parent_id are both the root, and thread_id is set
+    // (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro, root_id 与 parent_id).
+    if (threadId) return { rootId, parentId: rootId, threadId };
+    return { rootId, parentId: parent.messageId };
   }
 
   private checkContent(msgType: string, content: string): void {
