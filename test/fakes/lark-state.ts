@@ -247,7 +247,6 @@ export class FakeLarkState {
   private checkContent(msgType: string, content: string): void {
     if (!['text', 'post', 'interactive'].includes(msgType))
       throw new Error(`unsupported msg_type ${msgType}`);
-    if (Buffer.byteLength(content) > 30 * 1024) throw new Error('content too long');
     const parsed = JSON.parse(content) as { type?: string; data?: { card_id?: string }; schema?: string };
     if (msgType !== 'interactive') return;
     if (parsed.type === 'card') {
