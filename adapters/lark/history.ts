@@ -20,7 +20,10 @@ interface ListPage {
 }
 
 /** One message by id (`undefined` when Lark does not return it). */
-async function getMessage(context: LarkContext, messageId: string): Promise<LarkMessageItem | undefined> {
+export async function getMessage(
+  context: LarkContext,
+  messageId: string,
+): Promise<LarkMessageItem | undefined> {
   const data = await unwrap<{ items?: LarkMessageItem[] }>(
     'im.v1.message.get',
     context.client.im.v1.message.get({ path: { message_id: messageId } }),

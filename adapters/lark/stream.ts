@@ -5,6 +5,7 @@ import type { Reply } from '../../src/core/reply';
 import { createEditStream, createPacer } from '../../src/pipeline/edit-stream';
 import { idempotencyKey, type LarkEnvelope, larkCodeOf, unwrap } from './api';
 import type { LarkContext } from './context';
+import { earlierPost } from './earlier-post';
 import { type CardEntity, nextSequence, postReply, rememberCardEntity, sendInteractive } from './messages';
 import { answerElementId, answerMarkdown, hasExtras, preview, renderCard, streamingCard } from './render';
 
@@ -140,6 +141,10 @@ export async function startStream(
     : undefined;
   const started = recordKey ? await context.store.getJson<StreamRecord>(recordKey) : undefined;
   if (started) return cardKitStream(context, conversation, started);
+  // Posted by an attempt older than Lark's uuid window but not recorded: that message is patched instead.
+  const uuid = options.idempotencyKey ? idempotencyKey(options.idempotencyKey) : undefined;
+  if (uuid && (await earlierPost(context, conversation, uuid)))
+    return patchStream(context, conversation, options);
 
   let cardId: string | undefined;
   try {

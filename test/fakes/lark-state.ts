@@ -120,8 +120,11 @@ export class FakeLarkState {
     message: FakeMessage,
     change: 'patched' | 'streamed' | 'closed' | 'replaced',
   ) => void;
-  private readonly uuids = new Map<string, string>();
+  /** The message each send `uuid` posted, and when. */
+  private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private lastTime = 0;
+  /** How far the fake's clock is ahead of the real one (tests move it with `advanceClock`). */
+  private clockOffsetMs = 0;
 
   constructor(options: { botOpenId: string; tenantKey: string }) {
     this.botOpenId = options.botOpenId;
@@ -130,8 +133,13 @@ export class FakeLarkState {
 
   /** A strictly increasing millisecond time for new messages. */
   private time(): number {
-    this.lastTime = Math.max(Date.now(), this.lastTime + 1);
+    this.lastTime = Math.max(Date.now() + this.clockOffsetMs, this.lastTime + 1);
     return this.lastTime;
+  }
+
+  /** Move the fake's clock forward (message times, the `uuid` window). */
+  advanceClock(milliseconds: number): void {
+    this.clockOffsetMs += milliseconds;
   }
 
   addUser(user: FakeUser): FakeUser {
@@ -260,8 +268,11 @@ export class FakeLarkState {
   }
 
   private botMessage(chatId: string, msgType: string, content: string, uuid: string | undefined, place = {}) {
-    if (uuid && this.uuids.has(uuid))
-      return this.toItem(this.messages.get(this.uuids.get(uuid) as string) as FakeMessage);
+    // Lark sends at most one message per uuid within an hour ("持有相同 uuid 的请求，在 1 小时内至多成功发送
+    // 一条消息", `uuid` in the message create and reply docs); after that the same uuid posts again.
+    const sent = uuid ? this.uuids.get(uuid) : undefined;
+    if (sent && Date.now() + this.clockOffsetMs - sent.at < 60 * 60 * 1000)
+      return this.toItem(this.messages.get(sent.messageId) as FakeMessage);
     this.checkContent(msgType, content);
     const message: FakeMessage = {
       messageId: id('om_'),
@@ -275,7 +286,7 @@ export class FakeLarkState {
       ...place,
     };
     this.messages.set(message.messageId, message);
-    if (uuid) this.uuids.set(uuid, message.messageId);
+    if (uuid) this.uuids.set(uuid, { messageId: message.messageId, at: message.createTime });
     this.onBotMessage?.(message);
     return this.toItem(message);
   }
