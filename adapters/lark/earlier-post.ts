@@ -16,17 +16,14 @@ const lookupWindowMs = 2 * 60 * 1000;
 const attemptTtlSeconds = 7 * 24 * 60 * 60;
 const maxLookupPages = 4;
 
-/** When a send with this `uuid` was first attempted. */
+/** When a send with this `uuid` was first attempted, and the message it posted once known. */
 interface SendAttempt {
   at: number;
+  message?: PostedMessageRef;
 }
 
 function attemptKey(uuid: string): string {
-  return `lark:send-attempt:${uuid}`;
-}
-
-function sentKey(uuid: string): string {
-  return `lark:sent:${uuid}`;
+  return `lark:send:${uuid}`;
 }
 
 function senderKey(messageId: string): string {
@@ -35,7 +32,9 @@ function senderKey(messageId: string): string {
 
 /** Remember which message a send posted, so a late retry finds it, and a lookup never takes another's. */
 export async function rememberSent(context: LarkContext, uuid: string, ref: PostedMessageRef): Promise<void> {
-  await context.store.setJson(sentKey(uuid), ref, attemptTtlSeconds);
+  const attempt = await context.store.getJson<SendAttempt>(attemptKey(uuid));
+  const at = attempt?.at ?? context.now().getTime();
+  await context.store.setJson(attemptKey(uuid), { at, message: ref }, attemptTtlSeconds);
   await context.store.setJson(senderKey(ref.id), uuid, attemptTtlSeconds);
 }
 
@@ -58,8 +57,7 @@ export async function earlierPost(
     return undefined;
   }
   if (now - attempt.at < uuidWindowMs) return undefined;
-  const recorded = await context.store.getJson<PostedMessageRef>(sentKey(uuid));
-  if (recorded) return recorded;
+  if (attempt.message) return attempt.message;
   const found = await findPost(context, conversation, attempt.at, uuid);
   context.logger.info(
     { channel: conversation.channel, ageMs: now - attempt.at, found: Boolean(found) },

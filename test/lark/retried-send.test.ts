@@ -41,7 +41,8 @@ describe('Lark: a send retried after more than an hour does not post twice', () 
       { idempotencyKey: 'job-thread-1' },
     );
     // The process died before the post was recorded: only Lark knows it.
-    await harness.store.delete('lark:sent:job-thread-1');
+    const attempt = await harness.store.getJson<{ at: number }>('lark:send:job-thread-1');
+    await harness.store.setJson('lark:send:job-thread-1', { at: attempt?.at });
     later(2 * hour);
     const again = await harness.adapter.platform.post(
       conversation,
