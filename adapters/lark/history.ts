@@ -35,8 +35,14 @@ export async function getMessage(
 function fallbackLink(context: LarkContext, item: LarkMessageItem, chatId: string): string {
   if (item.message_app_link) return item.message_app_link;
   const base = appLinkBase(context.domain);
-  if (item.thread_id)
-    return `${base}/client/thread/open?open_thread_id=${encodeURIComponent(item.thread_id)}`;
+  // A thread link names its chat too, as the links Feishu's own "copy link" makes on a thread do
+  // (`client/thread/open?open_chat_id=oc_…&open_thread_id=omt_…&openchatid=…&openthreadid=…`); the
+  // documented chat link takes `openChatId` (applink-protocol/supported-protocol/open-a-chat-page).
+  if (item.thread_id) {
+    const chat = encodeURIComponent(item.chat_id ?? chatId);
+    const thread = encodeURIComponent(item.thread_id);
+    return `${base}/client/thread/open?open_chat_id=${chat}&open_thread_id=${thread}&openchatid=${chat}&openthreadid=${thread}`;
+  }
   return `${base}/client/chat/open?openChatId=${encodeURIComponent(chatId)}`;
 }
 
@@ -253,7 +259,7 @@ export async function resolveLink(
   } catch {
     return undefined;
   }
-  const threadId = parsed.searchParams.get('open_thread_id');
+  const threadId = parsed.searchParams.get('open_thread_id') ?? parsed.searchParams.get('openthreadid');
   if (!threadId?.startsWith('omt_')) return undefined;
   const page = await unwrap<ListPage>(
     'im.v1.message.list',
