@@ -31,6 +31,17 @@ export async function getMessage(
   return data.items?.find((item) => item.message_id === messageId) ?? data.items?.[0];
 }
 
+const forwardedPlaceholder = { en: '[forwarded chat record]', zh: '[合并转发的聊天记录]' };
+
+/**
+ * A bot's name in a transcript: this app's own name (from its bot info) for its messages; Lark gives no
+ * name for other apps' messages, so they are "a bot" (机器人), never their `cli_…` id.
+ */
+function botName(context: LarkContext, senderId: string | undefined, chinese: boolean): string {
+  const own = senderId && senderId === context.appId ? context.appName?.() : undefined;
+  return own ?? (chinese ? '机器人' : 'a bot');
+}
+
 /** A link that opens the message: Lark's own app link when it gives one, else the thread, else the chat. */
 function fallbackLink(context: LarkContext, item: LarkMessageItem, chatId: string): string {
   if (item.message_app_link) return item.message_app_link;
@@ -52,26 +63,29 @@ function toHistoryMessage(
   conversation: ConversationRef,
 ): HistoryMessage {
   const chatId = conversation.channel;
-  const raw = contentToText(item.msg_type ?? 'text', item.body?.content);
+  const chinese = context.domain === 'feishu';
+  // A forwarded chat record is read on request (its file below); in a transcript it is named, in the
+  // language of the deployment's people.
+  const raw =
+    item.msg_type === 'merge_forward'
+      ? forwardedPlaceholder[chinese ? 'zh' : 'en']
+      : contentToText(item.msg_type ?? 'text', item.body?.content);
   const { text } = resolveMentions(raw, toLarkMentions(item.mentions), undefined);
+  const isBot = item.sender?.sender_type === 'app';
   const file =
     fileOfMessage(item.msg_type, item.body?.content, item.message_id ?? '', conversation) ??
-    forwardedRecordOf(
-      item.msg_type,
-      item.message_id ?? '',
-      conversation,
-      context.domain === 'feishu' ? 'zh' : 'en',
-    );
+    forwardedRecordOf(item.msg_type, item.message_id ?? '', conversation, chinese ? 'zh' : 'en');
+  const name = item.sender?.sender_name || (isBot ? botName(context, item.sender?.id, chinese) : undefined);
   return {
     id: item.message_id ?? '',
     author: {
       id: item.sender?.id ?? '',
-      ...(item.sender?.sender_name ? { name: item.sender.sender_name } : {}),
+      ...(name ? { name } : {}),
     },
     text,
     at: new Date(Number(item.create_time ?? 0)).toISOString(),
     link: fallbackLink(context, item, chatId),
-    isBot: item.sender?.sender_type === 'app',
+    isBot,
     ...(file && item.message_id ? { files: [file] } : {}),
   };
 }

@@ -72,6 +72,7 @@ export class FakeLarkServer {
     this.state = new FakeLarkState({
       botOpenId: options.botOpenId ?? 'ou_bot0000000000000000000000000000',
       tenantKey: options.tenantKey ?? 'tenant-fake',
+      appId: this.appId,
     });
     this.state.onBotMessage = (message) => this.onBotMessage?.(message);
     this.longConnection = new FakeLongConnection({ appId: this.appId, appSecret: this.appSecret });

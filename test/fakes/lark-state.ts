@@ -126,8 +126,12 @@ export class FakeLarkState {
   /** How far the fake's clock is ahead of the real one (tests move it with `advanceClock`). */
   private clockOffsetMs = 0;
 
-  constructor(options: { botOpenId: string; tenantKey: string }) {
+  /** The app's id: Lark names an app's messages by it (`sender.id_type: app_id`), not by the bot's open_id. */
+  readonly appId: string;
+
+  constructor(options: { botOpenId: string; tenantKey: string; appId?: string }) {
     this.botOpenId = options.botOpenId;
+    this.appId = options.appId ?? 'cli_a1b2c3d4e5f60718';
     this.tenantKey = options.tenantKey;
   }
 
@@ -349,7 +353,8 @@ export class FakeLarkState {
       updated: message.patches > 0,
       chat_id: message.chatId,
       sender: {
-        id: message.senderId,
+        id:
+          message.senderType === 'app' && message.senderId === this.botOpenId ? this.appId : message.senderId,
         id_type: message.senderType === 'app' ? 'app_id' : 'open_id',
         sender_type: message.senderType,
         tenant_key: this.tenantKey,
