@@ -424,6 +424,11 @@ export class FakeLarkState {
     return { card_id: card.cardId };
   }
 
+  /** Times of the app's CardKit operations in the last second. */
+  private appCardOperationTimes: number[] = [];
+  /** CardKit operations refused for the app-wide limit. */
+  rateLimitedAppCardOperations = 0;
+
   /** One CardKit operation: sequence strictly increasing, at most 10 a second per card. */
   cardOperation(cardId: string, sequence: number, apply: (card: FakeCard) => void) {
     const card = this.cards.get(cardId);
@@ -433,6 +438,13 @@ export class FakeLarkState {
       this.rateLimitedCardOperations += 1;
       return { httpStatus: 429, code: 99991400, msg: 'request trigger frequency limit' };
     }
+    // And at most 50 a second for the whole app, whatever the card (CardKit pages, 接口频率限制 50 次/秒).
+    this.appCardOperationTimes = this.appCardOperationTimes.filter((time) => now - time < 1000);
+    if (this.appCardOperationTimes.length >= 50) {
+      this.rateLimitedAppCardOperations += 1;
+      return { httpStatus: 429, code: 99991400, msg: 'request trigger frequency limit' };
+    }
+    this.appCardOperationTimes.push(now);
     if (!Number.isInteger(sequence) || sequence <= card.sequence) {
       return { code: 300317, msg: `sequence ${sequence} is not greater than ${card.sequence}` };
     }
