@@ -47,6 +47,15 @@ describe('Lark: long answers fit in a card', () => {
     expect(lastSendBytes(harness)).toBeLessThanOrEqual(30 * 1024);
   });
 
+  test('an attachment too large to show gives its size in bytes (a Chinese character is 3)', async () => {
+    const ref = await harness.adapter.platform.post(group, {
+      markdown: '会议纪要见附件。',
+      file: { filename: '纪要.md', contentType: 'text/markdown', content: '纪'.repeat(4000) },
+    });
+    const message = harness.fake.state.messages.get(ref.id);
+    expect(message && harness.fake.state.visibleText(message)).toContain('📎 纪要.md（12000 字节，内容过大');
+  });
+
   test('a short answer is sent whole, with no note', async () => {
     const ref = await harness.adapter.platform.post(group, { markdown: '明天上午十点开会。' });
     const message = harness.fake.state.messages.get(ref.id);
