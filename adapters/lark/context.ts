@@ -23,6 +23,10 @@ export interface LarkContext {
   patchIntervalMs: number;
   /** The tenant seen in events, for conversations built from links. */
   tenantKey(): string;
+  /** The app's id (`cli_…`): the sender id of the bot's own messages in history. */
+  appId?: string;
+  /** The app's name, once the bot info has been read (`app_name` of `/open-apis/bot/v3/info`). */
+  appName?: () => string | undefined;
 }
 
 /** A raw message as `im.v1.message.list` and `get` return it. */

@@ -20,7 +20,10 @@ interface ListPage {
 }
 
 /** One message by id (`undefined` when Lark does not return it). */
-async function getMessage(context: LarkContext, messageId: string): Promise<LarkMessageItem | undefined> {
+export async function getMessage(
+  context: LarkContext,
+  messageId: string,
+): Promise<LarkMessageItem | undefined> {
   const data = await unwrap<{ items?: LarkMessageItem[] }>(
     'im.v1.message.get',
     context.client.im.v1.message.get({ path: { message_id: messageId } }),
@@ -28,12 +31,29 @@ async function getMessage(context: LarkContext, messageId: string): Promise<Lark
   return data.items?.find((item) => item.message_id === messageId) ?? data.items?.[0];
 }
 
+const forwardedPlaceholder = { en: '[forwarded chat record]', zh: '[合并转发的聊天记录]' };
+
+/**
+ * A bot's name in a transcript: this app's own name (from its bot info) for its messages; Lark gives no
+ * name for other apps' messages, so they are "a bot" (机器人), never their `cli_…` id.
+ */
+function botName(context: LarkContext, senderId: string | undefined, chinese: boolean): string {
+  const own = senderId && senderId === context.appId ? context.appName?.() : undefined;
+  return own ?? (chinese ? '机器人' : 'a bot');
+}
+
 /** A link that opens the message: Lark's own app link when it gives one, else the thread, else the chat. */
 function fallbackLink(context: LarkContext, item: LarkMessageItem, chatId: string): string {
   if (item.message_app_link) return item.message_app_link;
   const base = appLinkBase(context.domain);
-  if (item.thread_id)
-    return `${base}/client/thread/open?open_thread_id=${encodeURIComponent(item.thread_id)}`;
+  // A thread link names its chat too, as the links Feishu's own "copy link" makes on a thread do
+  // (`client/thread/open?open_chat_id=oc_…&open_thread_id=omt_…&openchatid=…&openthreadid=…`); the
+  // documented chat link takes `openChatId` (applink-protocol/supported-protocol/open-a-chat-page).
+  if (item.thread_id) {
+    const chat = encodeURIComponent(item.chat_id ?? chatId);
+    const thread = encodeURIComponent(item.thread_id);
+    return `${base}/client/thread/open?open_chat_id=${chat}&open_thread_id=${thread}&openchatid=${chat}&openthreadid=${thread}`;
+  }
   return `${base}/client/chat/open?openChatId=${encodeURIComponent(chatId)}`;
 }
 
@@ -43,26 +63,29 @@ function toHistoryMessage(
   conversation: ConversationRef,
 ): HistoryMessage {
   const chatId = conversation.channel;
-  const raw = contentToText(item.msg_type ?? 'text', item.body?.content);
+  const chinese = context.domain === 'feishu';
+  // A forwarded chat record is read on request (its file below); in a transcript it is named, in the
+  // language of the deployment's people.
+  const raw =
+    item.msg_type === 'merge_forward'
+      ? forwardedPlaceholder[chinese ? 'zh' : 'en']
+      : contentToText(item.msg_type ?? 'text', item.body?.content);
   const { text } = resolveMentions(raw, toLarkMentions(item.mentions), undefined);
+  const isBot = item.sender?.sender_type === 'app';
   const file =
     fileOfMessage(item.msg_type, item.body?.content, item.message_id ?? '', conversation) ??
-    forwardedRecordOf(
-      item.msg_type,
-      item.message_id ?? '',
-      conversation,
-      context.domain === 'feishu' ? 'zh' : 'en',
-    );
+    forwardedRecordOf(item.msg_type, item.message_id ?? '', conversation, chinese ? 'zh' : 'en');
+  const name = item.sender?.sender_name || (isBot ? botName(context, item.sender?.id, chinese) : undefined);
   return {
     id: item.message_id ?? '',
     author: {
       id: item.sender?.id ?? '',
-      ...(item.sender?.sender_name ? { name: item.sender.sender_name } : {}),
+      ...(name ? { name } : {}),
     },
     text,
     at: new Date(Number(item.create_time ?? 0)).toISOString(),
     link: fallbackLink(context, item, chatId),
-    isBot: item.sender?.sender_type === 'app',
+    isBot,
     ...(file && item.message_id ? { files: [file] } : {}),
   };
 }
@@ -120,6 +143,25 @@ async function collect(
   }
 }
 
+/** How far up a quote chain a quote reply's history goes. */
+const maxQuotedMessages = 10;
+
+/** The messages a quote reply quotes, up its chain (`parent_id`), oldest first; recalled ones left out. */
+async function quotedChain(
+  context: LarkContext,
+  item: LarkMessageItem | undefined,
+): Promise<LarkMessageItem[]> {
+  const chain: LarkMessageItem[] = [];
+  let parentId = item?.parent_id;
+  while (parentId && chain.length < maxQuotedMessages) {
+    const parent = await getMessage(context, parentId).catch(() => undefined);
+    if (!parent) break;
+    if (!parent.deleted && parent.msg_type !== 'system') chain.unshift(parent);
+    parentId = parent.parent_id;
+  }
+  return chain;
+}
+
 /**
  * Read a thread, or a chat since a time, oldest first, 50 per page, stopping at the limit (then
  * `truncated`). A thread is read through its `thread_id`; a reply chain without one (a quoted reply in a
@@ -157,7 +199,7 @@ export async function readHistory(
       );
     }
     const rootSeconds = rootItem?.create_time ? Math.floor(Number(rootItem.create_time) / 1000) : undefined;
-    return collect(
+    const replies = await collect(
       context,
       {
         containerType: 'chat',
@@ -168,6 +210,17 @@ export async function readHistory(
       conversation,
       query,
     );
+    // A question asked as a quote reply is answered under itself: what it quotes comes first.
+    const quoted = query.afterId ? [] : await quotedChain(context, rootItem);
+    if (quoted.length === 0) return replies;
+    const messages = [
+      ...quoted.map((item) => toHistoryMessage(context, item, conversation)),
+      ...replies.messages,
+    ];
+    return {
+      messages: messages.slice(0, query.limit),
+      truncated: replies.truncated || messages.length > query.limit,
+    };
   }
   let startSeconds =
     sinceMs !== undefined && Number.isFinite(sinceMs) ? Math.floor(sinceMs / 1000) : undefined;
@@ -220,7 +273,7 @@ export async function resolveLink(
   } catch {
     return undefined;
   }
-  const threadId = parsed.searchParams.get('open_thread_id');
+  const threadId = parsed.searchParams.get('open_thread_id') ?? parsed.searchParams.get('openthreadid');
   if (!threadId?.startsWith('omt_')) return undefined;
   const page = await unwrap<ListPage>(
     'im.v1.message.list',

@@ -103,6 +103,7 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     source: 'deskmate',
   });
   let botOpenId: string | undefined;
+  let appName: string | undefined;
   let tenantKey = 'lark';
   let started = false;
   let botInfoTimer: NodeJS.Timeout | undefined;
@@ -119,6 +120,8 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
     streamIntervalMs: options.streamIntervalMs ?? 110,
     patchIntervalMs: options.patchIntervalMs ?? 220,
     tenantKey: () => tenantKey,
+    appId: options.appId,
+    appName: () => appName,
   };
   const platform = createLarkPlatform(context);
 
@@ -126,7 +129,11 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
   const loadBotInfo = (): Promise<void> => {
     botInfoRequest ??= (async () => {
       try {
-        const info = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({
+        const info = await client.request<{
+          code?: number;
+          msg?: string;
+          bot?: { open_id?: string; app_name?: string };
+        }>({
           method: 'GET',
           url: '/open-apis/bot/v3/info',
         });
@@ -134,6 +141,7 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
           throw new DeskmateError('platform_error', `bot info answered code ${info.code}: ${info.msg ?? ''}`);
         }
         botOpenId = info.bot.open_id;
+        appName = info.bot.app_name || undefined;
         logger.info({ botOpenId }, 'lark bot identity loaded');
       } catch (error) {
         logger.error(
@@ -179,7 +187,7 @@ export function createLarkAdapter(options: LarkAdapterOptions): Adapter {
       await enqueue(message, message.conversation.kind);
     },
     'application.bot.menu_v6': async (data: LarkMenuEvent) => {
-      const message = normalizeMenuEvent(data, { botOpenId, now });
+      const message = normalizeMenuEvent(data, { botOpenId, now, domain: options.domain });
       if (message) await enqueue(message, 'menu');
     },
     'im.message.recalled_v1': async (data: LarkRecallEvent) => {

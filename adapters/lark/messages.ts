@@ -4,6 +4,7 @@ import { isDeskmateError } from '../../src/core/errors';
 import type { Reply } from '../../src/core/reply';
 import { idempotencyKey, unwrap } from './api';
 import type { LarkContext } from './context';
+import { earlierPost, rememberSent } from './earlier-post';
 import { type LarkCard, renderCard } from './render';
 
 /** The CardKit card behind a posted message (streamed answers): its id, when it was made, the last `sequence`. */
@@ -56,7 +57,8 @@ async function create(
 /**
  * Send an interactive message: in the conversation's thread when it has one (a reply that opens or joins
  * the thread), else into the chat; privately (to the person directly) when asked in a group. The
- * idempotency key becomes Lark's `uuid`, so a retried job never posts twice.
+ * idempotency key becomes Lark's `uuid`, so a send retried within the hour returns the first message; one
+ * retried later returns the message its first attempt posted when it is found (see `earlierPost`).
  */
 export async function sendInteractive(
   context: LarkContext,
@@ -75,6 +77,17 @@ export async function sendInteractive(
     );
     return { id: sent.message_id ?? '', channel: sent.chat_id ?? options.privateTo };
   }
+  const earlier = uuid ? await earlierPost(context, conversation, uuid) : undefined;
+  if (earlier) {
+    // The earlier post shows what that attempt had (a placeholder, perhaps): it now shows this card.
+    if ('schema' in content) {
+      await unwrap(
+        'im.v1.message.patch',
+        context.client.im.v1.message.patch({ path: { message_id: earlier.id }, data: { content: body } }),
+      );
+    }
+    return earlier;
+  }
   if (conversation.thread) {
     try {
       const sent = await unwrap<SentMessage>(
@@ -84,7 +97,7 @@ export async function sendInteractive(
           data: { msg_type: 'interactive', content: body, reply_in_thread: true, ...(uuid ? { uuid } : {}) },
         }),
       );
-      return { id: sent.message_id ?? '', channel: sent.chat_id ?? conversation.channel };
+      return await sentRef(context, uuid, sent, conversation.channel);
     } catch (error) {
       // The thread's first message was withdrawn: answer in the chat instead.
       if (!isDeskmateError(error) || error.code !== 'not_found') throw error;
@@ -92,7 +105,19 @@ export async function sendInteractive(
     }
   }
   const sent = await create(context, conversation.channel, body, uuid);
-  return { id: sent.message_id ?? '', channel: sent.chat_id ?? conversation.channel };
+  return sentRef(context, uuid, sent, conversation.channel);
+}
+
+/** The ref of a sent message, remembered under its `uuid`. */
+async function sentRef(
+  context: LarkContext,
+  uuid: string | undefined,
+  sent: SentMessage,
+  channel: string,
+): Promise<PostedMessageRef> {
+  const ref = { id: sent.message_id ?? '', channel: sent.chat_id ?? channel };
+  if (uuid && ref.id) await rememberSent(context, uuid, ref);
+  return ref;
 }
 
 /** Post a reply as an interactive card. */

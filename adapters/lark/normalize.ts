@@ -105,6 +105,27 @@ export function toLarkMentions(
 
 const slashCommand = /^\/([^\s/]+)\s*([\s\S]*)$/u;
 
+/**
+ * The text with the mentions it starts with moved to its end (`@所有人 总结` → `总结 @所有人`), so a command
+ * word written after them is still the first word; a text of mentions only stays as it is.
+ */
+export function commandFirst(text: string, names: readonly string[]): string {
+  const candidates = [...new Set(['所有人', ...names.filter(Boolean)])].sort(
+    (left, right) => right.length - left.length,
+  );
+  const leading: string[] = [];
+  let rest = text;
+  for (;;) {
+    const name = candidates.find(
+      (candidate) => rest.startsWith(`@${candidate}`) && /^(?:\s|$)/u.test(rest.slice(candidate.length + 1)),
+    );
+    if (!name) break;
+    leading.push(`@${name}`);
+    rest = rest.slice(name.length + 1).trimStart();
+  }
+  return leading.length > 0 && rest ? `${rest} ${leading.join(' ')}` : text;
+}
+
 /** A `/command args` text, as a command invocation. */
 function parseSlashCommand(text: string): CommandInvocation | undefined {
   const match = slashCommand.exec(text.trim());
@@ -164,18 +185,27 @@ export function normalizeMessageEvent(
   const mentions = toLarkMentions(message.mentions);
   const resolved = resolveMentions(raw, mentions, context.botOpenId);
   if (!isDirect && !resolved.botMentioned) return undefined;
+  const text = commandFirst(
+    resolved.text,
+    resolved.mentioned.map((mention) => mention.name),
+  );
 
-  const root = message.root_id || undefined;
+  // Lark sets root_id and parent_id on every reply, a quote reply as much as a reply in a thread; only a
+  // message in a thread (topic) has a thread_id, and its root_id is the thread's first message
+  // (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro, root_id 与 parent_id).
+  const inThread = Boolean(message.thread_id);
+  const root = inThread ? message.root_id || undefined : undefined;
   const conversation: ConversationRef = {
     platform: 'lark',
     workspace: event.tenant_key ?? event.sender?.tenant_key ?? 'lark',
     channel: message.chat_id,
-    // A group answer goes in the message's thread (a new one under the message when it has none);
-    // a direct conversation stays one conversation unless the person wrote inside a thread.
+    // A group answer goes in the message's thread, or in a new one under the asker's own message (a quote
+    // reply's too: never a new topic under the quoted chain's root); a direct conversation stays one
+    // conversation unless the person wrote inside a thread.
     thread: isDirect ? root : (root ?? message.message_id),
     kind: isDirect ? 'dm' : 'group',
   };
-  const command = parseSlashCommand(resolved.text);
+  const command = parseSlashCommand(text);
   // A file message's file is read when a skill asks (through the message resources API, on the job side).
   const locale = messageLocale(message.user_agent, context.domain);
   const file =
@@ -191,10 +221,10 @@ export function normalizeMessageEvent(
     messageId: message.message_id,
     conversation,
     author: { id: authorId },
-    text: resolved.text,
+    text,
     via: isDirect ? 'dm' : 'mention',
     ...(command ? { command } : {}),
-    inThread: Boolean(root || message.thread_id),
+    inThread,
     ...(message.parent_id ? { replyTo: message.parent_id } : {}),
     ...(unreadable.length > 0 ? { unreadable } : {}),
     ...(file ? { files: [file] } : {}),
@@ -219,6 +249,7 @@ export function normalizeMenuEvent(
   const key = event.event_key?.trim();
   if (!userId || !key || !event.event_id) return undefined;
   const [name, ...rest] = key.split(/[\s:]+/);
+  const locale = messageLocale(undefined, context.domain);
   return {
     eventId: event.event_id,
     messageId: event.event_id,
@@ -228,6 +259,8 @@ export function normalizeMenuEvent(
     text: key,
     via: 'command',
     command: { name: name.toLowerCase(), args: rest.join(' '), menu: true },
+    // A menu click carries no client: on Feishu the person is taken to read Chinese.
+    ...(locale ? { locale } : {}),
     receivedAt: context.now().toISOString(),
   };
 }

@@ -1,6 +1,7 @@
 import type { ConversationRef } from '../../src/core/conversation';
 import type { Reply, ReplyButton } from '../../src/core/reply';
-import { detectLanguage } from '../../src/text/language';
+import { detectLanguage, type Language } from '../../src/text/language';
+import { cutShortNote } from '../../src/text/messages';
 
 /** The id of the card element that holds the answer text (streamed into by CardKit). */
 export const answerElementId = 'deskmate_answer';
@@ -42,6 +43,15 @@ interface DecodedButton {
 }
 
 const maxMarkdownCharacters = 20_000;
+const maxSectionCharacters = 8000;
+const maxFilePreviewCharacters = 3000;
+/**
+ * Lark refuses a card whose request body is over 30 KB: code 230025, "卡片及富文本消息请求体最大不能超过30KB"
+ * (error tables of https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create and
+ * …/message/patch). A card's JSON travels escaped inside that body, counted in UTF-8 bytes (a Chinese
+ * character is 3): it is kept under 27 KB, leaving room for the rest of the request.
+ */
+export const maxCardBytes = 27 * 1024;
 const userIdPattern = /^ou_[A-Za-z0-9_-]+$/;
 
 /**
@@ -96,18 +106,52 @@ export function neutralizeMentions(markdown: string): string {
     .replace(/(^|[^\w\u200b])@(all|everyone|here|channel|所有人|全体成员)(?![\w])/giu, '$1@\u200b$2');
 }
 
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}\n\n…`;
+/** The bytes a card (or a text) takes in a request body: its JSON escaped as a JSON string, in UTF-8. */
+export function requestBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)));
 }
 
-/** The answer text as shown: real mentions of `notify` first, then the neutralized Markdown. */
-export function answerMarkdown(reply: Pick<Reply, 'markdown' | 'notify'>): string {
+/** Text cut to `limit` characters (never inside a surrogate pair), with the cut-short note in its language. */
+function truncate(text: string, limit: number, language: Language): string {
+  if (text.length <= limit) return text;
+  const end = limit > 0 && /[\uD800-\uDBFF]/.test(text[limit - 1]) ? limit - 1 : limit;
+  return `${text.slice(0, end)}\n\n${cutShortNote[language]}`;
+}
+
+/** The longest cut of `text` (in characters, at most `limit`) whose `fits` holds, by bisection. */
+function longestFitting(limit: number, fits: (characters: number) => boolean): number {
+  if (fits(limit)) return limit;
+  let low = 0;
+  let high = limit - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function answerText(reply: Pick<Reply, 'markdown' | 'notify'>, limit: number, language: Language): string {
   const mentions = (reply.notify ?? [])
     .filter((id) => userIdPattern.test(id))
     .map((id) => `<at id=${id}></at>`)
     .join(' ');
-  const text = truncate(neutralizeMentions(reply.markdown), maxMarkdownCharacters);
+  const text = truncate(neutralizeMentions(reply.markdown), limit, language);
   return mentions ? `${mentions} ${text}` : text;
+}
+
+/**
+ * The answer text as shown: real mentions of `notify` first, then the neutralized Markdown, cut (with the
+ * cut-short note in the answer's language) to 20,000 characters and to what fits in a card's bytes.
+ */
+export function answerMarkdown(reply: Pick<Reply, 'markdown' | 'notify'>): string {
+  const language = detectLanguage(reply.markdown);
+  const budget = maxCardBytes - 1024;
+  const limit = longestFitting(
+    Math.min(reply.markdown.length, maxMarkdownCharacters),
+    (characters) => requestBytes(answerText(reply, characters, language)) <= budget,
+  );
+  return answerText(reply, limit, language);
 }
 
 /** A reply's chat-list preview (`config.summary`): its plain text, at most 60 characters. */
@@ -130,19 +174,50 @@ function buttonElement(button: ReplyButton, place: CardPlace): Record<string, un
   };
 }
 
-/** Render a reply as an interactive card (JSON 2.0): Markdown answer, sections, sources, buttons, footnote. */
+/**
+ * Render a reply as an interactive card (JSON 2.0): Markdown answer, sections, sources, buttons, footnote.
+ * A card over `maxCardBytes` has its answer, sections and file preview cut, each to the longest length that
+ * fits, with the cut-short note in the answer's language.
+ */
 export function renderCard(reply: Reply, place: CardPlace, options: { streaming?: boolean } = {}): LarkCard {
+  const language = detectLanguage(reply.markdown);
+  const longest = Math.max(
+    reply.markdown.length,
+    ...(reply.sections ?? []).map((section) => section.markdown.length),
+    reply.file?.content.length ?? 0,
+  );
+  const limit = longestFitting(
+    longest,
+    (characters) => requestBytes(buildCard(reply, place, options, language, characters)) <= maxCardBytes,
+  );
+  return buildCard(reply, place, options, language, limit);
+}
+
+/** A reply's card with each text cut to at most `limit` characters (and to its own cap). */
+function buildCard(
+  reply: Reply,
+  place: CardPlace,
+  options: { streaming?: boolean },
+  language: Language,
+  limit: number,
+): LarkCard {
   const elements: Array<Record<string, unknown>> = [
-    { tag: 'markdown', element_id: answerElementId, content: answerMarkdown(reply) },
+    {
+      tag: 'markdown',
+      element_id: answerElementId,
+      content: answerText(reply, Math.min(limit, maxMarkdownCharacters), language),
+    },
   ];
   for (const section of reply.sections ?? []) {
+    const text = truncate(
+      neutralizeMentions(section.markdown),
+      Math.min(limit, maxSectionCharacters),
+      language,
+    );
     elements.push({ tag: 'hr' });
-    elements.push({
-      tag: 'markdown',
-      content: `**${neutralizeMentions(section.title)}**\n${truncate(neutralizeMentions(section.markdown), 8000)}`,
-    });
+    elements.push({ tag: 'markdown', content: `**${neutralizeMentions(section.title)}**\n${text}` });
   }
-  const words = labels[detectLanguage(reply.markdown)];
+  const words = labels[language];
   const citations = (reply.citations ?? []).filter((citation) => /^https?:\/\//.test(citation.url));
   if (citations.length > 0) {
     const links = citations.map((citation) => `[${citation.label}](${citation.url})`).join(' · ');
@@ -150,9 +225,9 @@ export function renderCard(reply: Reply, place: CardPlace, options: { streaming?
   }
   if (reply.file) {
     const body =
-      reply.file.content.length <= 3000
+      reply.file.content.length <= Math.min(limit, maxFilePreviewCharacters)
         ? `\n\`\`\`\n${reply.file.content}\n\`\`\``
-        : words.tooLarge(reply.file.content.length);
+        : words.tooLarge(Buffer.byteLength(reply.file.content));
     elements.push({ tag: 'markdown', content: `📎 ${reply.file.filename}${body}` });
   }
   if (reply.buttons?.length) {

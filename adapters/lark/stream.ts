@@ -5,8 +5,30 @@ import type { Reply } from '../../src/core/reply';
 import { createEditStream, createPacer } from '../../src/pipeline/edit-stream';
 import { idempotencyKey, type LarkEnvelope, larkCodeOf, unwrap } from './api';
 import type { LarkContext } from './context';
+import { earlierPost } from './earlier-post';
 import { type CardEntity, nextSequence, postReply, rememberCardEntity, sendInteractive } from './messages';
 import { answerElementId, answerMarkdown, hasExtras, preview, renderCard, streamingCard } from './render';
+
+/**
+ * CardKit's APIs take at most 50 calls a second per app, whatever the card (`cardkit-v1/card/settings` and the
+ * other CardKit pages, 接口频率限制 1000 次/分钟、50 次/秒): all streams of the app, in every process, share
+ * a bucket of 40 a second (a burst of 5), so many answers streamed at once slow down instead of meeting 429s.
+ */
+const appCallsPerSecond = 40;
+/** A small burst, so no one-second window holds more than 45 calls. */
+const appBurst = 5;
+const appBucketKey = 'lark:cardkit';
+
+/** Wait for a CardKit call of the app (a store that cannot count does not hold the answer up). */
+async function appWideTurn(context: LarkContext): Promise<void> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const granted = await context.store
+      .takeToken(appBucketKey, appBurst, appCallsPerSecond)
+      .catch(() => true);
+    if (granted) return;
+    await context.sleep(25);
+  }
+}
 
 /** CardKit's answer when a `sequence` is not above the last one: the same operation already went through. */
 const sequenceAlreadyUsed = 300317;
@@ -43,6 +65,7 @@ function cardKitStream(
   /** One paced operation; a retry of an operation that had gone through is not an error. */
   const operate = async (name: string, call: (sequence: number) => Promise<LarkEnvelope<unknown>>) => {
     await pacer.wait(context.sleep);
+    await appWideTurn(context);
     entity.sequence = nextSequence(entity);
     try {
       await unwrap(name, call(entity.sequence));
@@ -140,6 +163,10 @@ export async function startStream(
     : undefined;
   const started = recordKey ? await context.store.getJson<StreamRecord>(recordKey) : undefined;
   if (started) return cardKitStream(context, conversation, started);
+  // Posted by an attempt older than Lark's uuid window but not recorded: that message is patched instead.
+  const uuid = options.idempotencyKey ? idempotencyKey(options.idempotencyKey) : undefined;
+  if (uuid && (await earlierPost(context, conversation, uuid)))
+    return patchStream(context, conversation, options);
 
   let cardId: string | undefined;
   try {

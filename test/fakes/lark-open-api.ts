@@ -72,6 +72,7 @@ export class FakeLarkServer {
     this.state = new FakeLarkState({
       botOpenId: options.botOpenId ?? 'ou_bot0000000000000000000000000000',
       tenantKey: options.tenantKey ?? 'tenant-fake',
+      appId: this.appId,
     });
     this.state.onBotMessage = (message) => this.onBotMessage?.(message);
     this.longConnection = new FakeLongConnection({ appId: this.appId, appSecret: this.appSecret });
@@ -141,6 +142,18 @@ export class FakeLarkServer {
       url.pathname.includes('tenant_access_token') || url.pathname.includes('/callback/ws') ? {} : body;
     this.requests.push({ method, path: url.pathname, query, body: recorded });
 
+    // Card and rich-text messages are refused over 30 KB of request body: HTTP 400, code 230025, "The length
+    // of the message content reaches its limit. … 卡片及富文本消息请求体最大不能超过30KB" (error tables of
+    // https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/create, …/reply, …/patch).
+    const bodyBytes = chunks.reduce((total, chunk) => total + chunk.length, 0);
+    const isMessageSend = /^\/open-apis\/im\/v1\/messages(?:\/[^/]+(?:\/reply)?)?$/.test(url.pathname);
+    const isCardOrPost = method === 'PATCH' || body.msg_type === 'interactive' || body.msg_type === 'post';
+    if (isMessageSend && method !== 'GET' && isCardOrPost && bodyBytes > 30 * 1024) {
+      return this.send(response, 400, {
+        code: 230025,
+        msg: 'The length of the message content reaches its limit.',
+      });
+    }
     const failure = this.failures.find(
       (item) => item.times > 0 && item.path.test(url.pathname) && (!item.method || item.method === method),
     );

@@ -120,18 +120,30 @@ export class FakeLarkState {
     message: FakeMessage,
     change: 'patched' | 'streamed' | 'closed' | 'replaced',
   ) => void;
-  private readonly uuids = new Map<string, string>();
+  /** The message each send `uuid` posted, and when. */
+  private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private lastTime = 0;
+  /** How far the fake's clock is ahead of the real one (tests move it with `advanceClock`). */
+  private clockOffsetMs = 0;
 
-  constructor(options: { botOpenId: string; tenantKey: string }) {
+  /** The app's id: Lark names an app's messages by it (`sender.id_type: app_id`), not by the bot's open_id. */
+  readonly appId: string;
+
+  constructor(options: { botOpenId: string; tenantKey: string; appId?: string }) {
     this.botOpenId = options.botOpenId;
+    this.appId = options.appId ?? 'cli_a1b2c3d4e5f60718';
     this.tenantKey = options.tenantKey;
   }
 
   /** A strictly increasing millisecond time for new messages. */
   private time(): number {
-    this.lastTime = Math.max(Date.now(), this.lastTime + 1);
+    this.lastTime = Math.max(Date.now() + this.clockOffsetMs, this.lastTime + 1);
     return this.lastTime;
+  }
+
+  /** Move the fake's clock forward (message times, the `uuid` window). */
+  advanceClock(milliseconds: number): void {
+    this.clockOffsetMs += milliseconds;
   }
 
   addUser(user: FakeUser): FakeUser {
@@ -229,20 +241,24 @@ export class FakeLarkState {
     parent: FakeMessage,
     inThread: boolean,
   ): Pick<FakeMessage, 'rootId' | 'parentId' | 'threadId'> {
-    const rootId = parent.rootId ?? parent.messageId;
-    const root = this.messages.get(rootId);
-    let threadId = parent.threadId ?? root?.threadId;
+    let rootId = parent.rootId ?? parent.messageId;
+    let threadId = parent.threadId ?? this.messages.get(rootId)?.threadId;
     if (inThread && !threadId) {
+      // A thread opened on a message outside any thread starts at that message, even when it quotes another.
+      rootId = parent.messageId;
       threadId = id('omt_');
-      if (root) root.threadId = threadId;
+      parent.threadId = threadId;
     }
-    return { rootId, parentId: parent.messageId, ...(threadId ? { threadId } : {}) };
+    // A quote reply points at the message it quotes (root_id: the chain's first message); in a thread every
+    // message replies to the thread's root, so root_id and parent_id are both the root, and thread_id is set
+    // (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/intro, root_id 与 parent_id).
+    if (threadId) return { rootId, parentId: rootId, threadId };
+    return { rootId, parentId: parent.messageId };
   }
 
   private checkContent(msgType: string, content: string): void {
     if (!['text', 'post', 'interactive'].includes(msgType))
       throw new Error(`unsupported msg_type ${msgType}`);
-    if (Buffer.byteLength(content) > 30 * 1024) throw new Error('content too long');
     const parsed = JSON.parse(content) as { type?: string; data?: { card_id?: string }; schema?: string };
     if (msgType !== 'interactive') return;
     if (parsed.type === 'card') {
@@ -256,8 +272,11 @@ export class FakeLarkState {
   }
 
   private botMessage(chatId: string, msgType: string, content: string, uuid: string | undefined, place = {}) {
-    if (uuid && this.uuids.has(uuid))
-      return this.toItem(this.messages.get(this.uuids.get(uuid) as string) as FakeMessage);
+    // Lark sends at most one message per uuid within an hour ("持有相同 uuid 的请求，在 1 小时内至多成功发送
+    // 一条消息", `uuid` in the message create and reply docs); after that the same uuid posts again.
+    const sent = uuid ? this.uuids.get(uuid) : undefined;
+    if (sent && Date.now() + this.clockOffsetMs - sent.at < 60 * 60 * 1000)
+      return this.toItem(this.messages.get(sent.messageId) as FakeMessage);
     this.checkContent(msgType, content);
     const message: FakeMessage = {
       messageId: id('om_'),
@@ -271,7 +290,7 @@ export class FakeLarkState {
       ...place,
     };
     this.messages.set(message.messageId, message);
-    if (uuid) this.uuids.set(uuid, message.messageId);
+    if (uuid) this.uuids.set(uuid, { messageId: message.messageId, at: message.createTime });
     this.onBotMessage?.(message);
     return this.toItem(message);
   }
@@ -334,7 +353,8 @@ export class FakeLarkState {
       updated: message.patches > 0,
       chat_id: message.chatId,
       sender: {
-        id: message.senderId,
+        id:
+          message.senderType === 'app' && message.senderId === this.botOpenId ? this.appId : message.senderId,
         id_type: message.senderType === 'app' ? 'app_id' : 'open_id',
         sender_type: message.senderType,
         tenant_key: this.tenantKey,
@@ -404,6 +424,11 @@ export class FakeLarkState {
     return { card_id: card.cardId };
   }
 
+  /** Times of the app's CardKit operations in the last second. */
+  private appCardOperationTimes: number[] = [];
+  /** CardKit operations refused for the app-wide limit. */
+  rateLimitedAppCardOperations = 0;
+
   /** One CardKit operation: sequence strictly increasing, at most 10 a second per card. */
   cardOperation(cardId: string, sequence: number, apply: (card: FakeCard) => void) {
     const card = this.cards.get(cardId);
@@ -413,6 +438,13 @@ export class FakeLarkState {
       this.rateLimitedCardOperations += 1;
       return { httpStatus: 429, code: 99991400, msg: 'request trigger frequency limit' };
     }
+    // And at most 50 a second for the whole app, whatever the card (CardKit pages, 接口频率限制 50 次/秒).
+    this.appCardOperationTimes = this.appCardOperationTimes.filter((time) => now - time < 1000);
+    if (this.appCardOperationTimes.length >= 50) {
+      this.rateLimitedAppCardOperations += 1;
+      return { httpStatus: 429, code: 99991400, msg: 'request trigger frequency limit' };
+    }
+    this.appCardOperationTimes.push(now);
     if (!Number.isInteger(sequence) || sequence <= card.sequence) {
       return { code: 300317, msg: `sequence ${sequence} is not greater than ${card.sequence}` };
     }

@@ -184,6 +184,12 @@ describe('Lark event normalization (recorded payload shapes)', () => {
     });
   });
 
+  test('a bot menu click on Feishu is answered in Chinese (a click carries no client locale)', () => {
+    const event = merged<LarkMenuEvent>('bot-menu.json');
+    expect(normalizeMenuEvent(event, { botOpenId, now, domain: 'feishu' })?.locale).toBe('zh-CN');
+    expect(normalizeMenuEvent(event, { botOpenId, now, domain: 'lark' })?.locale).toBeUndefined();
+  });
+
   test('messages with nothing to read: no text, and what it could not read named', () => {
     const direct = merged<LarkMessageEvent>('message-receive-p2p.json');
     const as = (messageType: string, content: string) =>

@@ -341,6 +341,29 @@ describe('Lark platform port against the fake open API', () => {
     expect(linked?.conversation.channel).toBe(groupChatId);
   });
 
+  test('a citation of a message in a thread opens that thread in its chat, as Feishu’s own thread links do', async () => {
+    const root = harness.fake.state.userSays({
+      chatId: groupChatId,
+      userId: people.alice.openId,
+      content: '{"text":"offsite"}',
+    });
+    const reply = harness.fake.state.userSays({
+      chatId: groupChatId,
+      userId: people.alice.openId,
+      content: '{"text":"boat trip"}',
+      parentId: root.messageId,
+      inThread: true,
+    });
+    const link = new URL((await harness.adapter.platform.messageLink?.(group, reply.messageId)) ?? '');
+    expect(link.pathname).toBe('/client/thread/open');
+    expect(link.searchParams.get('open_chat_id')).toBe(groupChatId);
+    expect(link.searchParams.get('open_thread_id')).toBe(reply.threadId);
+    // A thread link copied in Feishu (its short parameter names) resolves to the thread's root as well.
+    const copied = `https://applink.feishu.cn/client/thread/open?openchatid=${groupChatId}&openthreadid=${reply.threadId}&thread_position=0`;
+    const linked = await harness.adapter.platform.resolveLink?.(copied, group);
+    expect(linked?.messageId).toBe(root.messageId);
+  });
+
   test('a pasted thread link resolves to its root, in the tenant of the chat it was pasted in', async () => {
     // The job thread's adapter never receives an event, so it cannot know the tenant key from one: the
     // conversation must carry the asker's, or the thread's summary state would be kept under another key.
