@@ -57,6 +57,8 @@ export interface PlaygroundRun {
   thread: ThreadLine[];
   /** The skill picked in the form (`auto`: the router's choice). */
   skillAsked: string;
+  /** What was typed in the form (empty: the skill's usual request); runs kept from before have none. */
+  request?: string;
   /** The message the router got. */
   text: string;
   /** Whether it ran without a model. */
@@ -231,6 +233,7 @@ export async function runPlayground(
     threadName: input.threadName,
     thread: input.thread,
     skillAsked: input.skill,
+    request: input.request,
     text: message.text,
     offline: input.offline,
     ...(outcome?.skill ? { skill: outcome.skill } : {}),
