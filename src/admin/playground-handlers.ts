@@ -16,7 +16,13 @@ import {
   playgroundSkills,
   runPlayground,
 } from './playground/run-playground';
-import { findSample, parsePastedThread, sampleThreads, type ThreadLine } from './playground/samples';
+import {
+  datedSample,
+  findSample,
+  parsePastedThread,
+  sampleThreads,
+  type ThreadLine,
+} from './playground/samples';
 import { redirect } from './respond';
 
 /** How long a run (its thread and replies) is kept for its page and its citation links. */
@@ -46,7 +52,7 @@ function showForm(
   values?: PlaygroundValues,
 ): void {
   const choices = {
-    samples: sampleThreads,
+    samples: sampleThreads.map((sample) => datedSample(sample, new Date(), engine.settings.defaultTimezone)),
     skills: playgroundSkills(engine.skills).map((skill) => {
       const chinese = skill.commandWords.find((word) => /\p{Script=Han}/u.test(word));
       return { name: skill.name, label: chinese ? `${skill.name} · ${chinese}` : skill.name };
@@ -92,7 +98,8 @@ export async function runFromForm(services: AdminServices, context: SignedInRequ
       return showForm(services, context, engine, 400, context.words.playground.emptyThread, posted);
     }
   } else {
-    thread = (findSample(threadName) ?? sampleThreads[0]).messages;
+    const sample = findSample(threadName) ?? sampleThreads[0];
+    thread = datedSample(sample, new Date(), engine.settings.defaultTimezone).messages;
   }
   const offered = playgroundSkills(engine.skills).map((skill) => skill.name);
   const asked = form.get('skill') ?? 'auto';

@@ -167,7 +167,7 @@ describe('web console in a real browser', () => {
       await page.goto(`${base}/admin/playground`);
       await page.selectOption('#thread', 'launch-zh');
       await page.selectOption('#skill', 'chat');
-      expect(await page.getAttribute('#request', 'placeholder')).toBe('周四发布还有哪些风险？');
+      expect(await page.getAttribute('#request', 'placeholder')).toBe('发布还有哪些风险？');
       expect(await page.isHidden('#pasted')).toBe(true);
       await page.selectOption('#skill', 'summarize');
       await Promise.all([page.waitForURL(/\/admin\/playground\/runs\/[\w-]{16}$/), page.click('#run')]);

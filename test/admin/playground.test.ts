@@ -196,4 +196,47 @@ describe('playground', () => {
     expect(sampleForm).toMatch(/<option value="auto"[^>]* selected>/);
     expect(sampleForm).toMatch(/<textarea name="pasted" id="pasted" rows="8" hidden [^>]*><\/textarea>/);
   });
+
+  test('the offline summary of a sample finds its dates where the thread puts them (days after the run)', async () => {
+    const token = await client.tokenOf('/admin/playground');
+    const day = (offset: number) => {
+      const date = new Date();
+      date.setUTCDate(date.getUTCDate() + offset);
+      return date;
+    };
+    for (const language of ['en', 'zh'] as const) {
+      const posted = await client.post('/admin/playground', {
+        _csrf: token,
+        thread: `launch-${language}`,
+        skill: 'summarize',
+        request: '',
+        model: 'offline',
+      });
+      const page = await (await client.get(posted.headers.get('location') ?? '')).text();
+      const slack = /data-preview="slack">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? '';
+      const dates = slack.split('<br>').filter((line) => line.includes(' → '));
+      expect(dates.length).toBeGreaterThanOrEqual(4);
+      const format = (offset: number, options: Intl.DateTimeFormatOptions, locale = 'en-US') =>
+        new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(day(offset));
+      for (const offset of [2, 3, 6]) {
+        const shown =
+          language === 'en'
+            ? `${format(offset, { weekday: 'short', month: 'short', day: 'numeric' })} (UTC)`
+            : `${day(offset).getUTCMonth() + 1}月${day(offset).getUTCDate()}日${format(offset, { weekday: 'short' }, 'zh-CN')} (UTC)`;
+        const written =
+          language === 'en'
+            ? `${format(offset, { weekday: 'long' })}, ${format(offset, { month: 'long' })} ${day(offset).getUTCDate()}`
+            : `${day(offset).getUTCMonth() + 1}月${day(offset).getUTCDate()}日`;
+        // The thread says the day, and the summary reads it as that very day.
+        if (offset !== 6 || language === 'en') expect(dates.join('\n')).toContain(`${written} → ${shown}`);
+      }
+      // No date the thread writes out is read as another day.
+      for (const line of dates) {
+        const said = /(\d+)(?:日| →)/.exec(line)?.[1];
+        const read = /→ [^(]*?(\d+)(?:日|\s*\()/.exec(line)?.[1];
+        if (said && /December|月/.test(line.split('→')[0]))
+          expect({ line, read }).toEqual({ line, read: said });
+      }
+    }
+  });
 });

@@ -93,7 +93,7 @@ const usualRequests: Record<string, Record<Language, string>> = {
   },
   todo: { en: 'from this thread', zh: '从这个讨论中提取' },
   schedule: { en: 'Release go/no-go tomorrow 3pm 30m', zh: '发布评审 明天下午3点 30分钟' },
-  chat: { en: 'What could still stop the Thursday release?', zh: '周四发布还有哪些风险？' },
+  chat: { en: 'What could still stop the release?', zh: '发布还有哪些风险？' },
 };
 
 /** The request the form suggests for a skill in a language (empty: the skill's own default). */
