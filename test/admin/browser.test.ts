@@ -331,7 +331,7 @@ describe('web console in a real browser', () => {
             english ? '3 helpful · 1 not helpful' : '3 有帮助 · 1 没帮助',
           );
           expect(await page.textContent('tr[data-source="lark:L1:doc:D1"]')).toContain(
-            english ? 'only Lark user ou_bob' : '仅 飞书 用户 ou_bob',
+            english ? 'only Lark user ou_bob' : '仅飞书用户 ou_bob',
           );
           expect(await page.getAttribute('tr[data-source="slack:T1:file:F1"] a', 'href')).toBe(
             'https://files.example/F1',
@@ -353,10 +353,10 @@ describe('web console in a real browser', () => {
               fullPage: true,
             });
             await Promise.all([
-              page.waitForURL(`${knowledge.baseUrl}/admin/knowledge?done=forgotten`),
+              page.waitForURL(/\/admin\/knowledge\?forgot=[\w-]{22}$/),
               page.click('#knowledge-forget-confirm button'),
             ]);
-            expect(await page.textContent('#knowledge-notice')).toContain('The source was forgotten');
+            expect(await page.textContent('#knowledge-notice')).toContain('“travel.md” was forgotten');
             expect(await page.textContent('#knowledge-sources')).toBe('3');
             expect(await page.$('tr[data-source="slack:T1:file:F1"]')).toBeNull();
             await page.screenshot({ path: join(screenshots, 'knowledge-forgotten.png'), fullPage: true });
