@@ -165,6 +165,28 @@ describe('web console in a real browser', () => {
 
       // Playground: the script fills the request hint in the sample's language, then the summary runs.
       await page.goto(`${base}/admin/playground`);
+      // A pasted thread of blank lines: the form comes back as sent, the paste box open, focused, its error beside it.
+      await page.selectOption('#thread', 'pasted');
+      await page.fill('#pasted', '   \n   ');
+      await page.selectOption('#skill', 'draft');
+      await page.fill('#request', 'draft a very careful note I spent ten minutes writing');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.waitForResponse(/\/admin\/playground$/),
+        page.click('#run'),
+      ]);
+      await page.waitForSelector('#pasted-error');
+      expect(await page.isVisible('#pasted')).toBe(true);
+      expect(await page.evaluate('document.activeElement.id')).toBe('pasted');
+      expect(await page.inputValue('#skill')).toBe('draft');
+      expect(await page.inputValue('#request')).toBe('draft a very careful note I spent ten minutes writing');
+      expect(await page.textContent('#pasted-error')).toContain('The pasted thread is empty');
+      await page.screenshot({ path: join(screenshots, 'playground-error.png'), fullPage: true });
+      // Its 400 is the one problem the browser reports; nothing else (no CSP violation).
+      expect(problems.splice(0)).toEqual([
+        'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+      ]);
+      await page.goto(`${base}/admin/playground`);
       await page.selectOption('#thread', 'launch-zh');
       await page.selectOption('#skill', 'chat');
       expect(await page.getAttribute('#request', 'placeholder')).toBe('发布还有哪些风险？');
