@@ -22,6 +22,8 @@ export interface ChartData {
   series: ChartSeries[];
   /** Show every n-th label (the rest stay in the tooltips). */
   labelEvery?: number;
+  /** What the labels along the bottom are in (`Times in UTC`), shown under the chart. */
+  axisNote?: string;
 }
 
 const width = 760;
@@ -33,12 +35,22 @@ const bottom = 30;
 const plotWidth = width - left - right;
 const plotHeight = height - top - bottom;
 
-/** A round ceiling for the y axis: 1, 2 or 5 times a power of ten, at least 4 (whole-number ticks for counts). */
-export function niceCeiling(value: number): number {
-  if (value <= 4) return 4;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
+/** The y axis: a whole, round step (1, 2 or 5 times a power of ten) and how many steps reach the top. */
+export interface Scale {
+  /** The value between two grid lines. */
+  step: number;
+  /** The number of steps from 0 to the top line (1 to 4). */
+  steps: number;
+}
+
+/** A y axis for counts up to `value`: whole-number ticks (never 2.5 calls), at most four steps, 0 to 4 when empty. */
+export function countScale(value: number): Scale {
+  if (value <= 4) return { step: 1, steps: 4 };
+  const rough = value / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step =
+    [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough) ?? 10 * power;
+  return { step, steps: Math.ceil(value / step) };
 }
 
 /** Short numbers for axes: 1200 → 1.2k, 3400000 → 3.4M. */
@@ -48,11 +60,11 @@ export function shortNumber(value: number): string {
   return String(Number(value.toFixed(2)));
 }
 
-function axes(maximum: number, labels: string[], labelEvery: number, step: number): SafeHtml[] {
+function axes(scale: Scale, labels: string[], labelEvery: number, step: number): SafeHtml[] {
   const parts: SafeHtml[] = [];
-  for (let tick = 0; tick <= 4; tick += 1) {
-    const value = (maximum / 4) * tick;
-    const y = top + plotHeight - (plotHeight / 4) * tick;
+  for (let tick = 0; tick <= scale.steps; tick += 1) {
+    const value = scale.step * tick;
+    const y = top + plotHeight - (plotHeight / scale.steps) * tick;
     parts.push(html`<line class="grid" x1="${left}" x2="${width - right}" y1="${y}" y2="${y}"></line>`);
     parts.push(
       html`<text class="axis" x="${left - 6}" y="${y + 4}" text-anchor="end">${shortNumber(value)}</text>`,
@@ -68,10 +80,10 @@ function axes(maximum: number, labels: string[], labelEvery: number, step: numbe
   return parts;
 }
 
-function legend(series: ChartSeries[]): SafeHtml {
-  return html`<ul class="legend">${series.map(
+function legend(chart: ChartData): SafeHtml {
+  return html`<ul class="legend">${chart.series.map(
     (entry) => html`<li><span class="swatch ${entry.className}"></span>${entry.name}</li>`,
-  )}</ul>`;
+  )}${chart.axisNote ? html`<li class="axis-note">${chart.axisNote}</li>` : ''}</ul>`;
 }
 
 /**
@@ -84,7 +96,8 @@ export function barChart(chart: ChartData): SafeHtml {
   const totals = chart.labels.map((_, index) =>
     chart.series.reduce((sum, entry) => sum + (entry.values[index] ?? 0), 0),
   );
-  const maximum = niceCeiling(Math.max(0, ...totals));
+  const scale = countScale(Math.max(0, ...totals));
+  const maximum = scale.step * scale.steps;
   const bars: SafeHtml[] = [];
   chart.labels.forEach((label, index) => {
     let stacked = 0;
@@ -99,14 +112,15 @@ export function barChart(chart: ChartData): SafeHtml {
       );
     }
   });
-  return html`<figure class="chart" id="${chart.id}"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${chart.title}">${axes(maximum, chart.labels, chart.labelEvery ?? 1, step)}${bars}</svg>${legend(chart.series)}</figure>`;
+  return html`<figure class="chart" id="${chart.id}"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${chart.title}">${axes(scale, chart.labels, chart.labelEvery ?? 1, step)}${bars}</svg>${legend(chart)}</figure>`;
 }
 
 /** A line chart as inline SVG: one polyline per series, each with its total in a `data-` attribute. */
 export function lineChart(chart: ChartData): SafeHtml {
   const count = Math.max(chart.labels.length, 1);
   const step = plotWidth / count;
-  const maximum = niceCeiling(Math.max(0, ...chart.series.flatMap((entry) => entry.values)));
+  const scale = countScale(Math.max(0, ...chart.series.flatMap((entry) => entry.values)));
+  const maximum = scale.step * scale.steps;
   const lines = chart.series.map((entry) => {
     const points = entry.values
       .map((value, index) => {
@@ -118,5 +132,5 @@ export function lineChart(chart: ChartData): SafeHtml {
     const total = entry.values.reduce((sum, value) => sum + value, 0);
     return html`<polyline class="line ${entry.className}" points="${points}" data-series="${entry.name}" data-total="${total}"><title>${entry.name}: ${total}</title></polyline>`;
   });
-  return html`<figure class="chart" id="${chart.id}"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${chart.title}">${axes(maximum, chart.labels, chart.labelEvery ?? 1, step)}${lines}</svg>${legend(chart.series)}</figure>`;
+  return html`<figure class="chart" id="${chart.id}"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${chart.title}">${axes(scale, chart.labels, chart.labelEvery ?? 1, step)}${lines}</svg>${legend(chart)}</figure>`;
 }

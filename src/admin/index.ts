@@ -68,8 +68,9 @@ async function dispatch(services: AdminServices, context: SignedInRequest, metho
     if (path === '/logout') return logout(services, context);
     if (path === '/knowledge/forget') return forgetSource(services, context);
   }
-  const body = html`<p class="muted">${context.words.notFound}</p>`;
-  sendSignedInPage(services, context, undefined, context.words.notFound, body, 404);
+  const { ui } = context.words;
+  const body = html`<p class="muted">${ui.notFoundBody}</p><p><a href="/admin">${ui.backToOverview}</a></p>`;
+  sendSignedInPage(services, context, undefined, ui.notFoundTitle, body, 404);
 }
 
 /** Everything under `/admin` but the sign-in and the assets needs a session; a POST also its CSRF token. */

@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AdminServices, SignedInRequest } from './admin-context';
 import { html } from './html';
 import { readKnowledge } from './knowledge-data';
 import { sendSignedInPage } from './page-handlers';
-import {
-  type ForgetNotice,
-  forgetConfirmationPage,
-  knowledgeNotConfiguredPage,
-  knowledgePage,
-} from './pages/knowledge-page';
+import { forgetConfirmationPage, knowledgeNotConfiguredPage, knowledgePage } from './pages/knowledge-page';
 import { redirect, sendText } from './respond';
+import type { Words } from './wording';
 
 /** `GET /admin/knowledge`: what the knowledge base holds, or how to turn it on. */
 export async function knowledge(services: AdminServices, context: SignedInRequest): Promise<void> {
@@ -29,8 +25,10 @@ export async function knowledge(services: AdminServices, context: SignedInReques
     sendSignedInPage(services, context, 'knowledge', text.title, body, 503);
     return;
   }
-  const asked = context.query.get('done');
-  const notice: ForgetNotice | undefined = asked === 'forgotten' || asked === 'gone' ? asked : undefined;
+  const notice =
+    context.query.get('done') === 'gone'
+      ? text.alreadyGone
+      : await forgottenNotice(services, context.query.get('forgot'), context.words);
   sendSignedInPage(
     services,
     context,
@@ -38,6 +36,23 @@ export async function knowledge(services: AdminServices, context: SignedInReques
     text.title,
     knowledgePage(data, text, context.csrfToken, notice),
   );
+}
+
+/** How long the "was forgotten" notice waits for the page it was sent to. */
+const noticeTtlSeconds = 5 * 60;
+const noticeKey = (id: string) => `admin:knowledge-forgotten:${id}`;
+
+/** The notice of a Forget just done, naming the source: read once, so a reload no longer shows it. */
+async function forgottenNotice(
+  services: AdminServices,
+  noticeId: string | null,
+  words: Words,
+): Promise<string | undefined> {
+  if (!noticeId || !/^[A-Za-z0-9_-]{22}$/.test(noticeId)) return undefined;
+  const notice = await services.options.store.getJson<{ title: string }>(noticeKey(noticeId));
+  if (!notice) return undefined;
+  await services.options.store.delete(noticeKey(noticeId));
+  return words.ui.forgotten(notice.title);
 }
 
 /**
@@ -83,5 +98,7 @@ export async function forgetSource(services: AdminServices, context: SignedInReq
     { source: source.id, origin: source.origin },
     'knowledge source forgotten from the console',
   );
-  redirect(context.response, '/admin/knowledge?done=forgotten');
+  const noticeId = randomBytes(16).toString('base64url');
+  await services.options.store.setJson(noticeKey(noticeId), { title: source.title }, noticeTtlSeconds);
+  redirect(context.response, `/admin/knowledge?forgot=${noticeId}`);
 }

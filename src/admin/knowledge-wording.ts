@@ -11,12 +11,27 @@ function platformName(platform: string, language: 'en' | 'zh'): string {
   return platformNames[platform]?.[language] ?? platform;
 }
 
-/** A user principal (`user:<platform>:<workspace>:<user>`) as `Slack user U01`. */
+/**
+ * Chinese words joined as Chinese is written: no space between two Chinese words (`由控制台用户`), a space
+ * where Chinese meets a Latin word or a number (`Slack 用户 U01`).
+ */
+export function joinChinese(...parts: string[]): string {
+  const han = /\p{Script=Han}/u;
+  return parts
+    .filter((part) => part !== '')
+    .reduce((joined, part) => {
+      if (!joined) return part;
+      const touching = han.test(joined.at(-1) ?? '') && han.test(part[0] ?? '');
+      return touching ? `${joined}${part}` : `${joined} ${part}`;
+    }, '');
+}
+
+/** A user principal (`user:<platform>:<workspace>:<user>`) as `Slack user U01` / `飞书用户 ou_1`. */
 function personIn(language: 'en' | 'zh', principal: string): string {
   const [, platform, , id] = principal.split(':');
   return language === 'en'
     ? `${platformName(platform, 'en')} user ${id}`
-    : `${platformName(platform, 'zh')} 用户 ${id}`;
+    : joinChinese(platformName(platform, 'zh'), '用户', id);
 }
 
 const english = {
@@ -123,7 +138,7 @@ const chinese: KnowledgeWords = {
   votes: '反馈',
   action: '',
   origins: { folder: '知识库文件夹', shared_file: '分享的文件', linked_document: '链接的文档' },
-  addedBy: (who) => `由 ${who} 添加`,
+  addedBy: (who) => joinChinese('由', who, '添加'),
   forget: '删除',
   confirmTitle: '删除数据源',
   confirmQuestion: (title) =>
@@ -141,9 +156,10 @@ const chinese: KnowledgeWords = {
   principal(principal) {
     const [kind, platform, workspace, id] = principal.split(':');
     if (kind === 'everyone' && !platform) return '所有可使用 Deskmate 的人';
-    if (kind === 'everyone') return `${platformName(platform, 'zh')} 工作区 ${workspace} 的所有人`;
-    if (kind === 'conversation') return `${platformName(platform, 'zh')} 会话 ${id} 的成员`;
-    if (kind === 'user') return `仅 ${personIn('zh', principal)}`;
+    if (kind === 'everyone')
+      return joinChinese(platformName(platform, 'zh'), '工作区', workspace, '的所有人');
+    if (kind === 'conversation') return joinChinese(platformName(platform, 'zh'), '会话', id, '的成员');
+    if (kind === 'user') return joinChinese('仅', personIn('zh', principal));
     return principal;
   },
 };

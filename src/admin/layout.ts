@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html';
+import { html, SafeHtml } from './html';
 import type { Words } from './wording';
 
 /** The pages in the navigation, in order, with their paths. */
@@ -37,6 +37,18 @@ export interface PageFrame {
   refreshSeconds?: number;
 }
 
+/**
+ * The page's tables, each in its own scroll box: a wide table (Audit, Settings) scrolls sideways inside the box
+ * instead of widening the page. Only real tags match: text in the markup has its `<` escaped.
+ */
+export function scrollingTables(body: SafeHtml): SafeHtml {
+  return new SafeHtml(
+    body.markup
+      .replace(/<table\b/g, '<div class="table-scroll"><table')
+      .replace(/<\/table>/g, '</table></div>'),
+  );
+}
+
 /** The HTML document around a page: its own stylesheet and script only, navigation, sign-out. */
 export function page(frame: PageFrame): SafeHtml {
   const { words } = frame;
@@ -59,11 +71,11 @@ export function page(frame: PageFrame): SafeHtml {
 <body>
 <header class="top">
 <span class="brand">${words.product}</span>
-${signedIn ? html`<nav>${links}</nav><form method="post" action="/admin/logout" class="sign-out">${csrfField(frame.csrfToken ?? '')}<button type="submit">${words.signOut}</button></form>` : ''}
+${signedIn ? html`<nav aria-label="${words.ui.navigationLabel}">${links}</nav><form method="post" action="/admin/logout" class="sign-out">${csrfField(frame.csrfToken ?? '')}<button type="submit">${words.signOut}</button></form>` : ''}
 </header>
 <main${frame.refreshSeconds ? html` data-refresh="${frame.refreshSeconds}"` : ''}>
 <h1>${frame.title}</h1>
-${frame.body}
+${scrollingTables(frame.body)}
 </main>
 ${frame.version ? html`<footer>${words.version(frame.version)}</footer>` : ''}
 </body>

@@ -89,10 +89,17 @@ export async function login(services: AdminServices, context: AdminRequest): Pro
     );
   }
   if (!password || !sameText(read.fields.get('password') ?? '', password)) {
-    await services.limiter.failed(address);
+    const attemptsLeft = await services.limiter.failed(address);
     ingress.refused('bad_token');
-    services.options.logger.warn({ address }, 'admin sign-in failed');
-    return showLogin(services, context, 401, words.login.wrong, {}, next);
+    services.options.logger.warn({ address, attemptsLeft }, 'admin sign-in failed');
+    // The last attempts before the pause say how many are left, so the pause comes as no surprise.
+    const warning =
+      attemptsLeft === 0
+        ? ` ${words.login.tooMany(Math.ceil((await services.limiter.waitSeconds(address)) / 60))}`
+        : attemptsLeft <= 2
+          ? ` ${words.ui.attemptsLeft(attemptsLeft)}`
+          : '';
+    return showLogin(services, context, 401, `${words.login.wrong}${warning}`, {}, next);
   }
   ingress.authenticated();
   const { cookie } = await services.sessions.start(request, 'password');

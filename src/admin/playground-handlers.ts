@@ -4,14 +4,25 @@ import type { AdminServices, SignedInRequest } from './admin-context';
 import { isHttps } from './auth/cookies';
 import { html } from './html';
 import { sendSignedInPage } from './page-handlers';
-import { playgroundForm, playgroundRunPage } from './pages/playground-page';
+import {
+  type PlaygroundValues,
+  playgroundForm,
+  playgroundRunPage,
+  valuesOfRun,
+} from './pages/playground-page';
 import {
   type PlaygroundEngine,
   type PlaygroundRun,
   playgroundSkills,
   runPlayground,
 } from './playground/run-playground';
-import { findSample, parsePastedThread, sampleThreads, type ThreadLine } from './playground/samples';
+import {
+  datedSample,
+  findSample,
+  parsePastedThread,
+  sampleThreads,
+  type ThreadLine,
+} from './playground/samples';
 import { redirect } from './respond';
 
 /** How long a run (its thread and replies) is kept for its page and its citation links. */
@@ -38,9 +49,10 @@ function showForm(
   engine: PlaygroundEngine,
   status: number,
   error?: string,
+  values?: PlaygroundValues,
 ): void {
   const choices = {
-    samples: sampleThreads,
+    samples: sampleThreads.map((sample) => datedSample(sample, new Date(), engine.settings.defaultTimezone)),
     skills: playgroundSkills(engine.skills).map((skill) => {
       const chinese = skill.commandWords.find((word) => /\p{Script=Han}/u.test(word));
       return { name: skill.name, label: chinese ? `${skill.name} · ${chinese}` : skill.name };
@@ -48,13 +60,20 @@ function showForm(
     model: modelName(services, engine),
     language: context.language,
   };
-  const body = playgroundForm(choices, context.words, context.csrfToken, error);
+  const body = playgroundForm(choices, context.words, context.csrfToken, error, values);
   sendSignedInPage(services, context, 'playground', context.words.playground.title, body, status);
 }
 
-/** `GET /admin/playground`: the form. */
+async function findRun(services: AdminServices, runId: string): Promise<PlaygroundRun | undefined> {
+  if (!/^[A-Za-z0-9_-]{16}$/.test(runId)) return undefined;
+  return services.options.store.getJson<PlaygroundRun>(runKey(runId));
+}
+
+/** `GET /admin/playground`: the form; `?from=<run>` ("Run another") filled with that run's choices. */
 export async function playground(services: AdminServices, context: SignedInRequest): Promise<void> {
-  showForm(services, context, await services.options.playground(), 200);
+  const from = context.query.get('from');
+  const run = from ? await findRun(services, from) : undefined;
+  showForm(services, context, await services.options.playground(), 200, undefined, run && valuesOfRun(run));
 }
 
 /**
@@ -68,10 +87,19 @@ export async function runFromForm(services: AdminServices, context: SignedInRequ
   let thread: ThreadLine[];
   if (threadName === 'pasted') {
     thread = parsePastedThread(form.get('pasted') ?? '');
-    if (thread.length === 0)
-      return showForm(services, context, engine, 400, context.words.playground.emptyThread);
+    if (thread.length === 0) {
+      const posted: PlaygroundValues = {
+        thread: 'pasted',
+        pasted: form.get('pasted') ?? '',
+        skill: form.get('skill') ?? 'auto',
+        request: (form.get('request') ?? '').slice(0, 2000),
+        model: form.get('model') ?? 'configured',
+      };
+      return showForm(services, context, engine, 400, context.words.playground.emptyThread, posted);
+    }
   } else {
-    thread = (findSample(threadName) ?? sampleThreads[0]).messages;
+    const sample = findSample(threadName) ?? sampleThreads[0];
+    thread = datedSample(sample, new Date(), engine.settings.defaultTimezone).messages;
   }
   const offered = playgroundSkills(engine.skills).map((skill) => skill.name);
   const asked = form.get('skill') ?? 'auto';
@@ -99,9 +127,7 @@ export async function showRun(
   context: SignedInRequest,
   runId: string,
 ): Promise<void> {
-  const run = /^[A-Za-z0-9_-]{16}$/.test(runId)
-    ? await services.options.store.getJson<PlaygroundRun>(runKey(runId))
-    : undefined;
+  const run = await findRun(services, runId);
   const { words } = context;
   if (!run) {
     const body = html`<p class="muted">${words.playground.notFound}</p>`;

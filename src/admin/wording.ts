@@ -1,6 +1,7 @@
 import type { Language } from '../text/language';
 import { auditWords } from './audit-wording';
 import { knowledgeWords } from './knowledge-wording';
+import { uiWords } from './ui-wording';
 
 const english = {
   htmlLanguage: 'en',
@@ -130,6 +131,7 @@ const english = {
   },
   knowledge: knowledgeWords.en,
   audit: auditWords.en,
+  ui: uiWords.en,
   settings: {
     title: 'Settings',
     intro:
@@ -278,6 +280,7 @@ const chinese: Words = {
   },
   knowledge: knowledgeWords.zh,
   audit: auditWords.zh,
+  ui: uiWords.zh,
   settings: {
     title: '设置',
     intro: '当前进程使用的配置，密钥已隐藏。请在环境变量或 .env 中修改并重启。',

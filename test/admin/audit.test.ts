@@ -162,6 +162,11 @@ describe.each([
     expect(hostile).not.toContain('<script>alert(1)');
     expect(hostile).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     expect(hostile).toContain('No request in this range matches.');
+    // A filter that matches nothing offers to clear the filters, keeping the range; it finds the records again.
+    const clear =
+      /<a id="audit-clear-filters" href="([^"]+)">Clear the filters<\/a>/.exec(hostile)?.[1] ?? '';
+    expect(clear.replace(/&amp;/g, '&')).toBe(`/admin/audit?${range}`);
+    expect(rowsOf(await (await client.get(clear.replace(/&amp;/g, '&'))).text())).toHaveLength(3);
   });
 
   test('pages of 100, newest first, with links that keep the range and filter', async () => {

@@ -81,6 +81,20 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     expect((await client.get('/admin/assets/package.json')).status).toBe(404);
   });
 
+  test('an unknown console address: a 404 page titled as such, said once, with a way back', async () => {
+    const client = new ConsoleClient(served.baseUrl);
+    await client.signIn(password);
+    const response = await client.get('/admin/no-such-page');
+    expect(response.status).toBe(404);
+    const body = await response.text();
+    expect(body).toContain('<title>Page not found · Deskmate console</title>');
+    expect(body).toContain(
+      '<h1>Page not found</h1>\n<p class="muted">There is no console page at this address.</p>',
+    );
+    expect(body).toContain('<a href="/admin">Back to the overview</a>');
+    expect(body).not.toContain('Not found.');
+  });
+
   test('a forged cookie and a signed-out session count for nothing', async () => {
     const forger = new ConsoleClient(served.baseUrl);
     forger.cookies.set('deskmate_admin_session', `${'A'.repeat(43)}.${'B'.repeat(43)}`);
@@ -177,10 +191,21 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     const limited = await startServedDeskmate({ ADMIN_PASSWORD: password });
     try {
       const client = new ConsoleClient(limited.baseUrl);
-      for (let attempt = 0; attempt < 5; attempt += 1) {
+      // The last two tries before the pause say how many are left; the fifth says the pause has begun.
+      const warnings = [
+        undefined,
+        undefined,
+        '2 more wrong attempts and sign-in from your address is paused for a while.',
+        '1 more wrong attempt and sign-in from your address is paused for a while.',
+        'Too many failed sign-ins from your address. Try again in',
+      ];
+      for (const warning of warnings) {
         const response = await client.signIn('not the password at all');
         expect(response.status).toBe(401);
-        expect(await response.text()).toContain('That password is not right.');
+        const text = await response.text();
+        expect(text).toContain('That password is not right.');
+        if (warning) expect(text).toContain(warning);
+        else expect(text).not.toMatch(/more wrong attempt|Too many/);
       }
       const blocked = await client.signIn(password);
       expect(blocked.status).toBe(429);

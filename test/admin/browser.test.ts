@@ -59,6 +59,59 @@ function watchProblems(page: Page): string[] {
   return problems;
 }
 
+/** What a narrow window shows of a page: how wide the page is, and each navigation link's box. */
+interface NarrowLayout {
+  pageWidth: number;
+  links: Array<{ text: string; left: number; right: number; height: number; lineHeight: number }>;
+}
+
+const measureLayout = `(() => {
+  const links = [...document.querySelectorAll('.top nav a, .top .sign-out button')].map((element) => {
+    const box = element.getBoundingClientRect();
+    return { text: element.textContent, left: box.left, right: box.right, height: box.height,
+      lineHeight: parseFloat(getComputedStyle(element).lineHeight) || parseFloat(getComputedStyle(element).fontSize) * 1.4 };
+  });
+  return { pageWidth: document.documentElement.scrollWidth, links };
+})()`;
+
+/**
+ * Every page at a phone's width (390 px): the page never scrolls sideways (wide tables and charts scroll in
+ * their own box), and every navigation link and Sign out is on screen on one line (no word broken into a
+ * column of characters). Screenshots as `<name>-narrow-<language>.png`.
+ */
+async function expectNarrowLayout(page: Page, paths: string[], language: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 900 });
+  for (const path of paths) {
+    await page.goto(path);
+    const layout = (await page.evaluate(measureLayout)) as NarrowLayout;
+    const name =
+      new URL(page.url()).pathname
+        .split('/')
+        .slice(2, 4)
+        .join('-')
+        .replace('playground-runs', 'playground-run') || 'overview';
+    await page.screenshot({ path: join(screenshots, `${name}-narrow-${language}.png`), fullPage: true });
+    expect({ path, pageWidth: layout.pageWidth }).toEqual({ path, pageWidth: 390 });
+    expect(layout.links).toHaveLength(7);
+    for (const link of layout.links) {
+      expect({ path, link: link.text, onScreen: link.left >= 0 && link.right <= 390 }).toEqual({
+        path,
+        link: link.text,
+        onScreen: true,
+      });
+      expect({ path, link: link.text, oneLine: link.height < link.lineHeight * 2 }).toEqual({
+        path,
+        link: link.text,
+        oneLine: true,
+      });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const everyPage = (base: string) =>
+  ['', '/usage', '/playground', '/knowledge', '/audit', '/settings'].map((path) => `${base}/admin${path}`);
+
 describe('web console in a real browser', () => {
   const model = new FakeOpenAIServer();
   const dataDirectory = mkdtempSync(join(tmpdir(), 'deskmate-browser-data-'));
@@ -112,12 +165,35 @@ describe('web console in a real browser', () => {
 
       // Playground: the script fills the request hint in the sample's language, then the summary runs.
       await page.goto(`${base}/admin/playground`);
+      // A pasted thread of blank lines: the form comes back as sent, the paste box open, focused, its error beside it.
+      await page.selectOption('#thread', 'pasted');
+      await page.fill('#pasted', '   \n   ');
+      await page.selectOption('#skill', 'draft');
+      await page.fill('#request', 'draft a very careful note I spent ten minutes writing');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.waitForResponse(/\/admin\/playground$/),
+        page.click('#run'),
+      ]);
+      await page.waitForSelector('#pasted-error');
+      expect(await page.isVisible('#pasted')).toBe(true);
+      expect(await page.evaluate('document.activeElement.id')).toBe('pasted');
+      expect(await page.inputValue('#skill')).toBe('draft');
+      expect(await page.inputValue('#request')).toBe('draft a very careful note I spent ten minutes writing');
+      expect(await page.textContent('#pasted-error')).toContain('The pasted thread is empty');
+      await page.screenshot({ path: join(screenshots, 'playground-error.png'), fullPage: true });
+      // Its 400 is the one problem the browser reports; nothing else (no CSP violation).
+      expect(problems.splice(0)).toEqual([
+        'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+      ]);
+      await page.goto(`${base}/admin/playground`);
       await page.selectOption('#thread', 'launch-zh');
       await page.selectOption('#skill', 'chat');
-      expect(await page.getAttribute('#request', 'placeholder')).toBe('周四发布还有哪些风险？');
+      expect(await page.getAttribute('#request', 'placeholder')).toBe('发布还有哪些风险？');
       expect(await page.isHidden('#pasted')).toBe(true);
       await page.selectOption('#skill', 'summarize');
       await Promise.all([page.waitForURL(/\/admin\/playground\/runs\/[\w-]{16}$/), page.click('#run')]);
+      const runPage = page.url();
       const slack = page.locator('[data-preview="slack"]').first();
       const lark = page.locator('[data-preview="lark"]').first();
       expect(await slack.textContent()).toContain('版本计划周四发布');
@@ -152,8 +228,21 @@ describe('web console in a real browser', () => {
       expect(await page.textContent('#breakdown')).toContain('$0.0018');
       expect(await page.textContent('#prices')).toContain('MODEL_PRICES');
       await page.screenshot({ path: join(screenshots, 'usage.png'), fullPage: true });
+      // The breakdown picker: an arrow key moves through the choices without reloading the page (focus stays);
+      // the button, named in words, shows the choice; a choice made with the mouse shows at once.
+      await page.focus('select[name="by"]');
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(300);
+      expect(new URL(page.url()).search).toBe('');
+      expect(await page.evaluate('document.activeElement.name')).toBe('by');
+      expect(await page.getByRole('button', { name: 'Show', exact: true }).count()).toBe(1);
       await page.selectOption('select[name="by"]', 'model');
-      await page.waitForURL(/by=model/);
+      await Promise.all([page.waitForURL(/by=model/), page.click('form[data-auto-submit] button')]);
+      expect(await page.textContent('#breakdown')).toContain('fake-zh-model');
+      await page.dispatchEvent('select[name="by"]', 'pointerdown');
+      await page.selectOption('select[name="by"]', 'skill');
+      await page.waitForURL(/by=skill/);
+      await page.goto(`${base}/admin/usage?by=model`);
       expect(await page.textContent('#breakdown')).toContain('fake-zh-model');
       const csv = await context.request.get(`${base}/admin/usage.csv`);
       expect(csv.status()).toBe(200);
@@ -178,6 +267,7 @@ describe('web console in a real browser', () => {
       await page.goto(`${base}/admin`);
       expect(await page.textContent('#last-hour')).toBe('Last hour: 1 job, 0 errors.');
       expect(await page.getAttribute('#activity-chart polyline[data-series="Jobs"]', 'data-total')).toBe('1');
+      expect(await page.textContent('#activity-chart .axis-note')).toBe('Times in UTC');
       await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
 
       // Audit: today's requests, the playground's among them; a failed one (written here) is marked.
@@ -212,6 +302,13 @@ describe('web console in a real browser', () => {
       const jsonl = await context.request.get(`${base}${await page.getAttribute('#audit-download', 'href')}`);
       expect(jsonl.status()).toBe(200);
       expect(JSON.parse((await jsonl.text()).trim()).jobId).toBe('browser-failed-1');
+
+      // The audit page with a long record fits a laptop's width: its table scrolls in its own box if need be.
+      await page.goto(`${base}/admin/audit`);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBe(1280);
+
+      // A phone's width: every page (and the run page with its previews) fits, the navigation all on screen.
+      await expectNarrowLayout(page, [...everyPage(base), runPage], 'en');
 
       // Signing out ends the session: the console sends the browser back to the sign-in page.
       await Promise.all([page.waitForURL(`${base}/admin/login`), page.click('.sign-out button')]);
@@ -256,7 +353,7 @@ describe('web console in a real browser', () => {
             english ? '3 helpful · 1 not helpful' : '3 有帮助 · 1 没帮助',
           );
           expect(await page.textContent('tr[data-source="lark:L1:doc:D1"]')).toContain(
-            english ? 'only Lark user ou_bob' : '仅 飞书 用户 ou_bob',
+            english ? 'only Lark user ou_bob' : '仅飞书用户 ou_bob',
           );
           expect(await page.getAttribute('tr[data-source="slack:T1:file:F1"] a', 'href')).toBe(
             'https://files.example/F1',
@@ -278,10 +375,10 @@ describe('web console in a real browser', () => {
               fullPage: true,
             });
             await Promise.all([
-              page.waitForURL(`${knowledge.baseUrl}/admin/knowledge?done=forgotten`),
+              page.waitForURL(/\/admin\/knowledge\?forgot=[\w-]{22}$/),
               page.click('#knowledge-forget-confirm button'),
             ]);
-            expect(await page.textContent('#knowledge-notice')).toContain('The source was forgotten');
+            expect(await page.textContent('#knowledge-notice')).toContain('“travel.md” was forgotten');
             expect(await page.textContent('#knowledge-sources')).toBe('3');
             expect(await page.$('tr[data-source="slack:T1:file:F1"]')).toBeNull();
             await page.screenshot({ path: join(screenshots, 'knowledge-forgotten.png'), fullPage: true });
@@ -309,6 +406,7 @@ describe('web console in a real browser', () => {
       await Promise.all([page.waitForURL(`${served.baseUrl}/admin`), page.click('button[type="submit"]')]);
       expect(await page.textContent('h1')).toBe('概览');
       expect(await page.textContent('nav')).toContain('用量');
+      expect(await page.textContent('#activity-chart .axis-note')).toBe('时间为 UTC');
       await page.screenshot({ path: join(screenshots, 'overview-zh.png'), fullPage: true });
       await page.goto(`${served.baseUrl}/admin/playground`);
       expect(await page.textContent('h1')).toBe('试用');
@@ -317,6 +415,7 @@ describe('web console in a real browser', () => {
       expect(await page.textContent('h1')).toBe('审计');
       expect(await page.textContent('#audit-intro')).toContain('记录不含任何消息内容');
       await page.screenshot({ path: join(screenshots, 'audit-zh.png'), fullPage: true });
+      await expectNarrowLayout(page, everyPage(served.baseUrl), 'zh');
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -135,4 +135,108 @@ describe('playground', () => {
     expect(model.requests.length).toBe(before);
     expect((await client.get('/admin/playground/runs/BBBBBBBBBBBBBBBB')).status).toBe(404);
   });
+
+  test('a form error brings the form back exactly as sent, the error next to the paste box', async () => {
+    const token = await client.tokenOf('/admin/playground');
+    const response = await client.post('/admin/playground', {
+      _csrf: token,
+      thread: 'pasted',
+      pasted: '\n   \n',
+      skill: 'draft',
+      request: 'draft a very careful note I spent ten minutes writing',
+      model: 'offline',
+    });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('<option value="pasted" data-language="" selected>');
+    expect(page).not.toMatch(/<option value="launch-(en|zh)"[^>]* selected>/);
+    // The paste box is open (not hidden), keeps what was typed, is marked invalid and gets the focus.
+    expect(page).toMatch(/<label for="pasted" id="pasted-label">/);
+    expect(page).toMatch(
+      /<textarea name="pasted" id="pasted" rows="8" aria-invalid="true" aria-describedby="pasted-error" autofocus [^>]*>\n {3}\n<\/textarea>\n<p class="error" id="pasted-error" role="alert">The pasted thread is empty/,
+    );
+    expect(page).toMatch(/<option value="draft" selected/);
+    expect(page).toContain('value="draft a very careful note I spent ten minutes writing"');
+    expect(page).toContain('<option value="offline" selected>');
+  });
+
+  test('"Run another" opens the form with the run\'s thread, skill, request and model', async () => {
+    const token = await client.tokenOf('/admin/playground');
+    const pasted = 'Ana: can we move the review?\nBo: Friday works';
+    const posted = await client.post('/admin/playground', {
+      _csrf: token,
+      thread: 'pasted',
+      pasted,
+      skill: 'todo',
+      request: "from this thread, only Bo's",
+      model: 'offline',
+    });
+    const runPage = await (await client.get(posted.headers.get('location') ?? '')).text();
+    const again = /<a class="button" id="run-again" href="([^"]+)">Run another<\/a>/.exec(runPage)?.[1] ?? '';
+    expect(again).toMatch(/^\/admin\/playground\?from=[\w-]{16}$/);
+    const form = await (await client.get(again)).text();
+    expect(form).toContain('<option value="pasted" data-language="" selected>');
+    expect(form).toContain(`>${pasted}</textarea>`);
+    expect(form).toMatch(/<option value="todo" selected/);
+    expect(form).toContain('value="from this thread, only Bo&#39;s"');
+    expect(form).toContain('<option value="offline" selected>');
+
+    // A sample's run: that sample chosen, the box closed and empty.
+    const sample = await client.post('/admin/playground', {
+      _csrf: token,
+      thread: 'launch-zh',
+      skill: 'auto',
+      request: '',
+      model: 'offline',
+    });
+    const samplePage = await (await client.get(sample.headers.get('location') ?? '')).text();
+    const sampleAgain = /id="run-again" href="([^"]+)"/.exec(samplePage)?.[1] ?? '';
+    const sampleForm = await (await client.get(sampleAgain)).text();
+    expect(sampleForm).toContain('<option value="launch-zh" data-language="zh" selected>');
+    expect(sampleForm).toMatch(/<option value="auto"[^>]* selected>/);
+    expect(sampleForm).toMatch(/<textarea name="pasted" id="pasted" rows="8" hidden [^>]*><\/textarea>/);
+  });
+
+  test('the offline summary of a sample finds its dates where the thread puts them (days after the run)', async () => {
+    const token = await client.tokenOf('/admin/playground');
+    const day = (offset: number) => {
+      const date = new Date();
+      date.setUTCDate(date.getUTCDate() + offset);
+      return date;
+    };
+    for (const language of ['en', 'zh'] as const) {
+      const posted = await client.post('/admin/playground', {
+        _csrf: token,
+        thread: `launch-${language}`,
+        skill: 'summarize',
+        request: '',
+        model: 'offline',
+      });
+      const page = await (await client.get(posted.headers.get('location') ?? '')).text();
+      const slack = /data-preview="slack">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? '';
+      const dates = slack.split('<br>').filter((line) => line.includes(' → '));
+      expect(dates.length).toBeGreaterThanOrEqual(4);
+      const format = (offset: number, options: Intl.DateTimeFormatOptions, locale = 'en-US') =>
+        new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(day(offset));
+      for (const offset of [2, 3, 6]) {
+        const shown =
+          language === 'en'
+            ? `${format(offset, { weekday: 'short', month: 'short', day: 'numeric' })} (UTC)`
+            : `${day(offset).getUTCMonth() + 1}月${day(offset).getUTCDate()}日${format(offset, { weekday: 'short' }, 'zh-CN')} (UTC)`;
+        const written =
+          language === 'en'
+            ? `${format(offset, { weekday: 'long' })}, ${format(offset, { month: 'long' })} ${day(offset).getUTCDate()}`
+            : `${day(offset).getUTCMonth() + 1}月${day(offset).getUTCDate()}日`;
+        // The thread says the day, and the summary reads it as that very day.
+        if (offset !== 6 || language === 'en') expect(dates.join('\n')).toContain(`${written} → ${shown}`);
+      }
+      // No date the thread writes out is read as another day.
+      for (const line of dates) {
+        const said = /(\d+)(?:日| →)/.exec(line)?.[1];
+        const read = /→ [^(]*?(\d+)(?:日|\s*\()/.exec(line)?.[1];
+        if (said && /December|月/.test(line.split('→')[0]))
+          expect({ line, read }).toEqual({ line, read: said });
+      }
+    }
+  });
 });

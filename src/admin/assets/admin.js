@@ -13,10 +13,20 @@
     }
   }
 
-  // A breakdown picker shows its choice at once.
+  // A breakdown picker shows a choice made with the mouse or a finger at once. A choice made with the keyboard
+  // (arrow keys change a closed select) waits for the button, so moving through the options reloads nothing.
   for (const form of document.querySelectorAll('form[data-auto-submit]')) {
     for (const select of form.querySelectorAll('select')) {
-      select.addEventListener('change', () => form.submit());
+      let pointer = false;
+      select.addEventListener('pointerdown', () => {
+        pointer = true;
+      });
+      select.addEventListener('keydown', () => {
+        pointer = false;
+      });
+      select.addEventListener('change', () => {
+        if (pointer) form.submit();
+      });
     }
   }
 

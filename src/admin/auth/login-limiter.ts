@@ -13,8 +13,8 @@ export const loginWindowSeconds = 15 * 60;
 export interface LoginLimiter {
   /** Seconds until the address may try again; 0 when it may try now. */
   waitSeconds(address: string): Promise<number>;
-  /** Count a failed sign-in from the address. */
-  failed(address: string): Promise<void>;
+  /** Count a failed sign-in from the address; how many more it may fail before it has to wait. */
+  failed(address: string): Promise<number>;
 }
 
 /** Create the limiter over the state store. */
@@ -30,7 +30,8 @@ export function createLoginLimiter(store: StateStore, now: () => number = Date.n
       return (window() + 1) * loginWindowSeconds - Math.floor(now() / 1000);
     },
     async failed(address) {
-      await store.incrementCounters(key(address), { failures: 1 }, loginWindowSeconds);
+      const counted = await store.incrementCounters(key(address), { failures: 1 }, loginWindowSeconds);
+      return Math.max(0, maxFailedLogins - (counted.failures ?? maxFailedLogins));
     },
   };
 }

@@ -68,7 +68,11 @@ ${form}
   const paging = html`<nav class="paging" id="audit-paging">${page > 1 ? html`<a href="/admin/audit?${linkQuery(query, page - 1)}" rel="prev">${text.previous}</a> ` : ''}<span>${text.pageOf(page, pages)}</span>${page < pages ? html` <a href="/admin/audit?${linkQuery(query, page + 1)}" rel="next">${text.next}</a>` : ''}</nav>`;
   const table =
     view.records.length === 0
-      ? html`<p class="muted" id="audit-nothing">${text.nothing}</p>`
+      ? html`<p class="muted" id="audit-nothing">${text.nothing}${
+          Object.values(query.filter).some(Boolean)
+            ? html` <a id="audit-clear-filters" href="/admin/audit?from=${query.from}&amp;to=${query.to}">${words.ui.clearFilters}</a>`
+            : ''
+        }</p>`
       : html`<table id="audit-records"><thead><tr><th>${text.time}</th><th>${text.platform}</th><th>${text.workspace}</th><th>${text.conversation}</th><th>${text.requester}</th><th>${text.skill}</th><th>${text.models}</th><th class="number">${text.tokens}</th><th>${text.outcome}</th><th class="number">${text.duration}</th><th>${text.effects}</th></tr></thead><tbody>${view.records.map(
           (record) => row(record, words),
         )}</tbody></table>`;

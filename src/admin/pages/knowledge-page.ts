@@ -4,9 +4,6 @@ import { html, type SafeHtml, safeHref } from '../html';
 import type { KnowledgeOverview, VoteCounts } from '../knowledge-data';
 import type { KnowledgeWords } from '../knowledge-wording';
 
-/** What happened to the last Forget, shown once after the redirect. */
-export type ForgetNotice = 'forgotten' | 'gone';
-
 function votes(counts: VoteCounts | undefined, text: KnowledgeWords): SafeHtml {
   if (!counts || counts.up + counts.down === 0) return html`<span class="muted">${text.noVotes}</span>`;
   return html`${text.voteCounts(count(counts.up), count(counts.down))}`;
@@ -68,7 +65,7 @@ export function knowledgePage(
   data: KnowledgeOverview,
   text: KnowledgeWords,
   csrfToken: string,
-  notice?: ForgetNotice,
+  notice?: string,
 ): SafeHtml {
   const entry = (label: string, value: SafeHtml | string, id: string) =>
     html`<div><dt>${label}</dt><dd id="${id}">${value}</dd></div>`;
@@ -81,7 +78,6 @@ ${entry(text.chunks, count(status.chunks), 'knowledge-chunks')}
 ${entry(text.lastSync, lastSync(data, text), 'knowledge-last-sync')}
 ${entry(text.feedback, votes(data.votesOverall, text), 'knowledge-feedback')}
 </dl>`;
-  const shown = notice === 'forgotten' ? text.forgotten : notice === 'gone' ? text.alreadyGone : undefined;
   const list =
     data.sources.length === 0 && !data.folderConfigured
       ? html`<section id="knowledge-empty"><p>${text.nothingYet}</p><p>${text.howToTurnOn}</p></section>`
@@ -90,7 +86,7 @@ ${entry(text.feedback, votes(data.votesOverall, text), 'knowledge-feedback')}
         : html`<table id="knowledge-sources-table"><thead><tr><th>${text.sourceTitle}</th><th>${text.origin}</th><th>${text.readers}</th><th>${text.indexedAt}</th><th>${text.votes}</th><th>${text.action}</th></tr></thead><tbody>${data.sources.map(
             (source) => sourceRow(source, data, csrfToken, text),
           )}</tbody></table>`;
-  return html`${shown ? html`<p id="knowledge-notice" class="good">${shown}</p>` : ''}${summary}${
+  return html`${notice ? html`<p id="knowledge-notice" class="good">${notice}</p>` : ''}${summary}${
     data.canForget ? '' : html`<p id="knowledge-web-role" class="muted">${text.webRole}</p>`
   }<h2>${text.sources}</h2>${list}`;
 }

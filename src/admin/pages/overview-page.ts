@@ -53,6 +53,7 @@ export function overviewPage(data: OverviewData, words: Words): SafeHtml {
       { name: text.errors, className: 'series-error', values: data.activity.errors },
     ],
     labelEvery: 30,
+    axisNote: words.ui.timesInUtc,
   });
   const errors =
     data.recentErrors.length === 0

@@ -29,38 +29,74 @@ export interface PlaygroundChoices {
   language: Language;
 }
 
-/** The playground form: a sample or a pasted thread, a skill, a request, the model or offline. */
+/** What the form shows filled in: what was posted (after an error) or a run's choices ("Run another"). */
+export interface PlaygroundValues {
+  /** A sample's id, or `pasted`. */
+  thread: string;
+  /** The paste box's text. */
+  pasted: string;
+  /** `auto` or a skill's name. */
+  skill: string;
+  /** What was asked. */
+  request: string;
+  /** `configured` or `offline`. */
+  model: string;
+}
+
+/** The form's values for a run: its thread (pasted text back in the box), skill, request and model. */
+export function valuesOfRun(run: PlaygroundRun): PlaygroundValues {
+  const pasted = run.threadName === 'pasted';
+  return {
+    thread: pasted ? 'pasted' : run.threadName,
+    pasted: pasted ? threadAsText(run.thread) : '',
+    skill: run.skillAsked,
+    request: run.request ?? '',
+    model: run.offline ? 'offline' : 'configured',
+  };
+}
+
+/**
+ * The playground form: a sample or a pasted thread, a skill, a request, the model or offline. With `values`
+ * it comes back as they were; an error of the paste box is shown next to it, and the box gets the focus.
+ */
 export function playgroundForm(
   choices: PlaygroundChoices,
   words: Words,
   csrfToken: string,
   error?: string,
+  values?: PlaygroundValues,
 ): SafeHtml {
   const text = words.playground;
   const firstSample =
     choices.samples.find((sample) => sample.language === choices.language) ?? choices.samples[0];
+  const threadChosen = values?.thread ?? firstSample?.id ?? '';
+  const chosenSample = choices.samples.find((sample) => sample.id === threadChosen) ?? firstSample;
+  const pasting = threadChosen === 'pasted';
+  const skillChosen = values?.skill ?? 'summarize';
+  const selected = (yes: boolean) => (yes ? html` selected` : '');
   const usual = (skill: string) =>
     html` data-usual-en="${usualRequest(skill, 'en')}" data-usual-zh="${usualRequest(skill, 'zh')}"`;
+  const errorNote = error ? html`<p class="error" id="pasted-error" role="alert">${error}</p>` : '';
   return html`<p class="muted">${text.intro}</p>
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="/admin/playground" id="playground-form" class="stacked">
 ${csrfField(csrfToken)}
 <label>${text.thread}
 <select name="thread" id="thread">${choices.samples.map(
     (sample) =>
-      html`<option value="${sample.id}" data-language="${sample.language}"${sample === firstSample ? html` selected` : ''}>${sample.title[choices.language]}</option>`,
-  )}<option value="pasted" data-language="">${text.pasted}</option></select></label>
-<label for="pasted" id="pasted-label">${text.pasteLabel}</label>
-<textarea name="pasted" id="pasted" rows="8" placeholder="${firstSample ? threadAsText(firstSample.messages.slice(0, 2)) : ''}"></textarea>
+      html`<option value="${sample.id}" data-language="${sample.language}"${selected(!pasting && sample === chosenSample)}>${sample.title[choices.language]}</option>`,
+  )}<option value="pasted" data-language=""${selected(pasting)}>${text.pasted}</option></select></label>
+<label for="pasted" id="pasted-label"${pasting ? '' : html` hidden`}>${text.pasteLabel}</label>
+<textarea name="pasted" id="pasted" rows="8"${pasting ? '' : html` hidden`}${error ? html` aria-invalid="true" aria-describedby="pasted-error" autofocus` : ''} placeholder="${firstSample ? threadAsText(firstSample.messages.slice(0, 2)) : ''}">${values?.pasted ?? ''}</textarea>
+${errorNote}
 <label>${text.skill}
-<select name="skill" id="skill"><option value="auto"${usual('auto')}>${text.auto}</option>${choices.skills.map(
+<select name="skill" id="skill"><option value="auto"${usual('auto')}${selected(skillChosen === 'auto')}>${text.auto}</option>${choices.skills.map(
     (skill) =>
-      html`<option value="${skill.name}"${skill.name === 'summarize' ? html` selected` : ''}${usual(skill.name)}>${skill.label}</option>`,
+      html`<option value="${skill.name}"${selected(skill.name === skillChosen)}${usual(skill.name)}>${skill.label}</option>`,
   )}</select></label>
-<label>${text.request} <input type="text" name="request" id="request" maxlength="2000" placeholder="${usualRequest('summarize', firstSample?.language ?? 'en')}"></label>
+<label>${text.request} <input type="text" name="request" id="request" maxlength="2000" value="${values?.request ?? ''}" placeholder="${usualRequest(skillChosen, chosenSample?.language ?? 'en')}"></label>
 <p class="muted">${text.requestHint}</p>
 <label>${text.model}
-<select name="model" id="model">${choices.model ? html`<option value="configured">${text.configuredModel(choices.model)}</option>` : ''}<option value="offline">${text.offline}</option></select></label>
+<select name="model" id="model">${choices.model ? html`<option value="configured">${text.configuredModel(choices.model)}</option>` : ''}<option value="offline"${selected(values?.model === 'offline')}>${text.offline}</option></select></label>
 <button type="submit" id="run" data-running="${text.running}">${text.run}</button>
 </form>
 ${choices.samples.map(
@@ -114,5 +150,5 @@ ${captured.private ? html`<p class="muted">${text.private}</p>` : ''}
 <section><h2>${text.stats}</h2>${stats(run, words)}${run.reminders > 0 ? html`<p class="muted">${text.reminders(run.reminders)}</p>` : ''}</section>
 <section id="replies"><h2>${text.result}</h2>${replies}</section>
 <section><h2>${text.thread}</h2>${threadList(run.thread)}</section>
-<p><a class="button" href="/admin/playground">${text.again}</a></p>`;
+<p><a class="button" id="run-again" href="/admin/playground?from=${run.id}">${text.again}</a></p>`;
 }

@@ -123,7 +123,7 @@ ${summary}
 <section><h2>${text.callsPerDay}</h2>${callsChart}</section>
 <section><h2>${text.tokensPerDay}</h2>${tokensChart}</section>
 <section><h2>${text.breakdown}</h2>
-<form method="get" action="/admin/usage" class="inline" data-auto-submit><label>${text.breakdown} <select name="by">${options}</select></label> <button type="submit">→</button></form>
+<form method="get" action="/admin/usage" class="inline" data-auto-submit><label>${words.ui.groupBy} <select name="by">${options}</select></label> <button type="submit">${words.ui.showBreakdown}</button></form>
 ${breakdown}
 ${view.dimension === 'skill' ? html`<p class="muted">${text.skillCostNote}</p>` : ''}
 <p><a class="button" href="/admin/usage.csv" download>${text.downloadCsv}</a></p>

@@ -57,6 +57,8 @@ export interface PlaygroundRun {
   thread: ThreadLine[];
   /** The skill picked in the form (`auto`: the router's choice). */
   skillAsked: string;
+  /** What was typed in the form (empty: the skill's usual request); runs kept from before have none. */
+  request?: string;
   /** The message the router got. */
   text: string;
   /** Whether it ran without a model. */
@@ -91,7 +93,7 @@ const usualRequests: Record<string, Record<Language, string>> = {
   },
   todo: { en: 'from this thread', zh: '从这个讨论中提取' },
   schedule: { en: 'Release go/no-go tomorrow 3pm 30m', zh: '发布评审 明天下午3点 30分钟' },
-  chat: { en: 'What could still stop the Thursday release?', zh: '周四发布还有哪些风险？' },
+  chat: { en: 'What could still stop the release?', zh: '发布还有哪些风险？' },
 };
 
 /** The request the form suggests for a skill in a language (empty: the skill's own default). */
@@ -231,6 +233,7 @@ export async function runPlayground(
     threadName: input.threadName,
     thread: input.thread,
     skillAsked: input.skill,
+    request: input.request,
     text: message.text,
     offline: input.offline,
     ...(outcome?.skill ? { skill: outcome.skill } : {}),

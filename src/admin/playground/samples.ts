@@ -27,6 +27,39 @@ export interface SampleThread {
 /** The sample threads, English first. */
 export const sampleThreads: readonly SampleThread[] = [english as SampleThread, chinese as SampleThread];
 
+/** A day as the sample's language writes it: `Thursday, December 10` or `12月10日（周四）`. */
+function writtenDay(day: Date, language: Language): string {
+  const part = (options: Intl.DateTimeFormatOptions, locale = 'en-US') =>
+    new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(day);
+  if (language === 'zh')
+    return `${day.getUTCMonth() + 1}月${day.getUTCDate()}日（${part({ weekday: 'short' }, 'zh-CN')}）`;
+  return `${part({ weekday: 'long' })}, ${part({ month: 'long' })} ${day.getUTCDate()}`;
+}
+
+/**
+ * A sample as shown or run at `now`: its `{day+N}` written out as the day N days after today in `timeZone`, so
+ * the thread's dates agree with its messages' times (the thread happens just before the run).
+ */
+export function datedSample(sample: SampleThread, now: Date, timeZone: string): SampleThread {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+    .format(now)
+    .split('-')
+    .map(Number);
+  const fill = (text: string) =>
+    text.replace(/\{day\+(\d)\}/g, (_, offset: string) =>
+      writtenDay(new Date(Date.UTC(year, month - 1, day + Number(offset))), sample.language),
+    );
+  return {
+    ...sample,
+    messages: sample.messages.map((message) => ({ ...message, text: fill(message.text) })),
+  };
+}
+
 /** The sample with this id. */
 export function findSample(id: string): SampleThread | undefined {
   return sampleThreads.find((sample) => sample.id === id);
