@@ -3,6 +3,7 @@ import type { LlmProvider, LlmRequest } from '../../src/core/llm-provider';
 import { type BedrockProviderOptions, createBedrockProvider } from '../../src/llm/bedrock-provider';
 import { createLogger } from '../../src/logger';
 import { FakeBedrockServer } from '../fakes/bedrock-server';
+import { createCaptureLogger } from '../helpers/capture-logger';
 
 /**
  * The common Bedrock setup mistakes, through the real SDK: each is a setting to fix (`not_configured`, never
@@ -93,9 +94,14 @@ describe('Bedrock setup mistakes name the setting to fix (real client)', () => {
     );
   });
 
-  test('other validation errors stay invalid_request', async () => {
+  test("other validation errors stay invalid_request, and the log shows Bedrock's message once", async () => {
     fake.enqueue({ status: 400, errorType: 'ValidationException', errorMessage: 'messages: field required' });
-    expect(await streamError(provider())).toMatchObject({ code: 'invalid_request' });
+    const error = await streamError(provider());
+    expect(error).toMatchObject({ code: 'invalid_request' });
+    const capture = createCaptureLogger();
+    capture.logger.error({ err: error, code: error.code }, 'job failed');
+    const logged = (capture.lines[0].err as { message: string }).message;
+    expect(logged).toBe('Bedrock ValidationException (400): messages: field required');
   });
 
   test('no AWS credentials anywhere: the fix names the AWS credentials, no request and no retry', async () => {
