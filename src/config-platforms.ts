@@ -9,6 +9,22 @@ export interface ConfigReport {
   warn(variable: string, message: string): void;
 }
 
+/** Slack token prefixes and what they are (https://api.slack.com/concepts/token-types). */
+const tokenKinds: Array<[string, string]> = [
+  ['xoxb-', 'a bot token (xoxb-)'],
+  ['xoxp-', 'a user token (xoxp-)'],
+  ['xapp-', 'an app-level token (xapp-)'],
+  ['xoxe', 'a token-rotation token (xoxe-)'],
+  ['xoxc-', 'a browser session token (xoxc-)'],
+  ['xoxs-', 'a session token (xoxs-)'],
+];
+
+/** How Slack events arrive: Socket Mode with an app token, HTTP events with a signing secret, or both. */
+export function slackMode(slack: SlackConfig): string {
+  if (slack.appToken && slack.signingSecret) return 'Socket Mode and HTTP events (/slack/events)';
+  return slack.appToken ? 'Socket Mode' : 'HTTP events (/slack/events)';
+}
+
 /** The Slack settings, when any Slack variable is set. A `jobs` process only posts: it needs no way to receive. */
 export function slackConfigFrom(
   values: EnvironmentValues,
@@ -26,6 +42,25 @@ export function slackConfigFrom(
       'SLACK_SIGNING_SECRET',
       values.SLACK_SIGNING_SECRET || values.SLACK_APP_TOKEN,
       'is missing, and so is SLACK_APP_TOKEN: Deskmate needs one of them to receive Slack events. Fix: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (xapp-, Socket Mode).',
+    );
+  }
+  // A token of the wrong kind can never work: each slot takes one kind (Slack's token prefixes).
+  const bot = values.SLACK_BOT_TOKEN;
+  if (bot && !bot.startsWith('xoxb-')) {
+    const kind = tokenKinds.find(([prefix]) => bot.startsWith(prefix))?.[1];
+    report.need(
+      'SLACK_BOT_TOKEN',
+      false,
+      `${kind ? `is ${kind}` : 'does not start with xoxb-'}, not a bot token. Fix: set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions${bot.startsWith('xapp-') ? ', and put the xapp- token in SLACK_APP_TOKEN' : ''}.`,
+    );
+  }
+  const app = values.SLACK_APP_TOKEN;
+  if (app && !app.startsWith('xapp-')) {
+    const kind = tokenKinds.find(([prefix]) => app.startsWith(prefix))?.[1];
+    report.need(
+      'SLACK_APP_TOKEN',
+      false,
+      `${kind ? `is ${kind}` : 'does not start with xapp-'}, not an app-level token. Fix: set SLACK_APP_TOKEN to an app-level token (xapp-…, Basic Information → App-Level Tokens, scope connections:write), or unset it and use SLACK_SIGNING_SECRET for HTTP events.`,
     );
   }
   if (!values.SLACK_BOT_TOKEN) return undefined;

@@ -39,6 +39,12 @@ export const isTimezone = (value: string) => {
   }
 };
 
+/**
+ * A timezone abbreviation (CST, EST, IST, EST5EDT): the runtime knows some of them, but they mean different
+ * zones to different people (Node reads CST as America/Chicago; in China CST is China Standard Time).
+ */
+export const timezoneAbbreviation = /^(?!(UTC|GMT|UCT)$)([A-Z]{3,5}|[A-Z]{3}\d{1,2}[A-Z]{3})$/;
+
 /** Whether a value is an http(s) or redis(s) URL. */
 export const isUrl = (value: string) => {
   try {
@@ -60,7 +66,7 @@ export const environmentSchema = z.object({
     z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: (issue) =>
-          `"${String(issue.input)}" is not a log level. Fix: set LOG_LEVEL to one of error, warn, info, debug, trace, silent.`,
+          `"${String(issue.input)}" is not a log level. Fix: set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent.`,
       })
       .optional(),
   ),
@@ -84,10 +90,14 @@ export const environmentSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: wholeNumber('HTTP_REQUEST_TIMEOUT_MS', 1000, 600000, 30000),
   METRICS_TOKEN: optionalText,
   MAX_UNAUTHENTICATED_BYTES: wholeNumber('MAX_UNAUTHENTICATED_BYTES', 1048576, 4294967296, 33554432),
-  DEFAULT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimezone(value), {
-    message:
-      'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
-  }),
+  // An abbreviation (CST, IST) passes here: the checks between settings refuse it with its own fix.
+  DEFAULT_TIMEZONE: optionalText.refine(
+    (value) => value === undefined || isTimezone(value) || timezoneAbbreviation.test(value),
+    {
+      message:
+        'is not an IANA timezone. Fix: e.g. DEFAULT_TIMEZONE=Asia/Shanghai or DEFAULT_TIMEZONE=America/New_York.',
+    },
+  ),
   LLM_PROVIDER: optionalText.pipe(
     z
       .enum(['bedrock', 'openai', 'offline'], {
@@ -251,7 +261,10 @@ export const environmentSchema = z.object({
   RERANK_MODEL: optionalText,
   DESKMATE_CONSOLE: optionalText.pipe(
     z
-      .enum(['on', 'off', 'auto'], { error: () => 'Fix: set DESKMATE_CONSOLE to on, off or auto.' })
+      .enum(['on', 'off', 'auto'], {
+        error: (issue) =>
+          `"${String(issue.input)}" is not valid. Fix: set DESKMATE_CONSOLE to on, off or auto.`,
+      })
       .optional(),
   ),
 });

@@ -1,5 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
+import {
+  checkAllowedChannels,
+  checkBedrockRegion,
+  checkModelTimeouts,
+  checkTimezone,
+  checkUnknownNames,
+} from './config-checks';
 import { type KnowledgeConfig, knowledgeConfigFrom } from './config-knowledge';
 import { larkConfigFrom, slackConfigFrom } from './config-platforms';
 import { environmentSchema } from './config-schema';
@@ -141,20 +148,28 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const parsed = environmentSchema.safeParse(environment);
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
+  // Every problem at once: a setting the schema refused is left out (its default stands in) for the checks
+  // between settings below, which report only variables the schema did not already name.
+  const refused = new Set<string>();
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push({ variable: String(issue.path[0]), message: issue.message });
+      const variable = String(issue.path[0]);
+      refused.add(variable);
+      problems.push({ variable, message: issue.message });
     }
-    return { ok: false, problems };
   }
-  const values = parsed.data;
+  const withoutRefused = Object.fromEntries(
+    Object.entries(environment).filter(([name]) => !refused.has(name)),
+  );
+  const values = parsed.success ? parsed.data : environmentSchema.parse(withoutRefused);
   const need = (variable: string, present: unknown, message: string) => {
-    if (!present) problems.push({ variable, message });
+    if (!present && !refused.has(variable)) problems.push({ variable, message });
   };
 
   need(
     'HTTP_HEADERS_TIMEOUT_MS',
-    values.HTTP_HEADERS_TIMEOUT_MS <= values.HTTP_REQUEST_TIMEOUT_MS,
+    refused.has('HTTP_REQUEST_TIMEOUT_MS') ||
+      values.HTTP_HEADERS_TIMEOUT_MS <= values.HTTP_REQUEST_TIMEOUT_MS,
     `${values.HTTP_HEADERS_TIMEOUT_MS} is more than HTTP_REQUEST_TIMEOUT_MS (${values.HTTP_REQUEST_TIMEOUT_MS}), which covers the headers too. Fix: set HTTP_HEADERS_TIMEOUT_MS to at most HTTP_REQUEST_TIMEOUT_MS, e.g. 15000 and 30000.`,
   );
 
@@ -173,6 +188,10 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       awsRegion,
       'is required with LLM_PROVIDER=bedrock. Fix: e.g. AWS_REGION=us-east-1 (Bedrock is not offered in mainland China: use LLM_PROVIDER=openai there).',
     );
+    checkBedrockRegion(awsRegion, values.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION', {
+      need,
+      warn: () => undefined,
+    });
   }
   if (values.BEDROCK_GUARDRAIL_ID || values.BEDROCK_GUARDRAIL_VERSION) {
     need(
@@ -206,11 +225,15 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
 
   const role = values.DESKMATE_ROLE ?? 'all';
   const report = { need, warn: (variable: string, message: string) => warnings.push({ variable, message }) };
+  if (!refused.has('LLM_TOTAL_TIMEOUT_MS')) checkModelTimeouts(values, report);
+  checkTimezone(values.DEFAULT_TIMEZONE, report);
+  checkAllowedChannels(values.ALLOW_CHANNELS, report);
+  checkUnknownNames(environment, report);
   const slack = slackConfigFrom(values, role, report);
   const lark = larkConfigFrom(values, report);
   const knowledge = knowledgeConfigFrom(values, report, awsRegion);
 
-  if (role !== 'all' && !values.REDIS_URL) {
+  if (role !== 'all' && !values.REDIS_URL && !refused.has('REDIS_URL')) {
     problems.push({
       variable: 'REDIS_URL',
       message: `is required with DESKMATE_ROLE=${role}: the web and jobs processes share their queue in Redis. Fix: set REDIS_URL, or use DESKMATE_ROLE=all for one process that does both.`,
@@ -313,11 +336,21 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
  */
 export function configWarnings(config: Config): ConfigProblem[] {
   if (config.console || config.slack || config.lark || config.admin.password) return [];
+  const platforms =
+    'set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or LARK_APP_ID and LARK_APP_SECRET';
+  // A jobs process never runs the console (it is a terminal session where jobs and receiving meet).
+  if (config.role === 'jobs') {
+    return [
+      {
+        variable: 'DESKMATE_ROLE',
+        message: `is jobs and no Slack or Lark is configured, so there is nothing to post to. Fix: ${platforms}.`,
+      },
+    ];
+  }
   return [
     {
       variable: 'DESKMATE_CONSOLE',
-      message:
-        'is off and no Slack or Lark is configured, so there is nothing to serve. Fix: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, or LARK_APP_ID and LARK_APP_SECRET (or DESKMATE_CONSOLE=on for the console).',
+      message: `is off and no Slack or Lark is configured, so there is nothing to serve. Fix: ${platforms} (or DESKMATE_CONSOLE=on for the console).`,
     },
   ];
 }

@@ -55,6 +55,17 @@ function errorFields(error: unknown): unknown {
     if (Array.isArray(record.errors)) for (const inner of record.errors) strip(inner, depth + 1);
   };
   strip(fields, 0);
+  // pino appends each cause's message to the error's; an error that already quotes its cause (a provider's
+  // message inside Deskmate's) would show it twice: a cause's message already in the text is not repeated.
+  if (error instanceof Error && fields && typeof fields === 'object') {
+    let text = error.message;
+    const seen = new Set<unknown>([error]);
+    for (let cause = error.cause; cause instanceof Error && !seen.has(cause); cause = cause.cause) {
+      seen.add(cause);
+      if (cause.message && !text.includes(cause.message)) text += `: ${cause.message}`;
+    }
+    (fields as { message?: string }).message = text;
+  }
   return fields;
 }
 

@@ -3,6 +3,8 @@ import { adminConsole } from './admin-wiring';
 import { createChatAdapters } from './chat-adapters';
 import { type Config, configWarnings, formatConfigProblems, parseConfig, readEnvironment } from './config';
 import { dotenvProblems } from './config-dotenv';
+import { pathProblems } from './config-paths';
+import { slackMode } from './config-platforms';
 import type { Adapter } from './core/adapter';
 import type { ChatPlatform } from './core/chat-platform';
 import type { Platform } from './core/conversation';
@@ -284,11 +286,13 @@ export async function startDeskmate(
 /** Entry point: read and validate the configuration, start, and stop cleanly on signals or console EOF. */
 async function main(): Promise<void> {
   const fileProblems = dotenvProblems();
-  const result = parseConfig(readEnvironment());
-  if (!result.ok || fileProblems.length > 0) {
-    process.stderr.write(
-      `${formatConfigProblems([...fileProblems, ...(result.ok ? [] : result.problems)])}\n`,
-    );
+  const environment = readEnvironment();
+  const result = parseConfig(environment);
+  // Folders are checked once the settings parsed: a typo in a path stops the start like any other setting.
+  const folderProblems = result.ok ? pathProblems(result.config, environment) : [];
+  if (!result.ok || fileProblems.length > 0 || folderProblems.length > 0) {
+    const problems = [...fileProblems, ...(result.ok ? folderProblems : result.problems)];
+    process.stderr.write(`${formatConfigProblems(problems)}\n`);
     process.exit(2);
   }
   const config = result.config;
@@ -297,6 +301,12 @@ async function main(): Promise<void> {
   for (const problem of [...result.warnings, ...configWarnings(config)]) {
     // Said like a configuration problem: the variable first, then what is wrong and the fix.
     logger.warn({ variable: problem.variable }, `${problem.variable} ${problem.message}`);
+  }
+  if (config.slack && config.role !== 'jobs') {
+    logger.info(
+      { platform: 'slack', mode: slackMode(config.slack) },
+      `slack receives by ${slackMode(config.slack)}`,
+    );
   }
   const interactive = process.stdin.isTTY === true;
   const deskmate = await startDeskmate(config, logger, {

@@ -31,6 +31,23 @@ export interface SocketModeConnection {
 }
 
 /**
+ * What to fix when `apps.connections.open` failed. The Web API client throws `slack_webapi_http_error` with
+ * `statusCode` for an HTTP answer that is not 200 (a 404 is a base URL without `/api/`: no such method there)
+ * and `slack_webapi_request_error` when nothing answered; a refused token is a `slack_webapi_platform_error`.
+ */
+function connectionFailure(error: unknown, apiUrl: string | undefined): string {
+  const failure = error as { code?: string; statusCode?: number } | undefined;
+  const base = apiUrl ?? 'https://slack.com/api/';
+  if (failure?.code === 'slack_webapi_http_error' && failure.statusCode === 404) {
+    return `cannot open the Slack Socket Mode connection: ${base} answered HTTP 404 for apps.connections.open. Fix: SLACK_API_URL must be the Web API base, ending in /api/ (e.g. http://127.0.0.1:4020/api/ for a fake), or unset it for Slack itself`;
+  }
+  if (failure?.code === 'slack_webapi_request_error') {
+    return `cannot open the Slack Socket Mode connection: ${base} did not answer. Fix: check the network (a proxy or firewall between this host and Slack) and SLACK_API_URL if it is set`;
+  }
+  return 'cannot open the Slack Socket Mode connection. Fix: set SLACK_APP_TOKEN to an app-level token (xapp-…) with connections:write, and enable Socket Mode in the app settings';
+}
+
+/**
  * Receive events over Socket Mode with the SDK's client. Each envelope runs through Bolt and is
  * acknowledged only when it was queued; an envelope that could not be queued is left unacknowledged, so
  * Slack sends it again (with `retry_attempt`).
@@ -96,10 +113,7 @@ export function createSocketModeConnection(options: SocketModeOptions): SocketMo
     try {
       await client.start();
     } catch (error) {
-      logger.error(
-        { err: error, retryInMs: retryMs },
-        'cannot open the Slack Socket Mode connection. Fix: set SLACK_APP_TOKEN to an app-level token (xapp-…) with connections:write, and enable Socket Mode in the app settings',
-      );
+      logger.error({ err: error, retryInMs: retryMs }, connectionFailure(error, options.apiUrl));
       if (!stopped) {
         retryTimer = setTimeout(() => void connect(), retryMs);
         retryTimer.unref();

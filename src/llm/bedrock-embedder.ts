@@ -57,7 +57,7 @@ export function createBedrockEmbedder(options: BedrockEmbedderOptions): Embedder
         );
         return JSON.parse(new TextDecoder().decode(response.body)) as Record<string, unknown>;
       },
-      (error) => llmErrorFromBedrock(error, options.model),
+      (error) => llmErrorFromBedrock(error, options.model, 'EMBEDDING_MODEL'),
     );
 
   const malformed = () =>

@@ -58,7 +58,7 @@ export function createBedrockReranker(options: BedrockRerankerOptions): Reranker
           );
           return response.results ?? [];
         },
-        (error) => llmErrorFromBedrock(error, options.model),
+        (error) => llmErrorFromBedrock(error, options.model, 'RERANK_MODEL'),
       );
       const order = [...results]
         .sort((left, right) => (right.relevanceScore ?? 0) - (left.relevanceScore ?? 0))

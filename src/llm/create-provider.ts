@@ -13,7 +13,10 @@ export function createProvider(config: LlmConfig, logger: Logger): LlmProvider {
   };
   switch (config.provider) {
     case 'openai':
-      logger.info({ provider: 'openai', model: config.openaiModel }, 'model provider ready');
+      logger.info(
+        { provider: 'openai', model: config.openaiModel },
+        'model provider configured; the first request checks the model and its credentials',
+      );
       return (
         require('./openai-provider') as typeof import('./openai-provider')
       ).createOpenAICompatibleProvider({
@@ -26,7 +29,7 @@ export function createProvider(config: LlmConfig, logger: Logger): LlmProvider {
     case 'bedrock':
       logger.info(
         { provider: 'bedrock', model: config.bedrockModelId, region: config.awsRegion },
-        'model provider ready',
+        'model provider configured; the first request checks the model and its credentials',
       );
       // The endpoint comes from AWS_ENDPOINT_URL_BEDROCK_RUNTIME (read by the SDK) when set. The AWS SDK is
       // loaded only when Bedrock is chosen: it is a tenth of a second of start-up for everyone else.

@@ -1,4 +1,4 @@
-import { LlmError } from '../core/errors';
+import { LlmError, type UserText } from '../core/errors';
 
 /** What the user is told when a content filter or guardrail stopped the model. */
 const contentFilteredUserMessage = {
@@ -35,9 +35,66 @@ const bedrockUnavailableNames = [
   'ModelErrorException',
 ];
 
-/** Map a Bedrock SDK exception (HTTP or in-stream) to an LlmError; other values pass through unchanged. */
-export function llmErrorFromBedrock(error: unknown, model: string): unknown {
+/** A Bedrock setting an admin must fix: never retried; the user hears which setting, in their language. */
+function bedrockSettingError(
+  message: string,
+  model: string,
+  cause: unknown,
+  userMessage: UserText,
+): LlmError {
+  return new LlmError('not_configured', message, { model, cause, userMessage });
+}
+
+/**
+ * Bedrock answers that no later try can fix, because a setting is wrong: the model id needs an inference
+ * profile (or is not a model id at all), there are no AWS credentials, or the region's endpoint does not
+ * exist. Messages as Bedrock and the AWS SDK word them (aws-sdk-js-v3 issues #2408, #4989; Bedrock's
+ * ValidationException for on-demand throughput, e.g. langchain-ai/langchain-aws#1019).
+ */
+function bedrockSettingProblem(error: Error, model: string, setting: string): LlmError | undefined {
+  const name = error.name;
+  if (name === 'ValidationException' && /on-demand throughput|inference profile/i.test(error.message)) {
+    return bedrockSettingError(`Bedrock ${name}: ${model} needs an inference profile`, model, error, {
+      en: `The model ${model} can only be called through an inference profile. An admin should set ${setting} to the inference-profile id for the region's geography, e.g. us.${model}, eu.${model} or apac.${model}.`,
+      zh: `模型 ${model} 只能通过推理配置文件调用。请管理员把 ${setting} 设为所在地区的推理配置文件 id，例如 us.${model}、eu.${model} 或 apac.${model}。`,
+    });
+  }
+  if (
+    name === 'ValidationException' &&
+    /model identifier is invalid|model id.*(invalid|not valid)/i.test(error.message)
+  ) {
+    return bedrockSettingError(`Bedrock ${name}: ${model} is not a model id Bedrock knows`, model, error, {
+      en: `Bedrock does not know the model ${model}. An admin should check ${setting} (copy the id or inference-profile id, e.g. us.anthropic.claude-sonnet-4-20250514-v1:0, from the Bedrock console) and AWS_REGION.`,
+      zh: `Bedrock 不认识模型 ${model}。请管理员检查 ${setting}（从 Bedrock 控制台复制模型 id 或推理配置文件 id，例如 us.anthropic.claude-sonnet-4-20250514-v1:0）和 AWS_REGION。`,
+    });
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(error.message)) {
+    return bedrockSettingError('Bedrock: no AWS credentials were found', model, error, {
+      en: 'No AWS credentials were found for Bedrock. An admin should set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or give the instance or task a role).',
+      zh: '找不到调用 Bedrock 的 AWS 凭证。请管理员设置 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY（或 AWS_PROFILE，或为实例/任务配置角色）。',
+    });
+  }
+  // Over HTTP/2 the SDK wraps the lookup failure: "AWS SDK error wrapper for Error [ERR_HTTP2_STREAM_CANCEL]:
+  // … (caused by: getaddrinfo ENOTFOUND bedrock-runtime.us-east1.amazonaws.com)".
+  const lookup = /getaddrinfo ENOTFOUND (\S+?)\)?$/m.exec(error.message);
+  if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || lookup) {
+    const host = (error as { hostname?: string }).hostname ?? lookup?.[1] ?? 'the Bedrock endpoint';
+    return bedrockSettingError(`Bedrock: ${host} does not exist (ENOTFOUND)`, model, error, {
+      en: `The Bedrock endpoint ${host} does not exist. An admin should check AWS_REGION (a region where Bedrock is offered, e.g. us-east-1; not in mainland China) and AWS_ENDPOINT_URL_BEDROCK_RUNTIME if it is set.`,
+      zh: `Bedrock 端点 ${host} 不存在。请管理员检查 AWS_REGION（提供 Bedrock 的区域，例如 us-east-1；中国大陆区域不提供）以及 AWS_ENDPOINT_URL_BEDROCK_RUNTIME（若已设置）。`,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Map a Bedrock SDK exception (HTTP or in-stream) to an LlmError; other values pass through unchanged.
+ * `setting` names the variable that chose the model (BEDROCK_MODEL_ID, EMBEDDING_MODEL, RERANK_MODEL).
+ */
+export function llmErrorFromBedrock(error: unknown, model: string, setting = 'BEDROCK_MODEL_ID'): unknown {
   if (!(error instanceof Error) || error instanceof LlmError) return error;
+  const problem = bedrockSettingProblem(error, model, setting);
+  if (problem) return problem;
   const name = error.name;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const message = `Bedrock ${name}${status ? ` (${status})` : ''}: ${error.message}`;
