@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Language } from '../text/language';
 import { knowledgeSettings } from './settings-knowledge';
+import { awsDefaultRegionSetting, retentionSettings } from './settings-retention';
 
 /** One setting as the console shows it: its variable, its effective value, what it does. */
 export interface SettingEntry {
@@ -155,6 +156,7 @@ export const settingsCatalog: readonly SettingEntry[] = [
     value: (c) => c.llm.awsRegion,
     meaning: { en: 'The Bedrock region.', zh: 'Bedrock 区域。' },
   },
+  awsDefaultRegionSetting,
   {
     variable: 'BEDROCK_GUARDRAIL_ID',
     group: 'model',
@@ -236,12 +238,7 @@ export const settingsCatalog: readonly SettingEntry[] = [
       zh: '成本估算使用的价格（美元/百万 token）；未设置时使用 Bedrock 标价。',
     },
   },
-  {
-    variable: 'AUDIT_RETENTION_DAYS',
-    group: 'privacy',
-    value: (c) => c.auditRetentionDays,
-    meaning: { en: 'Days the audit trail keeps each request’s record.', zh: '审计记录保留天数。' },
-  },
+  ...retentionSettings,
   ...knowledgeSettings,
   {
     variable: 'MASK_PERSONAL_DATA',

@@ -175,4 +175,18 @@ describe('console pages of a split deployment', () => {
     expect(missing).not.toContain('<code>SLACK_BOT_TOKEN</code>');
     expect(missing).not.toContain('<code>REDIS_URL</code>');
   });
+
+  test('settings list where data lives and how long it is kept, in English and Chinese', async () => {
+    const page = await (await client.get('/admin/settings')).text();
+    expect(page).toContain(
+      `<tr data-variable="DATA_DIR"><td><code>DATA_DIR</code></td><td><code>${join(dataDirectory, 'data')}</code>`,
+    );
+    expect(page).toMatch(/<tr data-variable="MEMORY_RETENTION_HOURS">[^\n]*<code>24<\/code>/);
+    expect(page).toMatch(/<tr data-variable="USAGE_RETENTION_DAYS">[^\n]*<code>40<\/code>/);
+    expect(page).toMatch(/<tr data-variable="DOCUMENT_TIMEOUT_MS">[^\n]*<code>60000<\/code>/);
+    const chinese = new ConsoleClient(web.baseUrl, 'zh-CN');
+    expect((await chinese.signIn(password)).status).toBe(303);
+    const zh = await (await chinese.get('/admin/settings')).text();
+    expect(zh).toMatch(/<tr data-variable="SUMMARY_RETENTION_DAYS">[^\n]*缓存的摘要/);
+  });
 });
