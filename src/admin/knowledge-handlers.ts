@@ -10,6 +10,7 @@ import {
   knowledgePage,
 } from './pages/knowledge-page';
 import { redirect, sendText } from './respond';
+import { consoleActionsWorkspace } from './usage-data';
 
 /** `GET /admin/knowledge`: what the knowledge base holds, or how to turn it on. */
 export async function knowledge(services: AdminServices, context: SignedInRequest): Promise<void> {
@@ -65,7 +66,7 @@ export async function forgetSource(services: AdminServices, context: SignedInReq
       at: new Date().toISOString(),
       jobId: `console-forget-${randomUUID()}`,
       platform: 'console',
-      workspace: 'console',
+      workspace: consoleActionsWorkspace,
       conversation: { channel: 'knowledge', kind: 'dm' },
       requester: 'admin',
       skill: 'kb',

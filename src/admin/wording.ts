@@ -1,8 +1,10 @@
 import type { Language } from '../text/language';
 import { auditWords } from './audit-wording';
+import { count } from './format';
 import { knowledgeWords } from './knowledge-wording';
 
 const english = {
+  language: 'en' as Language,
   htmlLanguage: 'en',
   product: 'Deskmate console',
   navigation: {
@@ -80,7 +82,7 @@ const english = {
     nothing: 'Nothing used in this period.',
     downloadCsv: 'Download CSV (every day, every breakdown)',
     budgets: 'Budgets',
-    budgetToday: (used: number, budget: number) => `${used} of ${budget} tokens today`,
+    budgetToday: (used: number, budget: number) => `${count(used)} of ${count(budget)} tokens today`,
     noBudget: 'No daily budget: set DAILY_TOKEN_BUDGET_PER_WORKSPACE to cap tokens per workspace per day.',
     monthToDate: 'Cost this month',
     prices: 'Price table (USD per million tokens)',
@@ -91,6 +93,16 @@ const english = {
     defaults: 'default (Bedrock list price)',
     unknownPrice: 'unknown: add it to MODEL_PRICES',
     skillCostNote: 'A skill’s cost counts its tokens at the price of the first model it called.',
+    costUnknown: 'Unknown',
+    costAtLeast: (amount: string) => `at least ${amount}`,
+    unpricedNote: (models: string) =>
+      `No price for ${models}: its tokens are left out of the cost. Set MODEL_PRICES (USD per million tokens in/out, e.g. MODEL_PRICES=${models.split(', ')[0]}=0.4/1.2) and restart.`,
+    unpricedMark: '* Some tokens are of a model with no price: the cost leaves them out.',
+    budgetMeter: 'Today',
+    budgetTokens: 'Tokens today / daily budget',
+    budgetNote:
+      'The budget counts a workspace’s tokens from the moment DAILY_TOKEN_BUDGET_PER_WORKSPACE was set, and starts again each UTC day: right after it is set, it is lower than the day’s tokens above.',
+    auditLink: 'Audit records',
   },
   playground: {
     title: 'Playground',
@@ -154,6 +166,7 @@ const english = {
 export type Words = typeof english;
 
 const chinese: Words = {
+  language: 'zh',
   htmlLanguage: 'zh-CN',
   product: 'Deskmate 控制台',
   navigation: {
@@ -228,7 +241,7 @@ const chinese: Words = {
     nothing: '该时段没有用量。',
     downloadCsv: '下载 CSV（每天、全部维度）',
     budgets: '预算',
-    budgetToday: (used, budget) => `今日已用 ${used} / ${budget} token`,
+    budgetToday: (used, budget) => `今日已用 ${count(used)} / ${count(budget)} token`,
     noBudget: '未设置每日预算：设置 DAILY_TOKEN_BUDGET_PER_WORKSPACE 可限制每个工作区每天的 token。',
     monthToDate: '本月费用',
     prices: '价格表（美元 / 百万 token）',
@@ -239,6 +252,16 @@ const chinese: Words = {
     defaults: '默认（Bedrock 标价）',
     unknownPrice: '未知：请加入 MODEL_PRICES',
     skillCostNote: '技能的费用按它调用的第一个模型的价格计算。',
+    costUnknown: '未知',
+    costAtLeast: (amount) => `至少 ${amount}`,
+    unpricedNote: (models) =>
+      `${models} 没有价格：它的 token 未计入费用。请设置 MODEL_PRICES（美元/百万 token，输入/输出，例如 MODEL_PRICES=${models.split(', ')[0]}=0.4/1.2）后重启。`,
+    unpricedMark: '* 部分 token 来自没有价格的模型：费用未包含它们。',
+    budgetMeter: '今日',
+    budgetTokens: '今日 token / 每日预算',
+    budgetNote:
+      '预算从设置 DAILY_TOKEN_BUDGET_PER_WORKSPACE 那一刻起统计工作区的 token，并在每个 UTC 日重新开始：刚设置时，它会低于上面当天的 token 数。',
+    auditLink: '审计记录',
   },
   playground: {
     title: '试用',

@@ -147,7 +147,7 @@ describe('web console in a real browser', () => {
       const bar = page.locator(`#calls-chart rect[data-label="${today.slice(5)}"]`);
       expect(await bar.getAttribute('data-value')).toBe('1');
       expect(await page.textContent('#breakdown')).toContain('console:playground');
-      expect(await page.textContent('#budgets')).toContain('375 of 5000 tokens today');
+      expect(await page.textContent('#budgets')).toContain('375 of 5,000 tokens today');
       // 321 tokens in at $3 and 54 out at $15 per million: $0.0018.
       expect(await page.textContent('#breakdown')).toContain('$0.0018');
       expect(await page.textContent('#prices')).toContain('MODEL_PRICES');
