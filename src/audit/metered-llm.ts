@@ -24,6 +24,7 @@ export function meteredProvider(provider: LlmProvider): { llm: LlmProvider; usag
     llm: {
       name: provider.name,
       configured: provider.configured,
+      ...(provider.offlineReason ? { offlineReason: provider.offlineReason } : {}),
       async complete(request) {
         const result = await provider.complete(request);
         add(result);

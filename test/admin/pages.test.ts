@@ -124,7 +124,7 @@ describe('console pages of a split deployment', () => {
     expect(page).toMatch(/<span id="queue-depth">0 jobs waiting or running<\/span>/);
     expect(page).toMatch(/<td>web<\/td><td>0\.1\.0<\/td><td>slack<\/td>/);
     expect(page).toMatch(/<td>jobs<\/td><td>0\.1\.0<\/td><td>slack<\/td>/);
-    expect(page).toMatch(/<td><code>timeout<\/code><\/td><td class="number">1<\/td>/);
+    expect(page).toMatch(/<td>timed out <code>timeout<\/code><\/td><td class="number">1<\/td>/);
     expect(page).toMatch(/<polyline class="line series-error"[^>]*data-series="Errors" data-total="1">/);
     expect(page).toContain('Last hour: 1 job, 1 error.');
     // The jobs process receives nothing and serves no console.

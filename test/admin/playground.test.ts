@@ -83,7 +83,7 @@ describe('playground', () => {
     expect(page).toMatch(
       /<li id="message-4"><span class="author">王芳<\/span>[\s\S]*?决定：只有 iPad 闪退修复/,
     );
-    expect(page).toMatch(/<dd id="run-outcome"><code>ok<\/code><\/dd>/);
+    expect(page).toMatch(/<dd id="run-outcome">answered <code>ok<\/code><\/dd>/);
     expect(page).toMatch(/<dd id="run-models">fake-zh-model<\/dd>/);
     expect(page).toMatch(/<dd id="run-tokens">321 \/ 54<\/dd>/);
     expect(page).toMatch(/<dd id="run-first-token">\d+(\.\d)? m?s<\/dd>/);
