@@ -234,8 +234,8 @@ export const settingsCatalog: readonly SettingEntry[] = [
         ),
       ),
     meaning: {
-      en: 'Your prices (USD per million tokens) for the cost estimates; Bedrock list prices otherwise.',
-      zh: '成本估算使用的价格（美元/百万 token）；未设置时使用 Bedrock 标价。',
+      en: 'Your prices (USD per million tokens in/out, e.g. qwen-plus=0.4/1.2) for the cost estimates. Unset: Bedrock models use list prices; any other model’s cost shows as unknown.',
+      zh: '成本估算使用的价格（美元/百万 token，输入/输出，例如 qwen-plus=0.4/1.2）。未设置时：Bedrock 模型使用标价，其他模型的费用显示为未知。',
     },
   },
   ...retentionSettings,
