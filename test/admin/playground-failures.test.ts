@@ -82,6 +82,8 @@ describe('the playground and the overview with the model down', () => {
     const zh = await run(chinese, { thread: 'launch-zh', skill: 'summarize', model: 'offline' });
     expect(zh).toContain('未使用模型生成（抽取式）：离线运行。');
     expect(zh).not.toContain('尚未配置语言模型');
+    // Chinese punctuation in the extractive summary: 参与者：王芳（3）、…；共 8 条消息。
+    expect(zh).toMatch(/参与者<\/strong>：[^<;:,]+（\d+）、[^<;:,]+；共 \d+ 条消息。/);
     expect(zh).toContain('<dt>处理结果</dt><dd id="run-outcome">已回答 <code>ok</code></dd>');
     expect(zh).toContain('<dd id="run-routed-by">命令词</dd>');
     expect(zh).toContain('<h2>回复</h2>');
