@@ -53,6 +53,8 @@ export interface Config {
   modelPrices: ModelPriceTable;
   /** The knowledge base: folder, index, engine, embedding model (KNOWLEDGE_*, DATA_DIR, EMBEDDING_*). */
   knowledge: KnowledgeConfig;
+  /** Where Deskmate keeps its own files (DATA_DIR, default `./data`). */
+  dataDir: string;
 }
 
 /** The web console's settings: on with a password; without one only beside the console assistant, locally. */
@@ -81,6 +83,8 @@ export interface LlmConfig {
   provider: 'bedrock' | 'openai' | 'offline';
   bedrockModelId?: string;
   awsRegion?: string;
+  /** AWS_DEFAULT_REGION as set: the region when AWS_REGION is unset. */
+  awsDefaultRegion?: string;
   /** The Bedrock Guardrail sent with every request (BEDROCK_GUARDRAIL_ID and BEDROCK_GUARDRAIL_VERSION). */
   bedrockGuardrail?: { id: string; version: string };
   openaiBaseUrl?: string;
@@ -273,6 +277,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
       },
       metricsToken: values.METRICS_TOKEN,
       maskPersonalData: values.MASK_PERSONAL_DATA === 'on',
+      dataDir: values.DATA_DIR ?? './data',
       auditRetentionDays: Math.min(values.AUDIT_RETENTION_DAYS, values.RETENTION_DAYS),
       retentionCapDays: values.RETENTION_DAYS,
       retention: {
@@ -295,6 +300,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
         provider,
         bedrockModelId: values.BEDROCK_MODEL_ID,
         awsRegion,
+        awsDefaultRegion: values.AWS_DEFAULT_REGION,
         ...(values.BEDROCK_GUARDRAIL_ID && values.BEDROCK_GUARDRAIL_VERSION
           ? {
               bedrockGuardrail: {

@@ -1,6 +1,30 @@
 import type { AuditLog, AuditRecord } from '../audit/audit-log';
 import { auditDays } from '../audit/audit-log';
-import { type AuditFilter, auditFilterFields, matchesAuditFilter } from '../audit/export';
+import { type AuditFilter, auditFilterFields } from '../audit/export';
+import { isErrorOutcome } from './overview-data';
+
+/** The outcome filter value that keeps every error (not answers, refusals or limits). */
+export const anyErrorOutcome = 'error';
+
+/**
+ * Whether a record matches the console's filter: a workspace as Usage names it (`console:playground`) or as the
+ * record keeps it (`playground`); a requester as Usage names users (`slack:T1:U1`) or as kept (`U1`); outcome
+ * `error` for any error; platform, skill and other outcomes exactly.
+ */
+export function matchesConsoleFilter(record: AuditRecord, filter: AuditFilter): boolean {
+  const workspace = `${record.platform}:${record.workspace}`;
+  const accepted: Record<(typeof auditFilterFields)[number], string[]> = {
+    platform: [record.platform],
+    workspace: [record.workspace, workspace],
+    requester: [record.requester, `${workspace}:${record.requester}`],
+    skill: [record.skill ?? ''],
+    outcome: [record.outcome, ...(isErrorOutcome(record.outcome) ? [anyErrorOutcome] : [])],
+  };
+  return auditFilterFields.every((field) => {
+    const wanted = filter[field];
+    return !wanted || accepted[field].includes(wanted);
+  });
+}
 
 /** One page of the audit trail, newest first, and how many records match in all. */
 export interface AuditPageData {
@@ -53,7 +77,7 @@ export async function findAuditPage(audit: AuditLog, query: AuditPageQuery): Pro
       continue;
     }
     const matching = (await audit.readDay(day, jobIds))
-      .filter((record) => matchesAuditFilter(record, query.filter))
+      .filter((record) => matchesConsoleFilter(record, query.filter))
       .sort(newestFirst);
     records.push(...matching.slice(Math.max(0, start - total), Math.max(0, end - total)));
     total += matching.length;

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { type AuditFilter, auditFilterFields, writeAuditLines } from '../audit/export';
+import { createSkills } from '../skills';
 import type { AdminServices, SignedInRequest } from './admin-context';
-import { findAuditPage } from './audit-data';
+import { findAuditPage, matchesConsoleFilter } from './audit-data';
 import type { AuditWords } from './audit-wording';
 import { sendSignedInPage } from './page-handlers';
 import { auditPage } from './pages/audit-page';
@@ -27,6 +28,14 @@ export interface AuditQuery {
   problems: string[];
   /** What was changed in it (a range longer than the retention). */
   notes: string[];
+}
+
+let skills: string[] | undefined;
+
+/** The names of Deskmate's skills (the Audit page's skill choices). */
+function skillNames(): string[] {
+  skills ??= createSkills().map((skill) => skill.name);
+  return skills;
 }
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -99,12 +108,12 @@ export async function audit(services: AdminServices, context: SignedInRequest): 
   const query = queryOf(services, context);
   const retentionDays = services.options.config.auditRetentionDays;
   if (query.problems.length > 0) {
-    const body = auditPage({ query, retentionDays }, context.words);
+    const body = auditPage({ query, retentionDays, skills: skillNames() }, context.words);
     sendSignedInPage(services, context, 'audit', text.title, body, 400);
     return;
   }
   const found = await findAuditPage(services.audit, { ...query, pageSize: auditPageSize });
-  const body = auditPage({ query, retentionDays, ...found }, context.words);
+  const body = auditPage({ query, retentionDays, skills: skillNames(), ...found }, context.words);
   sendSignedInPage(services, context, 'audit', text.title, body);
 }
 
@@ -116,10 +125,11 @@ export async function auditDownload(services: AdminServices, context: SignedInRe
   // The head goes with the first lines: a store that fails before them still gets a 500, not a short file.
   const since = new Date(`${query.from}T00:00:00Z`);
   const until = new Date(`${query.to}T00:00:00Z`);
-  await writeAuditLines(services.audit, since, until, query.filter, async (lines) => {
+  const write = async (lines: string) => {
     if (!response.headersSent) writeDownloadHead(response, query);
     if (!response.write(lines)) await once(response, 'drain');
-  });
+  };
+  await writeAuditLines(services.audit, since, until, query.filter, write, matchesConsoleFilter);
   if (!response.headersSent) writeDownloadHead(response, query);
   response.end();
 }

@@ -35,6 +35,9 @@ const english = {
   actions: { created: 'created', closed: 'closed', deleted: 'deleted' } as Record<string, string>,
   error: 'error',
   none: '—',
+  anyError: 'any error',
+  platforms: { slack: 'Slack', lark: 'Lark / Feishu', console: 'Console' } as Record<string, string>,
+  clearFilters: 'Clear the filters',
 };
 
 /** The audit page's words. */
@@ -74,6 +77,9 @@ const chinese: AuditWords = {
   actions: { created: '创建', closed: '关闭', deleted: '删除' },
   error: '错误',
   none: '—',
+  anyError: '任何错误',
+  platforms: { slack: 'Slack', lark: '飞书', console: '控制台' },
+  clearFilters: '清除筛选条件',
 };
 
 /** The audit page's words in each language. */

@@ -5,6 +5,7 @@ import { readKnowledge } from './knowledge-data';
 import { sendSignedInPage } from './page-handlers';
 import { forgetConfirmationPage, knowledgeNotConfiguredPage, knowledgePage } from './pages/knowledge-page';
 import { redirect, sendText } from './respond';
+import { consoleActionsWorkspace } from './usage-data';
 import type { Words } from './wording';
 
 /** `GET /admin/knowledge`: what the knowledge base holds, or how to turn it on. */
@@ -80,7 +81,7 @@ export async function forgetSource(services: AdminServices, context: SignedInReq
       at: new Date().toISOString(),
       jobId: `console-forget-${randomUUID()}`,
       platform: 'console',
-      workspace: 'console',
+      workspace: consoleActionsWorkspace,
       conversation: { channel: 'knowledge', kind: 'dm' },
       requester: 'admin',
       skill: 'kb',

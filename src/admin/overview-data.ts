@@ -19,11 +19,49 @@ const answeredOutcomes = new Set([
   'forbidden',
   'unknown_button',
   'invalid_arguments',
+  'unreadable',
 ]);
 
 /** Whether a job's outcome is an error (its code), rather than an answer or a refusal. */
 export function isErrorOutcome(outcome: string): boolean {
   return !answeredOutcomes.has(outcome);
+}
+
+/** The codes of a failed model call (the job's outcome when the model failed it). */
+const modelErrorCodes = new Set([
+  'throttled',
+  'unavailable',
+  'timeout',
+  'invalid_request',
+  'context_too_long',
+  'empty_answer',
+]);
+
+/** Minutes the Model card looks back for failed model calls. */
+export const modelWindowMinutes = 15;
+
+/** How the model did lately: jobs it failed (by code) and jobs it answered. */
+export interface ModelHealth {
+  /** Jobs that ended with a model error code in the window. */
+  failures: number;
+  /** Jobs in the window that called the model and finished. */
+  answered: number;
+  /** The failures by code, most frequent first. */
+  codes: Array<{ code: string; count: number }>;
+}
+
+function modelHealthOf(records: AuditRecord[], now: Date): ModelHealth {
+  const since = now.getTime() - modelWindowMinutes * 60_000;
+  const byCode = new Map<string, number>();
+  let answered = 0;
+  for (const record of records) {
+    if (Date.parse(record.at) < since) continue;
+    if (modelErrorCodes.has(record.outcome)) {
+      byCode.set(record.outcome, (byCode.get(record.outcome) ?? 0) + 1);
+    } else if (record.models.length > 0) answered += 1;
+  }
+  const codes = [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count);
+  return { failures: codes.reduce((sum, entry) => sum + entry.count, 0), answered, codes };
 }
 
 /** An error code seen recently. */
@@ -46,6 +84,8 @@ export interface OverviewData {
   store: 'memory' | 'up' | 'down';
   /** The model provider and ids. */
   model: { provider: string; model?: string; overrides: Record<string, string> };
+  /** Model failures and answers of the last minutes (the audit trail). */
+  modelHealth: ModelHealth;
   /** Jobs waiting or running, when the queue answered. */
   queueDepth?: number;
   /** Jobs and errors per minute over the last three hours (labels are UTC `hh:mm`). */
@@ -142,6 +182,7 @@ export async function readOverview(sources: OverviewSources, now: Date): Promise
             : undefined,
       overrides: llm.modelOverrides,
     },
+    modelHealth: modelHealthOf(records, now),
     ...(queueDepth === undefined ? {} : { queueDepth }),
     activity,
     lastHour,

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Language } from '../text/language';
 import { knowledgeSettings } from './settings-knowledge';
+import { awsDefaultRegionSetting, retentionSettings } from './settings-retention';
 
 /** One setting as the console shows it: its variable, its effective value, what it does. */
 export interface SettingEntry {
@@ -155,6 +156,7 @@ export const settingsCatalog: readonly SettingEntry[] = [
     value: (c) => c.llm.awsRegion,
     meaning: { en: 'The Bedrock region.', zh: 'Bedrock 区域。' },
   },
+  awsDefaultRegionSetting,
   {
     variable: 'BEDROCK_GUARDRAIL_ID',
     group: 'model',
@@ -232,16 +234,11 @@ export const settingsCatalog: readonly SettingEntry[] = [
         ),
       ),
     meaning: {
-      en: 'Your prices (USD per million tokens) for the cost estimates; Bedrock list prices otherwise.',
-      zh: '成本估算使用的价格（美元/百万 token）；未设置时使用 Bedrock 标价。',
+      en: 'Your prices (USD per million tokens in/out, e.g. qwen-plus=0.4/1.2) for the cost estimates. Unset: Bedrock models use list prices; any other model’s cost shows as unknown.',
+      zh: '成本估算使用的价格（美元/百万 token，输入/输出，例如 qwen-plus=0.4/1.2）。未设置时：Bedrock 模型使用标价，其他模型的费用显示为未知。',
     },
   },
-  {
-    variable: 'AUDIT_RETENTION_DAYS',
-    group: 'privacy',
-    value: (c) => c.auditRetentionDays,
-    meaning: { en: 'Days the audit trail keeps each request’s record.', zh: '审计记录保留天数。' },
-  },
+  ...retentionSettings,
   ...knowledgeSettings,
   {
     variable: 'MASK_PERSONAL_DATA',

@@ -59,6 +59,15 @@ export const knowledgeSettings: readonly SettingEntry[] = [
     },
   },
   {
+    variable: 'EMBEDDING_PROVIDER',
+    group: 'knowledge',
+    value: (c) => (c.knowledge.embedding?.provider === 'test' ? undefined : c.knowledge.embedding?.provider),
+    meaning: {
+      en: 'Where embeddings are computed: bedrock or openai (unset: inferred from EMBEDDING_MODEL).',
+      zh: '向量嵌入的服务：bedrock 或 openai（未设置：由 EMBEDDING_MODEL 推断）。',
+    },
+  },
+  {
     variable: 'EMBEDDING_BASE_URL',
     group: 'knowledge',
     value: (c) => (c.knowledge.embedding?.provider === 'openai' ? c.knowledge.embedding.baseUrl : undefined),

@@ -15,7 +15,6 @@ const english = {
   notFoundBody: 'There is no console page at this address.',
   backToOverview: 'Back to the overview',
   /** The audit page when the filters match nothing. */
-  clearFilters: 'Clear the filters',
   /** Sign-in: attempts left before the address is locked out for a while. */
   attemptsLeft: (count: number) =>
     `${count} more wrong attempt${count === 1 ? '' : 's'} and sign-in from your address is paused for a while.`,
@@ -34,7 +33,6 @@ const chinese: UiWords = {
   notFoundTitle: '页面不存在',
   notFoundBody: '这个地址没有控制台页面。',
   backToOverview: '返回概览',
-  clearFilters: '清除筛选条件',
   attemptsLeft: (count) => `再输错 ${count} 次，你的地址将暂时无法登录。`,
   forgotten: (name) => `已忘记“${name}”：回答中不会再出现其中的内容。`,
 };

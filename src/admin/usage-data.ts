@@ -13,7 +13,7 @@ export const usageDimensions: readonly UsageDimension[] = ['workspace', 'user', 
 export interface UsageFigures {
   /** Requests (jobs) in the audit trail. */
   requests: number;
-  /** Model calls; unknown per skill (the usage records count calls per workspace, user and model). */
+  /** Model calls (per skill from the audit trail: records older than its call count count one per model). */
   calls?: number;
   /** Tokens sent to the model. */
   inputTokens: number;
@@ -62,7 +62,16 @@ function costOfModels(
   return { cost, unpriced };
 }
 
-const workspaceOf = (record: AuditRecord) => `${record.platform}:${record.workspace}`;
+/** The workspace of the console's own admin actions (a Forget on the Knowledge page): no chat workspace. */
+export const consoleActionsWorkspace = 'console';
+
+/** Whether a record is an admin action in the console: on the audit trail, but no usage and no budget. */
+export function isConsoleAction(record: AuditRecord): boolean {
+  return record.platform === 'console' && record.workspace === consoleActionsWorkspace;
+}
+
+/** The key a workspace has in Usage and in the Audit filter: `platform:workspace` (`console:playground`). */
+export const workspaceOf = (record: AuditRecord) => `${record.platform}:${record.workspace}`;
 
 /** One day's rows: workspaces, users and models from the usage records, skills from the audit trail. */
 async function collectDay(
@@ -135,12 +144,15 @@ async function collectDay(
       dimension: 'skill',
       key,
       requests: 0,
+      calls: 0,
       inputTokens: 0,
       outputTokens: 0,
       cost: 0,
       unpriced: false,
     };
     row.requests += 1;
+    // Records written before the audit trail kept calls count one call per model they name.
+    row.calls = (row.calls ?? 0) + (record.calls ?? record.models.length);
     row.inputTokens += record.tokens.input;
     row.outputTokens += record.tokens.output;
     // A job's tokens are counted at the price of the first model it called (most jobs call one).
@@ -184,7 +196,7 @@ export function createUsageReader(
           workspacesByDay.set(day, cached.workspaces);
           continue;
         }
-        const records = await audit.readDay(day);
+        const records = (await audit.readDay(day)).filter((record) => !isConsoleAction(record));
         recordsByDay.set(day, records);
         workspacesByDay.set(day, [...new Set(records.map(workspaceOf))]);
       }

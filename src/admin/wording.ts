@@ -1,9 +1,11 @@
 import type { Language } from '../text/language';
 import { auditWords } from './audit-wording';
+import { count } from './format';
 import { knowledgeWords } from './knowledge-wording';
 import { uiWords } from './ui-wording';
 
 const english = {
+  language: 'en' as Language,
   htmlLanguage: 'en',
   product: 'Deskmate console',
   navigation: {
@@ -63,6 +65,9 @@ const english = {
     version: 'Version',
     adapters: 'Adapters',
     started: 'Started',
+    modelFailures: (failures: number, minutes: number) =>
+      `${failures} failure${failures === 1 ? '' : 's'} in the last ${minutes} min: `,
+    seeInAudit: 'See them in Audit',
   },
   usage: {
     title: 'Usage',
@@ -81,7 +86,7 @@ const english = {
     nothing: 'Nothing used in this period.',
     downloadCsv: 'Download CSV (every day, every breakdown)',
     budgets: 'Budgets',
-    budgetToday: (used: number, budget: number) => `${used} of ${budget} tokens today`,
+    budgetToday: (used: number, budget: number) => `${count(used)} of ${count(budget)} tokens today`,
     noBudget: 'No daily budget: set DAILY_TOKEN_BUDGET_PER_WORKSPACE to cap tokens per workspace per day.',
     monthToDate: 'Cost this month',
     prices: 'Price table (USD per million tokens)',
@@ -92,6 +97,16 @@ const english = {
     defaults: 'default (Bedrock list price)',
     unknownPrice: 'unknown: add it to MODEL_PRICES',
     skillCostNote: 'A skill’s cost counts its tokens at the price of the first model it called.',
+    costUnknown: 'Unknown',
+    costAtLeast: (amount: string) => `at least ${amount}`,
+    unpricedNote: (models: string) =>
+      `No price for ${models}: its tokens are left out of the cost. Set MODEL_PRICES (USD per million tokens in/out, e.g. MODEL_PRICES=${models.split(', ')[0]}=0.4/1.2) and restart.`,
+    unpricedMark: '* Some tokens are of a model with no price: the cost leaves them out.',
+    budgetMeter: 'Today',
+    budgetTokens: 'Tokens today / daily budget',
+    budgetNote:
+      'The budget counts a workspace’s tokens from the moment DAILY_TOKEN_BUDGET_PER_WORKSPACE was set, and starts again each UTC day: right after it is set, it is lower than the day’s tokens above.',
+    auditLink: 'Audit records',
   },
   playground: {
     title: 'Playground',
@@ -128,6 +143,8 @@ const english = {
     buttons: 'Buttons (inactive here)',
     private: 'Private reply (only the requester sees it)',
     reminders: (count: number) => `${count} reminder${count === 1 ? '' : 's'} would be scheduled.`,
+    errorDetail: 'For the admin, what failed:',
+    minutesIn: (minute: number) => `+${minute} min`,
   },
   knowledge: knowledgeWords.en,
   audit: auditWords.en,
@@ -156,6 +173,7 @@ const english = {
 export type Words = typeof english;
 
 const chinese: Words = {
+  language: 'zh',
   htmlLanguage: 'zh-CN',
   product: 'Deskmate 控制台',
   navigation: {
@@ -212,6 +230,8 @@ const chinese: Words = {
     version: '版本',
     adapters: '适配器',
     started: '启动时间',
+    modelFailures: (failures, minutes) => `最近 ${minutes} 分钟有 ${failures} 次失败：`,
+    seeInAudit: '在审计中查看',
   },
   usage: {
     title: '用量',
@@ -230,7 +250,7 @@ const chinese: Words = {
     nothing: '该时段没有用量。',
     downloadCsv: '下载 CSV（每天、全部维度）',
     budgets: '预算',
-    budgetToday: (used, budget) => `今日已用 ${used} / ${budget} token`,
+    budgetToday: (used, budget) => `今日已用 ${count(used)} / ${count(budget)} token`,
     noBudget: '未设置每日预算：设置 DAILY_TOKEN_BUDGET_PER_WORKSPACE 可限制每个工作区每天的 token。',
     monthToDate: '本月费用',
     prices: '价格表（美元 / 百万 token）',
@@ -241,6 +261,16 @@ const chinese: Words = {
     defaults: '默认（Bedrock 标价）',
     unknownPrice: '未知：请加入 MODEL_PRICES',
     skillCostNote: '技能的费用按它调用的第一个模型的价格计算。',
+    costUnknown: '未知',
+    costAtLeast: (amount) => `至少 ${amount}`,
+    unpricedNote: (models) =>
+      `${models} 没有价格：它的 token 未计入费用。请设置 MODEL_PRICES（美元/百万 token，输入/输出，例如 MODEL_PRICES=${models.split(', ')[0]}=0.4/1.2）后重启。`,
+    unpricedMark: '* 部分 token 来自没有价格的模型：费用未包含它们。',
+    budgetMeter: '今日',
+    budgetTokens: '今日 token / 每日预算',
+    budgetNote:
+      '预算从设置 DAILY_TOKEN_BUDGET_PER_WORKSPACE 那一刻起统计工作区的 token，并在每个 UTC 日重新开始：刚设置时，它会低于上面当天的 token 数。',
+    auditLink: '审计记录',
   },
   playground: {
     title: '试用',
@@ -258,14 +288,14 @@ const chinese: Words = {
     offline: '离线（不用模型）',
     run: '运行',
     running: '运行中…',
-    result: '结果',
+    result: '回复',
     asSlack: 'Slack 消息效果',
     asLark: '飞书卡片效果',
     rawJson: '原始 JSON',
     noReply: '技能没有发送任何内容。',
     stats: '本次运行',
     routedBy: '路由方式',
-    outcome: '结果',
+    outcome: '处理结果',
     tokens: '输入 / 输出 token',
     firstToken: '首个 token 用时',
     total: '总用时',
@@ -277,6 +307,8 @@ const chinese: Words = {
     buttons: '按钮（此处不可用）',
     private: '私密回复（仅请求者可见）',
     reminders: (count) => `将会安排 ${count} 个提醒。`,
+    errorDetail: '给管理员看的失败原因：',
+    minutesIn: (minute) => `+${minute} 分钟`,
   },
   knowledge: knowledgeWords.zh,
   audit: auditWords.zh,

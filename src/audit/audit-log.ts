@@ -23,6 +23,8 @@ export interface AuditRecord {
   models: string[];
   /** Tokens sent to and received from the models. */
   tokens: { input: number; output: number };
+  /** Model calls that answered (absent in records written before it was kept). */
+  calls?: number;
   /** `ok`, or the error or refusal code. */
   outcome: string;
   /** Wall time in milliseconds. */
@@ -49,6 +51,7 @@ export function auditRecordOf(finished: JobOutcome, at: Date): AuditRecord {
     ...(finished.routedBy ? { routedBy: finished.routedBy } : {}),
     models: finished.usage.models,
     tokens: finished.usage.tokens,
+    calls: finished.usage.calls,
     outcome: finished.outcome,
     durationMs: finished.durationMs,
     effects: finished.effects,

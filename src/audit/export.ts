@@ -32,7 +32,8 @@ export function auditJsonLines(records: readonly AuditRecord[]): string {
 
 /**
  * Write the records of the UTC days from `since` to `until` that match a filter as JSON lines, oldest first,
- * a day at a time (waiting for each write): a long range never sits in memory whole.
+ * a day at a time (waiting for each write): a long range never sits in memory whole. `matches` reads the filter
+ * (exact values unless the caller, as the console does, reads it otherwise).
  */
 export async function writeAuditLines(
   audit: AuditLog,
@@ -40,9 +41,10 @@ export async function writeAuditLines(
   until: Date,
   filter: AuditFilter,
   write: (lines: string) => Promise<void>,
+  matches: (record: AuditRecord, filter: AuditFilter) => boolean = matchesAuditFilter,
 ): Promise<void> {
   for (const day of auditDays(since, until)) {
-    const records = (await audit.readDay(day)).filter((record) => matchesAuditFilter(record, filter));
+    const records = (await audit.readDay(day)).filter((record) => matches(record, filter));
     if (records.length > 0) await write(auditJsonLines(records));
   }
 }

@@ -84,3 +84,23 @@ export class LlmError extends DeskmateError {
 export function isDeskmateError(value: unknown): value is DeskmateError {
   return value instanceof DeskmateError;
 }
+
+/**
+ * An error and its causes in one line, for an admin (the Playground), never for a chat user: `model qwen-plus
+ * failed (503) ← connect ECONNREFUSED 127.0.0.1:18991`. At most four levels.
+ */
+export function errorDetail(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && parts.length < 4) {
+    const text = current instanceof Error ? current.message : String(current);
+    const code = (current as { code?: unknown }).code;
+    const withCode =
+      typeof code === 'string' && !text.includes(code) && !isDeskmateError(current)
+        ? `${text} (${code})`
+        : text;
+    if (withCode && !parts.includes(withCode)) parts.push(withCode);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(' ← ');
+}

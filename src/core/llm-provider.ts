@@ -100,6 +100,11 @@ export interface LlmProvider {
   readonly name: string;
   /** False for the offline stand-in: callers should not expect real answers. */
   readonly configured: boolean;
+  /**
+   * Why the offline stand-in is used: no model is configured (`not_configured`, the default), or this run was
+   * asked to go without one (`offline_run`: the admin picked it). Wrappers pass it on.
+   */
+  readonly offlineReason?: 'not_configured' | 'offline_run';
   /** One answer, whole. */
   complete(request: LlmRequest): Promise<LlmResult>;
   /** One answer, piece by piece. Throws `LlmError` (with any partial text) on failure. */

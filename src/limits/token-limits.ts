@@ -64,6 +64,7 @@ export function withTokenLimits(
   return {
     name: provider.name,
     configured: provider.configured,
+    ...(provider.offlineReason ? { offlineReason: provider.offlineReason } : {}),
     async complete(request) {
       await before(request);
       const result = await provider.complete(request);

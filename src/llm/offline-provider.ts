@@ -1,10 +1,19 @@
 import { LlmError } from '../core/errors';
 import type { LlmProvider, LlmStreamEvent } from '../core/llm-provider';
 
-/** Create the stand-in used when no model is configured: no network, and honest about it. */
-export function createOfflineProvider(): LlmProvider {
+/**
+ * Create the stand-in used when no model is configured, or when a run is asked to go without one
+ * (`offline_run`): no network, and honest about it.
+ */
+export function createOfflineProvider(
+  reason: NonNullable<LlmProvider['offlineReason']> = 'not_configured',
+): LlmProvider {
   const refuse = (): never => {
-    throw new LlmError('not_configured', 'no language model is configured (LLM_PROVIDER=offline)', {
+    const message =
+      reason === 'offline_run'
+        ? 'this run was asked to use no language model'
+        : 'no language model is configured (LLM_PROVIDER=offline)';
+    throw new LlmError('not_configured', message, {
       retryable: false,
       model: 'offline',
     });
@@ -12,6 +21,7 @@ export function createOfflineProvider(): LlmProvider {
   return {
     name: 'offline',
     configured: false,
+    offlineReason: reason,
     async complete() {
       return refuse();
     },

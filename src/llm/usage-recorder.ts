@@ -108,6 +108,7 @@ export function withUsageRecording(
   return {
     name: provider.name,
     configured: provider.configured,
+    ...(provider.offlineReason ? { offlineReason: provider.offlineReason } : {}),
     async complete(request) {
       const result = await provider.complete(request);
       await record(request, result);

@@ -114,6 +114,7 @@ export function countedProvider(provider: LlmProvider, metrics: Metrics): LlmPro
   return {
     name: provider.name,
     configured: provider.configured,
+    ...(provider.offlineReason ? { offlineReason: provider.offlineReason } : {}),
     async complete(request) {
       try {
         const result = await provider.complete(request);

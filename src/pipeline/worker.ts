@@ -1,7 +1,7 @@
 import { type JobUsage, meteredProvider } from '../audit/metered-llm';
 import type { ChatPlatform } from '../core/chat-platform';
 import type { Platform } from '../core/conversation';
-import { DeskmateError, type ErrorCode, isDeskmateError } from '../core/errors';
+import { DeskmateError, type ErrorCode, errorDetail, isDeskmateError } from '../core/errors';
 import type { InboundMessage } from '../core/inbound-message';
 import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
@@ -102,6 +102,8 @@ export interface JobOutcome {
   usage: JobUsage;
   /** What the skill created, closed or deleted. */
   effects: Array<{ action: 'created' | 'closed' | 'deleted'; kind: string; id: string }>;
+  /** A failed job's error and causes in one line, for the Playground (kept out of the audit trail). */
+  errorDetail?: string;
 }
 
 /**
@@ -145,9 +147,10 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
     const effects: JobOutcome['effects'] = [];
     let skillName: string | undefined;
     let routedBy: string | undefined;
-    const finished = async (outcome: string, skill?: string) =>
+    const finished = async (outcome: string, skill?: string, errorDetail?: string) =>
       await options.onJobFinished?.({
         ...(skill ? { skill } : {}),
+        ...(errorDetail ? { errorDetail } : {}),
         outcome,
         durationMs: Date.now() - started,
         jobId: attempt.jobId,
@@ -275,7 +278,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
       } else {
         logger.error({ err: error, code, skill: skillName, durationMs }, 'job failed');
       }
-      await finished(code, skillName);
+      await finished(code, skillName, errorDetail(error));
       // A refusal goes only to the person refused. If even the apology cannot be posted, the queue
       // retries the job (the post is idempotent).
       await respond.send({ markdown: userText, private: code === 'forbidden' });

@@ -68,6 +68,7 @@ export function withPersonalDataMasking(provider: LlmProvider, logger: Logger): 
   return {
     name: provider.name,
     configured: provider.configured,
+    ...(provider.offlineReason ? { offlineReason: provider.offlineReason } : {}),
     async complete(request) {
       const { masker, sent } = masked(request);
       return unmaskResult(await provider.complete(sent), masker);

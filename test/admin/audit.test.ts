@@ -118,17 +118,17 @@ describe.each([
     expect(page).toContain(`2 requests from ${day(0)} to ${day(0)}, newest first.`);
     const summaryRow = /<tr data-job="job-summary">.*?<\/tr>/.exec(page)?.[0] ?? '';
     expect(summaryRow).toBe(
-      `<tr data-job="job-summary"><td>${day(0)} 00:01:00</td><td>slack</td><td><code>T1</code></td>` +
+      `<tr data-job="job-summary"><td>${day(0)} 00:01:00</td><td>Slack</td><td><code>slack:T1</code></td>` +
         '<td><code>C1</code> · thread <code>1733.0001</code> · group</td><td><code>U1</code></td>' +
-        '<td>summarize<br><span class="muted">routed by command_word</span></td>' +
+        '<td>summarize<br><span class="muted">routed by a command word</span></td>' +
         '<td><code>model-a</code><br><code>model-b</code></td><td class="number">1,234 / 56</td>' +
-        '<td><span class="good">ok</span></td><td class="number">2.4 s</td>' +
+        '<td><span class="good">answered <code>ok</code></span></td><td class="number">2.4 s</td>' +
         '<td>created todo <code>#7</code></td></tr>',
     );
     const failedRow = /<tr data-job="job-failed"[^>]*>.*?<\/tr>/.exec(page)?.[0] ?? '';
     expect(failedRow).toContain('<tr data-job="job-failed" class="failed">');
     expect(failedRow).toContain(
-      '<td>lark</td><td><code>tenant-a</code></td><td><code>oc_chat</code> · direct</td>',
+      '<td>Lark / Feishu</td><td><code>lark:tenant-a</code></td><td><code>oc_chat</code> · direct</td>',
     );
     expect(failedRow).toContain('<span class="bad">✗ error: <code>model_timeout</code></span>');
     expect(failedRow).toContain('<td class="number">30.0 s</td><td>closed task <code>t-9</code></td>');
@@ -151,6 +151,10 @@ describe.each([
       ['outcome=model_timeout', ['job-failed']],
       ['outcome=ok&platform=slack', ['job-summary', 'job-yesterday']],
       ['skill=nothing-like-this', []],
+      // The workspace and user keys Usage shows find the same requests; `error` finds every error.
+      ['workspace=lark%3Atenant-a', ['job-failed']],
+      ['requester=slack%3AT2%3AU2', ['job-yesterday']],
+      ['outcome=error', ['job-failed']],
     ];
     for (const [filter, expected] of cases) {
       const page = await (await client.get(`/admin/audit?${range}&${filter}`)).text();
@@ -167,6 +171,18 @@ describe.each([
       /<a id="audit-clear-filters" href="([^"]+)">Clear the filters<\/a>/.exec(hostile)?.[1] ?? '';
     expect(clear.replace(/&amp;/g, '&')).toBe(`/admin/audit?${range}`);
     expect(rowsOf(await (await client.get(clear.replace(/&amp;/g, '&'))).text())).toHaveLength(3);
+  });
+
+  test('platform, skill and outcome are picked from lists, with “any error”; the pick is kept', async () => {
+    const page = await (await client.get('/admin/audit?outcome=error&skill=summarize')).text();
+    expect(page).toContain(
+      '<select name="platform"><option value="">any</option><option value="slack">Slack</option><option value="lark">Lark / Feishu</option><option value="console">Console</option></select>',
+    );
+    expect(page).toMatch(
+      /<select name="skill"><option value="">any<\/option>.*<option value="summarize" selected>summarize<\/option>/,
+    );
+    expect(page).toContain('<option value="error" selected>any error</option>');
+    expect(page).toContain('<option value="unavailable">model or service unavailable (unavailable)</option>');
   });
 
   test('pages of 100, newest first, with links that keep the range and filter', async () => {
@@ -273,6 +289,11 @@ describe.each([
     expect(page).toContain('记录不含任何消息内容，保留 30 天（AUDIT_RETENTION_DAYS）。');
     expect(page).toContain(`${day(0)} 至 ${day(0)} 共 2 个请求，最新的在前。`);
     expect(page).toContain('<span class="bad">✗ 错误: <code>model_timeout</code></span>');
+    // Codes in words, the code beside them.
+    expect(page).toContain('<span class="muted">路由方式 命令词</span>');
+    expect(page).toContain('<span class="good">已回答 <code>ok</code></span>');
+    expect(page).toContain('<option value="error">任何错误</option>');
+    expect(page).toContain('<td>创建 待办 <code>#7</code></td>');
     expect(page).toContain('<code>oc_chat</code> · 私聊');
     const bad = await chinese.get('/admin/audit?from=nope');
     expect(bad.status).toBe(400);

@@ -223,7 +223,7 @@ describe('web console in a real browser', () => {
       const bar = page.locator(`#calls-chart rect[data-label="${today.slice(5)}"]`);
       expect(await bar.getAttribute('data-value')).toBe('1');
       expect(await page.textContent('#breakdown')).toContain('console:playground');
-      expect(await page.textContent('#budgets')).toContain('375 of 5000 tokens today');
+      expect(await page.textContent('#budgets')).toContain('375 of 5,000 tokens today');
       // 321 tokens in at $3 and 54 out at $15 per million: $0.0018.
       expect(await page.textContent('#breakdown')).toContain('$0.0018');
       expect(await page.textContent('#prices')).toContain('MODEL_PRICES');
@@ -292,11 +292,13 @@ describe('web console in a real browser', () => {
       expect(await page.textContent('#audit-intro')).toContain('Records hold no message text');
       const playgroundRow = page.locator('#audit-records tbody tr', { hasText: 'summarize' });
       expect(await playgroundRow.textContent()).toMatch(
-        /^[\d-]+ [\d:]+consoleplayground.*summarize.*fake-zh-model321 \/ 54ok/,
+        /^[\d-]+ [\d:]+Consoleconsole:playground.*summarize.*fake-zh-model321 \/ 54answered ok/,
       );
-      expect(await page.textContent('tr[data-job="browser-failed-1"]')).toContain('✗ error: platform_error');
+      expect(await page.textContent('tr[data-job="browser-failed-1"]')).toContain(
+        '✗ error: chat platform error platform_error',
+      );
       await page.screenshot({ path: join(screenshots, 'audit.png'), fullPage: true });
-      await page.fill('#audit-form input[name="platform"]', 'lark');
+      await page.selectOption('#audit-form select[name="platform"]', 'lark');
       await Promise.all([page.waitForURL(/platform=lark/), page.click('#audit-form button[type="submit"]')]);
       expect(await page.locator('#audit-records tbody tr').count()).toBe(1);
       const jsonl = await context.request.get(`${base}${await page.getAttribute('#audit-download', 'href')}`);

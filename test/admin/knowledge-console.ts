@@ -26,8 +26,14 @@ export async function startKnowledgeConsole(
   password: string,
   knowledge: ConsoleKnowledge | undefined,
   store: StateStore = createMemoryStateStore(),
+  environment: Record<string, string> = {},
 ): Promise<KnowledgeConsole> {
-  const parsed = parseConfig({ ADMIN_PASSWORD: password, LLM_PROVIDER: 'offline', LOG_LEVEL: 'silent' });
+  const parsed = parseConfig({
+    ADMIN_PASSWORD: password,
+    LLM_PROVIDER: 'offline',
+    LOG_LEVEL: 'silent',
+    ...environment,
+  });
   if (!parsed.ok) throw new Error(`bad test configuration: ${JSON.stringify(parsed.problems)}`);
   const logger = createLogger({ level: 'silent' });
   const options: AdminOptions = {

@@ -67,6 +67,7 @@ describe('the knowledge page over a real LanceDB index', () => {
       password,
       { index: fixture.index, canForget: true, folderConfigured: true },
       fixture.store,
+      { DAILY_TOKEN_BUDGET_PER_WORKSPACE: '5000' },
     );
   });
   afterEach(async () => {
@@ -233,6 +234,10 @@ describe('the knowledge page over a real LanceDB index', () => {
 
     const again = await client.post('/admin/knowledge/forget', { _csrf: token, source: 'slack:T1:file:F1' });
     expect(again.headers.get('location')).toBe('/admin/knowledge?done=gone');
+    // An admin action is on the audit trail only: no usage workspace, no Budgets row.
+    const usage = await (await client.get('/admin/usage')).text();
+    expect(usage).toContain('<table id="budgets">');
+    expect(usage).not.toContain('console:console');
   });
 
   test('a web-only console reads the index another process wrote, says it cannot forget, and refuses a forget', async () => {

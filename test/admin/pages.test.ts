@@ -124,7 +124,7 @@ describe('console pages of a split deployment', () => {
     expect(page).toMatch(/<span id="queue-depth">0 jobs waiting or running<\/span>/);
     expect(page).toMatch(/<td>web<\/td><td>0\.1\.0<\/td><td>slack<\/td>/);
     expect(page).toMatch(/<td>jobs<\/td><td>0\.1\.0<\/td><td>slack<\/td>/);
-    expect(page).toMatch(/<td><code>timeout<\/code><\/td><td class="number">1<\/td>/);
+    expect(page).toMatch(/<td>timed out <code>timeout<\/code><\/td><td class="number">1<\/td>/);
     expect(page).toMatch(/<polyline class="line series-error"[^>]*data-series="Errors" data-total="1">/);
     expect(page).toContain('Last hour: 1 job, 1 error.');
     // The jobs process receives nothing and serves no console.
@@ -174,5 +174,19 @@ describe('console pages of a split deployment', () => {
     expect(missing).toContain('<code>BEDROCK_GUARDRAIL_ID</code>');
     expect(missing).not.toContain('<code>SLACK_BOT_TOKEN</code>');
     expect(missing).not.toContain('<code>REDIS_URL</code>');
+  });
+
+  test('settings list where data lives and how long it is kept, in English and Chinese', async () => {
+    const page = await (await client.get('/admin/settings')).text();
+    expect(page).toContain(
+      `<tr data-variable="DATA_DIR"><td><code>DATA_DIR</code></td><td><code>${join(dataDirectory, 'data')}</code>`,
+    );
+    expect(page).toMatch(/<tr data-variable="MEMORY_RETENTION_HOURS">[^\n]*<code>24<\/code>/);
+    expect(page).toMatch(/<tr data-variable="USAGE_RETENTION_DAYS">[^\n]*<code>40<\/code>/);
+    expect(page).toMatch(/<tr data-variable="DOCUMENT_TIMEOUT_MS">[^\n]*<code>60000<\/code>/);
+    const chinese = new ConsoleClient(web.baseUrl, 'zh-CN');
+    expect((await chinese.signIn(password)).status).toBe(303);
+    const zh = await (await chinese.get('/admin/settings')).text();
+    expect(zh).toMatch(/<tr data-variable="SUMMARY_RETENTION_DAYS">[^\n]*缓存的摘要/);
   });
 });

@@ -37,6 +37,7 @@ describe('playground', () => {
       LLM_PROVIDER: 'openai',
       OPENAI_BASE_URL: modelUrl,
       OPENAI_MODEL: 'fake-zh-model',
+      DAILY_TOKEN_BUDGET_PER_WORKSPACE: '50000',
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: prefix,
     });
@@ -82,7 +83,7 @@ describe('playground', () => {
     expect(page).toMatch(
       /<li id="message-4"><span class="author">王芳<\/span>[\s\S]*?决定：只有 iPad 闪退修复/,
     );
-    expect(page).toMatch(/<dd id="run-outcome"><code>ok<\/code><\/dd>/);
+    expect(page).toMatch(/<dd id="run-outcome">answered <code>ok<\/code><\/dd>/);
     expect(page).toMatch(/<dd id="run-models">fake-zh-model<\/dd>/);
     expect(page).toMatch(/<dd id="run-tokens">321 \/ 54<\/dd>/);
     expect(page).toMatch(/<dd id="run-first-token">\d+(\.\d)? m?s<\/dd>/);
@@ -116,6 +117,39 @@ describe('playground', () => {
       ),
     );
     expect(usagePage).toContain('<code>console:playground</code>');
+    // fake-zh-model has no price: the cost is unknown, said on the page (not only in a hover), with the fix.
+    expect(usagePage).toContain('<p class="figure" id="total-cost">Unknown</p>');
+    expect(usagePage).toContain(
+      'No price for fake-zh-model: its tokens are left out of the cost. Set MODEL_PRICES',
+    );
+    expect(usagePage).toContain(
+      '<p class="muted" id="unpriced-mark">* Some tokens are of a model with no price',
+    );
+    // A workspace row links to its records on the Audit page, under the same key.
+    const from = usageDay(new Date(today.getTime() - 29 * 86_400_000));
+    expect(usagePage).toContain(
+      `<a href="/admin/audit?from=${from}&amp;to=${usageDay(today)}&amp;workspace=console%3Aplayground"`,
+    );
+    // Budgets: labelled columns, thousands separators, and what the counter counts.
+    expect(usagePage).toMatch(
+      /<table id="budgets"><thead><tr><th>Workspace<\/th><th>Today<\/th><th>Tokens today \/ daily budget<\/th>/,
+    );
+    expect(usagePage).toContain('375 of 50,000 tokens today (1%)');
+    expect(usagePage).toContain(
+      'counts a workspace’s tokens from the moment DAILY_TOKEN_BUDGET_PER_WORKSPACE was set',
+    );
+    // By skill, the model calls are counted too.
+    const bySkill = await (await client.get('/admin/usage?by=skill')).text();
+    expect(bySkill).toMatch(
+      /<code>summarize<\/code><\/a><\/td><td class="number">1<\/td><td class="number">1<\/td><td class="number">321<\/td>/,
+    );
+    // In Chinese.
+    const chinese = new ConsoleClient(served.baseUrl, 'zh-CN');
+    expect((await chinese.signIn(password)).status).toBe(303);
+    const zhUsage = await (await chinese.get('/admin/usage')).text();
+    expect(zhUsage).toContain('<p class="figure" id="total-cost">未知</p>');
+    expect(zhUsage).toContain('fake-zh-model 没有价格');
+    expect(zhUsage).toContain('今日已用 375 / 50,000 token');
   });
 
   test('a reload of a run shows it again without running it; an unknown run is 404', async () => {

@@ -110,6 +110,7 @@ describe('usage for the console', () => {
         skill: 'summarize',
         models: ['us.anthropic.claude-sonnet-4-v1:0'],
         tokens: { input: 2000, output: 400 },
+        calls: 2,
       }),
     );
     await audit.write(
@@ -161,10 +162,11 @@ describe('usage for the console', () => {
       ['qwen-plus', 1, 500],
     ]);
     const skills = total('skill');
+    // Calls per skill from the audit trail: the record's count, or one per model in records older than it.
     expect(skills.map((row) => [row.key, row.requests, row.calls])).toEqual([
-      ['summarize', 1, undefined],
-      ['chat', 1, undefined],
-      ['todo', 1, undefined],
+      ['summarize', 1, 2],
+      ['chat', 1, 1],
+      ['todo', 1, 0],
     ]);
     expect(skills[0].cost).toBeCloseTo(0.012);
   });

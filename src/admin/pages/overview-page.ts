@@ -1,10 +1,15 @@
 import { lineChart } from '../charts';
+import { outcomeWords } from '../code-wording';
 import { count, utcTime } from '../format';
 import { html, type SafeHtml } from '../html';
-import type { OverviewData } from '../overview-data';
+import { modelWindowMinutes, type OverviewData } from '../overview-data';
 import type { Words } from '../wording';
 
-function statusCard(title: string, state: 'good' | 'bad' | 'neutral', lines: SafeHtml | string): SafeHtml {
+function statusCard(
+  title: string,
+  state: 'good' | 'warn' | 'bad' | 'neutral',
+  lines: SafeHtml | string,
+): SafeHtml {
   return html`<section class="card status-${state}"><h2>${title}</h2><div>${lines}</div></section>`;
 }
 
@@ -28,14 +33,22 @@ export function overviewPage(data: OverviewData, words: Words): SafeHtml {
     data.store === 'memory' ? text.memory : data.store === 'up' ? text.redisUp : text.redisDown,
   );
   const overrides = Object.entries(data.model.overrides);
+  const health = data.modelHealth;
+  const failing = data.model.provider !== 'offline' && health.failures > 0;
+  const failures = failing
+    ? html`<p id="model-failures" class="bad">${text.modelFailures(health.failures, modelWindowMinutes)}${health.codes.map(
+        (entry, index) =>
+          html`${index > 0 ? ', ' : ''}${outcomeWords(entry.code, words.language)} <code>${entry.code}</code> × ${count(entry.count)}`,
+      )} <a href="/admin/audit?outcome=error">${text.seeInAudit}</a></p>`
+    : '';
   const model = statusCard(
     text.model,
-    data.model.provider === 'offline' ? 'neutral' : 'good',
+    data.model.provider === 'offline' ? 'neutral' : !failing ? 'good' : health.answered > 0 ? 'warn' : 'bad',
     data.model.provider === 'offline'
       ? text.offline
       : html`${data.model.provider}: <code>${data.model.model ?? ''}</code>${overrides.map(
           ([skill, id]) => html`<br>${skill}: <code>${id}</code>`,
-        )}`,
+        )}${failures}`,
   );
   const queue = statusCard(
     text.queue,
@@ -60,7 +73,7 @@ export function overviewPage(data: OverviewData, words: Words): SafeHtml {
       ? html`<p class="muted">${text.noErrors}</p>`
       : html`<table id="recent-errors"><thead><tr><th>${text.code}</th><th class="number">${text.count}</th><th>${text.lastSeen}</th><th>${text.skill}</th></tr></thead><tbody>${data.recentErrors.map(
           (error) =>
-            html`<tr><td><code>${error.code}</code></td><td class="number">${count(error.count)}</td><td>${utcTime(error.lastSeen)}</td><td>${error.skills.join(', ')}</td></tr>`,
+            html`<tr><td>${outcomeWords(error.code, words.language)} <code>${error.code}</code></td><td class="number">${count(error.count)}</td><td>${utcTime(error.lastSeen)}</td><td>${error.skills.join(', ')}</td></tr>`,
         )}</tbody></table>`;
   const processes =
     data.processes.length === 0

@@ -1,5 +1,6 @@
 import type { Reply } from '../../core/reply';
 import type { Language } from '../../text/language';
+import { outcomeWords, routeWords } from '../code-wording';
 import { count, duration } from '../format';
 import { html, type SafeHtml } from '../html';
 import { csrfField } from '../layout';
@@ -106,10 +107,14 @@ ${choices.samples.map(
 }
 
 /** A thread as a list; each message's anchor is `message-<n>` (the targets of the citation links). */
-export function threadList(thread: readonly ThreadLine[], idPrefix = 'message'): SafeHtml {
+export function threadList(
+  thread: readonly ThreadLine[],
+  idPrefix = 'message',
+  minutesIn: (minute: number) => string = (minute) => `+${minute} min`,
+): SafeHtml {
   return html`<ol class="thread">${thread.map(
     (line, index) =>
-      html`<li${idPrefix === 'message' ? html` id="message-${index + 1}"` : ''}><span class="author">${line.author}</span> <span class="muted">+${line.minute} min</span><div class="text">${line.text.split('\n').map((part, position) => (position === 0 ? part : html`<br>${part}`))}</div></li>`,
+      html`<li${idPrefix === 'message' ? html` id="message-${index + 1}"` : ''}><span class="author">${line.author}</span> <span class="muted">${minutesIn(line.minute)}</span><div class="text">${line.text.split('\n').map((part, position) => (position === 0 ? part : html`<br>${part}`))}</div></li>`,
   )}</ol>`;
 }
 
@@ -119,8 +124,8 @@ function stats(run: PlaygroundRun, words: Words): SafeHtml {
     html`<div><dt>${label}</dt><dd id="${id}">${value}</dd></div>`;
   return html`<dl class="stats">
 ${entry(words.overview.skill, run.skill ?? text.none, 'run-skill')}
-${entry(text.routedBy, run.routedBy ?? text.none, 'run-routed-by')}
-${entry(text.outcome, html`<code>${run.outcome}</code>`, 'run-outcome')}
+${entry(text.routedBy, run.routedBy ? routeWords(run.routedBy, words.language) : text.none, 'run-routed-by')}
+${entry(text.outcome, html`${outcomeWords(run.outcome, words.language)} <code>${run.outcome}</code>`, 'run-outcome')}
 ${entry(text.models, run.models.length ? run.models.join(', ') : text.none, 'run-models')}
 ${entry(text.tokens, `${count(run.tokens.input)} / ${count(run.tokens.output)}`, 'run-tokens')}
 ${entry(text.firstToken, run.firstTokenMs === undefined ? text.none : duration(run.firstTokenMs), 'run-first-token')}
@@ -147,8 +152,8 @@ ${captured.private ? html`<p class="muted">${text.private}</p>` : ''}
 </article>`;
         });
   return html`<p class="muted">${run.createdAt.slice(0, 19).replace('T', ' ')} UTC · <code>${run.text}</code></p>
-<section><h2>${text.stats}</h2>${stats(run, words)}${run.reminders > 0 ? html`<p class="muted">${text.reminders(run.reminders)}</p>` : ''}</section>
+<section><h2>${text.stats}</h2>${stats(run, words)}${run.errorDetail ? html`<p class="error" id="run-error">${text.errorDetail} <code>${run.outcome}</code>: ${run.errorDetail}</p>` : ''}${run.reminders > 0 ? html`<p class="muted">${text.reminders(run.reminders)}</p>` : ''}</section>
 <section id="replies"><h2>${text.result}</h2>${replies}</section>
-<section><h2>${text.thread}</h2>${threadList(run.thread)}</section>
+<section><h2>${text.thread}</h2>${threadList(run.thread, 'message', text.minutesIn)}</section>
 <p><a class="button" id="run-again" href="/admin/playground?from=${run.id}">${text.again}</a></p>`;
 }

@@ -69,6 +69,8 @@ export interface PlaygroundRun {
   routedBy?: string;
   /** `ok` or the error code. */
   outcome: string;
+  /** A failed run's error and its causes (for the admin; the reply holds what a user would read). */
+  errorDetail?: string;
   /** Models called. */
   models: string[];
   /** Tokens sent and received. */
@@ -164,6 +166,7 @@ function timed(llm: LlmProvider, started: number, note: (ms: number) => void): L
   return {
     name: llm.name,
     configured: llm.configured,
+    ...(llm.offlineReason ? { offlineReason: llm.offlineReason } : {}),
     async complete(request) {
       const result = await llm.complete(request);
       note(Date.now() - started);
@@ -196,7 +199,7 @@ export async function runPlayground(
   const message = requestMessage(input, chosen, language, now);
   const playground = createPlaygroundPlatform(historyOf(input, now));
   let firstTokenMs: number | undefined;
-  const llm = timed(input.offline ? createOfflineProvider() : engine.llm, started, (ms) => {
+  const llm = timed(input.offline ? createOfflineProvider('offline_run') : engine.llm, started, (ms) => {
     firstTokenMs ??= ms;
   });
   let reminders = 0;
@@ -239,6 +242,7 @@ export async function runPlayground(
     ...(outcome?.skill ? { skill: outcome.skill } : {}),
     ...(outcome?.routedBy ? { routedBy: outcome.routedBy } : {}),
     outcome: outcome?.outcome ?? 'internal',
+    ...(outcome?.errorDetail ? { errorDetail: outcome.errorDetail } : {}),
     models: outcome?.usage.models ?? [],
     tokens: outcome?.usage.tokens ?? { input: 0, output: 0 },
     ...(firstTokenMs === undefined ? {} : { firstTokenMs }),

@@ -38,12 +38,12 @@ export function extractiveSummary(
     const name = message.author.name ?? message.author.id;
     people.set(name, (people.get(name) ?? 0) + 1);
   }
-  const participants = [...people.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, count]) => `${name} (${count})`)
-    .join(', ');
+  const ranked = [...people.entries()].sort((a, b) => b[1] - a[1]);
+  // Chinese takes full-width punctuation: 参与者：王芳（3）、李雷（2）；共 8 条消息。
   const sections = [
-    `**${words.offlineParticipants}**: ${participants}; ${messages.length} ${words.messages}.`,
+    language === 'zh'
+      ? `**${words.offlineParticipants}**：${ranked.map(([name, count]) => `${name}（${count}）`).join('、')}；共 ${messages.length} ${words.messages}。`
+      : `**${words.offlineParticipants}**: ${ranked.map(([name, count]) => `${name} (${count})`).join(', ')}; ${messages.length} ${words.messages}.`,
   ];
 
   const mostReplied = messages

@@ -271,7 +271,7 @@ export function createSummarizeSkill(options: SummarizeOptions = {}): Skill<Summ
               `${describeTime(next.lastAt, timezone)} ${timezone}`,
             ),
           ],
-          words.offlineLabel,
+          context.llm.offlineReason === 'offline_run' ? words.offlineRunLabel : words.offlineLabel,
         );
       }
 
