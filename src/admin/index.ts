@@ -73,6 +73,25 @@ async function dispatch(services: AdminServices, context: SignedInRequest, metho
   sendSignedInPage(services, context, undefined, ui.notFoundTitle, body, 404);
 }
 
+/**
+ * A form the console would not read, as a page in the person's language: too large says the limit in pasted
+ * characters (a Chinese character is 9 bytes once the form encodes it) and how to get the text back.
+ */
+function formRefused(services: AdminServices, context: SignedInRequest, kind: 'too_large' | 'busy'): void {
+  const { words } = context;
+  const characters = (bytesEach: number) => Math.floor(maxFormBytes / bytesEach / 1000) * 1000;
+  const text =
+    kind === 'busy'
+      ? words.busy
+      : words.formTooLarge(
+          maxFormBytes / 1024,
+          characters(9).toLocaleString('en-US'),
+          characters(1).toLocaleString('en-US'),
+        );
+  const body = html`<p class="error" role="alert" id="form-refused">${text}</p>`;
+  sendSignedInPage(services, context, undefined, words.tooLarge, body, kind === 'busy' ? 503 : 413);
+}
+
 /** Everything under `/admin` but the sign-in and the assets needs a session; a POST also its CSRF token. */
 async function handleSignedIn(services: AdminServices, context: AdminRequest, method: string): Promise<void> {
   const { request, response, ingress, words } = context;
@@ -96,7 +115,7 @@ async function handleSignedIn(services: AdminServices, context: AdminRequest, me
     }
     const read = await readForm(ingress, maxFormBytes);
     if (read.kind === 'gone') return;
-    if (read.kind !== 'form') return sendText(response, read.kind === 'busy' ? 503 : 413, words.tooLarge);
+    if (read.kind !== 'form') return formRefused(services, signedIn, read.kind);
     if (!services.sessions.csrfMatches(session, read.fields.get('_csrf') ?? undefined)) {
       return sendText(response, 403, words.forbidden);
     }

@@ -163,6 +163,9 @@ const english = {
   forbidden: 'This form expired or did not come from this console. Reload the page and try again.',
   notFound: 'Not found.',
   tooLarge: 'That is too much to send at once.',
+  formTooLarge: (kilobytes: number, chinese: string, english: string) =>
+    `That is too much to send at once: a form may carry ${kilobytes} KB, a pasted thread of about ${chinese} Chinese or ${english} English characters. Use the browser's Back button to return to your text and shorten it.`,
+  busy: 'The console is receiving too much at once right now. Try again in a moment.',
   storeDown: {
     title: 'The console cannot reach its store',
     body: 'Sign-in and every page of the console read the state store (Redis), and it is not answering. Check that Redis is running and reachable at REDIS_URL; /readyz says the same. This page works again as soon as Redis answers.',
@@ -326,6 +329,9 @@ const chinese: Words = {
   forbidden: '表单已过期或并非来自本控制台。请刷新页面后重试。',
   notFound: '未找到。',
   tooLarge: '一次发送的内容太多。',
+  formTooLarge: (kilobytes, chinese, english) =>
+    `一次发送的内容太多：表单最多 ${kilobytes} KB，粘贴的讨论约 ${chinese} 个汉字或 ${english} 个英文字符。请用浏览器的“后退”回到刚才的内容并缩短后再试。`,
+  busy: '控制台此刻同时收到的内容太多，请稍后再试。',
   storeDown: {
     title: '控制台无法连接存储',
     body: '登录和控制台的每个页面都需要读取状态存储（Redis），但它没有响应。请检查 Redis 是否在运行，且可通过 REDIS_URL 访问；/readyz 会显示同样的状态。Redis 恢复后本页即可使用。',

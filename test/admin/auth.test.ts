@@ -163,6 +163,30 @@ describe('web console: sign-in, sessions, CSRF, limits, CSP', () => {
     }
   });
 
+  test('a form too large to send is a page saying the limit in pasted characters and how to get the text back', async () => {
+    for (const [language, expected] of [
+      [
+        'en-US',
+        'a form may carry 256 KB, a pasted thread of about 29,000 Chinese or 262,000 English characters',
+      ],
+      ['zh-CN', '表单最多 256 KB，粘贴的讨论约 29,000 个汉字或 262,000 个英文字符'],
+    ] as const) {
+      const client = new ConsoleClient(served.baseUrl, language);
+      await client.signIn(password);
+      const token = await client.tokenOf('/admin/playground');
+      const answer = await client.post('/admin/playground', {
+        _csrf: token,
+        thread: 'pasted',
+        pasted: `王芳: ${'发布计划'.repeat(20_000)}`,
+        skill: 'summarize',
+      });
+      expect(answer.status).toBe(413);
+      const page = await answer.text();
+      expect(page).toContain(expected);
+      expect(page).toContain('<nav');
+    }
+  });
+
   test('a form without its CSRF token, with another session’s, or from another origin is refused with 403', async () => {
     const client = new ConsoleClient(served.baseUrl);
     await client.signIn(password);
