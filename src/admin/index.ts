@@ -11,7 +11,7 @@ import { createOneTimeLink } from './auth/one-time-link';
 import { createAdminSessions } from './auth/sessions';
 import { sessionSecretOf } from './auth/signing';
 import { html } from './html';
-import { forgetSource, knowledge } from './knowledge-handlers';
+import { confirmForget, forgetSource, knowledge } from './knowledge-handlers';
 import { page } from './layout';
 import { linkLogin, login, loginForm, logout, sessionEnded } from './login-handlers';
 import { overview, sendSignedInPage, settings, usage, usageCsvDownload } from './page-handlers';
@@ -60,6 +60,7 @@ async function dispatch(services: AdminServices, context: SignedInRequest, metho
       return showRun(services, context, path.slice('/playground/runs/'.length));
     if (path === '/settings') return settings(services, context);
     if (path === '/knowledge') return knowledge(services, context);
+    if (path === '/knowledge/forget') return confirmForget(services, context);
     if (path === '/audit') return audit(services, context);
     if (path === '/audit.jsonl') return auditDownload(services, context);
   }

@@ -56,22 +56,38 @@ async function forgottenNotice(
   return words.ui.forgotten(notice.title);
 }
 
+/** The source a Forget names, when this console may forget it; else the answer is sent and nothing returned. */
+async function forgettable(services: AdminServices, context: SignedInRequest, sourceId: string) {
+  const text = context.words.knowledge;
+  const configured = await services.options.knowledge?.();
+  if (!configured?.canForget) return void sendText(context.response, 409, text.cannotForget);
+  const source = (await configured.index.sources()).find((candidate) => candidate.id === sourceId);
+  if (!source) return void redirect(context.response, '/admin/knowledge?done=gone');
+  if (source.origin === 'folder') return void sendText(context.response, 400, text.folderRefused);
+  return { configured, source };
+}
+
+/** `GET /admin/knowledge/forget?source=…`: asks before forgetting (the form posts back with `confirm=yes`). */
+export async function confirmForget(services: AdminServices, context: SignedInRequest): Promise<void> {
+  const found = await forgettable(services, context, context.query.get('source') ?? '');
+  if (!found) return;
+  const text = context.words.knowledge;
+  const body = forgetConfirmationPage(found.source, context.csrfToken, text);
+  sendSignedInPage(services, context, 'knowledge', text.confirmTitle, body);
+}
+
 /**
  * `POST /admin/knowledge/forget` (CSRF checked before): remove a shared file or linked document from the
  * index. Folder files are refused (the next sync would bring them back): they leave with their file. The
- * table's button asks first (a page saying what will happen); only the form there, with `confirm=yes`, forgets.
+ * table's button is sent to the question first (`GET …/forget`); only the form there, with `confirm=yes`, forgets.
  */
 export async function forgetSource(services: AdminServices, context: SignedInRequest): Promise<void> {
-  const text = context.words.knowledge;
-  const configured = await services.options.knowledge?.();
-  if (!configured?.canForget) return sendText(context.response, 409, text.cannotForget);
-  const sourceId = context.form?.get('source') ?? '';
-  const source = (await configured.index.sources()).find((candidate) => candidate.id === sourceId);
-  if (!source) return redirect(context.response, '/admin/knowledge?done=gone');
-  if (source.origin === 'folder') return sendText(context.response, 400, text.folderRefused);
+  const found = await forgettable(services, context, context.form?.get('source') ?? '');
+  if (!found) return;
+  const { configured, source } = found;
+  // The question is a page of its own (GET): Back from it, or to it after forgetting, never resends a form.
   if (context.form?.get('confirm') !== 'yes') {
-    const body = forgetConfirmationPage(source, context.csrfToken, text);
-    return sendSignedInPage(services, context, 'knowledge', text.confirmTitle, body);
+    return redirect(context.response, `/admin/knowledge/forget?source=${encodeURIComponent(source.id)}`);
   }
   const started = Date.now();
   await configured.index.remove(source.id);

@@ -368,7 +368,7 @@ describe('web console in a real browser', () => {
             // Forget in the browser (last, after the Chinese page): the button asks first, then the confirming form
             // posts with its token and the page comes back without the source.
             await Promise.all([
-              page.waitForURL(`${knowledge.baseUrl}/admin/knowledge/forget`),
+              page.waitForURL(`${knowledge.baseUrl}/admin/knowledge/forget?source=slack%3AT1%3Afile%3AF1`),
               page.click('tr[data-source="slack:T1:file:F1"] button'),
             ]);
             expect(await page.textContent('#knowledge-forget-confirm')).toContain('Forget “travel.md”?');
@@ -383,6 +383,10 @@ describe('web console in a real browser', () => {
             expect(await page.textContent('#knowledge-notice')).toContain('“travel.md” was forgotten');
             expect(await page.textContent('#knowledge-sources')).toBe('3');
             expect(await page.$('tr[data-source="slack:T1:file:F1"]')).toBeNull();
+            // Back goes to the question, a page of its own: no "Confirm form resubmission"; the source is gone.
+            await page.goBack();
+            expect(new URL(page.url()).pathname).toBe('/admin/knowledge');
+            expect(new URL(page.url()).searchParams.get('done')).toBe('gone');
             await page.screenshot({ path: join(screenshots, 'knowledge-forgotten.png'), fullPage: true });
           }
           expect(problems).toEqual([]);

@@ -187,10 +187,12 @@ describe('the knowledge page over a real LanceDB index', () => {
     expect(await folderFile.text()).toContain('remove the file from the folder');
     expect(await ids()).toEqual(before);
 
-    // The table's button asks first: what will happen, and a way back; nothing is removed yet.
+    // The table's button asks first, on a page of its own (GET: Back never resends a form): what will happen,
+    // and a way back; nothing is removed yet.
     const asked = await client.post('/admin/knowledge/forget', { _csrf: token, source: 'slack:T1:file:F1' });
-    expect(asked.status).toBe(200);
-    const question = await asked.text();
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get('location')).toBe('/admin/knowledge/forget?source=slack%3AT1%3Afile%3AF1');
+    const question = await (await client.get(asked.headers.get('location') ?? '')).text();
     expect(textOf(question, 'knowledge-forget-confirm')).toContain('Forget “travel.md”?');
     expect(question).toContain('<input type="hidden" name="confirm" value="yes">');
     expect(question).toContain('<a href="/admin/knowledge">Keep it</a>');
