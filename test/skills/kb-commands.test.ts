@@ -68,9 +68,14 @@ describe('kb commands: add, list, forget, status', () => {
     );
     expect(chineseUsage).toBe('要查什么？例如：`知识库 搜索 差旅预算`，或直接提问：`问 差旅预算是多少？`');
 
-    // ２ and １ as a Chinese input method types them, and `delete` as people say it.
+    // The number `kb list` shows, typed as a Chinese input method types it (２), and `delete` as people say it.
+    await run(platform, index, llm, [say('kb list', privateChannel, 'alice')]);
+    const listed = platform.visibleMessages().at(-1) ?? '';
+    const travelNumber = /^(\d+)\. .*travel\.md/m.exec(listed)?.[1] ?? '';
+    const fullWidth = travelNumber.replace(/\d/g, (digit) => String.fromCharCode(0xff10 + Number(digit)));
+    expect(fullWidth).toMatch(/^[１２]$/);
     await run(platform, index, llm, [
-      say('kb delete ２', privateChannel, 'alice'),
+      say(`kb delete ${fullWidth}`, privateChannel, 'alice'),
       say('知识库\u3000删除\u3000１', privateChannel, 'alice'),
     ]);
     const [first, second] = platform.visibleMessages().slice(-2);

@@ -9,9 +9,17 @@ import { kbWording } from './kb-wording';
 /** Most sources listed. */
 const listLimit = 50;
 
-/** The sources the asker may see here, numbered from 1 in the order `kb list` shows (newest first). */
+/**
+ * The sources the asker may see here, numbered from 1 in the order `kb list` shows: newest first, and by id
+ * among sources indexed in the same millisecond (two files of one `kb add`), so `kb forget 2` is always the
+ * second line of the list, whatever order the engine returns ties in.
+ */
 export async function visibleSources(knowledge: SkillKnowledge): Promise<KnowledgeSource[]> {
-  return (await knowledge.index.sources(await knowledge.principals())).slice(0, listLimit);
+  const sources = await knowledge.index.sources(await knowledge.principals());
+  const newestFirst = [...sources].sort(
+    (a, b) => Date.parse(b.indexedAt) - Date.parse(a.indexedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return newestFirst.slice(0, listLimit);
 }
 
 /** `kb list`: the numbered sources the asker may see here, who added them or that they come from the folder. */
