@@ -7,6 +7,7 @@ import type { JobAttempt, JobHandler } from '../core/job-queue';
 import type { LlmProvider } from '../core/llm-provider';
 import type { Logger } from '../core/logger';
 import type { ReminderScheduler } from '../core/reminder';
+import type { Reply } from '../core/reply';
 import type { KnowledgeBase, Skill, SkillKnowledge, SkillSettings } from '../core/skill';
 import type { StateStore } from '../core/state-store';
 import { isDocumentError } from '../documents/document-error';
@@ -104,6 +105,30 @@ export interface JobOutcome {
   effects: Array<{ action: 'created' | 'closed' | 'deleted'; kind: string; id: string }>;
   /** A failed job's error and causes in one line, for the Playground (kept out of the audit trail). */
   errorDetail?: string;
+}
+
+/** How long a reply that met a passing failure (a Redis command timed out) waits before it is sent again. */
+const answerRetryMs = 500;
+
+/**
+ * Send the skill's answer; one that met a retryable failure (the store or platform briefly away, a Redis command
+ * timed out on a busy process) is sent once more before the job gives up and apologises: the answer is ready,
+ * and the responder's records make a second send safe (it updates what the first one posted, never posts twice).
+ */
+async function sendAnswer(
+  respond: ReturnType<typeof createResponder>,
+  reply: Reply,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    await respond.send(reply);
+  } catch (error) {
+    if (!isDeskmateError(error) || !error.retryable || signal.aborted) throw error;
+    logger.warn({ code: error.code }, 'answer not sent; sending it once more');
+    await new Promise((resolve) => setTimeout(resolve, answerRetryMs));
+    await respond.send(reply);
+  }
 }
 
 /**
@@ -238,7 +263,7 @@ export function createJobHandler(options: WorkerOptions): JobHandler {
             }
           : {}),
       });
-      if (reply) await respond.send(reply);
+      if (reply) await sendAnswer(respond, reply, logger, attempt.signal);
       const durationMs = Date.now() - started;
       logger.info({ skill: skillName, routedBy: route.routedBy, durationMs }, 'job done');
       await finished('ok', skillName);

@@ -188,6 +188,42 @@ test('a job that runs again updates the message it already posted instead of pos
   expect(platform.visibleMessages()).toEqual(['run 2']);
 });
 
+test('an answer that meets a passing store failure (a Redis command timed out) is sent once more, not apologised for', async () => {
+  const base = createMemoryStateStore();
+  let failures = 1;
+  // The store's reads of the answer's record time out once, as on a process too busy to read Redis's reply.
+  const store: StateStore = {
+    ...base,
+    async getJson<T>(key: string) {
+      if (key.startsWith('posted:') && failures > 0) {
+        failures -= 1;
+        throw new DeskmateError('unavailable', 'Redis getJson failed', { retryable: true });
+      }
+      return base.getJson<T>(key);
+    },
+  };
+  const platform = new RecordingPlatform('console');
+  const runs = { count: 0 };
+  const capture = createCaptureLogger();
+  const handler = createJobHandler({
+    platforms: { console: platform },
+    skills: [...createSkills(), countingSkill(runs)],
+    llm: new ScriptedLlm(),
+    store,
+    logger: capture.logger,
+    settings: { defaultTimezone: 'UTC' },
+  });
+  await handler(inboundMessage('count'), {
+    jobId: 'job-1',
+    attemptsMade: 1,
+    signal: new AbortController().signal,
+  });
+  expect(failures).toBe(0);
+  expect(platform.visibleMessages()).toEqual(['run 1']);
+  expect(runs.count).toBe(1);
+  expect(capture.lines.map((line) => line.msg)).toContain('answer not sent; sending it once more');
+});
+
 test('a job stopped past the grace period posts no apology: it goes back to the queue instead', async () => {
   const store = createMemoryStateStore();
   const platform = new RecordingPlatform('console');
