@@ -66,6 +66,8 @@ export function createResponder(options: ResponderOptions): JobResponder {
 
   // Set when the job read a conversation with fewer readers than this one: answers go to the requester only.
   let privateNotice: string | undefined;
+  /** Whether every answer goes only to the asker (kept private here, or private by the platform's convention). */
+  const answersPrivately = () => Boolean(privateNotice) || message.answerPrivately === true;
   /** Private answers sent by this run so far. */
   let privateAnswers = 0;
 
@@ -141,13 +143,13 @@ export function createResponder(options: ResponderOptions): JobResponder {
         return;
       }
       // A private answer has no placeholder to replace: progress would be a second private message.
-      if (privateNotice || message.answerPrivately) return;
+      if (answersPrivately()) return;
       await send({ markdown: `_${status}_` });
     },
     async stream(): Promise<ReplyStream> {
       const existing = await posted();
       // A private answer cannot be edited as it grows (Slack's ephemeral messages): it is sent once, complete.
-      if (platform.stream && !existing && !privateNotice && !message.answerPrivately) {
+      if (platform.stream && !existing && !answersPrivately()) {
         const stream = await platform.stream(conversation, postOptions);
         // `text` is what the model wrote; `shown` what was appended: the settled part, mentions neutralized.
         const state = { stream, text: '' };
